@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace loyalty::pg {
+
+// Text-format parameters of one statement ($1, $2, ...). Times go out as RFC 3339 UTC with
+// microseconds; booleans as "true"/"false"; nullopt as SQL NULL.
+class Params final {
+ public:
+  Params& Add(int64_t value);
+  Params& Add(int32_t value);
+  Params& Add(bool value);
+  Params& Add(std::string_view value);
+  Params& Add(const char* value) { return Add(std::string_view(value)); }
+  Params& Add(absl::Time value);
+  Params& AddBytes(std::string_view bytes);  // bytea, sent as hex text (\x...)
+  Params& AddNull();
+  template <typename T>
+  Params& Add(const std::optional<T>& value) {
+    return value.has_value() ? Add(*value) : AddNull();
+  }
+
+  int Size() const { return static_cast<int>(values_.size()); }
+  const std::vector<std::optional<std::string>>& Values() const { return values_; }
+
+ private:
+  std::vector<std::optional<std::string>> values_;
+};
+
+}  // namespace loyalty::pg

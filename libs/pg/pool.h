@@ -1,0 +1,75 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "libs/pg/connection.h"
+
+namespace loyalty::pg {
+
+struct PoolOptions {
+  std::string url;
+  int size = 8;                                   // connections, opened lazily, 1..256
+  absl::Duration acquire_timeout = absl::Seconds(2);  // then RESOURCE_EXHAUSTED
+};
+
+// Observes the pool for metrics. All callbacks may come from any thread.
+class PoolObserver {
+ public:
+  virtual ~PoolObserver() = default;
+  virtual void OnAcquire(absl::Duration waited) = 0;
+  virtual void OnInUseChanged(int in_use, int size) = 0;
+  virtual void OnRetry(std::string_view sqlstate) = 0;
+};
+
+class Pool;
+
+// A connection borrowed from the pool; returned (or dropped, when broken) on destruction.
+class Lease final {
+ public:
+  Lease(Lease&& other) noexcept;
+  Lease& operator=(Lease&&) = delete;
+  ~Lease();
+  Connection& operator*() const { return *connection_; }
+  Connection* operator->() const { return connection_.get(); }
+
+ private:
+  friend class Pool;
+  Lease(Pool* pool, std::unique_ptr<Connection> connection);
+  Pool* pool_;
+  std::unique_ptr<Connection> connection_;
+};
+
+// A bounded pool of connections. Thread-safe.
+class Pool final {
+ public:
+  explicit Pool(PoolOptions options, PoolObserver* observer = nullptr);
+  ~Pool();
+
+  // Waits at most acquire_timeout for a free connection: RESOURCE_EXHAUSTED after that,
+  // UNAVAILABLE when a new connection cannot be opened.
+  absl::StatusOr<Lease> Acquire();
+  int size() const { return options_.size; }
+  PoolObserver* observer() const { return observer_; }
+
+ private:
+  friend class Lease;
+  void Release(std::unique_ptr<Connection> connection);
+
+  const PoolOptions options_;
+  PoolObserver* const observer_;
+  std::mutex mutex_;
+  std::condition_variable released_;
+  std::deque<std::unique_ptr<Connection>> idle_;
+  int open_ = 0;
+  int in_use_ = 0;
+};
+
+}  // namespace loyalty::pg
