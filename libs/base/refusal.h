@@ -2,7 +2,7 @@
 
 #include <optional>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 
@@ -13,17 +13,20 @@ namespace loyalty {
 //   Refused("INSUFFICIENT_POINTS", "...")  -> FAILED_PRECONDITION with reason
 //   InvalidField("points", "must be > 0")   -> INVALID_ARGUMENT naming the field
 
-inline constexpr std::string_view kReasonPayload = "loyalty.v1/reason";
-inline constexpr std::string_view kFieldPayload = "loyalty.v1/field";
+inline constexpr absl::string_view kReasonPayload = "loyalty.v1/reason";
+inline constexpr absl::string_view kFieldPayload = "loyalty.v1/field";
 
 // A business rule refused the request. `reason` is an upper-snake reason code (SPEC 6).
-absl::Status Refused(std::string_view reason, std::string_view message);
+absl::Status Refused(absl::string_view reason, absl::string_view message);
 
 // Malformed input; `field` is the request field path, e.g. "purchase.amount.minor_units".
-absl::Status InvalidField(std::string_view field, std::string_view message);
+absl::Status InvalidField(absl::string_view field, absl::string_view message);
 
 // Unknown org, program, member, ... `what` names the kind ("member"), `id` its identifier.
-absl::Status NotFound(std::string_view what, std::string_view id);
+absl::Status NotFound(absl::string_view what, absl::string_view id);
+
+// A business-rule refusal: FAILED_PRECONDITION with a reason code.
+bool IsRefusal(const absl::Status& status);
 
 std::optional<std::string> ReasonOf(const absl::Status& status);
 std::optional<std::string> FieldOf(const absl::Status& status);

@@ -1,0 +1,195 @@
+#include "libs/pg/connection.h"
+
+#include <libpq-fe.h>
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
+#include "absl/types/optional.h"
+
+namespace loyalty::pg {
+namespace {
+
+constexpr absl::string_view kSqlStatePayload = "loyalty.v1/sqlstate";
+constexpr char kConnectTimeoutSeconds[] = "5";
+// Reported when libpq loses the socket without a server error (connection_failure).
+constexpr absl::string_view kConnectionFailure = "08006";
+// Reported when a connection cannot be established.
+constexpr absl::string_view kCannotConnect = "08001";
+// in_failed_sql_transaction: COMMIT found the transaction already aborted.
+constexpr absl::string_view kInFailedTransaction = "25P02";
+
+absl::StatusCode CodeForSqlState(absl::string_view sqlstate) {
+  if (sqlstate == "40001" || sqlstate == "40P01") return absl::StatusCode::kAborted;
+  if (absl::StartsWith(sqlstate, "08") || sqlstate == "57P01" || sqlstate == "57P02" ||
+      sqlstate == "57P03") {
+    return absl::StatusCode::kUnavailable;
+  }
+  if (sqlstate == "57014") return absl::StatusCode::kDeadlineExceeded;
+  if (absl::StartsWith(sqlstate, "53")) return absl::StatusCode::kResourceExhausted;
+  if (sqlstate == "23505") return absl::StatusCode::kAlreadyExists;
+  if (sqlstate == "23503") return absl::StatusCode::kNotFound;
+  if (sqlstate == "23514" || sqlstate == "23502") return absl::StatusCode::kFailedPrecondition;
+  if (absl::StartsWith(sqlstate, "22")) return absl::StatusCode::kInvalidArgument;
+  return absl::StatusCode::kInternal;
+}
+
+absl::Status StatusWithSqlState(absl::string_view sqlstate, absl::string_view message) {
+  absl::Status status(CodeForSqlState(sqlstate), message);
+  status.SetPayload(kSqlStatePayload, absl::Cord(sqlstate));
+  return status;
+}
+
+std::string ConnectionMessage(const PGconn* connection) {
+  const char* message = connection == nullptr ? nullptr : PQerrorMessage(connection);
+  if (message == nullptr || *message == '\0') return "connection lost";
+  return std::string(absl::StripAsciiWhitespace(message));
+}
+
+// The server's message: primary text plus detail when there is one.
+std::string ServerMessage(const PGresult* result, const PGconn* connection) {
+  const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+  if (primary == nullptr) {
+    const char* message = PQresultErrorMessage(result);
+    if (message != nullptr && *message != '\0') {
+      return std::string(absl::StripAsciiWhitespace(message));
+    }
+    return ConnectionMessage(connection);
+  }
+  const char* detail = PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL);
+  return detail == nullptr ? std::string(primary) : absl::StrCat(primary, " (", detail, ")");
+}
+
+bool IsCommit(absl::string_view sql) {
+  sql = absl::StripAsciiWhitespace(sql);
+  absl::ConsumeSuffix(&sql, ";");
+  sql = absl::StripAsciiWhitespace(sql);
+  return absl::StartsWithIgnoreCase(sql, "commit") || absl::EqualsIgnoreCase(sql, "end");
+}
+
+// Takes ownership of `raw` and turns it into a Result or a Status.
+absl::StatusOr<Result> TakeResult(PGconn* connection, PGresult* raw) {
+  Result result(raw);
+  if (raw == nullptr) {
+    if (PQstatus(connection) == CONNECTION_BAD) {
+      return StatusWithSqlState(kConnectionFailure, ConnectionMessage(connection));
+    }
+    return absl::InternalError(ConnectionMessage(connection));
+  }
+  switch (PQresultStatus(raw)) {
+    case PGRES_COMMAND_OK:
+    case PGRES_TUPLES_OK:
+    case PGRES_EMPTY_QUERY:
+      return result;
+    default:
+      break;
+  }
+  const char* sqlstate = PQresultErrorField(raw, PG_DIAG_SQLSTATE);
+  if (sqlstate == nullptr || *sqlstate == '\0') {
+    if (PQstatus(connection) == CONNECTION_BAD) {
+      return StatusWithSqlState(kConnectionFailure, ServerMessage(raw, connection));
+    }
+    return absl::InternalError(
+        absl::StrCat("unexpected result ", PQresStatus(PQresultStatus(raw)), ": ",
+                     ServerMessage(raw, connection)));
+  }
+  return StatusWithSqlState(sqlstate, ServerMessage(raw, connection));
+}
+
+std::vector<const char*> ParamPointers(const Params& params) {
+  std::vector<const char*> pointers;
+  pointers.reserve(params.Values().size());
+  for (const std::optional<std::string>& value : params.Values()) {
+    pointers.push_back(value.has_value() ? value->c_str() : nullptr);
+  }
+  return pointers;
+}
+
+void IgnoreNotice(void* /*arg*/, const char* /*message*/) {}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
+  // Keywords before "dbname" are defaults that the expanded URL may override.
+  const char* const keywords[] = {"connect_timeout", "client_encoding", "options", "dbname",
+                                  nullptr};
+  const char* const values[] = {kConnectTimeoutSeconds, "UTF8", "-c TimeZone=UTC", url.c_str(),
+                                nullptr};
+  PGconn* raw = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
+  if (raw == nullptr) return absl::UnavailableError("cannot allocate a connection");
+  if (PQstatus(raw) != CONNECTION_OK) {
+    absl::Status status = StatusWithSqlState(
+        kCannotConnect, absl::StrCat("cannot connect to PostgreSQL: ", ConnectionMessage(raw)));
+    PQfinish(raw);
+    return status;
+  }
+  PQsetNoticeProcessor(raw, IgnoreNotice, nullptr);
+  std::unique_ptr<Connection> connection(new Connection(raw));
+  const char* time_zone = PQparameterStatus(raw, "TimeZone");
+  if (time_zone == nullptr || std::string_view(time_zone) != "UTC") {
+    // The URL overrode "options": set the session time zone explicitly.
+    absl::StatusOr<Result> set = connection->ExecuteText("SET TimeZone = 'UTC'");
+    if (!set.ok()) return set.status();
+  }
+  return connection;
+}
+
+Connection::Connection(pg_conn* connection) : connection_(connection) {}
+
+Connection::~Connection() { PQfinish(connection_); }
+
+absl::StatusOr<Result> Connection::Execute(const Statement& statement, const Params& params) {
+  if (!prepared_.contains(statement.name)) {
+    absl::StatusOr<Result> prepared = TakeResult(
+        connection_, PQprepare(connection_, statement.name, statement.sql, 0, nullptr));
+    if (!prepared.ok()) return prepared.status();
+    prepared_.insert(statement.name);
+  }
+  const std::vector<const char*> values = ParamPointers(params);
+  return TakeResult(connection_, PQexecPrepared(connection_, statement.name, params.Size(),
+                                                values.data(), nullptr, nullptr, 0));
+}
+
+absl::StatusOr<Result> Connection::ExecuteText(std::string_view sql, const Params& params) {
+  const std::string text(sql);
+  PGresult* raw = nullptr;
+  if (params.Size() == 0) {
+    raw = PQexec(connection_, text.c_str());
+  } else {
+    const std::vector<const char*> values = ParamPointers(params);
+    raw = PQexecParams(connection_, text.c_str(), params.Size(), nullptr, values.data(), nullptr,
+                       nullptr, 0);
+  }
+  absl::StatusOr<Result> result = TakeResult(connection_, raw);
+  // A COMMIT of a transaction that an earlier (ignored) error aborted "succeeds" as ROLLBACK.
+  if (result.ok() && raw != nullptr && std::string_view(PQcmdStatus(raw)) == "ROLLBACK" &&
+      IsCommit(absl::string_view(sql.data(), sql.size()))) {
+    return StatusWithSqlState(kInFailedTransaction,
+                              "COMMIT rolled back: an earlier statement in the transaction failed");
+  }
+  return result;
+}
+
+bool Connection::IsBroken() const {
+  // A session left inside a transaction block is as unusable for the next user as a dead socket.
+  return PQstatus(connection_) == CONNECTION_BAD ||
+         PQtransactionStatus(connection_) != PQTRANS_IDLE;
+}
+
+bool IsRetryable(const absl::Status& status) {
+  const std::string sqlstate = SqlStateOf(status);
+  return sqlstate == "40001" || sqlstate == "40P01";
+}
+
+std::string SqlStateOf(const absl::Status& status) {
+  absl::optional<absl::Cord> payload = status.GetPayload(kSqlStatePayload);
+  return payload.has_value() ? std::string(*payload) : std::string();
+}
+
+}  // namespace loyalty::pg

@@ -1,0 +1,53 @@
+#include "libs/pg/params.h"
+
+#include <string>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace loyalty::pg {
+
+Params& Params::Add(int64_t value) {
+  values_.emplace_back(absl::StrCat(value));
+  return *this;
+}
+
+Params& Params::Add(int32_t value) {
+  values_.emplace_back(absl::StrCat(value));
+  return *this;
+}
+
+Params& Params::Add(bool value) {
+  values_.emplace_back(value ? "true" : "false");
+  return *this;
+}
+
+Params& Params::Add(std::string_view value) {
+  values_.emplace_back(std::string(value));
+  return *this;
+}
+
+Params& Params::Add(absl::Time value) {
+  if (value == absl::InfiniteFuture()) {
+    values_.emplace_back("infinity");
+  } else if (value == absl::InfinitePast()) {
+    values_.emplace_back("-infinity");
+  } else {
+    values_.emplace_back(absl::FormatTime("%Y-%m-%dT%H:%M:%E6S+00:00", value, absl::UTCTimeZone()));
+  }
+  return *this;
+}
+
+Params& Params::AddBytes(std::string_view bytes) {
+  values_.emplace_back(absl::StrCat("\\x", absl::BytesToHexString(absl::string_view(bytes.data(), bytes.size()))));
+  return *this;
+}
+
+Params& Params::AddNull() {
+  values_.emplace_back(std::nullopt);
+  return *this;
+}
+
+}  // namespace loyalty::pg

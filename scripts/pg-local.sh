@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# A throwaway local PostgreSQL 15 cluster for development and tests.
+#
+#   scripts/pg-local.sh start DATA_DIR PORT   initialise DATA_DIR if absent, start on 127.0.0.1:PORT
+#   scripts/pg-local.sh stop DATA_DIR         stop (fast mode); a no-op when not running
+#   scripts/pg-local.sh status DATA_DIR       exit 0 when running, 3 when not
+#
+# The cluster trusts every local connection (user postgres, no password): never expose it.
+# The unix socket lives in DATA_DIR, the server log in DATA_DIR/server.log. Extra server settings
+# come from PG_LOCAL_OPTIONS, e.g. PG_LOCAL_OPTIONS="-c fsync=off -c max_connections=200".
+# PostgreSQL refuses to run as root: as root, the cluster is owned and run by user postgres.
+set -euo pipefail
+
+readonly PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+readonly PG_USER=postgres
+
+die() {
+  echo "pg-local: $*" >&2
+  exit 1
+}
+
+usage() {
+  echo "usage: $0 start DATA_DIR PORT | stop DATA_DIR | status DATA_DIR" >&2
+  exit 2
+}
+
+# Runs a PostgreSQL binary as the cluster owner.
+as_owner() {
+  if [[ $(id -u) -eq 0 ]]; then
+    runuser -u "$PG_USER" -- "$@"
+  else
+    "$@"
+  fi
+}
+
+# Creates DATA_DIR (and makes it usable by the postgres user when running as root).
+prepare_dir() {
+  local dir=$1
+  mkdir -p "$dir"
+  if [[ $(id -u) -eq 0 ]]; then
+    id "$PG_USER" >/dev/null 2>&1 || die "running as root needs a '$PG_USER' user to own the cluster"
+    chown "$PG_USER:" "$dir"
+    # Every ancestor must be traversable by the postgres user.
+    local parent
+    parent=$(dirname "$dir")
+    while [[ $parent != / ]]; do
+      chmod o+x "$parent"
+      parent=$(dirname "$parent")
+    done
+  fi
+  chmod 700 "$dir"
+}
+
+is_running() {
+  local dir=$1
+  [[ -f $dir/PG_VERSION ]] || return 1
+  as_owner "$PG_BIN/pg_ctl" status -D "$dir" >/dev/null 2>&1
+}
+
+cmd_start() {
+  local dir=$1 port=$2
+  [[ $port =~ ^[0-9]+$ ]] && ((port > 0 && port < 65536)) || die "invalid port '$port'"
+  [[ -x $PG_BIN/pg_ctl ]] || die "PostgreSQL binaries not found in $PG_BIN"
+  mkdir -p "$dir"
+  dir=$(cd "$dir" && pwd)
+  if is_running "$dir"; then
+    echo "pg-local: already running in $dir"
+    return 0
+  fi
+  prepare_dir "$dir"
+  if [[ ! -f $dir/PG_VERSION ]]; then
+    [[ -z $(ls -A "$dir") ]] || die "$dir is not empty and holds no cluster"
+    local initdb_log
+    initdb_log=$(mktemp)
+    if ! as_owner "$PG_BIN/initdb" -D "$dir" -A trust -U "$PG_USER" --encoding UTF8 --locale C \
+        --no-sync >"$initdb_log" 2>&1; then
+      cat "$initdb_log" >&2
+      rm -f "$initdb_log"
+      die "initdb failed in $dir"
+    fi
+    rm -f "$initdb_log"
+  fi
+  local server_options="-p $port -c listen_addresses=127.0.0.1 -k $dir ${PG_LOCAL_OPTIONS:-}"
+  if ! as_owner "$PG_BIN/pg_ctl" start -w -t 60 -D "$dir" -l "$dir/server.log" \
+      -o "$server_options" >/dev/null; then
+    echo "pg-local: server log ($dir/server.log):" >&2
+    tail -n 50 "$dir/server.log" >&2 || true
+    die "could not start PostgreSQL in $dir on port $port"
+  fi
+  echo "pg-local: running in $dir on 127.0.0.1:$port"
+}
+
+cmd_stop() {
+  local dir=$1
+  [[ -d $dir ]] || { echo "pg-local: $dir does not exist, nothing to stop"; return 0; }
+  if ! is_running "$dir"; then
+    echo "pg-local: not running in $dir"
+    return 0
+  fi
+  as_owner "$PG_BIN/pg_ctl" stop -w -t 60 -m fast -D "$dir" >/dev/null ||
+    die "could not stop PostgreSQL in $dir (see $dir/server.log)"
+  echo "pg-local: stopped $dir"
+}
+
+cmd_status() {
+  local dir=$1
+  if is_running "$dir"; then
+    echo "pg-local: running in $dir"
+  else
+    echo "pg-local: not running in $dir"
+    exit 3
+  fi
+}
+
+main() {
+  (($# >= 2)) || usage
+  local command=$1 dir=$2
+  case $command in
+    start) (($# == 3)) || usage; cmd_start "$dir" "$3" ;;
+    stop) (($# == 2)) || usage; cmd_stop "$dir" ;;
+    status) (($# == 2)) || usage; cmd_status "$dir" ;;
+    *) usage ;;
+  esac
+}
+
+main "$@"

@@ -1,0 +1,344 @@
+#include "services/command/accrue.h"
+
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "libs/base/refusal.h"
+#include "libs/base/status_macros.h"
+#include "libs/ledger/dates.h"
+#include "libs/ledger/earn.h"
+#include "libs/ledger/tiers.h"
+#include "libs/rpc/convert.h"
+#include "libs/rpc/validate.h"
+#include "services/command/burn.h"
+#include "services/command/catalog.h"
+#include "services/command/idempotency.h"
+#include "services/command/member_state.h"
+#include "services/command/operation.h"
+
+namespace loyalty::command {
+namespace {
+
+constexpr pg::Statement kSelectRedemptionByOrder{
+    "accrue_select_redemption_by_order",
+    "SELECT 1 FROM redemptions WHERE org_id = $1 AND member_id = $2 AND order_ref = $3"
+    " AND cancelled_at IS NULL LIMIT 1"};
+
+constexpr pg::Statement kInsertPurchase{
+    "accrue_insert_purchase",
+    "INSERT INTO purchases (org_id, member_id, program_id, order_ref, amount_minor, currency,"
+    " points, operation_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+    " ON CONFLICT DO NOTHING RETURNING 1"};
+
+constexpr pg::Statement kCountAction{
+    "accrue_count_action",
+    "INSERT INTO action_counts AS c (org_id, member_id, program_id, action_code, times)"
+    " VALUES ($1, $2, $3, $4, 1) ON CONFLICT (org_id, member_id, program_id, action_code)"
+    " DO UPDATE SET times = c.times + 1 RETURNING times"};
+
+absl::Status ValidateKind(const v1::AccrueRequest& request) {
+  switch (request.kind_case()) {
+    case v1::AccrueRequest::kPurchase: {
+      const v1::Purchase& purchase = request.purchase();
+      RETURN_IF_ERROR(rpc::ValidateKey("purchase.order_ref", purchase.order_ref()));
+      if (!purchase.has_amount()) return InvalidField("purchase.amount", "is required");
+      if (purchase.amount().minor_units() < 0) {
+        return InvalidField("purchase.amount.minor_units", "must not be negative");
+      }
+      return rpc::ValidateCurrency("purchase.amount.currency", purchase.amount().currency());
+    }
+    case v1::AccrueRequest::kAction:
+      RETURN_IF_ERROR(rpc::ValidateId("action.action_code", request.action().action_code()));
+      return rpc::ValidateText("action.reference", request.action().reference(), false);
+    case v1::AccrueRequest::kExplicitPoints:
+      if (request.explicit_points().points() <= 0) {
+        return InvalidField("explicit_points.points", "must be positive");
+      }
+      return rpc::ValidateText("explicit_points.description",
+                               request.explicit_points().description(), true);
+    case v1::AccrueRequest::kAdjustment:
+      if (request.adjustment().points() == 0) {
+        return InvalidField("adjustment.points", "must not be zero");
+      }
+      RETURN_IF_ERROR(rpc::ValidateText("adjustment.reason", request.adjustment().reason(), true));
+      return rpc::ValidateKey("adjustment.actor", request.adjustment().actor());
+    case v1::AccrueRequest::KIND_NOT_SET:
+      break;
+  }
+  return InvalidField("kind", "one of purchase, action, explicit_points, adjustment is required");
+}
+
+absl::Status ValidateAccrue(const v1::AccrueRequest& request) {
+  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
+  RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
+  RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", request.program_id()));
+  RETURN_IF_ERROR(rpc::ValidateOptionalId("point_type", request.point_type()));
+  RETURN_IF_ERROR(rpc::ValidateOptionalId("subtype", request.subtype()));
+  if (request.has_occurred_at()) {
+    RETURN_IF_ERROR(rpc::ValidateTimestamp("occurred_at", request.occurred_at()));
+  }
+  if (request.has_available_at()) {
+    RETURN_IF_ERROR(rpc::ValidateTimestamp("available_at", request.available_at()));
+  }
+  if (request.has_expires_at()) {
+    RETURN_IF_ERROR(rpc::ValidateTimestamp("expires_at", request.expires_at()));
+  }
+  return ValidateKind(request);
+}
+
+// What an accrual awards, before it is written.
+struct Award {
+  ledger::Points points = 0;  // signed for adjustments
+  v1::LedgerEntryKind kind = v1::LEDGER_ENTRY_KIND_ACCRUAL;
+  std::string order_ref;
+  std::string description;
+  std::string actor;
+  int32_t hold_days = 0;  // the program's hold applies to purchases
+};
+
+absl::StatusOr<ledger::Points> PurchasePointsOf(pg::Transaction& tx, const Operation& operation,
+                                                const ProgramConfig& program,
+                                                const MemberState& member,
+                                                const Enrolment& enrolment,
+                                                const v1::Purchase& purchase) {
+  if (purchase.amount().currency() != program.currency) {
+    return InvalidField("purchase.amount.currency",
+                        absl::StrCat("is ", purchase.amount().currency(), " but program '",
+                                     program.program_id, "' uses ", program.currency));
+  }
+  pg::Params order;
+  order.Add(program.org_id).Add(member.member_id).Add(purchase.order_ref());
+  ASSIGN_OR_RETURN(pg::Result burned, tx.Execute(kSelectRedemptionByOrder, order));
+  if (burned.Rows() > 0) {
+    return Refused(ledger::kEarnAndBurnSameOrder,
+                   absl::StrCat("order '", purchase.order_ref(), "' already burned points"));
+  }
+  const ledger::Tier* tier = program.FindTier(enrolment.tier);
+  absl::StatusOr<ledger::Points> points = ledger::PurchasePoints(
+      purchase.amount().minor_units(), program.earn_rate,
+      tier != nullptr ? tier->multiplier_permille : ledger::kPermille);
+  if (!points.ok()) return InvalidField("purchase.amount.minor_units", points.status().message());
+  pg::Params row;
+  row.Add(program.org_id).Add(member.member_id).Add(program.program_id).Add(purchase.order_ref())
+      .Add(purchase.amount().minor_units()).Add(program.currency).Add(*points)
+      .Add(operation.id()).Add(operation.now());
+  ASSIGN_OR_RETURN(pg::Result inserted, tx.Execute(kInsertPurchase, row));
+  if (inserted.Rows() == 0) {
+    return Refused(ledger::kDuplicateOrder,
+                   absl::StrCat("order '", purchase.order_ref(), "' already earned points"));
+  }
+  return *points;
+}
+
+absl::StatusOr<ledger::Points> ActionPointsOf(pg::Transaction& tx, const ProgramConfig& program,
+                                              const MemberState& member,
+                                              const v1::ActionAward& action) {
+  const ActionConfig* config = program.FindAction(action.action_code());
+  if (config == nullptr) {
+    return InvalidField("action.action_code",
+                        absl::StrCat("no action '", action.action_code(), "' in program '",
+                                     program.program_id, "'"));
+  }
+  pg::Params params;
+  params.Add(program.org_id).Add(member.member_id).Add(program.program_id).Add(config->code);
+  ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kCountAction, params));
+  if (config->per_member_limit > 0 && row.Int32(0, 0) > config->per_member_limit) {
+    return Refused(ledger::kActionLimitReached,
+                   absl::StrCat("action '", config->code, "' may be earned ",
+                                config->per_member_limit, " time(s) per member"));
+  }
+  return config->points;
+}
+
+absl::StatusOr<Award> AwardOf(pg::Transaction& tx, const Operation& operation,
+                              const ProgramConfig& program, const MemberState& member,
+                              const Enrolment& enrolment, const v1::AccrueRequest& request) {
+  Award award;
+  switch (request.kind_case()) {
+    case v1::AccrueRequest::kPurchase: {
+      ASSIGN_OR_RETURN(award.points, PurchasePointsOf(tx, operation, program, member, enrolment,
+                                                      request.purchase()));
+      award.order_ref = request.purchase().order_ref();
+      award.hold_days = program.hold_days;
+      break;
+    }
+    case v1::AccrueRequest::kAction: {
+      ASSIGN_OR_RETURN(award.points, ActionPointsOf(tx, program, member, request.action()));
+      award.description = absl::StrCat(request.action().action_code(),
+                                       request.action().reference().empty() ? "" : " ",
+                                       request.action().reference());
+      break;
+    }
+    case v1::AccrueRequest::kExplicitPoints:
+      award.points = request.explicit_points().points();
+      award.description = request.explicit_points().description();
+      break;
+    default:
+      award.points = request.adjustment().points();
+      award.kind = v1::LEDGER_ENTRY_KIND_ADJUSTMENT;
+      award.description = request.adjustment().reason();
+      award.actor = request.adjustment().actor();
+      break;
+  }
+  return award;
+}
+
+// Qualifying points of the program's tier-counting types after adding `delta`.
+ledger::Points QualifyingAfter(const ProgramConfig& program, const MemberState& member,
+                               ledger::Points delta) {
+  ledger::Points qualifying = delta;
+  for (const ledger::PointTotals& totals : member.totals) {
+    const PointTypeConfig* type = program.FindPointType(totals.point_type);
+    if (totals.program_id == program.program_id && type != nullptr && type->counts_toward_tier) {
+      qualifying += totals.qualifying;
+    }
+  }
+  return qualifying;
+}
+
+// The tier after an accrual: members move up at once, never down here.
+std::optional<std::string> UpgradedTier(const ProgramConfig& program, const Enrolment& enrolment,
+                                        ledger::Points qualifying) {
+  std::optional<ledger::Tier> reached = ledger::TierFor(program.tiers, qualifying);
+  if (!reached.has_value() || reached->code == enrolment.tier) return std::nullopt;
+  const ledger::Tier* current = program.FindTier(enrolment.tier);
+  if (current != nullptr && current->threshold >= reached->threshold) return std::nullopt;
+  return reached->code;
+}
+
+// Positive award: repays debt first (redeemable types), the rest goes into a new lot.
+absl::Status WriteAward(Operation& operation, const ProgramConfig& program,
+                        const PointTypeConfig& type, const std::string& subtype,
+                        const MemberState& member, const Enrolment& enrolment,
+                        const Award& award, const v1::AccrueRequest& request,
+                        v1::AccrueResponse* response) {
+  const absl::Time now = operation.now();
+  const absl::Time occurred =
+      request.has_occurred_at() ? rpc::FromTimestamp(request.occurred_at()) : now;
+  std::optional<absl::Time> requested_available;
+  if (request.has_available_at()) requested_available = rpc::FromTimestamp(request.available_at());
+  const absl::Time available_at =
+      type.redeemable ? ledger::AvailableAt(occurred, award.hold_days, now, requested_available)
+                      : now;
+  std::optional<absl::Time> requested_expiry;
+  if (request.has_expires_at()) requested_expiry = rpc::FromTimestamp(request.expires_at());
+  ASSIGN_OR_RETURN(std::optional<absl::Time> expires_at,
+                   ledger::ExpiresAt(type.expiry, available_at, requested_expiry));
+
+  const ledger::Repayment repayment = type.redeemable
+                                          ? ledger::RepayDebt(enrolment.debt, award.points)
+                                          : ledger::Repayment{0, award.points};
+  if (repayment.repaid > 0) {
+    RETURN_IF_ERROR(operation.AddEntry({member.member_id, program.program_id, type.code,
+                                        v1::LEDGER_ENTRY_KIND_OVERDRAFT_REPAYMENT,
+                                        repayment.repaid, award.order_ref, award.description,
+                                        award.actor}));
+  }
+  if (repayment.credited > 0) {
+    ASSIGN_OR_RETURN(ledger::Lot lot,
+                     operation.CreateLot({member.member_id, program.program_id, type.code,
+                                          subtype, type.redeemable, repayment.credited,
+                                          available_at, expires_at, award.order_ref,
+                                          std::nullopt}));
+    RETURN_IF_ERROR(operation.AddEntry({member.member_id, program.program_id, type.code,
+                                        award.kind, repayment.credited, award.order_ref,
+                                        award.description, award.actor}));
+    v1::AwardedLot* out = response->add_lots();
+    out->set_lot_id(lot.lot_id);
+    out->set_program_id(lot.program_id);
+    out->set_point_type(lot.point_type);
+    out->set_subtype(lot.subtype);
+    out->set_points(lot.amount);
+    rpc::ToTimestamp(lot.available_at, out->mutable_available_at());
+    rpc::ToOptionalTimestamp(lot.expires_at, [&] { return out->mutable_expires_at(); });
+  }
+  const ledger::Points qualifying = type.counts_toward_tier ? award.points : 0;
+  RETURN_IF_ERROR(operation.AddTotals(member.member_id, program.program_id, type.code,
+                                      award.points, qualifying));
+  std::optional<std::string> tier;
+  if (qualifying > 0) {
+    tier = UpgradedTier(program, enrolment, QualifyingAfter(program, member, qualifying));
+  }
+  response->set_debt_repaid(repayment.repaid);
+  return operation.ChangeEnrolment(member.member_id, program.program_id, -repayment.repaid, tier);
+}
+
+// Negative adjustment: takes points from the type's spendable lots; what they lack becomes debt.
+absl::Status WriteRemoval(Operation& operation, const ProgramConfig& program,
+                          const PointTypeConfig& type, const MemberState& member,
+                          const Award& award) {
+  const ledger::Points points = -award.points;
+  std::vector<ledger::Lot> lots;
+  for (const ledger::Lot& lot : member.lots) {
+    if (lot.program_id == program.program_id && lot.point_type == type.code) lots.push_back(lot);
+  }
+  const ledger::ConsumptionPlan plan = ledger::PlanConsumption(lots, points, operation.now());
+  for (const ledger::LotTake& take : plan.takes) {
+    RETURN_IF_ERROR(operation.ConsumeLot(member.member_id, take.lot_id, take.points));
+  }
+  RETURN_IF_ERROR(operation.AddEntry({member.member_id, program.program_id, type.code,
+                                      award.kind, award.points, "", award.description,
+                                      award.actor}));
+  RETURN_IF_ERROR(operation.AddTotals(member.member_id, program.program_id, type.code,
+                                      award.points, 0));
+  return operation.ChangeEnrolment(member.member_id, program.program_id, plan.shortfall,
+                                   std::nullopt);
+}
+
+absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
+                                 const v1::AccrueRequest& request, v1::AccrueResponse* response) {
+  const std::string& org_id = request.org_id();
+  ASSIGN_OR_RETURN(ProgramConfig program, LoadProgram(tx, org_id, request.program_id()));
+  RETURN_IF_ERROR(RequireActive(program));
+  RETURN_IF_ERROR(LockMembers(tx, org_id, {request.member_id()}));
+  ASSIGN_OR_RETURN(MemberState member, LoadMember(tx, org_id, request.member_id()));
+  RETURN_IF_ERROR(RequireActiveMember(member));
+  ASSIGN_OR_RETURN(const Enrolment* enrolment, RequireEnrolment(member, program.program_id));
+
+  const std::string type_code =
+      request.point_type().empty() ? program.default_point_type : request.point_type();
+  const PointTypeConfig* type = program.FindPointType(type_code);
+  if (type == nullptr) {
+    return InvalidField("point_type", absl::StrCat("no point type '", type_code,
+                                                   "' in program '", program.program_id, "'"));
+  }
+  const std::string subtype =
+      request.subtype().empty() ? program.default_subtype : request.subtype();
+  if (!program.HasSubtype(subtype)) {
+    return InvalidField("subtype", absl::StrCat("no subtype '", subtype, "' in program '",
+                                                program.program_id, "'"));
+  }
+  ASSIGN_OR_RETURN(Operation operation,
+                   Operation::Begin(tx, org_id, "Accrue", context.clock->Now()));
+  ASSIGN_OR_RETURN(Award award, AwardOf(tx, operation, program, member, *enrolment, request));
+  if (award.points > 0) {
+    RETURN_IF_ERROR(WriteAward(operation, program, *type, subtype, member, *enrolment, award,
+                               request, response));
+  } else if (award.points < 0) {
+    RETURN_IF_ERROR(WriteRemoval(operation, program, *type, member, award));
+  }
+  ASSIGN_OR_RETURN(int64_t position, operation.Commit());
+  response->set_ledger_position(position);
+  response->set_accrual_id(operation.id());
+  response->set_points(award.points);
+  RETURN_IF_ERROR(FillBalances(tx, org_id, member.member_id, operation.now(),
+                               response->mutable_balances()));
+  for (const v1::ProgramBalance& balance : response->balances().programs()) {
+    if (balance.program_id() == program.program_id) response->set_tier(balance.tier());
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status Accrue(const Context& context, const v1::AccrueRequest& request,
+                    v1::AccrueResponse* response) {
+  RETURN_IF_ERROR(ValidateAccrue(request));
+  return RunCommand(context, "Accrue", request.org_id(), request.idempotency_key(), request,
+                    response, [&](pg::Transaction& tx) {
+                      return AccrueInTransaction(context, tx, request, response);
+                    });
+}
+
+}  // namespace loyalty::command

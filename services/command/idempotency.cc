@@ -1,0 +1,74 @@
+#include "services/command/idempotency.h"
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "libs/base/refusal.h"
+#include "libs/base/status_macros.h"
+
+namespace loyalty::command {
+namespace {
+
+constexpr pg::Statement kClaimKey{
+    "idempotency_claim",
+    "INSERT INTO idempotency_keys (org_id, key, method, request_hash)"
+    " VALUES ($1, $2, $3, sha256($4)) ON CONFLICT DO NOTHING RETURNING 1"};
+
+constexpr pg::Statement kSelectKey{
+    "idempotency_select",
+    "SELECT method = $3 AND request_hash = sha256($4), response FROM idempotency_keys"
+    " WHERE org_id = $1 AND key = $2"};
+
+constexpr pg::Statement kStoreResponse{
+    "idempotency_store",
+    "UPDATE idempotency_keys SET response = $3 WHERE org_id = $1 AND key = $2"};
+
+std::string DeterministicBytes(const google::protobuf::Message& message) {
+  std::string bytes;
+  google::protobuf::io::StringOutputStream stream(&bytes);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  message.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return bytes;
+}
+
+}  // namespace
+
+absl::Status RunIdempotentCommand(const Context& context, absl::string_view method,
+                                  const std::string& org_id, const std::string& key,
+                                  const google::protobuf::Message& request,
+                                  google::protobuf::Message* response, bool* replayed,
+                                  const std::function<absl::Status(pg::Transaction&)>& body) {
+  const std::string request_bytes = DeterministicBytes(request);
+  return pg::RunInTransaction(
+      *context.pool, pg::Isolation::kReadCommitted, context.retry,
+      [&](pg::Transaction& tx) -> absl::Status {
+        response->Clear();
+        *replayed = false;
+        pg::Params params;
+        params.Add(org_id).Add(key).Add(std::string(method)).AddBytes(request_bytes);
+        ASSIGN_OR_RETURN(pg::Result claimed, tx.Execute(kClaimKey, params));
+        if (claimed.Rows() == 0) {
+          ASSIGN_OR_RETURN(pg::Result stored, tx.Execute(kSelectKey, params));
+          if (stored.Rows() != 1 || stored.IsNull(0, 1)) {
+            return absl::AbortedError("idempotency record changed concurrently");
+          }
+          if (!stored.Bool(0, 0)) {
+            return absl::AlreadyExistsError(absl::StrCat(
+                "idempotency key '", key, "' was already used for a different request"));
+          }
+          if (!response->ParseFromString(stored.Bytes(0, 1))) {
+            return absl::InternalError("stored response does not parse");
+          }
+          *replayed = true;
+          return absl::OkStatus();
+        }
+        RETURN_IF_ERROR(body(tx));
+        pg::Params store;
+        store.Add(org_id).Add(key).AddBytes(response->SerializeAsString());
+        return tx.Execute(kStoreResponse, store).status();
+      });
+}
+
+}  // namespace loyalty::command

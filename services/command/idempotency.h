@@ -1,0 +1,45 @@
+#pragma once
+
+#include <concepts>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "google/protobuf/message.h"
+#include "libs/pg/transaction.h"
+#include "services/command/context.h"
+
+namespace loyalty::command {
+
+// Runs a mutating command at most once per (org, idempotency key), in one SQL transaction
+// together with its idempotency record:
+//  1. claims the key (a concurrent request with the same key waits here for the first to finish);
+//  2. if the key was already used: same method and request -> the stored response, *replayed =
+//     true, no effect; otherwise ALREADY_EXISTS;
+//  3. else runs `body`, stores its response, commits.
+// A body that fails rolls everything back, the key included, so a refused request changes nothing
+// and may be sent again. Conflicts are retried by the transaction runner; `body` must clear and
+// refill `response` on each attempt.
+absl::Status RunIdempotentCommand(const Context& context, absl::string_view method,
+                                  const std::string& org_id, const std::string& key,
+                                  const google::protobuf::Message& request,
+                                  google::protobuf::Message* response, bool* replayed,
+                                  const std::function<absl::Status(pg::Transaction&)>& body);
+
+// The typed form: sets `replayed` on responses that have the field.
+template <typename Response>
+absl::Status RunCommand(const Context& context, absl::string_view method,
+                        const std::string& org_id, const std::string& key,
+                        const google::protobuf::Message& request, Response* response,
+                        const std::function<absl::Status(pg::Transaction&)>& body) {
+  bool replayed = false;
+  absl::Status status =
+      RunIdempotentCommand(context, method, org_id, key, request, response, &replayed, body);
+  if constexpr (requires { response->set_replayed(true); }) {
+    if (status.ok() && replayed) response->set_replayed(true);
+  }
+  return status;
+}
+
+}  // namespace loyalty::command

@@ -1,0 +1,107 @@
+// loyalty-command: the command and admin gRPC services.
+//   loyalty-command migrate --database_url=...   apply schema migrations and exit
+//   loyalty-command serve   --database_url=...   migrate, then serve until SIGTERM / SIGINT
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "libs/base/clock.h"
+#include "libs/base/log.h"
+#include "libs/pg/migrate.h"
+#include "libs/pg/pool.h"
+#include "libs/rpc/metrics.h"
+#include "libs/rpc/server.h"
+#include "prometheus/exposer.h"
+#include "prometheus/registry.h"
+#include "services/command/admin_service.h"
+#include "services/command/command_service.h"
+#include "services/command/context.h"
+#include "services/command/migrations.h"
+
+ABSL_FLAG(std::string, database_url, "postgresql://postgres@127.0.0.1:5432/loyalty",
+          "libpq connection string of the command database");
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "gRPC listen address (host:port)");
+ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
+          "Prometheus /metrics listen address; empty disables it");
+ABSL_FLAG(int, pool_size, 16, "database connections (1..256)");
+ABSL_FLAG(int, acquire_timeout_ms, 2000, "wait for a free connection before RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, max_threads, 64, "gRPC server threads (4..1024)");
+ABSL_FLAG(int, max_attempts, 8, "attempts of a transaction on serialization failure (1..32)");
+
+namespace loyalty::command {
+namespace {
+
+int Fail(const std::string& message) {
+  LogError(message);
+  return 1;
+}
+
+absl::Status MigrateDatabase(const std::string& url) {
+  absl::StatusOr<std::unique_ptr<pg::Connection>> connection = pg::Connection::Open(url);
+  if (!connection.ok()) return connection.status();
+  return pg::Migrate(**connection, Migrations());
+}
+
+int Serve() {
+  const int pool_size = absl::GetFlag(FLAGS_pool_size);
+  const int max_threads = absl::GetFlag(FLAGS_max_threads);
+  const int max_attempts = absl::GetFlag(FLAGS_max_attempts);
+  if (pool_size < 1 || pool_size > 256) return Fail("--pool_size must be 1..256");
+  if (max_threads < 4 || max_threads > 1024) return Fail("--max_threads must be 4..1024");
+  if (max_attempts < 1 || max_attempts > 32) return Fail("--max_attempts must be 1..32");
+
+  prometheus::Registry registry;
+  rpc::RpcMetrics rpc_metrics(registry);
+  rpc::PoolMetrics pool_metrics(registry, "command");
+  pg::Pool pool({absl::GetFlag(FLAGS_database_url), pool_size,
+                 absl::Milliseconds(absl::GetFlag(FLAGS_acquire_timeout_ms))},
+                &pool_metrics);
+  SystemClock clock;
+  pg::RetryPolicy retry;
+  retry.max_attempts = max_attempts;
+  const Context context{&pool, &clock, retry};
+  CommandService commands(context, rpc_metrics);
+  AdminService admin(context, rpc_metrics);
+
+  std::unique_ptr<prometheus::Exposer> exposer;
+  const std::string metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  if (!metrics_listen.empty()) {
+    exposer = std::make_unique<prometheus::Exposer>(metrics_listen);
+    exposer->RegisterCollectable(std::shared_ptr<prometheus::Registry>(&registry, [](auto*) {}));
+  }
+  absl::StatusOr<rpc::RunningServer> server = rpc::StartServer(
+      {absl::GetFlag(FLAGS_listen), 4 * 1024 * 1024, max_threads}, {&commands, &admin});
+  if (!server.ok()) return Fail(server.status().ToString());
+  LogInfo(absl::StrCat("loyalty-command serving gRPC on port ", server->port,
+                       metrics_listen.empty() ? "" : ", metrics on " + metrics_listen));
+  const int signal_number = rpc::WaitForShutdownSignal();
+  LogInfo(absl::StrCat("signal ", signal_number, ": draining and stopping"));
+  server->server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  return 0;
+}
+
+}  // namespace
+}  // namespace loyalty::command
+
+int main(int argc, char** argv) {
+  loyalty::rpc::BlockShutdownSignals();
+  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  const std::string mode = args.size() > 1 ? args[1] : "serve";
+  if (mode != "serve" && mode != "migrate") {
+    std::fprintf(stderr, "usage: loyalty-command [serve|migrate] --database_url=...\n");
+    return 2;
+  }
+  const absl::Status migrated =
+      loyalty::command::MigrateDatabase(absl::GetFlag(FLAGS_database_url));
+  if (!migrated.ok()) return loyalty::command::Fail("migration failed: " + migrated.ToString());
+  if (mode == "migrate") {
+    loyalty::LogInfo("schema is up to date");
+    return 0;
+  }
+  return loyalty::command::Serve();
+}

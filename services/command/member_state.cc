@@ -1,0 +1,196 @@
+#include "services/command/member_state.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "libs/base/refusal.h"
+#include "libs/base/status_macros.h"
+#include "libs/ledger/redemption_rules.h"
+#include "libs/rpc/convert.h"
+
+namespace loyalty::command {
+namespace {
+
+constexpr pg::Statement kLockMember{
+    "member_lock",
+    "SELECT member_id FROM members WHERE org_id = $1 AND member_id = $2 FOR UPDATE"};
+
+constexpr pg::Statement kSelectMember{
+    "member_select", "SELECT kind, status FROM members WHERE org_id = $1 AND member_id = $2"};
+
+constexpr pg::Statement kSelectEnrolments{
+    "member_select_enrolments",
+    "SELECT program_id, coalesce(tier, ''), debt, period_start, period_end FROM enrolments"
+    " WHERE org_id = $1 AND member_id = $2 ORDER BY program_id"};
+
+constexpr pg::Statement kSelectLots{
+    "member_select_lots",
+    "SELECT lot_id, program_id, point_type, subtype, amount, remaining, held, redeemable,"
+    " awarded_at, available_at, expires_at FROM lots"
+    " WHERE org_id = $1 AND member_id = $2 AND remaining > 0 ORDER BY lot_id"};
+
+constexpr pg::Statement kSelectTotals{
+    "member_select_totals",
+    "SELECT program_id, point_type, lifetime, qualifying FROM point_totals"
+    " WHERE org_id = $1 AND member_id = $2 ORDER BY program_id, point_type"};
+
+void ToExpiring(const std::optional<ledger::ExpiringSoon>& expiring, v1::ExpiringSoon* out) {
+  rpc::ToTimestamp(expiring->at, out->mutable_expires_at());
+  out->set_points(expiring->points);
+}
+
+}  // namespace
+
+const Enrolment* MemberState::FindEnrolment(const std::string& program_id) const {
+  for (const Enrolment& enrolment : enrolments) {
+    if (enrolment.program_id == program_id) return &enrolment;
+  }
+  return nullptr;
+}
+
+absl::Status LockMembers(pg::Transaction& tx, const std::string& org_id,
+                         std::vector<std::string> member_ids) {
+  std::sort(member_ids.begin(), member_ids.end());
+  member_ids.erase(std::unique(member_ids.begin(), member_ids.end()), member_ids.end());
+  for (const std::string& member_id : member_ids) {
+    ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kLockMember, pg::Params().Add(org_id).Add(member_id)));
+    if (row.Rows() == 0) return NotFound("member", member_id);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<MemberState> LoadMember(pg::Transaction& tx, const std::string& org_id,
+                                       const std::string& member_id) {
+  pg::Params params;
+  params.Add(org_id).Add(member_id);
+  ASSIGN_OR_RETURN(pg::Result member_row, tx.Execute(kSelectMember, params));
+  if (member_row.Rows() == 0) return NotFound("member", member_id);
+  MemberState member;
+  member.member_id = member_id;
+  member.kind = std::string(member_row.Text(0, 0));
+  member.status = std::string(member_row.Text(0, 1));
+
+  ASSIGN_OR_RETURN(pg::Result enrolments, tx.Execute(kSelectEnrolments, params));
+  for (int i = 0; i < enrolments.Rows(); ++i) {
+    member.enrolments.push_back({std::string(enrolments.Text(i, 0)),
+                                 std::string(enrolments.Text(i, 1)), enrolments.Int64(i, 2),
+                                 enrolments.Time(i, 3), enrolments.Time(i, 4)});
+  }
+  ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kSelectLots, params));
+  for (int i = 0; i < lots.Rows(); ++i) {
+    ledger::Lot lot;
+    lot.lot_id = lots.Int64(i, 0);
+    lot.program_id = std::string(lots.Text(i, 1));
+    lot.point_type = std::string(lots.Text(i, 2));
+    lot.subtype = std::string(lots.Text(i, 3));
+    lot.amount = lots.Int64(i, 4);
+    lot.remaining = lots.Int64(i, 5);
+    lot.held = lots.Int64(i, 6);
+    lot.redeemable = lots.Bool(i, 7);
+    lot.awarded_at = lots.Time(i, 8);
+    lot.available_at = lots.Time(i, 9);
+    lot.expires_at = lots.OptionalTime(i, 10);
+    member.lots.push_back(std::move(lot));
+  }
+  ASSIGN_OR_RETURN(pg::Result totals, tx.Execute(kSelectTotals, params));
+  for (int i = 0; i < totals.Rows(); ++i) {
+    member.totals.push_back({std::string(totals.Text(i, 0)), std::string(totals.Text(i, 1)),
+                             totals.Int64(i, 2), totals.Int64(i, 3)});
+  }
+  return member;
+}
+
+absl::Status RequireActiveMember(const MemberState& member) {
+  if (member.status == "active") return absl::OkStatus();
+  return Refused(ledger::kMemberNotActive,
+                 absl::StrCat("member '", member.member_id, "' is ", member.status));
+}
+
+absl::StatusOr<const Enrolment*> RequireEnrolment(const MemberState& member,
+                                                  const std::string& program_id) {
+  const Enrolment* enrolment = member.FindEnrolment(program_id);
+  if (enrolment == nullptr) {
+    return Refused(ledger::kNotEnrolled, absl::StrCat("member '", member.member_id,
+                                                      "' is not enrolled in program '",
+                                                      program_id, "'"));
+  }
+  return enrolment;
+}
+
+std::vector<ledger::Lot> LotsOf(const MemberState& member, const std::string& program_id) {
+  std::vector<ledger::Lot> lots;
+  for (const ledger::Lot& lot : member.lots) {
+    if (program_id.empty() || lot.program_id == program_id) lots.push_back(lot);
+  }
+  return lots;
+}
+
+namespace {
+
+std::vector<ledger::ProgramDebt> DebtsOf(const MemberState& member) {
+  std::vector<ledger::ProgramDebt> debts;
+  for (const Enrolment& enrolment : member.enrolments) {
+    debts.push_back({enrolment.program_id, enrolment.debt});
+  }
+  return debts;
+}
+
+}  // namespace
+
+ledger::ProgramBalance ProgramBalanceOf(const MemberState& member, const std::string& program_id,
+                                        absl::Time now) {
+  std::vector<ledger::ProgramBalance> programs =
+      ledger::ComputeBalances(member.lots, member.totals, DebtsOf(member), now);
+  for (ledger::ProgramBalance& program : programs) {
+    if (program.program_id == program_id) return std::move(program);
+  }
+  ledger::ProgramBalance empty;
+  empty.program_id = program_id;
+  return empty;
+}
+
+void ToBalances(const MemberState& member, absl::Time now, const GroupValuation& valuation,
+                v1::Balances* balances) {
+  balances->set_member_id(member.member_id);
+  const std::vector<ledger::ProgramBalance> programs =
+      ledger::ComputeBalances(member.lots, member.totals, DebtsOf(member), now);
+  for (const ledger::ProgramBalance& program : programs) {
+    v1::ProgramBalance* out = balances->add_programs();
+    out->set_program_id(program.program_id);
+    out->set_available(program.available);
+    out->set_held(program.held);
+    out->set_pending(program.pending);
+    out->set_lifetime(program.lifetime);
+    out->set_qualifying(program.qualifying);
+    out->set_debt(program.debt);
+    if (program.expiring) ToExpiring(program.expiring, out->mutable_expiring());
+    if (const Enrolment* enrolment = member.FindEnrolment(program.program_id)) {
+      out->set_tier(enrolment->tier);
+    }
+    for (const ledger::PointTypeBalance& type : program.point_types) {
+      v1::PointTypeBalance* type_out = out->add_point_types();
+      type_out->set_point_type(type.point_type);
+      type_out->set_available(type.available);
+      type_out->set_held(type.held);
+      type_out->set_pending(type.pending);
+      type_out->set_lifetime(type.lifetime);
+      type_out->set_qualifying(type.qualifying);
+      if (type.expiring) ToExpiring(type.expiring, type_out->mutable_expiring());
+    }
+  }
+  const ledger::Points group = ledger::GroupAvailable(programs);
+  balances->set_group_available(group);
+  balances->mutable_group_value()->set_currency(valuation.currency);
+  balances->mutable_group_value()->set_minor_units(
+      group > 0 ? ledger::RedemptionValue(group, valuation.ratio) : 0);
+}
+
+absl::Status FillBalances(pg::Transaction& tx, const std::string& org_id,
+                          const std::string& member_id, absl::Time now, v1::Balances* balances) {
+  ASSIGN_OR_RETURN(GroupValuation valuation, LoadGroupValuation(tx, org_id));
+  ASSIGN_OR_RETURN(MemberState member, LoadMember(tx, org_id, member_id));
+  ToBalances(member, now, valuation, balances);
+  return absl::OkStatus();
+}
+
+}  // namespace loyalty::command

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "libs/ledger/balances.h"
+#include "libs/ledger/types.h"
+#include "libs/pg/transaction.h"
+#include "loyalty/v1/common.pb.h"
+#include "services/command/catalog.h"
+
+namespace loyalty::command {
+
+struct Enrolment {
+  std::string program_id;
+  std::string tier;  // empty without tiers
+  ledger::Points debt = 0;
+  absl::Time period_start;
+  absl::Time period_end;
+};
+
+// What the command path knows of a member inside its transaction.
+struct MemberState {
+  std::string member_id;
+  std::string kind;    // individual | household
+  std::string status;  // active | suspended | closed
+  std::vector<Enrolment> enrolments;     // by program id
+  std::vector<ledger::Lot> lots;         // lots with remaining > 0, by lot id
+  std::vector<ledger::PointTotals> totals;
+
+  const Enrolment* FindEnrolment(const std::string& program_id) const;
+};
+
+// Locks the members' rows FOR UPDATE in member-id order, the one lock order of the platform, so
+// commands on several members cannot deadlock each other. NOT_FOUND for an unknown member.
+absl::Status LockMembers(pg::Transaction& tx, const std::string& org_id,
+                         std::vector<std::string> member_ids);
+
+// Reads a member's state (call after LockMembers when the command changes it).
+absl::StatusOr<MemberState> LoadMember(pg::Transaction& tx, const std::string& org_id,
+                                       const std::string& member_id);
+
+// FAILED_PRECONDITION MEMBER_NOT_ACTIVE unless active.
+absl::Status RequireActiveMember(const MemberState& member);
+// FAILED_PRECONDITION NOT_ENROLLED unless the member is enrolled in the program.
+absl::StatusOr<const Enrolment*> RequireEnrolment(const MemberState& member,
+                                                  const std::string& program_id);
+
+// Lots of the member in the given program (all programs when empty).
+std::vector<ledger::Lot> LotsOf(const MemberState& member, const std::string& program_id);
+
+// Program balance of `program_id` at `now` (a zero balance when the member has nothing there).
+ledger::ProgramBalance ProgramBalanceOf(const MemberState& member, const std::string& program_id,
+                                        absl::Time now);
+
+// The member's balances at `now`; the group value uses the default program's ratio and currency.
+void ToBalances(const MemberState& member, absl::Time now, const GroupValuation& valuation,
+                v1::Balances* balances);
+
+// Reads the member again and writes its balances at `now` (for command responses).
+absl::Status FillBalances(pg::Transaction& tx, const std::string& org_id,
+                          const std::string& member_id, absl::Time now, v1::Balances* balances);
+
+}  // namespace loyalty::command

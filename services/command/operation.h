@@ -1,0 +1,75 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "libs/ledger/types.h"
+#include "libs/pg/transaction.h"
+#include "loyalty/v1/events.pb.h"
+
+namespace loyalty::command {
+
+struct EntrySpec {
+  std::string member_id;
+  std::string program_id;
+  std::string point_type;
+  v1::LedgerEntryKind kind = v1::LEDGER_ENTRY_KIND_UNSPECIFIED;
+  ledger::Points points = 0;  // signed
+  std::string order_ref;
+  std::string description;
+  std::string actor;
+};
+
+struct NewLot {
+  std::string member_id;
+  std::string program_id;
+  std::string point_type;
+  std::string subtype;
+  bool redeemable = true;
+  ledger::Points amount = 0;
+  absl::Time available_at;
+  std::optional<absl::Time> expires_at;
+  std::string order_ref;
+  std::optional<int64_t> origin_lot_id;
+};
+
+// One operation (a command, or a job's work on one member) inside one SQL transaction: every
+// write goes through it, and it gathers the outbox event that describes them. Commit() writes
+// the event and returns the ledger position.
+class Operation final {
+ public:
+  static absl::StatusOr<Operation> Begin(pg::Transaction& tx, const std::string& org_id,
+                                         const std::string& name, absl::Time now);
+
+  int64_t id() const { return event_.operation_id(); }
+  absl::Time now() const { return now_; }
+  v1::LedgerEvent& event() { return event_; }
+
+  absl::Status AddEntry(const EntrySpec& entry);
+  absl::StatusOr<ledger::Lot> CreateLot(const NewLot& lot);
+  // Lowers a lot's remaining by `points`, which must be free (not held).
+  absl::Status ConsumeLot(const std::string& member_id, int64_t lot_id, ledger::Points points);
+  absl::Status AddTotals(const std::string& member_id, const std::string& program_id,
+                         const std::string& point_type, ledger::Points lifetime_delta,
+                         ledger::Points qualifying_delta);
+  // Adds `debt_delta` to the enrolment's debt, sets the tier when `tier` has a value, and marks
+  // the member active in the program now.
+  absl::Status ChangeEnrolment(const std::string& member_id, const std::string& program_id,
+                               ledger::Points debt_delta, std::optional<std::string> tier);
+  absl::StatusOr<int64_t> Commit();
+
+ private:
+  Operation(pg::Transaction& tx, absl::Time now) : tx_(&tx), now_(now) {}
+  absl::Status RecordLot(const pg::Result& row);
+
+  pg::Transaction* tx_;
+  absl::Time now_;
+  v1::LedgerEvent event_;
+};
+
+// "accrual", ... as stored in ledger_entries.kind, and back.
+const char* EntryKindName(v1::LedgerEntryKind kind);
+v1::LedgerEntryKind EntryKindFromName(absl::string_view name);
+
+}  // namespace loyalty::command

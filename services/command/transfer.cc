@@ -1,0 +1,160 @@
+#include "services/command/transfer.h"
+
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "libs/base/refusal.h"
+#include "libs/base/status_macros.h"
+#include "libs/rpc/validate.h"
+#include "services/command/burn.h"
+#include "services/command/idempotency.h"
+
+namespace loyalty::command {
+namespace {
+
+struct TransferSpec {
+  const std::string& org_id;
+  const std::string& from_member_id;
+  const std::string& to_member_id;
+  const std::string& program_id;
+  bool group;
+  ledger::Points points;
+};
+
+absl::Status ValidateTransfer(const TransferSpec& spec) {
+  RETURN_IF_ERROR(rpc::ValidateId("org_id", spec.org_id));
+  RETURN_IF_ERROR(rpc::ValidateId("from_member_id", spec.from_member_id));
+  RETURN_IF_ERROR(rpc::ValidateId("to_member_id", spec.to_member_id));
+  if (spec.from_member_id == spec.to_member_id) {
+    return InvalidField("to_member_id", "must differ from from_member_id");
+  }
+  RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", spec.program_id));
+  if (spec.points <= 0) return InvalidField("points", "must be positive");
+  return absl::OkStatus();
+}
+
+struct Decided {
+  BurnScope scope;
+  MemberState giver;
+  MemberState receiver;
+  BurnPlan plan;  // the receiving program is scope.pricing: the named or the default program
+};
+
+absl::StatusOr<Decided> Decide(pg::Transaction& tx, const TransferSpec& spec, absl::Time now,
+                               bool lock) {
+  Decided decided;
+  ASSIGN_OR_RETURN(decided.scope, LoadBurnScope(tx, spec.org_id, spec.program_id, spec.group));
+  if (lock) RETURN_IF_ERROR(LockMembers(tx, spec.org_id, {spec.from_member_id, spec.to_member_id}));
+  ASSIGN_OR_RETURN(decided.giver, LoadMember(tx, spec.org_id, spec.from_member_id));
+  ASSIGN_OR_RETURN(decided.receiver, LoadMember(tx, spec.org_id, spec.to_member_id));
+  RETURN_IF_ERROR(RequireActiveMember(decided.giver));
+  RETURN_IF_ERROR(RequireActiveMember(decided.receiver));
+  if (!spec.group) {
+    RETURN_IF_ERROR(RequireEnrolment(decided.giver, decided.scope.pricing.program_id).status());
+  }
+  RETURN_IF_ERROR(RequireEnrolment(decided.receiver, decided.scope.pricing.program_id).status());
+  ASSIGN_OR_RETURN(decided.plan, PlanBurn(decided.scope, decided.giver, spec.points, now,
+                                          {.validate_redemption = false, .allow_overdraft = false}));
+  return decided;
+}
+
+// The receiving program's point type for points of `source_type`: the same code when the
+// receiving program has it as a redeemable type, else its default type (which must be redeemable).
+absl::StatusOr<const PointTypeConfig*> ReceivingType(const ProgramConfig& receiving,
+                                                     const std::string& source_type) {
+  const PointTypeConfig* same = receiving.FindPointType(source_type);
+  if (same != nullptr && same->redeemable) return same;
+  const PointTypeConfig* fallback = receiving.FindPointType(receiving.default_point_type);
+  if (fallback != nullptr && fallback->redeemable) return fallback;
+  return Refused(ledger::kNotTransferable,
+                 absl::StrCat("program '", receiving.program_id,
+                              "' has no redeemable point type to receive points"));
+}
+
+absl::Status WriteTransfer(Operation& operation, const TransferSpec& spec, const Decided& decided,
+                           v1::TransferResponse* response) {
+  RETURN_IF_ERROR(ApplyBurn(operation, decided.scope, spec.from_member_id, decided.plan,
+                            v1::LEDGER_ENTRY_KIND_TRANSFER_OUT, "",
+                            absl::StrCat("to ", spec.to_member_id)));
+  const ProgramConfig& receiving = decided.scope.pricing;
+  std::map<std::string, ledger::Points> received_by_type;
+  for (const ledger::LotTake& take : decided.plan.consumption.takes) {
+    ASSIGN_OR_RETURN(const PointTypeConfig* type, ReceivingType(receiving, take.point_type));
+    std::string subtype = receiving.default_subtype;
+    for (const ledger::Lot& lot : decided.giver.lots) {
+      if (lot.lot_id == take.lot_id && receiving.HasSubtype(lot.subtype)) subtype = lot.subtype;
+    }
+    RETURN_IF_ERROR(operation
+                        .CreateLot({spec.to_member_id, receiving.program_id, type->code, subtype,
+                                    true, take.points, operation.now(), take.expires_at, "",
+                                    take.lot_id})
+                        .status());
+    received_by_type[type->code] += take.points;
+  }
+  for (const auto& [type, points] : received_by_type) {
+    RETURN_IF_ERROR(operation.AddEntry({spec.to_member_id, receiving.program_id, type,
+                                        v1::LEDGER_ENTRY_KIND_TRANSFER_IN, points, "",
+                                        absl::StrCat("from ", spec.from_member_id), ""}));
+  }
+  RETURN_IF_ERROR(
+      operation.ChangeEnrolment(spec.to_member_id, receiving.program_id, 0, std::nullopt));
+  response->set_transfer_id(operation.id());
+  response->set_points(spec.points);
+  response->set_to_program_id(receiving.program_id);
+  ToLotConsumptions(decided.plan, response->mutable_lots());
+  for (const v1::ProgramBreakup& program : decided.plan.breakup) {
+    *response->add_breakup_by_program() = program;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status Transfer(const Context& context, const v1::TransferRequest& request,
+                      v1::TransferResponse* response) {
+  const TransferSpec spec{request.org_id(),     request.from_member_id(), request.to_member_id(),
+                          request.program_id(), request.group(),          request.points()};
+  RETURN_IF_ERROR(ValidateTransfer(spec));
+  RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
+  return RunCommand(
+      context, "Transfer", request.org_id(), request.idempotency_key(), request, response,
+      [&](pg::Transaction& tx) -> absl::Status {
+        const absl::Time now = context.clock->Now();
+        ASSIGN_OR_RETURN(Decided decided, Decide(tx, spec, now, true));
+        ASSIGN_OR_RETURN(Operation operation, Operation::Begin(tx, spec.org_id, "Transfer", now));
+        RETURN_IF_ERROR(WriteTransfer(operation, spec, decided, response));
+        ASSIGN_OR_RETURN(int64_t position, operation.Commit());
+        response->set_ledger_position(position);
+        RETURN_IF_ERROR(FillBalances(tx, spec.org_id, spec.from_member_id, now,
+                                     response->mutable_from_balances()));
+        return FillBalances(tx, spec.org_id, spec.to_member_id, now,
+                            response->mutable_to_balances());
+      });
+}
+
+absl::Status IsTransferable(const Context& context, const v1::IsTransferableRequest& request,
+                            v1::IsTransferableResponse* response) {
+  const TransferSpec spec{request.org_id(),     request.from_member_id(), request.to_member_id(),
+                          request.program_id(), request.group(),          request.points()};
+  RETURN_IF_ERROR(ValidateTransfer(spec));
+  return pg::RunInTransaction(
+      *context.pool, pg::Isolation::kRepeatableRead, context.retry,
+      [&](pg::Transaction& tx) -> absl::Status {
+        response->Clear();
+        absl::StatusOr<Decided> decided = Decide(tx, spec, context.clock->Now(), false);
+        if (!decided.ok()) {
+          if (!IsRefusal(decided.status())) return decided.status();
+          response->set_transferable(false);
+          response->set_reason(*ReasonOf(decided.status()));
+          response->set_message(std::string(decided.status().message()));
+          return absl::OkStatus();
+        }
+        response->set_transferable(true);
+        for (const v1::ProgramBreakup& program : decided->plan.breakup) {
+          *response->add_breakup_by_program() = program;
+        }
+        return absl::OkStatus();
+      });
+}
+
+}  // namespace loyalty::command

@@ -1,0 +1,142 @@
+#include "tests/support/pg_cluster.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <system_error>
+
+#include "absl/strings/str_cat.h"
+#include "libs/pg/connection.h"
+
+namespace loyalty::testing {
+namespace {
+
+constexpr int kStartAttempts = 3;  // a fresh port each time, in case another process took it
+constexpr char kServerOptions[] =
+    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
+
+[[noreturn]] void Fail(const std::string& message) {
+  std::fprintf(stderr, "\n*** PgCluster: %s\n", message.c_str());
+  std::fflush(stderr);
+  std::abort();
+}
+
+// A loopback port that was free a moment ago.
+int FreePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) Fail("socket() failed");
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  socklen_t length = sizeof(address);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    ::close(fd);
+    Fail("cannot bind a loopback port");
+  }
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+CommandResult RunCommand(const std::string& command) {
+  CommandResult result;
+  FILE* pipe = ::popen(absl::StrCat(command, " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return result;
+  char buffer[4096];
+  size_t read = 0;
+  while ((read = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0) result.output.append(buffer, read);
+  const int status = ::pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+std::string Script() { return absl::StrCat("'", LOYALTY_SOURCE_DIR, "/scripts/pg-local.sh'"); }
+
+// Memory-backed when possible: initdb and CREATE DATABASE write thousands of small files.
+std::filesystem::path TempRoot() {
+  std::error_code error;
+  const std::filesystem::path shm = "/dev/shm";
+  if (std::filesystem::is_directory(shm, error) && ::access(shm.c_str(), W_OK | X_OK) == 0) {
+    return shm;
+  }
+  return std::filesystem::temp_directory_path();
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) return absl::StrCat("(cannot read ", path, ")");
+  std::stringstream content;
+  content << file.rdbuf();
+  return content.str();
+}
+
+}  // namespace
+
+PgCluster::PgCluster() {
+  std::string pattern = (TempRoot() / "loyalty-pg-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) Fail("mkdtemp failed for " + pattern);
+  root_dir_ = pattern;
+  data_dir_ = root_dir_ + "/data";
+  CommandResult started;
+  for (int attempt = 1; attempt <= kStartAttempts; ++attempt) {
+    port_ = FreePort();
+    started = RunCommand(absl::StrCat("PG_LOCAL_OPTIONS='", kServerOptions, "' ", Script(),
+                                      " start '", data_dir_, "' ", port_));
+    if (started.exit_code == 0) return;
+  }
+  const std::string log = ReadFile(data_dir_ + "/server.log");
+  RunCommand(absl::StrCat(Script(), " stop '", data_dir_, "'"));
+  std::error_code ignored;
+  std::filesystem::remove_all(root_dir_, ignored);
+  Fail(absl::StrCat("cannot start PostgreSQL after ", kStartAttempts, " attempts.\n",
+                    "--- pg-local.sh output:\n", started.output, "--- server.log:\n", log));
+}
+
+PgCluster::~PgCluster() {
+  const CommandResult stopped = RunCommand(absl::StrCat(Script(), " stop '", data_dir_, "'"));
+  if (stopped.exit_code != 0) {
+    std::fprintf(stderr, "PgCluster: stop failed: %s\n", stopped.output.c_str());
+    return;  // keep the directory for a post-mortem
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(root_dir_, ignored);
+}
+
+std::string PgCluster::Url(const std::string& database) const {
+  return absl::StrCat("postgresql://postgres@127.0.0.1:", port_, "/", database);
+}
+
+std::string PgCluster::CreateDatabase() {
+  const std::string name = absl::StrCat("test_", ::getpid(), "_", next_database_.fetch_add(1));
+  absl::StatusOr<std::unique_ptr<pg::Connection>> admin = pg::Connection::Open(Url("postgres"));
+  if (!admin.ok()) {
+    Fail(absl::StrCat("cannot connect to the test cluster: ", admin.status().ToString(),
+                      "\n--- server.log:\n", ReadFile(data_dir_ + "/server.log")));
+  }
+  absl::StatusOr<pg::Result> created =
+      (*admin)->ExecuteText(absl::StrCat("CREATE DATABASE ", name));
+  if (!created.ok()) Fail("CREATE DATABASE failed: " + created.status().ToString());
+  return Url(name);
+}
+
+PgCluster& SharedPgCluster() {
+  static PgCluster cluster;  // thread-safe start; stopped by static destruction at exit
+  return cluster;
+}
+
+}  // namespace loyalty::testing

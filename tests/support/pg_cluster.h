@@ -1,0 +1,35 @@
+#pragma once
+
+#include <atomic>
+#include <string>
+
+namespace loyalty::testing {
+
+// A throwaway PostgreSQL cluster for tests, run through scripts/pg-local.sh in a fresh temporary
+// directory on a free loopback port with durability switched off. Stopped and deleted on
+// destruction. When the cluster cannot start, prints the server log and aborts: a missing
+// database is a test failure, never a skip.
+class PgCluster final {
+ public:
+  PgCluster();
+  ~PgCluster();
+  PgCluster(const PgCluster&) = delete;
+  PgCluster& operator=(const PgCluster&) = delete;
+
+  int port() const { return port_; }
+  // postgresql://postgres@127.0.0.1:PORT/NAME
+  std::string Url(const std::string& database) const;
+  // Creates a uniquely named, empty database and returns its URL. Thread-safe.
+  std::string CreateDatabase();
+
+ private:
+  std::string root_dir_;  // temporary directory holding data_dir_
+  std::string data_dir_;
+  int port_ = 0;
+  std::atomic<int> next_database_{0};
+};
+
+// One cluster per test process, started on first use (thread-safe), stopped at exit.
+PgCluster& SharedPgCluster();
+
+}  // namespace loyalty::testing

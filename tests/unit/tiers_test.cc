@@ -1,0 +1,60 @@
+#include "libs/ledger/tiers.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace loyalty::ledger {
+namespace {
+
+std::string CodeOf(const std::optional<Tier>& tier) {
+  return tier.has_value() ? tier->code : "<none>";
+}
+
+std::vector<Tier> Tiers() {  // deliberately not in threshold order
+  return {{"gold", 5000, 1500, true}, {"base", 0, 1000, false}, {"silver", 1000, 1250, false},
+          {"platinum", 20000, 2000, true}};
+}
+
+struct TierCase {
+  std::string name;
+  std::vector<Tier> tiers;
+  Points qualifying;
+  std::string tier;
+  std::string next;
+};
+
+TEST(TierTest, Table) {
+  const std::vector<Tier> no_base = {{"silver", 1000, 1250, false}, {"gold", 5000, 1500, true}};
+  const std::vector<TierCase> cases = {
+      {"zero qualifying is the base tier", Tiers(), 0, "base", "silver"},
+      {"one below silver", Tiers(), 999, "base", "silver"},
+      {"exactly silver", Tiers(), 1000, "silver", "gold"},
+      {"between silver and gold", Tiers(), 4999, "silver", "gold"},
+      {"exactly gold", Tiers(), 5000, "gold", "platinum"},
+      {"exactly platinum", Tiers(), 20000, "platinum", "<none>"},
+      {"far above the top", Tiers(), 1'000'000, "platinum", "<none>"},
+      {"negative after reversals", Tiers(), -50, "<none>", "base"},
+      {"below the lowest threshold", no_base, 999, "<none>", "silver"},
+      {"no tiers", {}, 500, "<none>", "<none>"},
+  };
+  for (const TierCase& test_case : cases) {
+    SCOPED_TRACE(test_case.name);
+    EXPECT_EQ(CodeOf(TierFor(test_case.tiers, test_case.qualifying)), test_case.tier);
+    EXPECT_EQ(CodeOf(NextTier(test_case.tiers, test_case.qualifying)), test_case.next);
+  }
+}
+
+TEST(TierTest, ReturnsTheWholeTier) {
+  const std::vector<Tier> tiers = Tiers();
+  const std::optional<Tier> gold = TierFor(tiers, 6000);
+  ASSERT_TRUE(gold.has_value());
+  EXPECT_EQ(gold->threshold, 5000);
+  EXPECT_EQ(gold->multiplier_permille, 1500);
+  EXPECT_TRUE(gold->overdraft_allowed);
+}
+
+}  // namespace
+}  // namespace loyalty::ledger
