@@ -2,6 +2,7 @@
 # A throwaway local PostgreSQL 15 cluster for development and tests.
 #
 #   scripts/pg-local.sh start DATA_DIR PORT   initialise DATA_DIR if absent, start on 127.0.0.1:PORT
+#   scripts/pg-local.sh init DATA_DIR         only initialise DATA_DIR if absent (e.g. a template)
 #   scripts/pg-local.sh stop DATA_DIR         stop (fast mode); a no-op when not running
 #   scripts/pg-local.sh status DATA_DIR       exit 0 when running, 3 when not
 #
@@ -20,7 +21,7 @@ die() {
 }
 
 usage() {
-  echo "usage: $0 start DATA_DIR PORT | stop DATA_DIR | status DATA_DIR" >&2
+  echo "usage: $0 start DATA_DIR PORT | init DATA_DIR | stop DATA_DIR | status DATA_DIR" >&2
   exit 2
 }
 
@@ -38,7 +39,7 @@ prepare_dir() {
   local dir=$1
   mkdir -p "$dir"
   if [[ $(id -u) -eq 0 ]]; then
-    id "$PG_USER" >/dev/null 2>&1 || die "running as root needs a '$PG_USER' user to own the cluster"
+    id "$PG_USER" >/dev/null 2>&1 || die "running as root needs a '$PG_USER' user to own it"
     chown "$PG_USER:" "$dir"
     # Every ancestor must be traversable by the postgres user.
     local parent
@@ -57,30 +58,49 @@ is_running() {
   as_owner "$PG_BIN/pg_ctl" status -D "$dir" >/dev/null 2>&1
 }
 
+# Creates the cluster in DATA_DIR unless it holds one already.
+init_cluster() {
+  local dir=$1
+  [[ -x $PG_BIN/initdb ]] || die "PostgreSQL binaries not found in $PG_BIN"
+  prepare_dir "$dir"
+  [[ -f $dir/PG_VERSION ]] && return 0
+  [[ -z $(ls -A "$dir") ]] || die "$dir is not empty and holds no cluster"
+  local initdb_log
+  initdb_log=$(mktemp)
+  if ! as_owner "$PG_BIN/initdb" -D "$dir" -A trust -U "$PG_USER" --encoding UTF8 --locale C \
+      --no-sync >"$initdb_log" 2>&1; then
+    cat "$initdb_log" >&2
+    rm -f "$initdb_log"
+    die "initdb failed in $dir"
+  fi
+  rm -f "$initdb_log"
+}
+
+absolute_dir() {
+  mkdir -p "$1"
+  (cd "$1" && pwd)
+}
+
+cmd_init() {
+  local dir
+  dir=$(absolute_dir "$1")
+  init_cluster "$dir"
+  echo "pg-local: cluster initialised in $dir"
+}
+
 cmd_start() {
-  local dir=$1 port=$2
-  [[ $port =~ ^[0-9]+$ ]] && ((port > 0 && port < 65536)) || die "invalid port '$port'"
-  [[ -x $PG_BIN/pg_ctl ]] || die "PostgreSQL binaries not found in $PG_BIN"
-  mkdir -p "$dir"
-  dir=$(cd "$dir" && pwd)
+  local dir port=$2
+  if ! [[ $port =~ ^[0-9]+$ ]] || ((port < 1 || port > 65535)); then
+    die "invalid port '$port'"
+  fi
+  dir=$(absolute_dir "$1")
   if is_running "$dir"; then
     echo "pg-local: already running in $dir"
     return 0
   fi
-  prepare_dir "$dir"
-  if [[ ! -f $dir/PG_VERSION ]]; then
-    [[ -z $(ls -A "$dir") ]] || die "$dir is not empty and holds no cluster"
-    local initdb_log
-    initdb_log=$(mktemp)
-    if ! as_owner "$PG_BIN/initdb" -D "$dir" -A trust -U "$PG_USER" --encoding UTF8 --locale C \
-        --no-sync >"$initdb_log" 2>&1; then
-      cat "$initdb_log" >&2
-      rm -f "$initdb_log"
-      die "initdb failed in $dir"
-    fi
-    rm -f "$initdb_log"
-  fi
-  local server_options="-p $port -c listen_addresses=127.0.0.1 -k $dir ${PG_LOCAL_OPTIONS:-}"
+  init_cluster "$dir"
+  [[ $dir != *\'* ]] || die "DATA_DIR must not contain a single quote: $dir"
+  local server_options="-p $port -c listen_addresses=127.0.0.1 -k '$dir' ${PG_LOCAL_OPTIONS:-}"
   if ! as_owner "$PG_BIN/pg_ctl" start -w -t 60 -D "$dir" -l "$dir/server.log" \
       -o "$server_options" >/dev/null; then
     echo "pg-local: server log ($dir/server.log):" >&2
@@ -117,6 +137,7 @@ main() {
   local command=$1 dir=$2
   case $command in
     start) (($# == 3)) || usage; cmd_start "$dir" "$3" ;;
+    init) (($# == 2)) || usage; cmd_init "$dir" ;;
     stop) (($# == 2)) || usage; cmd_stop "$dir" ;;
     status) (($# == 2)) || usage; cmd_status "$dir" ;;
     *) usage ;;

@@ -41,7 +41,8 @@ Params& Params::Add(absl::Time value) {
 }
 
 Params& Params::AddBytes(std::string_view bytes) {
-  values_.emplace_back(absl::StrCat("\\x", absl::BytesToHexString(absl::string_view(bytes.data(), bytes.size()))));
+  const absl::string_view raw(bytes.data(), bytes.size());
+  values_.emplace_back(absl::StrCat("\\x", absl::BytesToHexString(raw)));
   return *this;
 }
 

@@ -59,7 +59,8 @@ TEST_F(PgParamsTest, TextWithQuotesAndUnicodeRoundTrips) {
       "",
       "it's \"quoted\"; DROP TABLE x; --",
       "back\\slash \\x00 $1 %s",
-      "\xc3\xa9t\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\x81 \xe6\x97\xa5\xe6\x9c\xac",  // été € 🎁 日本
+      // été € 🎁 日本
+      "\xc3\xa9t\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\x81 \xe6\x97\xa5\xe6\x9c\xac",
       std::string(10000, 'a'),
   };
   for (const std::string& text : texts) {
@@ -67,6 +68,9 @@ TEST_F(PgParamsTest, TextWithQuotesAndUnicodeRoundTrips) {
     EXPECT_EQ(result.Text(0, 0), text);
     EXPECT_EQ(result.OptionalText(0, 0), text);
   }
+  // The session speaks UTF-8: the server counts characters, not bytes.
+  Result unicode = Echo("echo_text", "SELECT $1::text, length($1::text)", Params().Add(texts[3]));
+  EXPECT_EQ(unicode.Int64(0, 1), 10);
 }
 
 TEST_F(PgParamsTest, NullsRoundTrip) {

@@ -59,13 +59,13 @@ CommandResult RunCommand(const std::string& command) {
   if (pipe == nullptr) return result;
   char buffer[4096];
   size_t read = 0;
-  while ((read = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0) result.output.append(buffer, read);
+  while ((read = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
+    result.output.append(buffer, read);
+  }
   const int status = ::pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
 }
-
-std::string Script() { return absl::StrCat("'", LOYALTY_SOURCE_DIR, "/scripts/pg-local.sh'"); }
 
 // Memory-backed when possible: initdb and CREATE DATABASE write thousands of small files.
 std::filesystem::path TempRoot() {
@@ -75,6 +75,28 @@ std::filesystem::path TempRoot() {
     return shm;
   }
   return std::filesystem::temp_directory_path();
+}
+
+std::string Quoted(const std::string& path) { return absl::StrCat("'", path, "'"); }
+
+std::string Script() { return Quoted(absl::StrCat(LOYALTY_SOURCE_DIR, "/scripts/pg-local.sh")); }
+
+// A freshly initialised cluster kept between test processes (initdb is most of a cluster's start
+// cost), made once per machine and user. Built aside and renamed into place so that concurrent
+// test processes never see half of one. "" when it cannot be made: callers then run initdb.
+std::string ClusterTemplate(const std::filesystem::path& root) {
+  const std::string path = (root / absl::StrCat("loyalty-pg-template-15-uid", ::getuid())).string();
+  std::error_code error;
+  if (std::filesystem::exists(path + "/PG_VERSION", error)) return path;
+  std::string staging = (root / "loyalty-pg-template-XXXXXX").string();
+  if (::mkdtemp(staging.data()) == nullptr) return "";
+  const std::string staged = staging + "/data";
+  const bool initialised =
+      RunCommand(absl::StrCat(Script(), " init ", Quoted(staged))).exit_code == 0 &&
+      std::rename(staged.c_str(), path.c_str()) == 0;  // fails when another process won
+  std::filesystem::remove_all(staging, error);
+  if (!initialised && !std::filesystem::exists(path + "/PG_VERSION", error)) return "";
+  return path;
 }
 
 std::string ReadFile(const std::string& path) {
@@ -88,19 +110,29 @@ std::string ReadFile(const std::string& path) {
 }  // namespace
 
 PgCluster::PgCluster() {
-  std::string pattern = (TempRoot() / "loyalty-pg-XXXXXX").string();
+  const std::filesystem::path root = TempRoot();
+  std::string pattern = (root / "loyalty-pg-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) Fail("mkdtemp failed for " + pattern);
   root_dir_ = pattern;
   data_dir_ = root_dir_ + "/data";
+  const std::string cluster_template = ClusterTemplate(root);
+  if (!cluster_template.empty()) {
+    RunCommand(absl::StrCat("cp -a ", Quoted(cluster_template), " ", Quoted(data_dir_)));
+  }
   CommandResult started;
   for (int attempt = 1; attempt <= kStartAttempts; ++attempt) {
     port_ = FreePort();
     started = RunCommand(absl::StrCat("PG_LOCAL_OPTIONS='", kServerOptions, "' ", Script(),
-                                      " start '", data_dir_, "' ", port_));
+                                      " start ", Quoted(data_dir_), " ", port_));
     if (started.exit_code == 0) return;
+    if (attempt == 1 && !cluster_template.empty()) {
+      // Maybe a bad template rather than a port clash: retry on a cluster of our own.
+      std::error_code ignored;
+      std::filesystem::remove_all(data_dir_, ignored);
+    }
   }
   const std::string log = ReadFile(data_dir_ + "/server.log");
-  RunCommand(absl::StrCat(Script(), " stop '", data_dir_, "'"));
+  RunCommand(absl::StrCat(Script(), " stop ", Quoted(data_dir_)));
   std::error_code ignored;
   std::filesystem::remove_all(root_dir_, ignored);
   Fail(absl::StrCat("cannot start PostgreSQL after ", kStartAttempts, " attempts.\n",
@@ -108,7 +140,7 @@ PgCluster::PgCluster() {
 }
 
 PgCluster::~PgCluster() {
-  const CommandResult stopped = RunCommand(absl::StrCat(Script(), " stop '", data_dir_, "'"));
+  const CommandResult stopped = RunCommand(absl::StrCat(Script(), " stop ", Quoted(data_dir_)));
   if (stopped.exit_code != 0) {
     std::fprintf(stderr, "PgCluster: stop failed: %s\n", stopped.output.c_str());
     return;  // keep the directory for a post-mortem

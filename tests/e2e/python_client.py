@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Calls the command service through Python stubs generated from protos/ at test time.
+
+Usage: python_client.py --protos DIR --target HOST:PORT --org ORG --member M
+The org must be the demo org of tests/support/demo_org.h with member M enrolled and empty.
+Exits non-zero on the first failed check.
+"""
+import argparse
+import importlib
+import os
+import subprocess
+import sys
+import tempfile
+import uuid
+
+
+def generate_stubs(proto_dir, out_dir):
+    protos = [os.path.join("loyalty", "v1", name)
+              for name in ("common.proto", "command.proto", "admin.proto")]
+    subprocess.run(
+        ["protoc", f"--proto_path={proto_dir}", f"--python_out={out_dir}",
+         f"--grpc_python_out={out_dir}",
+         "--plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin", *protos],
+        check=True)
+    sys.path.insert(0, out_dir)
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--protos", required=True)
+    parser.add_argument("--target", required=True)
+    parser.add_argument("--org", required=True)
+    parser.add_argument("--member", required=True)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as out_dir:
+        generate_stubs(args.protos, out_dir)
+        import grpc
+        common = importlib.import_module("loyalty.v1.common_pb2")
+        command = importlib.import_module("loyalty.v1.command_pb2")
+        command_grpc = importlib.import_module("loyalty.v1.command_pb2_grpc")
+
+        channel = grpc.insecure_channel(args.target)
+        stub = command_grpc.CommandServiceStub(channel)
+        key = lambda: f"py-{uuid.uuid4()}"
+        passed = 0
+
+        accrued = stub.Accrue(command.AccrueRequest(
+            org_id=args.org, idempotency_key=key(), member_id=args.member, program_id="shop",
+            purchase=command.Purchase(order_ref="py-order-1",
+                                      amount=common.Money(minor_units=25099, currency="USD"))),
+            timeout=10)
+        check(accrued.points == 250, f"purchase earned {accrued.points}, want 250")
+        check(accrued.ledger_position > 0, "no ledger position")
+        passed += 1
+
+        stub.Accrue(command.AccrueRequest(
+            org_id=args.org, idempotency_key=key(), member_id=args.member, program_id="travel",
+            explicit_points=command.ExplicitPoints(points=100, description="python")),
+            timeout=10)
+
+        redeemed = stub.Redeem(command.RedeemRequest(
+            org_id=args.org, idempotency_key=key(), member_id=args.member, program_id="shop",
+            points=50, reward="coffee"), timeout=10)
+        check(redeemed.redemption.points == 50, "redeemed points")
+        check(redeemed.redemption.value.minor_units == 50, "redemption value")
+        shop = [p for p in redeemed.balances.programs if p.program_id == "shop"][0]
+        check(shop.available == 200, f"shop available {shop.available}, want 200")
+        passed += 1
+
+        group = stub.GroupRedeem(command.GroupRedeemRequest(
+            org_id=args.org, idempotency_key=key(), member_id=args.member, points=260),
+            timeout=10)
+        programs = sorted(p.program_id for p in group.redemption.breakup_by_program)
+        check(programs == ["shop", "travel"], f"breakup {programs}")
+        check(sum(p.points for p in group.redemption.breakup_by_program) == 260, "breakup sum")
+        check(group.balances.group_available == 40, "group balance after")
+        passed += 1
+
+        try:
+            stub.Redeem(command.RedeemRequest(
+                org_id=args.org, idempotency_key=key(), member_id=args.member,
+                program_id="shop", points=100000), timeout=10)
+            check(False, "an overspend was accepted")
+        except grpc.RpcError as error:
+            check(error.code() == grpc.StatusCode.FAILED_PRECONDITION, f"code {error.code()}")
+            details = dict(error.trailing_metadata()).get("grpc-status-details-bin")
+            status = common.RpcStatus.FromString(details)
+            info = common.ErrorInfo.FromString(status.details[0].value)
+            check(info.reason == "INSUFFICIENT_POINTS", f"reason {info.reason}")
+            check(status.details[0].type_url.endswith("google.rpc.ErrorInfo"), "type url")
+        passed += 1
+
+    print(f"python client: {passed} passed, 0 failed")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,207 @@
+// Many concurrent clients on a few hot members: no lost or duplicated effect, nothing spent twice,
+// and the ledger always adds up.
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "tests/integration/command_test_base.h"
+
+namespace loyalty::testing {
+namespace {
+
+constexpr int kClients = 32;
+constexpr int kOperationsPerClient = 25;
+const std::vector<std::string> kMembers = {"alice", "bob", "carol"};
+
+// What the clients saw succeed, per member: the balance it must add up to.
+class Expected {
+ public:
+  void Add(const std::string& member, int64_t points) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    points_[member] += points;
+  }
+  int64_t Of(const std::string& member) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return points_[member];
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, int64_t> points_;
+};
+
+class ConcurrencyTest : public CommandTest {
+ protected:
+  // One random command; its successful effect is added to `expected` once, even when the
+  // client sends it twice.
+  void RunOne(std::mt19937& random, Expected& expected) {
+    const std::string member = kMembers[random() % kMembers.size()];
+    const std::string key = NewKey();
+    const bool send_twice = random() % 4 == 0;
+    switch (random() % 4) {
+      case 0: {
+        v1::AccrueRequest request;
+        request.set_org_id("acme");
+        request.set_idempotency_key(key);
+        request.set_member_id(member);
+        request.set_program_id(random() % 2 == 0 ? "shop" : "travel");
+        request.mutable_explicit_points()->set_points(static_cast<int64_t>(10 + random() % 90));
+        request.mutable_explicit_points()->set_description("load");
+        CallAndCount(send_twice, [&](grpc::ClientContext* c, v1::AccrueResponse* r) {
+          return commands_->Accrue(c, request, r);
+        }, [&](const v1::AccrueResponse& r) { expected.Add(member, r.points()); });
+        if (random() % 8 == 0) {  // same key, different request: refused, no effect
+          request.mutable_explicit_points()->set_points(request.explicit_points().points() + 1);
+          v1::AccrueResponse response;
+          grpc::ClientContext context;
+          const grpc::Status status = commands_->Accrue(&context, request, &response);
+          EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+        }
+        break;
+      }
+      case 1: {
+        v1::RedeemRequest request;
+        request.set_org_id("acme");
+        request.set_idempotency_key(key);
+        request.set_member_id(member);
+        request.set_points(static_cast<int64_t>(5 + random() % 60));
+        CallAndCount(send_twice, [&](grpc::ClientContext* c, v1::RedeemResponse* r) {
+          return commands_->Redeem(c, request, r);
+        }, [&](const v1::RedeemResponse& r) { expected.Add(member, -r.redemption().points()); });
+        break;
+      }
+      case 2: {
+        v1::GroupRedeemRequest request;
+        request.set_org_id("acme");
+        request.set_idempotency_key(key);
+        request.set_member_id(member);
+        request.set_points(static_cast<int64_t>(5 + random() % 80));
+        CallAndCount(send_twice, [&](grpc::ClientContext* c, v1::RedeemResponse* r) {
+          return commands_->GroupRedeem(c, request, r);
+        }, [&](const v1::RedeemResponse& r) { expected.Add(member, -r.redemption().points()); });
+        break;
+      }
+      default: {
+        const std::string other = kMembers[(random() % (kMembers.size() - 1) + 1 +
+                                            IndexOf(member)) % kMembers.size()];
+        v1::TransferRequest request;
+        request.set_org_id("acme");
+        request.set_idempotency_key(key);
+        request.set_from_member_id(member);
+        request.set_to_member_id(other);
+        request.set_group(random() % 2 == 0);
+        request.set_points(static_cast<int64_t>(5 + random() % 50));
+        CallAndCount(send_twice, [&](grpc::ClientContext* c, v1::TransferResponse* r) {
+          return commands_->Transfer(c, request, r);
+        }, [&](const v1::TransferResponse& r) {
+          expected.Add(member, -r.points());
+          expected.Add(other, r.points());
+        });
+        break;
+      }
+    }
+  }
+
+  static size_t IndexOf(const std::string& member) {
+    for (size_t i = 0; i < kMembers.size(); ++i) {
+      if (kMembers[i] == member) return i;
+    }
+    return 0;
+  }
+
+  // Sends a request (twice when asked, as a client retrying after a lost response); counts the
+  // effect once; the retry must be a replay of the same outcome.
+  template <typename Response, typename Call, typename Count>
+  void CallAndCount(bool send_twice, Call call, Count count) {
+    Response first;
+    grpc::ClientContext context;
+    const grpc::Status status = call(&context, &first);
+    if (status.ok()) {
+      EXPECT_FALSE(first.replayed());
+      count(first);
+    } else {
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+          << status.error_message();
+    }
+    if (!send_twice) return;
+    Response second;
+    grpc::ClientContext retry_context;
+    const grpc::Status retry = call(&retry_context, &second);
+    EXPECT_EQ(retry.error_code(), status.error_code());
+    if (retry.ok()) {
+      EXPECT_TRUE(second.replayed());
+      EXPECT_EQ(second.ledger_position(), first.ledger_position());
+    }
+  }
+};
+
+TEST_F(ConcurrencyTest, HotMembersStayExactUnderConcurrentMixedCommands) {
+  Expected expected;
+  for (const std::string& member : kMembers) {
+    expected.Add(member, Give(member, 500, "shop").points());
+    expected.Add(member, Give(member, 500, "travel").points());
+  }
+  std::vector<std::thread> clients;
+  for (int client = 0; client < kClients; ++client) {
+    clients.emplace_back([&, client] {
+      std::mt19937 random(static_cast<uint32_t>(client + 1));
+      for (int i = 0; i < kOperationsPerClient; ++i) RunOne(random, expected);
+    });
+  }
+  for (std::thread& client : clients) client.join();
+
+  for (const std::string& member : kMembers) {
+    SCOPED_TRACE(member);
+    EXPECT_EQ(QueryInt("SELECT coalesce(sum(remaining), 0) FROM lots WHERE member_id = '" +
+                       member + "'"),
+              expected.Of(member));
+  }
+  EXPECT_EQ(MembersBreakingLedgerInvariant(), 0);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM enrolments WHERE debt <> 0"), 0);
+  // Nothing spent twice: every lot's consumed points are exactly its redemptions and transfers.
+  EXPECT_EQ(QueryInt(
+                "SELECT count(*) FROM lots l WHERE l.amount - l.remaining <>"
+                " (SELECT coalesce(sum(points), 0) FROM redemption_lots r"
+                "   WHERE r.org_id = l.org_id AND r.member_id = l.member_id AND r.lot_id = l.lot_id)"
+                " + (SELECT coalesce(sum(amount), 0) FROM lots t"
+                "   WHERE t.org_id = l.org_id AND t.origin_lot_id = l.lot_id)"),
+            0);
+  // Every redemption's lots add up to it.
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM redemptions d WHERE d.points <>"
+                     " (SELECT sum(points) FROM redemption_lots r WHERE"
+                     "  r.org_id = d.org_id AND r.member_id = d.member_id AND"
+                     "  r.redemption_id = d.redemption_id)"),
+            0);
+}
+
+TEST_F(ConcurrencyTest, OneKeySentByManyClientsAtOnceHasOneEffect) {
+  v1::AccrueRequest request;
+  request.set_org_id("acme");
+  request.set_idempotency_key("the-one-key");
+  request.set_member_id("alice");
+  request.mutable_explicit_points()->set_points(77);
+  request.mutable_explicit_points()->set_description("once");
+  std::atomic<int> fresh{0};
+  std::atomic<int> replays{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 16; ++i) {
+    clients.emplace_back([&] {
+      v1::AccrueResponse response;
+      grpc::ClientContext context;
+      const grpc::Status status = commands_->Accrue(&context, request, &response);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      (response.replayed() ? replays : fresh).fetch_add(1);
+    });
+  }
+  for (std::thread& client : clients) client.join();
+  EXPECT_EQ(fresh.load(), 1);
+  EXPECT_EQ(replays.load(), 15);
+  EXPECT_EQ(QueryInt("SELECT sum(remaining) FROM lots WHERE member_id = 'alice'"), 77);
+}
+
+}  // namespace
+}  // namespace loyalty::testing

@@ -1,0 +1,51 @@
+#include "tests/support/command_server.h"
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "libs/base/check.h"
+#include "libs/pg/migrate.h"
+#include "services/command/migrations.h"
+#include "tests/support/pg_cluster.h"
+
+namespace loyalty::testing {
+namespace {
+
+std::string MigratedDatabase() {
+  std::string url = SharedPgCluster().CreateDatabase();
+  auto connection = pg::Connection::Open(url);
+  LOYALTY_CHECK(connection.ok());
+  const absl::Status migrated = pg::Migrate(**connection, command::Migrations());
+  if (!migrated.ok()) ADD_FAILURE() << "migration failed: " << migrated;
+  LOYALTY_CHECK(migrated.ok());
+  return url;
+}
+
+}  // namespace
+
+CommandServer::CommandServer(int pool_size)
+    : database_url_(MigratedDatabase()),
+      clock_(absl::FromCivil(absl::CivilSecond(2026, 3, 1, 0, 0, 0), absl::UTCTimeZone())),
+      rpc_metrics_(registry_),
+      pool_metrics_(registry_, "command"),
+      pool_(std::make_unique<pg::Pool>(pg::PoolOptions{database_url_, pool_size,
+                                                       absl::Seconds(10)},
+                                       &pool_metrics_)),
+      context_{pool_.get(), &clock_, pg::RetryPolicy{}} {
+  context_.retry.max_attempts = 32;
+  commands_ = std::make_unique<command::CommandService>(context_, rpc_metrics_);
+  admin_ = std::make_unique<command::AdminService>(context_, rpc_metrics_);
+  absl::StatusOr<rpc::RunningServer> server =
+      rpc::StartServer({"127.0.0.1:0", 4 * 1024 * 1024, 128}, {commands_.get(), admin_.get()});
+  LOYALTY_CHECK(server.ok());
+  server_ = std::move(*server);
+}
+
+CommandServer::~CommandServer() { server_.server->Shutdown(); }
+
+std::shared_ptr<grpc::Channel> CommandServer::Channel() const {
+  return grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_.port),
+                             grpc::InsecureChannelCredentials());
+}
+
+}  // namespace loyalty::testing

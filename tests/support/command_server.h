@@ -1,0 +1,46 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "grpcpp/channel.h"
+#include "libs/base/clock.h"
+#include "libs/pg/pool.h"
+#include "libs/rpc/metrics.h"
+#include "libs/rpc/server.h"
+#include "prometheus/registry.h"
+#include "services/command/admin_service.h"
+#include "services/command/command_service.h"
+#include "services/command/context.h"
+
+namespace loyalty::testing {
+
+// The command side in-process, as main() builds it: a fresh migrated database in the shared test
+// cluster, a pool, a manual clock (starting 2026-03-01T00:00:00Z), metrics, and the CommandService
+// and AdminService on a real gRPC server at 127.0.0.1:<free port>.
+class CommandServer final {
+ public:
+  explicit CommandServer(int pool_size = 8);
+  ~CommandServer();
+
+  std::shared_ptr<grpc::Channel> Channel() const;
+  int port() const { return server_.port; }
+  ManualClock& clock() { return clock_; }
+  pg::Pool& pool() { return *pool_; }
+  const std::string& database_url() const { return database_url_; }
+  prometheus::Registry& registry() { return registry_; }
+
+ private:
+  std::string database_url_;
+  ManualClock clock_;
+  prometheus::Registry registry_;
+  rpc::RpcMetrics rpc_metrics_;
+  rpc::PoolMetrics pool_metrics_;
+  std::unique_ptr<pg::Pool> pool_;
+  command::Context context_;
+  std::unique_ptr<command::CommandService> commands_;
+  std::unique_ptr<command::AdminService> admin_;
+  rpc::RunningServer server_;
+};
+
+}  // namespace loyalty::testing
