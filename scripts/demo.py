@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Loads the demo organisation through the admin API (idempotent: safe to run again), or shows a
 member's balances with --show MEMBER. Stubs are generated from protos/ into a temporary folder."""
 import argparse

@@ -36,7 +36,7 @@ build/services/command/loyalty-command serve --database_url="$DATABASE_URL" \
   --listen="$COMMAND_ADDRESS" --metrics_listen="$METRICS_ADDRESS" &
 pids+=($!)
 
-python3 scripts/demo.py --target "$COMMAND_ADDRESS" --protos "$root/protos"
+/usr/bin/python3 scripts/demo.py --target "$COMMAND_ADDRESS" --protos "$root/protos"
 
 cat <<INFO
 
@@ -47,7 +47,7 @@ The loyalty platform is running:
 
 Demo organisation "demo": programs "shop" (default) and "travel", members "ann" and "ben".
 Try it from Python (stubs are generated from protos/):
-  python3 scripts/demo.py --target $COMMAND_ADDRESS --protos protos --show ann
+  /usr/bin/python3 scripts/demo.py --target $COMMAND_ADDRESS --protos protos --show ann
 
 Press Ctrl-C to stop everything.
 INFO

@@ -22,4 +22,12 @@ std::optional<Tier> TierFor(std::span<const Tier> tiers, Points qualifying);
 // The lowest tier whose threshold is above `qualifying` (the next one to reach), or nullopt.
 std::optional<Tier> NextTier(std::span<const Tier> tiers, Points qualifying);
 
+// The tier after this period's qualifying points changed to `qualifying`, or nullopt when it
+// stays `current` (a tier code; empty for none). Moves up at once to the highest tier met. Moves
+// down only when `current` was reached in this period and `qualifying` fell below its threshold:
+// then to the highest tier still met (empty when none). A tier carried over from an earlier
+// period never moves down here; the period-end job does that.
+std::optional<std::string> TierAfterChange(std::span<const Tier> tiers, const std::string& current,
+                                           Points qualifying, bool reached_this_period);
+
 }  // namespace loyalty::ledger

@@ -26,8 +26,8 @@ constexpr pg::Statement kSelectRedemptionByOrder{
 
 constexpr pg::Statement kInsertPurchase{
     "accrue_insert_purchase",
-    "INSERT INTO purchases (org_id, member_id, program_id, order_ref, amount_minor, currency,"
-    " points, operation_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+    "INSERT INTO purchases (org_id, member_id, program_id, order_ref, point_type, amount_minor,"
+    " currency, points, operation_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
     " ON CONFLICT DO NOTHING RETURNING 1"};
 
 constexpr pg::Statement kCountAction{
@@ -101,6 +101,7 @@ absl::StatusOr<ledger::Points> PurchasePointsOf(pg::Transaction& tx, const Opera
                                                 const ProgramConfig& program,
                                                 const MemberState& member,
                                                 const Enrolment& enrolment,
+                                                const PointTypeConfig& type,
                                                 const v1::Purchase& purchase) {
   if (purchase.amount().currency() != program.currency) {
     return InvalidField("purchase.amount.currency",
@@ -121,7 +122,7 @@ absl::StatusOr<ledger::Points> PurchasePointsOf(pg::Transaction& tx, const Opera
   if (!points.ok()) return InvalidField("purchase.amount.minor_units", points.status().message());
   pg::Params row;
   row.Add(program.org_id).Add(member.member_id).Add(program.program_id).Add(purchase.order_ref())
-      .Add(purchase.amount().minor_units()).Add(program.currency).Add(*points)
+      .Add(type.code).Add(purchase.amount().minor_units()).Add(program.currency).Add(*points)
       .Add(operation.id()).Add(operation.now());
   ASSIGN_OR_RETURN(pg::Result inserted, tx.Execute(kInsertPurchase, row));
   if (inserted.Rows() == 0) {
@@ -153,12 +154,13 @@ absl::StatusOr<ledger::Points> ActionPointsOf(pg::Transaction& tx, const Program
 
 absl::StatusOr<Award> AwardOf(pg::Transaction& tx, const Operation& operation,
                               const ProgramConfig& program, const MemberState& member,
-                              const Enrolment& enrolment, const v1::AccrueRequest& request) {
+                              const Enrolment& enrolment, const PointTypeConfig& type,
+                              const v1::AccrueRequest& request) {
   Award award;
   switch (request.kind_case()) {
     case v1::AccrueRequest::kPurchase: {
       ASSIGN_OR_RETURN(award.points, PurchasePointsOf(tx, operation, program, member, enrolment,
-                                                      request.purchase()));
+                                                      type, request.purchase()));
       award.order_ref = request.purchase().order_ref();
       award.hold_days = program.hold_days;
       break;
@@ -182,29 +184,6 @@ absl::StatusOr<Award> AwardOf(pg::Transaction& tx, const Operation& operation,
       break;
   }
   return award;
-}
-
-// Qualifying points of the program's tier-counting types after adding `delta`.
-ledger::Points QualifyingAfter(const ProgramConfig& program, const MemberState& member,
-                               ledger::Points delta) {
-  ledger::Points qualifying = delta;
-  for (const ledger::PointTotals& totals : member.totals) {
-    const PointTypeConfig* type = program.FindPointType(totals.point_type);
-    if (totals.program_id == program.program_id && type != nullptr && type->counts_toward_tier) {
-      qualifying += totals.qualifying;
-    }
-  }
-  return qualifying;
-}
-
-// The tier after an accrual: members move up at once, never down here.
-std::optional<std::string> UpgradedTier(const ProgramConfig& program, const Enrolment& enrolment,
-                                        ledger::Points qualifying) {
-  std::optional<ledger::Tier> reached = ledger::TierFor(program.tiers, qualifying);
-  if (!reached.has_value() || reached->code == enrolment.tier) return std::nullopt;
-  const ledger::Tier* current = program.FindTier(enrolment.tier);
-  if (current != nullptr && current->threshold >= reached->threshold) return std::nullopt;
-  return reached->code;
 }
 
 // Positive award: repays debt first (redeemable types), the rest goes into a new lot.
@@ -257,9 +236,7 @@ absl::Status WriteAward(Operation& operation, const ProgramConfig& program,
   RETURN_IF_ERROR(operation.AddTotals(member.member_id, program.program_id, type.code,
                                       award.points, qualifying));
   std::optional<std::string> tier;
-  if (qualifying > 0) {
-    tier = UpgradedTier(program, enrolment, QualifyingAfter(program, member, qualifying));
-  }
+  if (qualifying > 0) tier = TierMove(program, member, enrolment, qualifying);
   response->set_debt_repaid(repayment.repaid);
   return operation.ChangeEnrolment(member.member_id, program.program_id, -repayment.repaid, tier);
 }
@@ -291,7 +268,8 @@ absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
   const std::string& org_id = request.org_id();
   ASSIGN_OR_RETURN(ProgramConfig program, LoadProgram(tx, org_id, request.program_id()));
   RETURN_IF_ERROR(RequireActive(program));
-  RETURN_IF_ERROR(LockMembers(tx, org_id, {request.member_id()}));
+  const absl::Time now = context.clock->Now();
+  RETURN_IF_ERROR(LockForCommand(tx, org_id, {request.member_id()}, now));
   ASSIGN_OR_RETURN(MemberState member, LoadMember(tx, org_id, request.member_id()));
   RETURN_IF_ERROR(RequireActiveMember(member));
   ASSIGN_OR_RETURN(const Enrolment* enrolment, RequireEnrolment(member, program.program_id));
@@ -310,8 +288,8 @@ absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
                                                 program.program_id, "'"));
   }
   ASSIGN_OR_RETURN(Operation operation,
-                   Operation::Begin(tx, org_id, "Accrue", context.clock->Now()));
-  ASSIGN_OR_RETURN(Award award, AwardOf(tx, operation, program, member, *enrolment, request));
+                   Operation::Begin(tx, org_id, "Accrue", now));
+  ASSIGN_OR_RETURN(Award award, AwardOf(tx, operation, program, member, *enrolment, *type, request));
   if (award.points > 0) {
     RETURN_IF_ERROR(WriteAward(operation, program, *type, subtype, member, *enrolment, award,
                                request, response));

@@ -8,6 +8,7 @@
 #include "libs/base/status_macros.h"
 #include "libs/ledger/redemption_rules.h"
 #include "libs/rpc/convert.h"
+#include "libs/rpc/validate.h"
 
 namespace loyalty::command {
 namespace {
@@ -123,6 +124,33 @@ absl::Status ApplyBurn(Operation& operation, const BurnScope& scope, const std::
                                               charged ? shortfall : 0, std::nullopt));
   }
   return absl::OkStatus();
+}
+
+absl::Status ValidateBurnRequest(const BurnRequest& request) {
+  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id));
+  RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id));
+  RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", request.program_id));
+  if (request.points <= 0) return InvalidField("points", "must be positive");
+  RETURN_IF_ERROR(rpc::ValidateOptionalKey("order_ref", request.order_ref));
+  return rpc::ValidateText("reward", request.reward, false);
+}
+
+absl::StatusOr<DecidedBurn> DecideRedemption(pg::Transaction& tx, const BurnRequest& request,
+                                             absl::Time now, bool lock, bool allow_overdraft) {
+  DecidedBurn decided;
+  ASSIGN_OR_RETURN(decided.scope,
+                   LoadBurnScope(tx, request.org_id, request.program_id, request.group));
+  if (lock) RETURN_IF_ERROR(LockForCommand(tx, request.org_id, {request.member_id}, now));
+  ASSIGN_OR_RETURN(decided.member, LoadMember(tx, request.org_id, request.member_id));
+  RETURN_IF_ERROR(RequireActiveMember(decided.member));
+  if (!request.group) {
+    RETURN_IF_ERROR(RequireEnrolment(decided.member, decided.scope.pricing.program_id).status());
+  }
+  RETURN_IF_ERROR(RequireOrderNotEarned(tx, request.org_id, request.member_id, request.order_ref));
+  ASSIGN_OR_RETURN(decided.plan,
+                   PlanBurn(decided.scope, decided.member, request.points, now,
+                            {.validate_redemption = true, .allow_overdraft = allow_overdraft}));
+  return decided;
 }
 
 void ToLotConsumptions(const BurnPlan& plan,

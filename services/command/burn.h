@@ -10,6 +10,7 @@
 #include "services/command/catalog.h"
 #include "services/command/member_state.h"
 #include "services/command/operation.h"
+#include "libs/ledger/types.h"
 
 namespace loyalty::command {
 
@@ -53,6 +54,30 @@ absl::Status RequireOrderNotEarned(pg::Transaction& tx, const std::string& org_i
 absl::Status ApplyBurn(Operation& operation, const BurnScope& scope, const std::string& member_id,
                        const BurnPlan& plan, v1::LedgerEntryKind kind,
                        const std::string& order_ref, const std::string& description);
+
+// The fields every burn request (redeem, group redeem, reserve) shares.
+struct BurnRequest {
+  const std::string& org_id;
+  const std::string& member_id;
+  const std::string& program_id;  // empty: the default program
+  bool group;
+  ledger::Points points;
+  const std::string& order_ref;
+  const std::string& reward;
+};
+
+absl::Status ValidateBurnRequest(const BurnRequest& request);
+
+struct DecidedBurn {
+  BurnScope scope;
+  MemberState member;
+  BurnPlan plan;
+};
+
+// Everything a redemption checks, shared by Redeem, GroupRedeem, ReservePoints and the dry run
+// (which passes lock = false). A reservation passes allow_overdraft = false.
+absl::StatusOr<DecidedBurn> DecideRedemption(pg::Transaction& tx, const BurnRequest& request,
+                                             absl::Time now, bool lock, bool allow_overdraft);
 
 // LotConsumption messages of the plan.
 void ToLotConsumptions(const BurnPlan& plan,

@@ -1,29 +1,23 @@
 #include "services/command/command_service.h"
 
-#include "absl/strings/str_cat.h"
 #include "services/command/accrue.h"
+#include "services/command/cancel.h"
 #include "services/command/redeem.h"
+#include "services/command/reservation.h"
+#include "services/command/reverse.h"
 #include "services/command/transfer.h"
 
 namespace loyalty::command {
-namespace {
-
-// Two-phase redemption, returns and cancellations are planned for the next release; until then
-// the RPCs exist in the API and answer UNIMPLEMENTED, with no effect.
-absl::Status Unavailable(absl::string_view method) {
-  return absl::UnimplementedError(absl::StrCat(method, " is not available in this release"));
-}
-
-}  // namespace
 
 grpc::Status CommandService::Accrue(grpc::ServerContext*, const v1::AccrueRequest* request,
                                     v1::AccrueResponse* response) {
   return metrics_.Observe("Accrue", [&] { return command::Accrue(context_, *request, response); });
 }
 
-grpc::Status CommandService::Reverse(grpc::ServerContext*, const v1::ReverseRequest*,
-                                     v1::ReverseResponse*) {
-  return metrics_.Observe("Reverse", [&] { return Unavailable("Reverse"); });
+grpc::Status CommandService::Reverse(grpc::ServerContext*, const v1::ReverseRequest* request,
+                                     v1::ReverseResponse* response) {
+  return metrics_.Observe("Reverse",
+                          [&] { return command::Reverse(context_, *request, response); });
 }
 
 grpc::Status CommandService::Redeem(grpc::ServerContext*, const v1::RedeemRequest* request,
@@ -59,25 +53,31 @@ grpc::Status CommandService::IsTransferable(grpc::ServerContext*,
 }
 
 grpc::Status CommandService::CancelRedemption(grpc::ServerContext*,
-                                              const v1::CancelRedemptionRequest*,
-                                              v1::CancelRedemptionResponse*) {
-  return metrics_.Observe("CancelRedemption", [&] { return Unavailable("CancelRedemption"); });
+                                              const v1::CancelRedemptionRequest* request,
+                                              v1::CancelRedemptionResponse* response) {
+  return metrics_.Observe("CancelRedemption",
+                          [&] { return command::CancelRedemption(context_, *request, response); });
 }
 
-grpc::Status CommandService::ReservePoints(grpc::ServerContext*, const v1::ReservePointsRequest*,
-                                           v1::ReservePointsResponse*) {
-  return metrics_.Observe("ReservePoints", [&] { return Unavailable("ReservePoints"); });
+grpc::Status CommandService::ReservePoints(grpc::ServerContext*,
+                                           const v1::ReservePointsRequest* request,
+                                           v1::ReservePointsResponse* response) {
+  return metrics_.Observe("ReservePoints",
+                          [&] { return command::ReservePoints(context_, *request, response); });
 }
 
-grpc::Status CommandService::CapturePoints(grpc::ServerContext*, const v1::CapturePointsRequest*,
-                                           v1::CapturePointsResponse*) {
-  return metrics_.Observe("CapturePoints", [&] { return Unavailable("CapturePoints"); });
+grpc::Status CommandService::CapturePoints(grpc::ServerContext*,
+                                           const v1::CapturePointsRequest* request,
+                                           v1::CapturePointsResponse* response) {
+  return metrics_.Observe("CapturePoints",
+                          [&] { return command::CapturePoints(context_, *request, response); });
 }
 
 grpc::Status CommandService::VoidReservation(grpc::ServerContext*,
-                                             const v1::VoidReservationRequest*,
-                                             v1::VoidReservationResponse*) {
-  return metrics_.Observe("VoidReservation", [&] { return Unavailable("VoidReservation"); });
+                                             const v1::VoidReservationRequest* request,
+                                             v1::VoidReservationResponse* response) {
+  return metrics_.Observe("VoidReservation",
+                          [&] { return command::VoidReservation(context_, *request, response); });
 }
 
 }  // namespace loyalty::command

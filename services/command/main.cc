@@ -55,9 +55,9 @@ int Serve() {
   if (max_threads < 4 || max_threads > 1024) return Fail("--max_threads must be 4..1024");
   if (max_attempts < 1 || max_attempts > 32) return Fail("--max_attempts must be 1..32");
 
-  prometheus::Registry registry;
-  rpc::RpcMetrics rpc_metrics(registry);
-  rpc::PoolMetrics pool_metrics(registry, "command");
+  auto registry = std::make_shared<prometheus::Registry>();
+  rpc::RpcMetrics rpc_metrics(*registry);
+  rpc::PoolMetrics pool_metrics(*registry, "command");
   pg::Pool pool({absl::GetFlag(FLAGS_database_url), pool_size,
                  absl::Milliseconds(absl::GetFlag(FLAGS_acquire_timeout_ms))},
                 &pool_metrics);
@@ -72,7 +72,7 @@ int Serve() {
   const std::string metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   if (!metrics_listen.empty()) {
     exposer = std::make_unique<prometheus::Exposer>(metrics_listen);
-    exposer->RegisterCollectable(std::shared_ptr<prometheus::Registry>(&registry, [](auto*) {}));
+    exposer->RegisterCollectable(registry);  // the exposer keeps a weak reference
   }
   absl::StatusOr<rpc::RunningServer> server = rpc::StartServer(
       {absl::GetFlag(FLAGS_listen), 4 * 1024 * 1024, max_threads}, {&commands, &admin});

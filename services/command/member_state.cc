@@ -6,7 +6,9 @@
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
 #include "libs/ledger/redemption_rules.h"
+#include "libs/ledger/tiers.h"
 #include "libs/rpc/convert.h"
+#include "services/command/operation.h"
 
 namespace loyalty::command {
 namespace {
@@ -20,7 +22,8 @@ constexpr pg::Statement kSelectMember{
 
 constexpr pg::Statement kSelectEnrolments{
     "member_select_enrolments",
-    "SELECT program_id, coalesce(tier, ''), debt, period_start, period_end FROM enrolments"
+    "SELECT program_id, coalesce(tier, ''), debt, period_start, period_end, tier_reached_at"
+    " FROM enrolments"
     " WHERE org_id = $1 AND member_id = $2 ORDER BY program_id"};
 
 constexpr pg::Statement kSelectLots{
@@ -33,6 +36,19 @@ constexpr pg::Statement kSelectTotals{
     "member_select_totals",
     "SELECT program_id, point_type, lifetime, qualifying FROM point_totals"
     " WHERE org_id = $1 AND member_id = $2 ORDER BY program_id, point_type"};
+
+constexpr pg::Statement kSelectExpiredHolds{
+    "member_select_expired_holds",
+    "SELECT rl.lot_id, rl.points FROM reservations r JOIN reservation_lots rl"
+    " ON rl.org_id = r.org_id AND rl.member_id = r.member_id"
+    " AND rl.reservation_id = r.reservation_id"
+    " WHERE r.org_id = $1 AND r.member_id = $2 AND r.status = 'open' AND r.expires_at <= $3"
+    " ORDER BY rl.lot_id"};
+
+constexpr pg::Statement kExpireReservations{
+    "member_expire_reservations",
+    "UPDATE reservations SET status = 'expired', resolved_at = $3"
+    " WHERE org_id = $1 AND member_id = $2 AND status = 'open' AND expires_at <= $3"};
 
 void ToExpiring(const std::optional<ledger::ExpiringSoon>& expiring, v1::ExpiringSoon* out) {
   rpc::ToTimestamp(expiring->at, out->mutable_expires_at());
@@ -48,13 +64,42 @@ const Enrolment* MemberState::FindEnrolment(const std::string& program_id) const
   return nullptr;
 }
 
+namespace {
+
+absl::Status ReleaseExpiredReservations(pg::Transaction& tx, const std::string& org_id,
+                                        const std::string& member_id, absl::Time now) {
+  pg::Params params;
+  params.Add(org_id).Add(member_id).Add(now);
+  ASSIGN_OR_RETURN(pg::Result holds, tx.Execute(kSelectExpiredHolds, params));
+  if (holds.Rows() == 0) return absl::OkStatus();
+  ASSIGN_OR_RETURN(Operation operation,
+                   Operation::Begin(tx, org_id, "ReleaseExpiredReservations", now));
+  for (int i = 0; i < holds.Rows(); ++i) {
+    RETURN_IF_ERROR(operation.ChangeHold(member_id, holds.Int64(i, 0), -holds.Int64(i, 1)));
+  }
+  RETURN_IF_ERROR(tx.Execute(kExpireReservations, params).status());
+  return operation.Commit().status();
+}
+
+}  // namespace
+
 absl::Status LockMembers(pg::Transaction& tx, const std::string& org_id,
                          std::vector<std::string> member_ids) {
   std::sort(member_ids.begin(), member_ids.end());
   member_ids.erase(std::unique(member_ids.begin(), member_ids.end()), member_ids.end());
   for (const std::string& member_id : member_ids) {
-    ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kLockMember, pg::Params().Add(org_id).Add(member_id)));
+    ASSIGN_OR_RETURN(pg::Result row,
+                     tx.Execute(kLockMember, pg::Params().Add(org_id).Add(member_id)));
     if (row.Rows() == 0) return NotFound("member", member_id);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LockForCommand(pg::Transaction& tx, const std::string& org_id,
+                            const std::vector<std::string>& member_ids, absl::Time now) {
+  RETURN_IF_ERROR(LockMembers(tx, org_id, member_ids));
+  for (const std::string& member_id : member_ids) {
+    RETURN_IF_ERROR(ReleaseExpiredReservations(tx, org_id, member_id, now));
   }
   return absl::OkStatus();
 }
@@ -73,7 +118,8 @@ absl::StatusOr<MemberState> LoadMember(pg::Transaction& tx, const std::string& o
   ASSIGN_OR_RETURN(pg::Result enrolments, tx.Execute(kSelectEnrolments, params));
   for (int i = 0; i < enrolments.Rows(); ++i) {
     member.enrolments.push_back({std::string(enrolments.Text(i, 0)),
-                                 std::string(enrolments.Text(i, 1)), enrolments.Int64(i, 2),
+                                 std::string(enrolments.Text(i, 1)), enrolments.OptionalTime(i, 5),
+                                 enrolments.Int64(i, 2),
                                  enrolments.Time(i, 3), enrolments.Time(i, 4)});
   }
   ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kSelectLots, params));
@@ -147,6 +193,20 @@ ledger::ProgramBalance ProgramBalanceOf(const MemberState& member, const std::st
   ledger::ProgramBalance empty;
   empty.program_id = program_id;
   return empty;
+}
+
+std::optional<std::string> TierMove(const ProgramConfig& program, const MemberState& member,
+                                    const Enrolment& enrolment, ledger::Points delta) {
+  ledger::Points qualifying = delta;
+  for (const ledger::PointTotals& totals : member.totals) {
+    const PointTypeConfig* type = program.FindPointType(totals.point_type);
+    if (totals.program_id == program.program_id && type != nullptr && type->counts_toward_tier) {
+      qualifying += totals.qualifying;
+    }
+  }
+  const bool reached_this_period =
+      enrolment.tier_reached_at.has_value() && *enrolment.tier_reached_at >= enrolment.period_start;
+  return ledger::TierAfterChange(program.tiers, enrolment.tier, qualifying, reached_this_period);
 }
 
 void ToBalances(const MemberState& member, absl::Time now, const GroupValuation& valuation,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@ namespace loyalty::command {
 struct Enrolment {
   std::string program_id;
   std::string tier;  // empty without tiers
+  std::optional<absl::Time> tier_reached_at;
   ledger::Points debt = 0;
   absl::Time period_start;
   absl::Time period_end;
@@ -37,6 +39,12 @@ struct MemberState {
 absl::Status LockMembers(pg::Transaction& tx, const std::string& org_id,
                          std::vector<std::string> member_ids);
 
+// LockMembers, then releases the members' reservations whose timeout passed by `now` (as an
+// operation of its own in this transaction), so that what follows sees only live holds. Every
+// command that moves points locks through this.
+absl::Status LockForCommand(pg::Transaction& tx, const std::string& org_id,
+                            const std::vector<std::string>& member_ids, absl::Time now);
+
 // Reads a member's state (call after LockMembers when the command changes it).
 absl::StatusOr<MemberState> LoadMember(pg::Transaction& tx, const std::string& org_id,
                                        const std::string& member_id);
@@ -53,6 +61,11 @@ std::vector<ledger::Lot> LotsOf(const MemberState& member, const std::string& pr
 // Program balance of `program_id` at `now` (a zero balance when the member has nothing there).
 ledger::ProgramBalance ProgramBalanceOf(const MemberState& member, const std::string& program_id,
                                         absl::Time now);
+
+// The member's tier in `program` after this period's qualifying points change by `delta`, or
+// nullopt when it stays (see ledger::TierAfterChange).
+std::optional<std::string> TierMove(const ProgramConfig& program, const MemberState& member,
+                                    const Enrolment& enrolment, ledger::Points delta);
 
 // The member's balances at `now`; the group value uses the default program's ratio and currency.
 void ToBalances(const MemberState& member, absl::Time now, const GroupValuation& valuation,

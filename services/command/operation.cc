@@ -36,6 +36,20 @@ const std::string kConsumeLotSql = absl::StrCat(
     kLotColumns);
 const pg::Statement kConsumeLot{"operation_consume_lot", kConsumeLotSql.c_str()};
 
+const std::string kRestoreLotSql = absl::StrCat(
+    "UPDATE lots SET remaining = remaining + $4"
+    " WHERE org_id = $1 AND member_id = $2 AND lot_id = $3 AND remaining + $4 <= amount"
+    " RETURNING ",
+    kLotColumns);
+const pg::Statement kRestoreLot{"operation_restore_lot", kRestoreLotSql.c_str()};
+
+const std::string kChangeHoldSql = absl::StrCat(
+    "UPDATE lots SET held = held + $4"
+    " WHERE org_id = $1 AND member_id = $2 AND lot_id = $3 AND held + $4 BETWEEN 0 AND remaining"
+    " RETURNING ",
+    kLotColumns);
+const pg::Statement kChangeHold{"operation_change_hold", kChangeHoldSql.c_str()};
+
 constexpr pg::Statement kAddTotals{
     "operation_add_totals",
     "INSERT INTO point_totals AS t (org_id, member_id, program_id, point_type, lifetime,"
@@ -158,15 +172,29 @@ absl::StatusOr<ledger::Lot> Operation::CreateLot(const NewLot& lot) {
 
 absl::Status Operation::ConsumeLot(const std::string& member_id, int64_t lot_id,
                                    ledger::Points points) {
+  return ChangeLot(kConsumeLot, member_id, lot_id, points);
+}
+
+absl::Status Operation::ChangeLot(const pg::Statement& statement, const std::string& member_id,
+                                  int64_t lot_id, ledger::Points points) {
   pg::Params params;
   params.Add(event_.org_id()).Add(member_id).Add(lot_id).Add(points);
-  ASSIGN_OR_RETURN(pg::Result row, tx_->Execute(kConsumeLot, params));
+  ASSIGN_OR_RETURN(pg::Result row, tx_->Execute(statement, params));
   if (row.Rows() != 1) {
-    return absl::InternalError(
-        absl::StrCat("lot ", lot_id, " of member ", member_id, " has fewer than ", points,
-                     " free points under the member lock"));
+    return absl::InternalError(absl::StrCat(statement.name, ": lot ", lot_id, " of member ",
+                                            member_id, " cannot take ", points, " points"));
   }
   return RecordLot(row);
+}
+
+absl::Status Operation::RestoreLot(const std::string& member_id, int64_t lot_id,
+                                   ledger::Points points) {
+  return ChangeLot(kRestoreLot, member_id, lot_id, points);
+}
+
+absl::Status Operation::ChangeHold(const std::string& member_id, int64_t lot_id,
+                                   ledger::Points points) {
+  return ChangeLot(kChangeHold, member_id, lot_id, points);
 }
 
 absl::Status Operation::AddTotals(const std::string& member_id, const std::string& program_id,

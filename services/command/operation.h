@@ -50,6 +50,10 @@ class Operation final {
   absl::StatusOr<ledger::Lot> CreateLot(const NewLot& lot);
   // Lowers a lot's remaining by `points`, which must be free (not held).
   absl::Status ConsumeLot(const std::string& member_id, int64_t lot_id, ledger::Points points);
+  // Gives `points` back to a consumed lot (a cancelled redemption).
+  absl::Status RestoreLot(const std::string& member_id, int64_t lot_id, ledger::Points points);
+  // Holds (points > 0) or releases (points < 0) free points of a lot for a reservation.
+  absl::Status ChangeHold(const std::string& member_id, int64_t lot_id, ledger::Points points);
   absl::Status AddTotals(const std::string& member_id, const std::string& program_id,
                          const std::string& point_type, ledger::Points lifetime_delta,
                          ledger::Points qualifying_delta);
@@ -62,6 +66,8 @@ class Operation final {
  private:
   Operation(pg::Transaction& tx, absl::Time now) : tx_(&tx), now_(now) {}
   absl::Status RecordLot(const pg::Result& row);
+  absl::Status ChangeLot(const pg::Statement& statement, const std::string& member_id,
+                         int64_t lot_id, ledger::Points points);
 
   pg::Transaction* tx_;
   absl::Time now_;

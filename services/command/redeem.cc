@@ -14,8 +14,9 @@ namespace {
 constexpr pg::Statement kInsertRedemption{
     "redeem_insert_redemption",
     "INSERT INTO redemptions (org_id, member_id, redemption_id, program_id, is_group, points,"
-    " value_minor, currency, order_ref, reward, overdraft_points, created_at)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9, ''), NULLIF($10, ''), $11, $12)"};
+    " value_minor, currency, order_ref, reward, overdraft_points, created_at, reservation_id)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9, ''), NULLIF($10, ''), $11, $12,"
+    " NULLIF($13, 0))"};
 
 constexpr pg::Statement kInsertRedemptionLot{
     "redeem_insert_redemption_lot",
@@ -27,61 +28,38 @@ constexpr pg::Statement kInsertRedemptionProgram{
     "INSERT INTO redemption_programs (org_id, member_id, redemption_id, program_id, points)"
     " VALUES ($1, $2, $3, $4, $5)"};
 
-// The fields Redeem and GroupRedeem share.
-struct BurnRequest {
-  const std::string& org_id;
-  const std::string& member_id;
-  const std::string& program_id;
-  bool group;
-  ledger::Points points;
-  const std::string& order_ref;
-  const std::string& reward;
-};
-
-absl::Status ValidateBurn(const BurnRequest& request) {
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id));
-  RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id));
-  RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", request.program_id));
-  if (request.points <= 0) return InvalidField("points", "must be positive");
-  RETURN_IF_ERROR(rpc::ValidateOptionalKey("order_ref", request.order_ref));
-  return rpc::ValidateText("reward", request.reward, false);
+absl::Status RunRedemption(const Context& context, absl::string_view method,
+                           const std::string& key, const google::protobuf::Message& wire,
+                           const BurnRequest& request, v1::RedeemResponse* response) {
+  RETURN_IF_ERROR(ValidateBurnRequest(request));
+  RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", key));
+  return RunCommand(context, method, request.org_id, key, wire, response,
+                    [&](pg::Transaction& tx) -> absl::Status {
+                      const absl::Time now = context.clock->Now();
+                      ASSIGN_OR_RETURN(DecidedBurn decided, DecideRedemption(tx, request, now, true, true));
+                      ASSIGN_OR_RETURN(Operation operation,
+                                       Operation::Begin(tx, request.org_id, std::string(method), now));
+                      RETURN_IF_ERROR(WriteRedemption(tx, operation, request, decided, 0,
+                                                      response->mutable_redemption()));
+                      ASSIGN_OR_RETURN(int64_t position, operation.Commit());
+                      response->set_ledger_position(position);
+                      return FillBalances(tx, request.org_id, request.member_id, now,
+                                          response->mutable_balances());
+                    });
 }
 
-struct Decided {
-  BurnScope scope;
-  MemberState member;
-  BurnPlan plan;
-};
-
-// Everything a redemption checks, shared by the burn and its dry run.
-absl::StatusOr<Decided> Decide(pg::Transaction& tx, const BurnRequest& request, absl::Time now,
-                               bool lock) {
-  Decided decided;
-  ASSIGN_OR_RETURN(decided.scope,
-                   LoadBurnScope(tx, request.org_id, request.program_id, request.group));
-  if (lock) RETURN_IF_ERROR(LockMembers(tx, request.org_id, {request.member_id}));
-  ASSIGN_OR_RETURN(decided.member, LoadMember(tx, request.org_id, request.member_id));
-  RETURN_IF_ERROR(RequireActiveMember(decided.member));
-  if (!request.group) {
-    RETURN_IF_ERROR(
-        RequireEnrolment(decided.member, decided.scope.pricing.program_id).status());
-  }
-  RETURN_IF_ERROR(RequireOrderNotEarned(tx, request.org_id, request.member_id, request.order_ref));
-  ASSIGN_OR_RETURN(decided.plan, PlanBurn(decided.scope, decided.member, request.points, now,
-                                          {.validate_redemption = true, .allow_overdraft = true}));
-  return decided;
-}
+}  // namespace
 
 absl::Status WriteRedemption(pg::Transaction& tx, Operation& operation,
-                             const BurnRequest& request, const Decided& decided,
-                             v1::Redemption* redemption) {
+                             const BurnRequest& request, const DecidedBurn& decided,
+                             int64_t reservation_id, v1::Redemption* redemption) {
   const ProgramConfig& pricing = decided.scope.pricing;
   const int64_t id = operation.id();
   pg::Params row;
   row.Add(request.org_id).Add(request.member_id).Add(id).Add(pricing.program_id)
       .Add(request.group).Add(request.points).Add(decided.plan.value_minor).Add(pricing.currency)
       .Add(request.order_ref).Add(request.reward).Add(decided.plan.consumption.shortfall)
-      .Add(operation.now());
+      .Add(operation.now()).Add(reservation_id);
   RETURN_IF_ERROR(tx.Execute(kInsertRedemption, row).status());
   RETURN_IF_ERROR(ApplyBurn(operation, decided.scope, request.member_id, decided.plan,
                             v1::LEDGER_ENTRY_KIND_REDEMPTION, request.order_ref, request.reward));
@@ -111,32 +89,11 @@ absl::Status WriteRedemption(pg::Transaction& tx, Operation& operation,
     *redemption->add_breakup_by_program() = program;
   }
   redemption->set_overdraft_points(decided.plan.consumption.shortfall);
+  redemption->set_reservation_id(reservation_id);
   rpc::ToTimestamp(operation.now(), redemption->mutable_created_at());
   *operation.event().mutable_redemption() = *redemption;
   return absl::OkStatus();
 }
-
-absl::Status RunRedemption(const Context& context, absl::string_view method,
-                           const std::string& key, const google::protobuf::Message& wire,
-                           const BurnRequest& request, v1::RedeemResponse* response) {
-  RETURN_IF_ERROR(ValidateBurn(request));
-  RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", key));
-  return RunCommand(context, method, request.org_id, key, wire, response,
-                    [&](pg::Transaction& tx) -> absl::Status {
-                      const absl::Time now = context.clock->Now();
-                      ASSIGN_OR_RETURN(Decided decided, Decide(tx, request, now, true));
-                      ASSIGN_OR_RETURN(Operation operation,
-                                       Operation::Begin(tx, request.org_id, std::string(method), now));
-                      RETURN_IF_ERROR(WriteRedemption(tx, operation, request, decided,
-                                                      response->mutable_redemption()));
-                      ASSIGN_OR_RETURN(int64_t position, operation.Commit());
-                      response->set_ledger_position(position);
-                      return FillBalances(tx, request.org_id, request.member_id, now,
-                                          response->mutable_balances());
-                    });
-}
-
-}  // namespace
 
 absl::Status Redeem(const Context& context, const v1::RedeemRequest& request,
                     v1::RedeemResponse* response) {
@@ -160,12 +117,12 @@ absl::Status IsRedeemable(const Context& context, const v1::IsRedeemableRequest&
   static const std::string kNoReward;
   const BurnRequest burn{request.org_id(), request.member_id(), request.program_id(),
                          request.group(),  request.points(),    request.order_ref(), kNoReward};
-  RETURN_IF_ERROR(ValidateBurn(burn));
+  RETURN_IF_ERROR(ValidateBurnRequest(burn));
   return pg::RunInTransaction(
       *context.pool, pg::Isolation::kRepeatableRead, context.retry,
       [&](pg::Transaction& tx) -> absl::Status {
         response->Clear();
-        absl::StatusOr<Decided> decided = Decide(tx, burn, context.clock->Now(), false);
+        absl::StatusOr<DecidedBurn> decided = DecideRedemption(tx, burn, context.clock->Now(), false, true);
         if (!decided.ok()) {
           if (!IsRefusal(decided.status())) return decided.status();
           response->set_redeemable(false);

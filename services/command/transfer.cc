@@ -44,7 +44,7 @@ absl::StatusOr<Decided> Decide(pg::Transaction& tx, const TransferSpec& spec, ab
                                bool lock) {
   Decided decided;
   ASSIGN_OR_RETURN(decided.scope, LoadBurnScope(tx, spec.org_id, spec.program_id, spec.group));
-  if (lock) RETURN_IF_ERROR(LockMembers(tx, spec.org_id, {spec.from_member_id, spec.to_member_id}));
+  if (lock) RETURN_IF_ERROR(LockForCommand(tx, spec.org_id, {spec.from_member_id, spec.to_member_id}, now));
   ASSIGN_OR_RETURN(decided.giver, LoadMember(tx, spec.org_id, spec.from_member_id));
   ASSIGN_OR_RETURN(decided.receiver, LoadMember(tx, spec.org_id, spec.to_member_id));
   RETURN_IF_ERROR(RequireActiveMember(decided.giver));

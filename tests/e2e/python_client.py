@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Calls the command service through Python stubs generated from protos/ at test time.
 
 Usage: python_client.py --protos DIR --target HOST:PORT --org ORG --member M

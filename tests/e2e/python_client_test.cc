@@ -18,7 +18,7 @@ TEST(PythonClientTest, AccrueRedeemAndGroupRedeemThroughGeneratedPythonStubs) {
   auto admin = v1::AdminService::NewStub(server.Channel());
   CreateDemoOrg(*admin, "pyorg", {"py-member"});
   const std::string command = absl::StrCat(
-      "python3 ", LOYALTY_SOURCE_DIR, "/tests/e2e/python_client.py --protos ", LOYALTY_SOURCE_DIR,
+      "/usr/bin/python3 ", LOYALTY_SOURCE_DIR, "/tests/e2e/python_client.py --protos ", LOYALTY_SOURCE_DIR,
       "/protos --target 127.0.0.1:", server.port(), " --org pyorg --member py-member");
   EXPECT_EQ(std::system(command.c_str()), 0) << command;
 }

@@ -1,5 +1,6 @@
 // The command service through a real gRPC channel against a real PostgreSQL.
 
+#include <map>
 #include <optional>
 
 #include "absl/time/time.h"
@@ -8,7 +9,6 @@
 namespace loyalty::testing {
 namespace {
 
-using ::testing::ElementsAre;
 
 v1::AccrueRequest Purchase(const std::string& member, const std::string& order, int64_t cents) {
   v1::AccrueRequest request;
@@ -54,8 +54,9 @@ TEST_F(CommandTest, QualifyingOnlyPointsCountTowardTierButAreNotAvailable) {
   const v1::ProgramBalance* shop = ProgramOf(response.balances(), "shop");
   EXPECT_EQ(shop->available(), 0);
   EXPECT_EQ(shop->qualifying(), 1200);
+  // Gold may overdraw up to 500 points, but qualifying points never pay for a redemption.
   v1::RedeemResponse redeem;
-  EXPECT_EQ(ErrorReason(Redeem("alice", 1, &redeem)), "INSUFFICIENT_POINTS");
+  EXPECT_EQ(ErrorReason(Redeem("alice", 501, &redeem)), "INSUFFICIENT_POINTS");
 }
 
 TEST_F(CommandTest, ActionPointsRespectThePerMemberLimit) {
@@ -324,6 +325,7 @@ TEST_F(CommandTest, MalformedAndUnknownInputIsRefusedClearly) {
   cases.back().request.set_member_id("zed");
   cases.push_back({"unknown program", base(), grpc::StatusCode::NOT_FOUND, "PROGRAM_NOT_FOUND"});
   cases.back().request.set_program_id("nope");
+  const int64_t keys_before = QueryInt("SELECT count(*) FROM idempotency_keys");
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
     v1::RedeemResponse response;
@@ -336,7 +338,7 @@ TEST_F(CommandTest, MalformedAndUnknownInputIsRefusedClearly) {
       EXPECT_EQ(ErrorReason(status), c.field_or_reason);
     }
   }
-  EXPECT_EQ(QueryInt("SELECT count(*) FROM idempotency_keys"), 0);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM idempotency_keys"), keys_before);
 }
 
 TEST_F(CommandTest, SuspendedMembersNeitherEarnNorBurn) {
@@ -386,14 +388,33 @@ TEST_F(CommandTest, FutureAccrualIsPendingUntilAvailableAndExpiryMustFollowIt) {
   EXPECT_EQ(ErrorField(bad), "expires_at");
 }
 
-TEST_F(CommandTest, UnreleasedRpcsAnswerUnimplementedWithoutEffect) {
-  v1::ReverseRequest request;
-  request.set_org_id("acme");
-  request.set_idempotency_key(NewKey());
-  v1::ReverseResponse response;
-  grpc::ClientContext context;
-  EXPECT_EQ(commands_->Reverse(&context, request, &response).error_code(),
-            grpc::StatusCode::UNIMPLEMENTED);
+double CounterValue(prometheus::Registry& registry, const std::string& family_name,
+                    const std::map<std::string, std::string>& labels) {
+  for (const prometheus::MetricFamily& family : registry.Collect()) {
+    if (family.name != family_name) continue;
+    for (const prometheus::ClientMetric& metric : family.metric) {
+      std::map<std::string, std::string> found;
+      for (const prometheus::ClientMetric::Label& label : metric.label) found[label.name] = label.value;
+      bool match = true;
+      for (const auto& [name, value] : labels) match = match && found[name] == value;
+      if (match) return metric.counter.value;
+    }
+  }
+  return 0;
+}
+
+TEST_F(CommandTest, RpcsAreCountedByMethodAndCode) {
+  Give("alice", 10);
+  v1::RedeemResponse response;
+  EXPECT_FALSE(Redeem("alice", 100, &response).ok());
+  ASSERT_TRUE(Redeem("alice", 5, &response).ok());
+  prometheus::Registry& registry = server_.registry();
+  EXPECT_EQ(CounterValue(registry, "loyalty_rpc_requests_total",
+                         {{"method", "Redeem"}, {"code", "FAILED_PRECONDITION"}}), 1);
+  EXPECT_EQ(CounterValue(registry, "loyalty_rpc_requests_total",
+                         {{"method", "Redeem"}, {"code", "OK"}}), 1);
+  EXPECT_EQ(CounterValue(registry, "loyalty_rpc_requests_total",
+                         {{"method", "Accrue"}, {"code", "OK"}}), 1);
 }
 
 }  // namespace

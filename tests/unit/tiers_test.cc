@@ -58,3 +58,40 @@ TEST(TierTest, ReturnsTheWholeTier) {
 
 }  // namespace
 }  // namespace loyalty::ledger
+
+namespace loyalty::ledger {
+namespace {
+
+TEST(TierAfterChangeTest, MovesUpAtOnceAndDownOnlyWithinThePeriodItWasReached) {
+  const std::vector<Tier> tiers = {{"silver", 0, 1000, false},
+                                   {"gold", 1000, 1500, true},
+                                   {"platinum", 5000, 2000, true}};
+  struct Case {
+    std::string name;
+    std::string current;
+    Points qualifying;
+    bool reached_this_period;
+    std::optional<std::string> want;
+  };
+  const std::vector<Case> cases = {
+      {"stays silver", "silver", 999, true, std::nullopt},
+      {"up to gold exactly at threshold", "silver", 1000, false, "gold"},
+      {"jumps two tiers", "silver", 6000, false, "platinum"},
+      {"no tier yet, earns the lowest", "", 0, false, "silver"},
+      {"stays gold above threshold", "gold", 1200, true, std::nullopt},
+      {"reversal drops gold reached this period", "gold", 999, true, "silver"},
+      {"carried-over gold stays until period end", "gold", 10, false, std::nullopt},
+      {"platinum reached this period falls to gold", "platinum", 4999, true, "gold"},
+      {"never moves below to a higher one", "platinum", 1000, true, "gold"},
+      {"unknown current tier treated as none", "bronze", 1000, true, "gold"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    EXPECT_EQ(TierAfterChange(tiers, c.current, c.qualifying, c.reached_this_period), c.want);
+  }
+  const std::vector<Tier> no_tiers;
+  EXPECT_EQ(TierAfterChange(no_tiers, "", 100, true), std::nullopt);
+}
+
+}  // namespace
+}  // namespace loyalty::ledger

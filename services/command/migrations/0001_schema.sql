@@ -192,6 +192,7 @@ CREATE TABLE purchases (
   member_id       text NOT NULL,
   program_id      text NOT NULL,
   order_ref       text NOT NULL,
+  point_type      text NOT NULL,
   amount_minor    bigint NOT NULL CHECK (amount_minor >= 0),
   currency        text NOT NULL,
   points          bigint NOT NULL CHECK (points >= 0),

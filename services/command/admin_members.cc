@@ -1,0 +1,417 @@
+#include "services/command/admin_members.h"
+
+#include <algorithm>
+#include <optional>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "libs/base/refusal.h"
+#include "libs/base/status_macros.h"
+#include "libs/ledger/types.h"
+#include "libs/rpc/convert.h"
+#include "libs/rpc/validate.h"
+#include "loyalty/v1/events.pb.h"
+#include "services/command/admin_programs.h"
+#include "services/command/idempotency.h"
+#include "services/command/member_state.h"
+#include "services/command/operation.h"
+
+namespace loyalty::command {
+namespace {
+
+constexpr pg::Statement kInsertMember{
+    "admin_insert_member",
+    "INSERT INTO members (org_id, member_id, kind, created_at) VALUES ($1, $2, $3, $4)"
+    " ON CONFLICT DO NOTHING RETURNING 1"};
+
+constexpr pg::Statement kSelectMember{
+    "admin_select_member",
+    "SELECT kind, status, created_at FROM members WHERE org_id = $1 AND member_id = $2"};
+
+constexpr pg::Statement kSelectEnrolments{
+    "admin_select_enrolments",
+    "SELECT program_id, coalesce(tier, ''), enrolled_at, period_start, period_end"
+    " FROM enrolments WHERE org_id = $1 AND member_id = $2 ORDER BY program_id"};
+
+// Open: no end, or an end still ahead of $3 (now).
+constexpr pg::Statement kSelectOpenHousehold{
+    "admin_select_open_household",
+    "SELECT household_id, start_at, end_at, rollup FROM household_memberships"
+    " WHERE org_id = $1 AND member_id = $2 AND (end_at IS NULL OR end_at > $3)"
+    " ORDER BY start_at LIMIT 1"};
+
+constexpr pg::Statement kSetMemberStatus{
+    "admin_set_member_status",
+    "UPDATE members SET status = $3 WHERE org_id = $1 AND member_id = $2 RETURNING 1"};
+
+// What enrolment needs of a program: its status, period rule and lowest tier. FOR SHARE keeps
+// the program from closing meanwhile (members are locked first, then programs).
+constexpr pg::Statement kSelectEnrolProgram{
+    "admin_select_enrol_program",
+    "SELECT p.status, p.period_kind, p.period_months,"
+    " (SELECT t.code FROM tiers t WHERE t.org_id = p.org_id AND t.program_id = p.program_id"
+    "   ORDER BY t.threshold LIMIT 1)"
+    " FROM programs p WHERE p.org_id = $1 AND p.program_id = $2 FOR SHARE OF p"};
+
+constexpr pg::Statement kInsertEnrolment{
+    "admin_insert_enrolment",
+    "INSERT INTO enrolments (org_id, member_id, program_id, tier, tier_reached_at, enrolled_at,"
+    " period_start, period_end) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    " ON CONFLICT DO NOTHING RETURNING 1"};
+
+constexpr pg::Statement kSelectMemberKind{
+    "admin_select_member_kind",
+    "SELECT kind FROM members WHERE org_id = $1 AND member_id = $2"};
+
+// A membership that is open at $3 (now) or overlaps [$4, $5) (NULL $5: open-ended).
+constexpr pg::Statement kSelectHouseholdConflict{
+    "admin_select_household_conflict",
+    "SELECT household_id FROM household_memberships WHERE org_id = $1 AND member_id = $2"
+    " AND (end_at IS NULL OR end_at > $3::timestamptz"
+    "  OR (start_at < coalesce($5::timestamptz, 'infinity') AND end_at > $4::timestamptz))"
+    " LIMIT 1"};
+
+constexpr pg::Statement kInsertHouseholdMembership{
+    "admin_insert_household_membership",
+    "INSERT INTO household_memberships (org_id, member_id, household_id, start_at, end_at,"
+    " rollup) VALUES ($1, $2, $3, $4, $5, $6)"};
+
+// Leaving ends a started membership now and drops one that has not started yet.
+constexpr pg::Statement kEndHouseholdMembership{
+    "admin_end_household_membership",
+    "UPDATE household_memberships SET end_at = $3 WHERE org_id = $1 AND member_id = $2"
+    " AND start_at < $3 AND (end_at IS NULL OR end_at > $3) RETURNING 1"};
+
+constexpr pg::Statement kDropHouseholdMembership{
+    "admin_drop_household_membership",
+    "DELETE FROM household_memberships WHERE org_id = $1 AND member_id = $2 AND start_at >= $3"
+    " RETURNING 1"};
+
+constexpr pg::Statement kSetHouseholdRollup{
+    "admin_set_household_rollup",
+    "UPDATE household_memberships SET rollup = $4 WHERE org_id = $1 AND member_id = $2"
+    " AND (end_at IS NULL OR end_at > $3) RETURNING 1"};
+
+constexpr char kIndividual[] = "individual";
+constexpr char kHousehold[] = "household";
+
+v1::MemberKind MemberKindOf(std::string_view kind) {
+  if (kind == kIndividual) return v1::MEMBER_KIND_INDIVIDUAL;
+  if (kind == kHousehold) return v1::MEMBER_KIND_HOUSEHOLD;
+  return v1::MEMBER_KIND_UNSPECIFIED;
+}
+
+v1::MemberStatus MemberStatusOf(std::string_view status) {
+  if (status == "active") return v1::MEMBER_STATUS_ACTIVE;
+  if (status == "suspended") return v1::MEMBER_STATUS_SUSPENDED;
+  if (status == "closed") return v1::MEMBER_STATUS_CLOSED;
+  return v1::MEMBER_STATUS_UNSPECIFIED;
+}
+
+absl::StatusOr<std::string> MemberStatusText(v1::MemberStatus status) {
+  switch (status) {
+    case v1::MEMBER_STATUS_ACTIVE: return std::string("active");
+    case v1::MEMBER_STATUS_SUSPENDED: return std::string("suspended");
+    case v1::MEMBER_STATUS_CLOSED: return std::string("closed");
+    default: return InvalidField("status", "must be ACTIVE, SUSPENDED or CLOSED");
+  }
+}
+
+absl::StatusOr<std::string> MemberKindText(v1::MemberKind kind) {
+  switch (kind) {
+    case v1::MEMBER_KIND_UNSPECIFIED:
+    case v1::MEMBER_KIND_INDIVIDUAL: return std::string(kIndividual);
+    case v1::MEMBER_KIND_HOUSEHOLD: return std::string(kHousehold);
+    default: return InvalidField("kind", "is not a known member kind");
+  }
+}
+
+// The fields every request about one member carries.
+template <typename Request>
+absl::Status ValidateMemberTarget(const Request& request) {
+  RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
+  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  return rpc::ValidateId("member_id", request.member_id());
+}
+
+// The member with its enrolments and its open household membership at `now`.
+absl::Status LoadMemberInto(pg::Transaction& tx, const std::string& org_id,
+                            const std::string& member_id, absl::Time now, v1::Member* response) {
+  pg::Params params;
+  params.Add(org_id).Add(member_id);
+  ASSIGN_OR_RETURN(pg::Result member, tx.Execute(kSelectMember, params));
+  if (member.Rows() == 0) return NotFound("member", member_id);
+  response->set_org_id(org_id);
+  response->set_member_id(member_id);
+  response->set_kind(MemberKindOf(member.Text(0, 0)));
+  response->set_status(MemberStatusOf(member.Text(0, 1)));
+  rpc::ToTimestamp(member.Time(0, 2), response->mutable_created_at());
+
+  ASSIGN_OR_RETURN(pg::Result enrolments, tx.Execute(kSelectEnrolments, params));
+  for (int i = 0; i < enrolments.Rows(); ++i) {
+    v1::Enrolment* enrolment = response->add_enrolments();
+    enrolment->set_program_id(std::string(enrolments.Text(i, 0)));
+    enrolment->set_tier(std::string(enrolments.Text(i, 1)));
+    rpc::ToTimestamp(enrolments.Time(i, 2), enrolment->mutable_enrolled_at());
+    rpc::ToTimestamp(enrolments.Time(i, 3), enrolment->mutable_period_start());
+    rpc::ToTimestamp(enrolments.Time(i, 4), enrolment->mutable_period_end());
+  }
+
+  params.Add(now);
+  ASSIGN_OR_RETURN(pg::Result household, tx.Execute(kSelectOpenHousehold, params));
+  if (household.Rows() == 1) {
+    v1::HouseholdMembership* membership = response->mutable_household();
+    membership->set_household_id(std::string(household.Text(0, 0)));
+    rpc::ToTimestamp(household.Time(0, 1), membership->mutable_start());
+    rpc::ToOptionalTimestamp(household.OptionalTime(0, 2),
+                             [&] { return membership->mutable_end(); });
+    membership->set_rollup(household.Bool(0, 3));
+  }
+  return absl::OkStatus();
+}
+
+// Enrols a member (locked by the caller) in a program at `now` and adds the new enrolment to
+// `event`. No change when already enrolled. A closed program is refused, or skipped when
+// `skip_closed`.
+absl::Status Enrol(pg::Transaction& tx, const std::string& org_id, const std::string& member_id,
+                   const std::string& program_id, bool skip_closed, absl::Time now,
+                   v1::LedgerEvent* event) {
+  ASSIGN_OR_RETURN(pg::Result program,
+                   tx.Execute(kSelectEnrolProgram, pg::Params().Add(org_id).Add(program_id)));
+  if (program.Rows() == 0) return NotFound("program", program_id);
+  if (program.Text(0, 0) == "closed") {
+    if (skip_closed) return absl::OkStatus();
+    return Refused(ledger::kProgramNotActive,
+                   absl::StrCat("program '", program_id, "' is closed"));
+  }
+  const QualificationPeriod period =
+      QualificationPeriodAt(std::string(program.Text(0, 1)), program.Int32(0, 2), now);
+  const std::optional<std::string> tier = program.OptionalText(0, 3);
+  const std::optional<absl::Time> tier_reached_at =
+      tier.has_value() ? std::optional<absl::Time>(now) : std::nullopt;
+  pg::Params params;
+  params.Add(org_id).Add(member_id).Add(program_id).Add(tier).Add(tier_reached_at).Add(now)
+      .Add(period.start).Add(period.end);
+  ASSIGN_OR_RETURN(pg::Result inserted, tx.Execute(kInsertEnrolment, params));
+  if (inserted.Rows() == 0) return absl::OkStatus();
+  v1::EnrolmentState* state = event->add_enrolments();
+  state->set_member_id(member_id);
+  state->set_program_id(program_id);
+  state->set_tier(tier.value_or(""));
+  rpc::ToTimestamp(period.start, state->mutable_period_start());
+  rpc::ToTimestamp(period.end, state->mutable_period_end());
+  return absl::OkStatus();
+}
+
+// Publishes new enrolments to the read side (outbox), in the transaction that made them.
+absl::Status PublishEnrolments(pg::Transaction& tx, const std::string& org_id, absl::Time now,
+                               const v1::LedgerEvent& enrolled) {
+  if (enrolled.enrolments_size() == 0) return absl::OkStatus();
+  ASSIGN_OR_RETURN(Operation operation, Operation::Begin(tx, org_id, "Enrol", now));
+  *operation.event().mutable_enrolments() = enrolled.enrolments();
+  return operation.Commit().status();
+}
+
+absl::Status ValidateProgramIds(const v1::CreateMemberRequest& request) {
+  if (request.program_ids_size() > kMaxProgramsPerMember) {
+    return InvalidField("program_ids", absl::StrCat("holds more than ", kMaxProgramsPerMember,
+                                                    " programs"));
+  }
+  absl::flat_hash_set<std::string> seen;
+  for (int i = 0; i < request.program_ids_size(); ++i) {
+    const std::string field = absl::StrCat("program_ids[", i, "]");
+    RETURN_IF_ERROR(rpc::ValidateId(field, request.program_ids(i)));
+    if (!seen.insert(request.program_ids(i)).second) {
+      return InvalidField(field, "names a program twice");
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+QualificationPeriod QualificationPeriodAt(const std::string& period_kind, int32_t months,
+                                          absl::Time now) {
+  const absl::TimeZone utc = absl::UTCTimeZone();
+  const absl::CivilSecond civil = absl::ToCivilSecond(now, utc);
+  if (period_kind == "rolling_months") {
+    const absl::CivilMonth month = absl::CivilMonth(civil) + months;
+    const absl::CivilDay last_day = absl::CivilDay(month + 1) - 1;
+    const absl::CivilSecond end(month.year(), month.month(), std::min(civil.day(), last_day.day()),
+                                civil.hour(), civil.minute(), civil.second());
+    const absl::Duration subsecond = now - absl::FromCivil(civil, utc);
+    return {now, absl::FromCivil(end, utc) + subsecond};
+  }
+  const absl::CivilYear year(civil);
+  return {absl::FromCivil(year, utc), absl::FromCivil(year + 1, utc)};
+}
+
+absl::Status CreateMember(const Context& context, const v1::CreateMemberRequest& request,
+                          v1::Member* response) {
+  RETURN_IF_ERROR(ValidateMemberTarget(request));
+  ASSIGN_OR_RETURN(const std::string kind, MemberKindText(request.kind()));
+  RETURN_IF_ERROR(ValidateProgramIds(request));
+  const std::string& org_id = request.org_id();
+  const std::string& member_id = request.member_id();
+  const absl::Time now = context.clock->Now();
+  return RunCommand(
+      context, "AdminService/CreateMember", org_id, request.idempotency_key(), request, response,
+      [&](pg::Transaction& tx) -> absl::Status {
+        v1::Organisation org;
+        RETURN_IF_ERROR(LoadOrganisation(tx, org_id, &org));
+        pg::Params params;
+        params.Add(org_id).Add(member_id).Add(kind).Add(now);
+        ASSIGN_OR_RETURN(pg::Result inserted, tx.Execute(kInsertMember, params));
+        if (inserted.Rows() == 0) return AlreadyExists("member", member_id);
+        v1::LedgerEvent enrolled;
+        for (const std::string& program_id : request.program_ids()) {
+          RETURN_IF_ERROR(Enrol(tx, org_id, member_id, program_id, false, now, &enrolled));
+        }
+        // No program named: the org's default, unless it is closed.
+        if (request.program_ids().empty() && !org.default_program_id().empty()) {
+          RETURN_IF_ERROR(
+              Enrol(tx, org_id, member_id, org.default_program_id(), true, now, &enrolled));
+        }
+        RETURN_IF_ERROR(PublishEnrolments(tx, org_id, now, enrolled));
+        return LoadMemberInto(tx, org_id, member_id, now, response);
+      });
+}
+
+absl::Status GetMember(const Context& context, const v1::GetMemberRequest& request,
+                       v1::Member* response) {
+  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
+  const absl::Time now = context.clock->Now();
+  return RunRead(context, [&](pg::Transaction& tx) {
+    response->Clear();
+    return LoadMemberInto(tx, request.org_id(), request.member_id(), now, response);
+  });
+}
+
+absl::Status SetMemberStatus(const Context& context, const v1::SetMemberStatusRequest& request,
+                             v1::Member* response) {
+  RETURN_IF_ERROR(ValidateMemberTarget(request));
+  ASSIGN_OR_RETURN(const std::string status, MemberStatusText(request.status()));
+  const absl::Time now = context.clock->Now();
+  return RunCommand(
+      context, "AdminService/SetMemberStatus", request.org_id(), request.idempotency_key(),
+      request, response, [&](pg::Transaction& tx) -> absl::Status {
+        pg::Params params;
+        params.Add(request.org_id()).Add(request.member_id()).Add(status);
+        ASSIGN_OR_RETURN(pg::Result updated, tx.Execute(kSetMemberStatus, params));
+        if (updated.Rows() == 0) return NotFound("member", request.member_id());
+        return LoadMemberInto(tx, request.org_id(), request.member_id(), now, response);
+      });
+}
+
+absl::Status EnrolMember(const Context& context, const v1::EnrolMemberRequest& request,
+                         v1::Member* response) {
+  RETURN_IF_ERROR(ValidateMemberTarget(request));
+  RETURN_IF_ERROR(rpc::ValidateId("program_id", request.program_id()));
+  const absl::Time now = context.clock->Now();
+  return RunCommand(
+      context, "AdminService/EnrolMember", request.org_id(), request.idempotency_key(), request,
+      response, [&](pg::Transaction& tx) -> absl::Status {
+        RETURN_IF_ERROR(LockMembers(tx, request.org_id(), {request.member_id()}));
+        v1::LedgerEvent enrolled;
+        RETURN_IF_ERROR(Enrol(tx, request.org_id(), request.member_id(), request.program_id(),
+                              false, now, &enrolled));
+        RETURN_IF_ERROR(PublishEnrolments(tx, request.org_id(), now, enrolled));
+        return LoadMemberInto(tx, request.org_id(), request.member_id(), now, response);
+      });
+}
+
+absl::Status JoinHousehold(const Context& context, const v1::JoinHouseholdRequest& request,
+                           v1::Member* response) {
+  RETURN_IF_ERROR(ValidateMemberTarget(request));
+  RETURN_IF_ERROR(rpc::ValidateId("household_id", request.household_id()));
+  const absl::Time now = context.clock->Now();
+  absl::Time start = now;
+  if (request.has_start()) {
+    RETURN_IF_ERROR(rpc::ValidateTimestamp("start", request.start()));
+    start = rpc::FromTimestamp(request.start());
+  }
+  std::optional<absl::Time> end;
+  if (request.has_end()) {
+    RETURN_IF_ERROR(rpc::ValidateTimestamp("end", request.end()));
+    end = rpc::FromTimestamp(request.end());
+    if (*end <= start) return InvalidField("end", "must be after start");
+  }
+  const std::string& org_id = request.org_id();
+  const std::string& member_id = request.member_id();
+  const std::string& household_id = request.household_id();
+  return RunCommand(
+      context, "AdminService/JoinHousehold", org_id, request.idempotency_key(), request,
+      response, [&](pg::Transaction& tx) -> absl::Status {
+        RETURN_IF_ERROR(LockMembers(tx, org_id, {member_id}));
+        ASSIGN_OR_RETURN(pg::Result member,
+                         tx.Execute(kSelectMemberKind, pg::Params().Add(org_id).Add(member_id)));
+        if (member.Text(0, 0) != kIndividual) {
+          return InvalidField("member_id", "is a household; only individuals join households");
+        }
+        ASSIGN_OR_RETURN(pg::Result household, tx.Execute(kSelectMemberKind,
+                                                          pg::Params().Add(org_id).Add(
+                                                              household_id)));
+        if (household.Rows() == 0) return NotFound("member", household_id);
+        if (household.Text(0, 0) != kHousehold) {
+          return InvalidField("household_id", "is not a member of kind household");
+        }
+        pg::Params conflict;
+        conflict.Add(org_id).Add(member_id).Add(now).Add(start).Add(end);
+        ASSIGN_OR_RETURN(pg::Result current, tx.Execute(kSelectHouseholdConflict, conflict));
+        if (current.Rows() > 0) {
+          return Refused(kAlreadyInHousehold,
+                         absl::StrCat("member '", member_id, "' already belongs to household '",
+                                      std::string(current.Text(0, 0)), "' at that time"));
+        }
+        pg::Params params;
+        params.Add(org_id).Add(member_id).Add(household_id).Add(start).Add(end)
+            .Add(request.rollup());
+        RETURN_IF_ERROR(tx.Execute(kInsertHouseholdMembership, params).status());
+        return LoadMemberInto(tx, org_id, member_id, now, response);
+      });
+}
+
+absl::Status LeaveHousehold(const Context& context, const v1::LeaveHouseholdRequest& request,
+                            v1::Member* response) {
+  RETURN_IF_ERROR(ValidateMemberTarget(request));
+  const absl::Time now = context.clock->Now();
+  return RunCommand(
+      context, "AdminService/LeaveHousehold", request.org_id(), request.idempotency_key(),
+      request, response, [&](pg::Transaction& tx) -> absl::Status {
+        RETURN_IF_ERROR(LockMembers(tx, request.org_id(), {request.member_id()}));
+        pg::Params params;
+        params.Add(request.org_id()).Add(request.member_id()).Add(now);
+        ASSIGN_OR_RETURN(pg::Result ended, tx.Execute(kEndHouseholdMembership, params));
+        ASSIGN_OR_RETURN(pg::Result dropped, tx.Execute(kDropHouseholdMembership, params));
+        if (ended.Rows() + dropped.Rows() == 0) {
+          return Refused(kNotInHousehold, absl::StrCat("member '", request.member_id(),
+                                                       "' is not in a household"));
+        }
+        return LoadMemberInto(tx, request.org_id(), request.member_id(), now, response);
+      });
+}
+
+absl::Status SetHouseholdRollup(const Context& context,
+                                const v1::SetHouseholdRollupRequest& request,
+                                v1::Member* response) {
+  RETURN_IF_ERROR(ValidateMemberTarget(request));
+  const absl::Time now = context.clock->Now();
+  return RunCommand(
+      context, "AdminService/SetHouseholdRollup", request.org_id(), request.idempotency_key(),
+      request, response, [&](pg::Transaction& tx) -> absl::Status {
+        RETURN_IF_ERROR(LockMembers(tx, request.org_id(), {request.member_id()}));
+        pg::Params params;
+        params.Add(request.org_id()).Add(request.member_id()).Add(now).Add(request.rollup());
+        ASSIGN_OR_RETURN(pg::Result updated, tx.Execute(kSetHouseholdRollup, params));
+        if (updated.Rows() == 0) {
+          return Refused(kNotInHousehold, absl::StrCat("member '", request.member_id(),
+                                                       "' is not in a household"));
+        }
+        return LoadMemberInto(tx, request.org_id(), request.member_id(), now, response);
+      });
+}
+
+}  // namespace loyalty::command

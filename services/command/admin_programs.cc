@@ -1,0 +1,634 @@
+#include "services/command/admin_programs.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "libs/base/refusal.h"
+#include "libs/base/status_macros.h"
+#include "libs/ledger/types.h"
+#include "libs/rpc/convert.h"
+#include "libs/rpc/validate.h"
+#include "services/command/catalog.h"
+#include "services/command/idempotency.h"
+
+namespace loyalty::command {
+namespace {
+
+constexpr pg::Statement kInsertOrg{
+    "admin_insert_org",
+    "INSERT INTO orgs (org_id, name, created_at) VALUES ($1, $2, $3)"
+    " ON CONFLICT DO NOTHING RETURNING 1"};
+
+constexpr pg::Statement kSelectOrg{
+    "admin_select_org",
+    "SELECT name, coalesce(default_program_id, ''), created_at FROM orgs WHERE org_id = $1"};
+
+constexpr pg::Statement kInsertProgram{
+    "admin_insert_program",
+    "INSERT INTO programs (org_id, program_id, name, currency, earn_points,"
+    " earn_per_amount_minor, ratio_points, ratio_value_minor, redeem_minimum, redeem_maximum,"
+    " redeem_multiple_of, overdraft_allowed, overdraft_limit, hold_days, period_kind,"
+    " period_months, created_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+    " ON CONFLICT DO NOTHING RETURNING 1"};
+
+// The org's first program becomes its default; a concurrent second one waits on the row and
+// then finds the default taken.
+constexpr pg::Statement kClaimDefaultProgram{
+    "admin_claim_default_program",
+    "UPDATE orgs SET default_program_id = $2 WHERE org_id = $1 AND default_program_id IS NULL"};
+
+constexpr pg::Statement kSetDefaultProgram{
+    "admin_set_default_program",
+    "UPDATE orgs SET default_program_id = $2 WHERE org_id = $1"};
+
+constexpr pg::Statement kLockProgram{
+    "admin_lock_program",
+    "SELECT status FROM programs WHERE org_id = $1 AND program_id = $2 FOR UPDATE"};
+
+constexpr pg::Statement kOrgExists{"admin_org_exists",
+                                   "SELECT 1 FROM orgs WHERE org_id = $1"};
+
+constexpr pg::Statement kUpdateRules{
+    "admin_update_rules",
+    "UPDATE programs SET earn_points = $3, earn_per_amount_minor = $4, ratio_points = $5,"
+    " ratio_value_minor = $6, redeem_minimum = $7, redeem_maximum = $8,"
+    " redeem_multiple_of = $9, overdraft_allowed = $10, overdraft_limit = $11, hold_days = $12,"
+    " period_kind = $13, period_months = $14 WHERE org_id = $1 AND program_id = $2"};
+
+constexpr pg::Statement kInsertPointType{
+    "admin_insert_point_type",
+    "INSERT INTO point_types (org_id, program_id, code, redeemable, counts_toward_tier,"
+    " expiry_kind, expiry_days) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    " ON CONFLICT DO NOTHING RETURNING 1"};
+
+constexpr pg::Statement kSetDefaultPointType{
+    "admin_set_default_point_type",
+    "UPDATE programs SET default_point_type = $3"
+    " WHERE org_id = $1 AND program_id = $2 AND ($4 OR default_point_type IS NULL)"};
+
+constexpr pg::Statement kInsertSubtype{
+    "admin_insert_subtype",
+    "INSERT INTO subtypes (org_id, program_id, code) VALUES ($1, $2, $3)"
+    " ON CONFLICT DO NOTHING RETURNING 1"};
+
+constexpr pg::Statement kSetDefaultSubtype{
+    "admin_set_default_subtype",
+    "UPDATE programs SET default_subtype = $3"
+    " WHERE org_id = $1 AND program_id = $2 AND ($4 OR default_subtype IS NULL)"};
+
+constexpr pg::Statement kInsertTier{
+    "admin_insert_tier",
+    "INSERT INTO tiers (org_id, program_id, code, threshold, multiplier_permille,"
+    " overdraft_allowed) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING 1"};
+
+constexpr pg::Statement kTierCodeExists{
+    "admin_tier_code_exists",
+    "SELECT 1 FROM tiers WHERE org_id = $1 AND program_id = $2 AND code = $3"};
+
+constexpr pg::Statement kInsertAction{
+    "admin_insert_action",
+    "INSERT INTO actions (org_id, program_id, code, points, per_member_limit)"
+    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING 1"};
+
+constexpr pg::Statement kSelectReadiness{
+    "admin_select_readiness",
+    "SELECT EXISTS (SELECT 1 FROM point_types t"
+    "   WHERE t.org_id = p.org_id AND t.program_id = p.program_id),"
+    " p.default_subtype IS NOT NULL"
+    " FROM programs p WHERE p.org_id = $1 AND p.program_id = $2"};
+
+constexpr pg::Statement kSetProgramStatus{
+    "admin_set_program_status",
+    "UPDATE programs SET status = $3 WHERE org_id = $1 AND program_id = $2"};
+
+constexpr char kDraft[] = "draft";
+constexpr char kActive[] = "active";
+constexpr char kClosed[] = "closed";
+
+// ---- Validation -------------------------------------------------------------------------------
+
+absl::Status RequireAtLeast(absl::string_view field, int64_t value, int64_t minimum) {
+  if (value >= minimum) return absl::OkStatus();
+  return InvalidField(field, absl::StrCat("must be at least ", minimum));
+}
+
+absl::Status RequireBetween(absl::string_view field, int64_t value, int64_t low, int64_t high) {
+  if (value >= low && value <= high) return absl::OkStatus();
+  return InvalidField(field, absl::StrCat("must be between ", low, " and ", high));
+}
+
+// Checks the rules and copies them into `program`.
+absl::Status ValidateRules(const v1::ProgramRules& rules, ProgramConfig* program) {
+  const v1::EarnRate& earn = rules.earn_rate();
+  RETURN_IF_ERROR(RequireAtLeast("rules.earn_rate.points", earn.points(), 0));
+  RETURN_IF_ERROR(RequireAtLeast("rules.earn_rate.per_amount_minor", earn.per_amount_minor(), 1));
+  const v1::RedemptionRatio& ratio = rules.redemption_ratio();
+  RETURN_IF_ERROR(RequireAtLeast("rules.redemption_ratio.points", ratio.points(), 1));
+  RETURN_IF_ERROR(RequireAtLeast("rules.redemption_ratio.value_minor", ratio.value_minor(), 0));
+  const v1::RedemptionRules& redemption = rules.redemption();
+  RETURN_IF_ERROR(RequireAtLeast("rules.redemption.minimum", redemption.minimum(), 0));
+  RETURN_IF_ERROR(RequireAtLeast("rules.redemption.maximum", redemption.maximum(), 0));
+  RETURN_IF_ERROR(RequireAtLeast("rules.redemption.multiple_of", redemption.multiple_of(), 0));
+  if (redemption.maximum() > 0 && redemption.maximum() < redemption.minimum()) {
+    return InvalidField("rules.redemption.maximum", "must not be below rules.redemption.minimum");
+  }
+  RETURN_IF_ERROR(RequireAtLeast("rules.overdraft.limit", rules.overdraft().limit(), 0));
+  RETURN_IF_ERROR(RequireBetween("rules.hold_days", rules.hold_days(), 0, 3650));
+  const v1::QualificationPeriod& period = rules.qualification_period();
+  switch (period.kind()) {
+    case v1::QUALIFICATION_PERIOD_KIND_UNSPECIFIED:
+    case v1::QUALIFICATION_PERIOD_KIND_CALENDAR_YEAR:
+      program->period_kind = "calendar_year";
+      program->period_months = 12;
+      break;
+    case v1::QUALIFICATION_PERIOD_KIND_ROLLING_MONTHS:
+      RETURN_IF_ERROR(
+          RequireBetween("rules.qualification_period.months", period.months(), 1, 120));
+      program->period_kind = "rolling_months";
+      program->period_months = period.months();
+      break;
+    default:
+      return InvalidField("rules.qualification_period.kind", "is not a known kind");
+  }
+  program->earn_rate = {earn.points(), earn.per_amount_minor()};
+  program->ratio = {ratio.points(), ratio.value_minor()};
+  program->rules = {redemption.minimum(), redemption.maximum(), redemption.multiple_of()};
+  program->overdraft_allowed = rules.overdraft().allowed();
+  program->overdraft_limit = rules.overdraft().limit();
+  program->hold_days = rules.hold_days();
+  return absl::OkStatus();
+}
+
+// The twelve rule columns, in the order of kInsertProgram ($5..) and kUpdateRules ($3..).
+void AddRules(const ProgramConfig& program, pg::Params& params) {
+  params.Add(program.earn_rate.points).Add(program.earn_rate.per_amount_minor)
+      .Add(program.ratio.points).Add(program.ratio.value_minor)
+      .Add(program.rules.minimum).Add(program.rules.maximum).Add(program.rules.multiple_of)
+      .Add(program.overdraft_allowed).Add(program.overdraft_limit).Add(program.hold_days)
+      .Add(program.period_kind).Add(program.period_months);
+}
+
+const char* ExpiryKindText(ledger::ExpiryKind kind) {
+  switch (kind) {
+    case ledger::ExpiryKind::kFixedDays: return "fixed_days";
+    case ledger::ExpiryKind::kInactivityDays: return "inactivity_days";
+    case ledger::ExpiryKind::kNever: break;
+  }
+  return "never";
+}
+
+absl::StatusOr<PointTypeConfig> ValidatePointType(const v1::PointType& type) {
+  RETURN_IF_ERROR(rpc::ValidateId("point_type.code", type.code()));
+  if (!type.redeemable() && !type.counts_toward_tier()) {
+    return InvalidField("point_type.redeemable",
+                        "a point type must be redeemable, count toward the tier, or both");
+  }
+  PointTypeConfig config{type.code(), type.redeemable(), type.counts_toward_tier(), {}};
+  switch (type.expiry()) {
+    case v1::EXPIRY_KIND_UNSPECIFIED:
+    case v1::EXPIRY_KIND_NEVER:
+      if (type.expiry_days() != 0) {
+        return InvalidField("point_type.expiry_days", "must be 0 when points never expire");
+      }
+      return config;
+    case v1::EXPIRY_KIND_FIXED_DAYS:
+      config.expiry.kind = ledger::ExpiryKind::kFixedDays;
+      break;
+    case v1::EXPIRY_KIND_INACTIVITY_DAYS:
+      config.expiry.kind = ledger::ExpiryKind::kInactivityDays;
+      break;
+    default:
+      return InvalidField("point_type.expiry", "is not a known expiry kind");
+  }
+  RETURN_IF_ERROR(RequireBetween("point_type.expiry_days", type.expiry_days(), 1, 36500));
+  config.expiry.days = type.expiry_days();
+  return config;
+}
+
+absl::Status ValidateTier(const v1::Tier& tier) {
+  RETURN_IF_ERROR(rpc::ValidateId("tier.code", tier.code()));
+  RETURN_IF_ERROR(RequireAtLeast("tier.threshold", tier.threshold(), 0));
+  return RequireBetween("tier.multiplier_permille", tier.multiplier_permille(), 0, 100000);
+}
+
+absl::Status ValidateAction(const v1::Action& action) {
+  RETURN_IF_ERROR(rpc::ValidateId("action.code", action.code()));
+  RETURN_IF_ERROR(RequireAtLeast("action.points", action.points(), 1));
+  return RequireAtLeast("action.per_member_limit", action.per_member_limit(), 0);
+}
+
+// The fields every request that changes one program carries.
+template <typename Request>
+absl::Status ValidateProgramTarget(const Request& request) {
+  RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
+  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  return rpc::ValidateId("program_id", request.program_id());
+}
+
+// ---- Conversion -------------------------------------------------------------------------------
+
+v1::ProgramStatus ProgramStatusOf(const std::string& status) {
+  if (status == kDraft) return v1::PROGRAM_STATUS_DRAFT;
+  if (status == kActive) return v1::PROGRAM_STATUS_ACTIVE;
+  if (status == kClosed) return v1::PROGRAM_STATUS_CLOSED;
+  return v1::PROGRAM_STATUS_UNSPECIFIED;
+}
+
+v1::ExpiryKind ExpiryKindOf(ledger::ExpiryKind kind) {
+  switch (kind) {
+    case ledger::ExpiryKind::kFixedDays: return v1::EXPIRY_KIND_FIXED_DAYS;
+    case ledger::ExpiryKind::kInactivityDays: return v1::EXPIRY_KIND_INACTIVITY_DAYS;
+    case ledger::ExpiryKind::kNever: break;
+  }
+  return v1::EXPIRY_KIND_NEVER;
+}
+
+void ToProto(const ProgramConfig& program, v1::Program* out) {
+  out->set_org_id(program.org_id);
+  out->set_program_id(program.program_id);
+  out->set_name(program.name);
+  out->set_currency(program.currency);
+  out->set_status(ProgramStatusOf(program.status));
+  v1::ProgramRules* rules = out->mutable_rules();
+  rules->mutable_earn_rate()->set_points(program.earn_rate.points);
+  rules->mutable_earn_rate()->set_per_amount_minor(program.earn_rate.per_amount_minor);
+  rules->mutable_redemption_ratio()->set_points(program.ratio.points);
+  rules->mutable_redemption_ratio()->set_value_minor(program.ratio.value_minor);
+  rules->mutable_redemption()->set_minimum(program.rules.minimum);
+  rules->mutable_redemption()->set_maximum(program.rules.maximum);
+  rules->mutable_redemption()->set_multiple_of(program.rules.multiple_of);
+  rules->mutable_overdraft()->set_allowed(program.overdraft_allowed);
+  rules->mutable_overdraft()->set_limit(program.overdraft_limit);
+  rules->set_hold_days(program.hold_days);
+  if (program.period_kind == "rolling_months") {
+    rules->mutable_qualification_period()->set_kind(v1::QUALIFICATION_PERIOD_KIND_ROLLING_MONTHS);
+    rules->mutable_qualification_period()->set_months(program.period_months);
+  } else {
+    rules->mutable_qualification_period()->set_kind(v1::QUALIFICATION_PERIOD_KIND_CALENDAR_YEAR);
+  }
+  out->set_default_point_type(program.default_point_type);
+  out->set_default_subtype(program.default_subtype);
+  out->set_is_default(program.is_default);
+  for (const PointTypeConfig& type : program.point_types) {
+    v1::PointType* proto = out->add_point_types();
+    proto->set_code(type.code);
+    proto->set_redeemable(type.redeemable);
+    proto->set_counts_toward_tier(type.counts_toward_tier);
+    proto->set_expiry(ExpiryKindOf(type.expiry.kind));
+    proto->set_expiry_days(type.expiry.days);
+  }
+  for (const std::string& subtype : program.subtypes) out->add_subtypes(subtype);
+  for (const ledger::Tier& tier : program.tiers) {
+    v1::Tier* proto = out->add_tiers();
+    proto->set_code(tier.code);
+    proto->set_threshold(tier.threshold);
+    proto->set_multiplier_permille(tier.multiplier_permille);
+    proto->set_overdraft_allowed(tier.overdraft_allowed);
+  }
+  for (const ActionConfig& action : program.actions) {
+    v1::Action* proto = out->add_actions();
+    proto->set_code(action.code);
+    proto->set_points(action.points);
+    proto->set_per_member_limit(action.per_member_limit);
+  }
+}
+
+absl::Status LoadProgramInto(pg::Transaction& tx, const std::string& org_id,
+                             const std::string& program_id, v1::Program* response) {
+  ASSIGN_OR_RETURN(ProgramConfig program, LoadProgram(tx, org_id, program_id));
+  ToProto(program, response);
+  return absl::OkStatus();
+}
+
+// ---- Program changes --------------------------------------------------------------------------
+
+// Locks the program row and returns its status; NOT_FOUND names the org when the org is unknown.
+absl::StatusOr<std::string> LockProgram(pg::Transaction& tx, const std::string& org_id,
+                                        const std::string& program_id) {
+  ASSIGN_OR_RETURN(pg::Result row,
+                   tx.Execute(kLockProgram, pg::Params().Add(org_id).Add(program_id)));
+  if (row.Rows() == 1) return std::string(row.Text(0, 0));
+  ASSIGN_OR_RETURN(pg::Result org, tx.Execute(kOrgExists, pg::Params().Add(org_id)));
+  return org.Rows() == 0 ? NotFound("org", org_id) : NotFound("program", program_id);
+}
+
+absl::Status RequireNotClosed(const std::string& status, const std::string& program_id) {
+  if (status != kClosed) return absl::OkStatus();
+  return Refused(ledger::kProgramNotActive, absl::StrCat("program '", program_id, "' is closed"));
+}
+
+using ProgramChange = std::function<absl::Status(pg::Transaction&, const std::string& status)>;
+
+// Runs `change` once per idempotency key under the program's row lock, then answers the program
+// as it is after the change.
+template <typename Request>
+absl::Status ChangeProgram(const Context& context, absl::string_view method,
+                           const Request& request, v1::Program* response,
+                           const ProgramChange& change) {
+  return RunCommand(context, method, request.org_id(), request.idempotency_key(), request,
+                    response, [&](pg::Transaction& tx) -> absl::Status {
+                      ASSIGN_OR_RETURN(std::string status,
+                                       LockProgram(tx, request.org_id(), request.program_id()));
+                      RETURN_IF_ERROR(change(tx, status));
+                      return LoadProgramInto(tx, request.org_id(), request.program_id(),
+                                             response);
+                    });
+}
+
+// Inserts one rule row (point type, subtype, tier, action); false when its key is taken.
+absl::StatusOr<bool> InsertRule(pg::Transaction& tx, const pg::Statement& statement,
+                                const pg::Params& params) {
+  ASSIGN_OR_RETURN(pg::Result row, tx.Execute(statement, params));
+  return row.Rows() == 1;
+}
+
+std::string EncodePageToken(const std::string& last_program_id) {
+  return absl::WebSafeBase64Escape(last_program_id);
+}
+
+absl::StatusOr<std::string> DecodePageToken(const std::string& token) {
+  std::string last_program_id;
+  if (!absl::WebSafeBase64Unescape(token, &last_program_id) ||
+      !rpc::ValidateId("page_token", last_program_id).ok()) {
+    return InvalidField("page_token", "is not a token of this listing");
+  }
+  return last_program_id;
+}
+
+}  // namespace
+
+absl::Status AlreadyExists(absl::string_view what, absl::string_view id) {
+  absl::Status status = absl::AlreadyExistsError(absl::StrCat(what, " '", id, "' already exists"));
+  std::string reason = absl::StrCat(absl::AsciiStrToUpper(what), "_ALREADY_EXISTS");
+  std::replace(reason.begin(), reason.end(), ' ', '_');
+  status.SetPayload(kReasonPayload, absl::Cord(reason));
+  return status;
+}
+
+absl::Status RunRead(const Context& context,
+                     const std::function<absl::Status(pg::Transaction&)>& body) {
+  return pg::RunInTransaction(*context.pool, pg::Isolation::kRepeatableRead, context.retry, body);
+}
+
+absl::Status LoadOrganisation(pg::Transaction& tx, const std::string& org_id,
+                              v1::Organisation* response) {
+  ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectOrg, pg::Params().Add(org_id)));
+  if (row.Rows() == 0) return NotFound("org", org_id);
+  response->set_org_id(org_id);
+  response->set_name(std::string(row.Text(0, 0)));
+  response->set_default_program_id(std::string(row.Text(0, 1)));
+  rpc::ToTimestamp(row.Time(0, 2), response->mutable_created_at());
+  return absl::OkStatus();
+}
+
+absl::Status CreateOrganisation(const Context& context,
+                                const v1::CreateOrganisationRequest& request,
+                                v1::Organisation* response) {
+  RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
+  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  RETURN_IF_ERROR(rpc::ValidateText("name", request.name(), /*required=*/true));
+  return RunCommand(context, "AdminService/CreateOrganisation", request.org_id(),
+                    request.idempotency_key(), request, response,
+                    [&](pg::Transaction& tx) -> absl::Status {
+                      pg::Params params;
+                      params.Add(request.org_id()).Add(request.name()).Add(context.clock->Now());
+                      ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kInsertOrg, params));
+                      if (row.Rows() == 0) return AlreadyExists("org", request.org_id());
+                      return LoadOrganisation(tx, request.org_id(), response);
+                    });
+}
+
+absl::Status GetOrganisation(const Context& context, const v1::GetOrganisationRequest& request,
+                             v1::Organisation* response) {
+  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  return RunRead(context, [&](pg::Transaction& tx) {
+    response->Clear();
+    return LoadOrganisation(tx, request.org_id(), response);
+  });
+}
+
+absl::Status CreateProgram(const Context& context, const v1::CreateProgramRequest& request,
+                           v1::Program* response) {
+  RETURN_IF_ERROR(ValidateProgramTarget(request));
+  RETURN_IF_ERROR(rpc::ValidateText("name", request.name(), /*required=*/true));
+  RETURN_IF_ERROR(rpc::ValidateCurrency("currency", request.currency()));
+  ProgramConfig program;
+  RETURN_IF_ERROR(ValidateRules(request.rules(), &program));
+  const std::string& org_id = request.org_id();
+  const std::string& program_id = request.program_id();
+  return RunCommand(
+      context, "AdminService/CreateProgram", org_id, request.idempotency_key(), request,
+      response, [&](pg::Transaction& tx) -> absl::Status {
+        ASSIGN_OR_RETURN(pg::Result org, tx.Execute(kOrgExists, pg::Params().Add(org_id)));
+        if (org.Rows() == 0) return NotFound("org", org_id);
+        pg::Params params;
+        params.Add(org_id).Add(program_id).Add(request.name()).Add(request.currency());
+        AddRules(program, params);
+        params.Add(context.clock->Now());
+        ASSIGN_OR_RETURN(pg::Result inserted, tx.Execute(kInsertProgram, params));
+        if (inserted.Rows() == 0) return AlreadyExists("program", program_id);
+        RETURN_IF_ERROR(
+            tx.Execute(kClaimDefaultProgram, pg::Params().Add(org_id).Add(program_id)).status());
+        return LoadProgramInto(tx, org_id, program_id, response);
+      });
+}
+
+absl::Status GetProgram(const Context& context, const v1::GetProgramRequest& request,
+                        v1::Program* response) {
+  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  RETURN_IF_ERROR(rpc::ValidateId("program_id", request.program_id()));
+  return RunRead(context, [&](pg::Transaction& tx) {
+    response->Clear();
+    return LoadProgramInto(tx, request.org_id(), request.program_id(), response);
+  });
+}
+
+// An org runs a handful of programs: the catalogue reads them all in five queries and the page
+// bounds the response. Paging compares ids bytewise here, whatever the database's collation.
+absl::Status ListPrograms(const Context& context, const v1::ListProgramsRequest& request,
+                          v1::ListProgramsResponse* response) {
+  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  RETURN_IF_ERROR(RequireBetween("page_size", request.page_size(), 0, kMaxProgramPageSize));
+  const size_t page_size = static_cast<size_t>(
+      request.page_size() == 0 ? kDefaultProgramPageSize : request.page_size());
+  std::string after;
+  if (!request.page_token().empty()) {
+    ASSIGN_OR_RETURN(after, DecodePageToken(request.page_token()));
+  }
+  return RunRead(context, [&](pg::Transaction& tx) -> absl::Status {
+    response->Clear();
+    ASSIGN_OR_RETURN(std::vector<ProgramConfig> programs, LoadPrograms(tx, request.org_id()));
+    std::sort(programs.begin(), programs.end(),
+              [](const ProgramConfig& a, const ProgramConfig& b) {
+                return a.program_id < b.program_id;
+              });
+    auto next = std::upper_bound(
+        programs.begin(), programs.end(), after,
+        [](const std::string& id, const ProgramConfig& p) { return id < p.program_id; });
+    for (; next != programs.end() && static_cast<size_t>(response->programs_size()) < page_size;
+         ++next) {
+      ToProto(*next, response->add_programs());
+    }
+    if (next != programs.end()) {
+      response->set_next_page_token(
+          EncodePageToken(response->programs(response->programs_size() - 1).program_id()));
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status UpdateProgramRules(const Context& context,
+                                const v1::UpdateProgramRulesRequest& request,
+                                v1::Program* response) {
+  RETURN_IF_ERROR(ValidateProgramTarget(request));
+  ProgramConfig rules;
+  RETURN_IF_ERROR(ValidateRules(request.rules(), &rules));
+  return ChangeProgram(context, "AdminService/UpdateProgramRules", request, response,
+                       [&](pg::Transaction& tx, const std::string& status) -> absl::Status {
+                         RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
+                         pg::Params params;
+                         params.Add(request.org_id()).Add(request.program_id());
+                         AddRules(rules, params);
+                         return tx.Execute(kUpdateRules, params).status();
+                       });
+}
+
+absl::Status AddPointType(const Context& context, const v1::AddPointTypeRequest& request,
+                          v1::Program* response) {
+  RETURN_IF_ERROR(ValidateProgramTarget(request));
+  ASSIGN_OR_RETURN(const PointTypeConfig type, ValidatePointType(request.point_type()));
+  return ChangeProgram(
+      context, "AdminService/AddPointType", request, response,
+      [&](pg::Transaction& tx, const std::string& status) -> absl::Status {
+        RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
+        pg::Params params;
+        params.Add(request.org_id()).Add(request.program_id()).Add(type.code)
+            .Add(type.redeemable).Add(type.counts_toward_tier)
+            .Add(ExpiryKindText(type.expiry.kind)).Add(type.expiry.days);
+        ASSIGN_OR_RETURN(const bool inserted, InsertRule(tx, kInsertPointType, params));
+        if (!inserted) return AlreadyExists("point type", type.code);
+        pg::Params set_default;
+        set_default.Add(request.org_id()).Add(request.program_id()).Add(type.code)
+            .Add(request.make_default());
+        return tx.Execute(kSetDefaultPointType, set_default).status();
+      });
+}
+
+absl::Status AddSubtype(const Context& context, const v1::AddSubtypeRequest& request,
+                        v1::Program* response) {
+  RETURN_IF_ERROR(ValidateProgramTarget(request));
+  RETURN_IF_ERROR(rpc::ValidateId("subtype", request.subtype()));
+  return ChangeProgram(
+      context, "AdminService/AddSubtype", request, response,
+      [&](pg::Transaction& tx, const std::string& status) -> absl::Status {
+        RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
+        pg::Params params;
+        params.Add(request.org_id()).Add(request.program_id()).Add(request.subtype());
+        ASSIGN_OR_RETURN(const bool inserted, InsertRule(tx, kInsertSubtype, params));
+        if (!inserted) return AlreadyExists("subtype", request.subtype());
+        params.Add(request.make_default());
+        return tx.Execute(kSetDefaultSubtype, params).status();
+      });
+}
+
+absl::Status AddTier(const Context& context, const v1::AddTierRequest& request,
+                     v1::Program* response) {
+  RETURN_IF_ERROR(ValidateProgramTarget(request));
+  RETURN_IF_ERROR(ValidateTier(request.tier()));
+  const v1::Tier& tier = request.tier();
+  return ChangeProgram(
+      context, "AdminService/AddTier", request, response,
+      [&](pg::Transaction& tx, const std::string& status) -> absl::Status {
+        RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
+        pg::Params params;
+        params.Add(request.org_id()).Add(request.program_id()).Add(tier.code())
+            .Add(tier.threshold()).Add(tier.multiplier_permille()).Add(tier.overdraft_allowed());
+        ASSIGN_OR_RETURN(const bool inserted, InsertRule(tx, kInsertTier, params));
+        if (inserted) return absl::OkStatus();
+        // Either the code or the threshold is taken.
+        pg::Params code;
+        code.Add(request.org_id()).Add(request.program_id()).Add(tier.code());
+        ASSIGN_OR_RETURN(pg::Result taken, tx.Execute(kTierCodeExists, code));
+        if (taken.Rows() > 0) return AlreadyExists("tier", tier.code());
+        return InvalidField("tier.threshold",
+                            absl::StrCat("another tier of the program has threshold ",
+                                         tier.threshold()));
+      });
+}
+
+absl::Status AddAction(const Context& context, const v1::AddActionRequest& request,
+                       v1::Program* response) {
+  RETURN_IF_ERROR(ValidateProgramTarget(request));
+  RETURN_IF_ERROR(ValidateAction(request.action()));
+  const v1::Action& action = request.action();
+  return ChangeProgram(
+      context, "AdminService/AddAction", request, response,
+      [&](pg::Transaction& tx, const std::string& status) -> absl::Status {
+        RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
+        pg::Params params;
+        params.Add(request.org_id()).Add(request.program_id()).Add(action.code())
+            .Add(action.points()).Add(action.per_member_limit());
+        ASSIGN_OR_RETURN(const bool inserted, InsertRule(tx, kInsertAction, params));
+        return inserted ? absl::OkStatus() : AlreadyExists("action", action.code());
+      });
+}
+
+absl::Status ActivateProgram(const Context& context, const v1::ProgramLifecycleRequest& request,
+                             v1::Program* response) {
+  RETURN_IF_ERROR(ValidateProgramTarget(request));
+  return ChangeProgram(
+      context, "AdminService/ActivateProgram", request, response,
+      [&](pg::Transaction& tx, const std::string& status) -> absl::Status {
+        RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
+        if (status == kActive) return absl::OkStatus();
+        pg::Params params;
+        params.Add(request.org_id()).Add(request.program_id());
+        ASSIGN_OR_RETURN(pg::Result ready, tx.Execute(kSelectReadiness, params));
+        std::vector<std::string> missing;
+        if (!ready.Bool(0, 0)) missing.push_back("a point type");
+        if (!ready.Bool(0, 1)) missing.push_back("a default subtype");
+        if (!missing.empty()) {
+          return Refused(ledger::kProgramNotReady,
+                         absl::StrCat("program '", request.program_id(), "' needs ",
+                                      absl::StrJoin(missing, " and "), " before activation"));
+        }
+        params.Add(kActive);
+        return tx.Execute(kSetProgramStatus, params).status();
+      });
+}
+
+absl::Status CloseProgram(const Context& context, const v1::ProgramLifecycleRequest& request,
+                          v1::Program* response) {
+  RETURN_IF_ERROR(ValidateProgramTarget(request));
+  return ChangeProgram(context, "AdminService/CloseProgram", request, response,
+                       [&](pg::Transaction& tx, const std::string& status) -> absl::Status {
+                         if (status == kClosed) return absl::OkStatus();
+                         pg::Params params;
+                         params.Add(request.org_id()).Add(request.program_id()).Add(kClosed);
+                         return tx.Execute(kSetProgramStatus, params).status();
+                       });
+}
+
+absl::Status SetDefaultProgram(const Context& context, const v1::ProgramLifecycleRequest& request,
+                               v1::Organisation* response) {
+  RETURN_IF_ERROR(ValidateProgramTarget(request));
+  return RunCommand(context, "AdminService/SetDefaultProgram", request.org_id(),
+                    request.idempotency_key(), request, response,
+                    [&](pg::Transaction& tx) -> absl::Status {
+                      ASSIGN_OR_RETURN(std::string status,
+                                       LockProgram(tx, request.org_id(), request.program_id()));
+                      RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
+                      pg::Params params;
+                      params.Add(request.org_id()).Add(request.program_id());
+                      RETURN_IF_ERROR(tx.Execute(kSetDefaultProgram, params).status());
+                      return LoadOrganisation(tx, request.org_id(), response);
+                    });
+}
+
+}  // namespace loyalty::command

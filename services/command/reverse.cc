@@ -1,0 +1,170 @@
+#include "services/command/reverse.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "libs/base/refusal.h"
+#include "libs/base/status_macros.h"
+#include "libs/ledger/consumption.h"
+#include "libs/ledger/reversal.h"
+#include "libs/rpc/validate.h"
+#include "services/command/catalog.h"
+#include "services/command/idempotency.h"
+#include "services/command/member_state.h"
+#include "services/command/operation.h"
+
+namespace loyalty::command {
+namespace {
+
+constexpr pg::Statement kSelectPurchase{
+    "reverse_select_purchase",
+    "SELECT point_type, amount_minor, currency, points, returned_minor, reversed_points"
+    " FROM purchases WHERE org_id = $1 AND member_id = $2 AND program_id = $3 AND order_ref = $4"};
+
+constexpr pg::Statement kUpdatePurchase{
+    "reverse_update_purchase",
+    "UPDATE purchases SET returned_minor = $5, reversed_points = $6"
+    " WHERE org_id = $1 AND member_id = $2 AND program_id = $3 AND order_ref = $4"};
+
+constexpr pg::Statement kSelectOrderLots{
+    "reverse_select_order_lots",
+    "SELECT lot_id, remaining - held FROM lots WHERE org_id = $1 AND member_id = $2"
+    " AND program_id = $3 AND order_ref = $4 AND remaining - held > 0 ORDER BY lot_id"};
+
+struct Purchase {
+  std::string point_type;
+  int64_t amount_minor = 0;
+  std::string currency;
+  ledger::Points points = 0;
+  int64_t returned_minor = 0;
+  ledger::Points reversed_points = 0;
+};
+
+absl::Status ValidateReverse(const v1::ReverseRequest& request) {
+  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
+  RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
+  RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", request.program_id()));
+  RETURN_IF_ERROR(rpc::ValidateKey("order_ref", request.order_ref()));
+  switch (request.scope_case()) {
+    case v1::ReverseRequest::kReturnedAmount:
+      if (request.returned_amount().minor_units() <= 0) {
+        return InvalidField("returned_amount.minor_units", "must be positive");
+      }
+      return rpc::ValidateCurrency("returned_amount.currency",
+                                   request.returned_amount().currency());
+    case v1::ReverseRequest::kFull:
+      if (!request.full()) return InvalidField("full", "must be true when set");
+      return absl::OkStatus();
+    case v1::ReverseRequest::SCOPE_NOT_SET:
+      break;
+  }
+  return InvalidField("scope", "one of returned_amount or full is required");
+}
+
+absl::StatusOr<Purchase> LoadPurchase(pg::Transaction& tx, const v1::ReverseRequest& request,
+                                      const std::string& program_id) {
+  pg::Params params;
+  params.Add(request.org_id()).Add(request.member_id()).Add(program_id).Add(request.order_ref());
+  ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectPurchase, params));
+  if (row.Rows() == 0) return NotFound("order", request.order_ref());
+  return Purchase{std::string(row.Text(0, 0)), row.Int64(0, 1), std::string(row.Text(0, 2)),
+                  row.Int64(0, 3), row.Int64(0, 4), row.Int64(0, 5)};
+}
+
+// Takes `points` from the order's own lots (free points only); returns what they could give.
+absl::StatusOr<ledger::Points> TakeFromOrderLots(pg::Transaction& tx, Operation& operation,
+                                                 const v1::ReverseRequest& request,
+                                                 const std::string& program_id,
+                                                 ledger::Points points) {
+  pg::Params params;
+  params.Add(request.org_id()).Add(request.member_id()).Add(program_id).Add(request.order_ref());
+  ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kSelectOrderLots, params));
+  ledger::Points taken = 0;
+  for (int i = 0; i < lots.Rows() && taken < points; ++i) {
+    const ledger::Points take = std::min(points - taken, lots.Int64(i, 1));
+    RETURN_IF_ERROR(operation.ConsumeLot(request.member_id(), lots.Int64(i, 0), take));
+    taken += take;
+  }
+  return taken;
+}
+
+absl::Status ReverseInTransaction(const Context& context, pg::Transaction& tx,
+                                  const v1::ReverseRequest& request,
+                                  v1::ReverseResponse* response) {
+  const std::string& org_id = request.org_id();
+  ASSIGN_OR_RETURN(ProgramConfig program, LoadProgram(tx, org_id, request.program_id()));
+  const absl::Time now = context.clock->Now();
+  RETURN_IF_ERROR(LockForCommand(tx, org_id, {request.member_id()}, now));
+  ASSIGN_OR_RETURN(MemberState member, LoadMember(tx, org_id, request.member_id()));
+  ASSIGN_OR_RETURN(const Enrolment* enrolment, RequireEnrolment(member, program.program_id));
+  ASSIGN_OR_RETURN(Purchase purchase, LoadPurchase(tx, request, program.program_id));
+
+  int64_t cumulative = purchase.amount_minor;
+  if (request.has_returned_amount()) {
+    if (request.returned_amount().currency() != purchase.currency) {
+      return InvalidField("returned_amount.currency",
+                          absl::StrCat("is ", request.returned_amount().currency(),
+                                       " but the order was paid in ", purchase.currency));
+    }
+    cumulative = std::min(purchase.amount_minor,
+                          purchase.returned_minor + request.returned_amount().minor_units());
+  }
+  const ledger::Points target =
+      purchase.amount_minor == 0
+          ? 0
+          : ledger::CumulativeClawback(purchase.points, purchase.amount_minor, cumulative);
+  const ledger::Points points = std::max<ledger::Points>(0, target - purchase.reversed_points);
+
+  ASSIGN_OR_RETURN(Operation operation,
+                   Operation::Begin(tx, org_id, "Reverse", now));
+  ASSIGN_OR_RETURN(ledger::Points taken,
+                   TakeFromOrderLots(tx, operation, request, program.program_id, points));
+  const PointTypeConfig* type = program.FindPointType(purchase.point_type);
+  const bool redeemable = type == nullptr || type->redeemable;
+  // What the lots no longer hold was spent: it becomes debt (qualifying-only points are never
+  // spent, so nothing is owed for them).
+  const ledger::Points debt = redeemable ? points - taken : 0;
+  std::optional<std::string> tier;
+  if (points > 0) {
+    RETURN_IF_ERROR(operation.AddEntry({member.member_id, program.program_id, purchase.point_type,
+                                        v1::LEDGER_ENTRY_KIND_REVERSAL, -(taken + debt),
+                                        request.order_ref(), "return", ""}));
+    const ledger::Points qualifying =
+        type != nullptr && type->counts_toward_tier ? -points : 0;
+    RETURN_IF_ERROR(operation.AddTotals(member.member_id, program.program_id,
+                                        purchase.point_type, -points, qualifying));
+    if (qualifying != 0) tier = TierMove(program, member, *enrolment, qualifying);
+  }
+  RETURN_IF_ERROR(operation.ChangeEnrolment(member.member_id, program.program_id, debt, tier));
+  pg::Params update;
+  update.Add(org_id).Add(member.member_id).Add(program.program_id).Add(request.order_ref())
+      .Add(cumulative).Add(purchase.reversed_points + points);
+  RETURN_IF_ERROR(tx.Execute(kUpdatePurchase, update).status());
+
+  ASSIGN_OR_RETURN(int64_t position, operation.Commit());
+  response->set_ledger_position(position);
+  response->set_points_reversed(points);
+  response->set_debt_created(debt);
+  response->mutable_cumulative_returned()->set_minor_units(cumulative);
+  response->mutable_cumulative_returned()->set_currency(purchase.currency);
+  RETURN_IF_ERROR(FillBalances(tx, org_id, member.member_id, operation.now(),
+                               response->mutable_balances()));
+  for (const v1::ProgramBalance& balance : response->balances().programs()) {
+    if (balance.program_id() == program.program_id) response->set_tier(balance.tier());
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status Reverse(const Context& context, const v1::ReverseRequest& request,
+                     v1::ReverseResponse* response) {
+  RETURN_IF_ERROR(ValidateReverse(request));
+  return RunCommand(context, "Reverse", request.org_id(), request.idempotency_key(), request,
+                    response, [&](pg::Transaction& tx) {
+                      return ReverseInTransaction(context, tx, request, response);
+                    });
+}
+
+}  // namespace loyalty::command
