@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "tests/integration/command_test_base.h"
 
 namespace loyalty::testing {
@@ -183,6 +184,136 @@ TEST_F(ConcurrencyTest, HotMembersStayExactUnderConcurrentMixedCommands) {
                      "  r.org_id = d.org_id AND r.member_id = d.member_id AND"
                      "  r.redemption_id = d.redemption_id)"),
             0);
+}
+
+// Returns, reservations, cancellations and overdraft racing on gold members (who may overdraw):
+// every member's lots minus debt must equal the sum of the effects the clients saw.
+class RulesConcurrencyTest : public CommandTest {
+ protected:
+  void RunOne(std::mt19937& random, int client, int step, Expected& expected) {
+    const std::string member = kMembers[random() % kMembers.size()];
+    const std::string order = absl::StrCat("order-", client, "-", step);
+    auto call = [&](auto method, const auto& request, auto* response) {
+      grpc::ClientContext context;
+      const grpc::Status status = (commands_.get()->*method)(&context, request, response);
+      if (!status.ok()) {
+        EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+            << status.error_message();
+      }
+      return status.ok();
+    };
+    switch (random() % 5) {
+      case 0: {  // buy, then maybe return part or all of it
+        v1::AccrueRequest buy;
+        buy.set_org_id("acme");
+        buy.set_idempotency_key(NewKey());
+        buy.set_member_id(member);
+        buy.mutable_purchase()->set_order_ref(order);
+        buy.mutable_purchase()->mutable_amount()->set_minor_units(
+            static_cast<int64_t>(1000 + random() % 9000));
+        buy.mutable_purchase()->mutable_amount()->set_currency("USD");
+        v1::AccrueResponse bought;
+        if (!call(&v1::CommandService::Stub::Accrue, buy, &bought)) return;
+        expected.Add(member, bought.points());
+        v1::ReverseRequest give_back;
+        give_back.set_org_id("acme");
+        give_back.set_idempotency_key(NewKey());
+        give_back.set_member_id(member);
+        give_back.set_order_ref(order);
+        if (random() % 2 == 0) {
+          give_back.set_full(true);
+        } else {
+          give_back.mutable_returned_amount()->set_minor_units(
+              static_cast<int64_t>(1 + random() % 3000));
+          give_back.mutable_returned_amount()->set_currency("USD");
+        }
+        v1::ReverseResponse reversed;
+        ASSERT_TRUE(call(&v1::CommandService::Stub::Reverse, give_back, &reversed));
+        expected.Add(member, -reversed.points_reversed());
+        break;
+      }
+      case 1:
+      case 2: {  // redeem, maybe into overdraft, maybe cancel it again
+        v1::RedeemRequest redeem;
+        redeem.set_org_id("acme");
+        redeem.set_idempotency_key(NewKey());
+        redeem.set_member_id(member);
+        redeem.set_points(static_cast<int64_t>(10 + random() % 200));
+        v1::RedeemResponse redeemed;
+        if (!call(&v1::CommandService::Stub::Redeem, redeem, &redeemed)) return;
+        expected.Add(member, -redeemed.redemption().points());
+        if (random() % 3 != 0) return;
+        v1::CancelRedemptionRequest cancel;
+        cancel.set_org_id("acme");
+        cancel.set_idempotency_key(NewKey());
+        cancel.set_member_id(member);
+        cancel.set_redemption_id(redeemed.redemption().redemption_id());
+        v1::CancelRedemptionResponse cancelled;
+        ASSERT_TRUE(call(&v1::CommandService::Stub::CancelRedemption, cancel, &cancelled));
+        expected.Add(member, cancelled.points_restored());
+        break;
+      }
+      default: {  // reserve, then capture part of it or void it
+        v1::ReservePointsRequest reserve;
+        reserve.set_org_id("acme");
+        reserve.set_idempotency_key(NewKey());
+        reserve.set_member_id(member);
+        reserve.set_points(static_cast<int64_t>(10 + random() % 100));
+        v1::ReservePointsResponse reserved;
+        if (!call(&v1::CommandService::Stub::ReservePoints, reserve, &reserved)) return;
+        if (random() % 2 == 0) {
+          v1::CapturePointsRequest capture;
+          capture.set_org_id("acme");
+          capture.set_idempotency_key(NewKey());
+          capture.set_member_id(member);
+          capture.set_reservation_id(reserved.reservation_id());
+          capture.set_points(1 + static_cast<int64_t>(random() % static_cast<uint64_t>(reserve.points())));
+          v1::CapturePointsResponse captured;
+          ASSERT_TRUE(call(&v1::CommandService::Stub::CapturePoints, capture, &captured));
+          expected.Add(member, -captured.redemption().points());
+        } else {
+          v1::VoidReservationRequest void_request;
+          void_request.set_org_id("acme");
+          void_request.set_idempotency_key(NewKey());
+          void_request.set_member_id(member);
+          void_request.set_reservation_id(reserved.reservation_id());
+          v1::VoidReservationResponse voided;
+          ASSERT_TRUE(call(&v1::CommandService::Stub::VoidReservation, void_request, &voided));
+        }
+        break;
+      }
+    }
+  }
+};
+
+TEST_F(RulesConcurrencyTest, ReturnsReservationsCancellationsAndOverdraftStayExact) {
+  Expected expected;
+  for (const std::string& member : kMembers) {
+    Give(member, 1000, "shop", "status");  // gold: overdraft up to 500
+    expected.Add(member, Give(member, 300).points());
+  }
+  std::vector<std::thread> clients;
+  for (int client = 0; client < kClients; ++client) {
+    clients.emplace_back([&, client] {
+      std::mt19937 random(static_cast<uint32_t>(1000 + client));
+      for (int step = 0; step < kOperationsPerClient; ++step) {
+        RunOne(random, client, step, expected);
+      }
+    });
+  }
+  for (std::thread& client : clients) client.join();
+  for (const std::string& member : kMembers) {
+    SCOPED_TRACE(member);
+    EXPECT_EQ(QueryInt("SELECT (SELECT coalesce(sum(remaining), 0) FROM lots l"
+                       "  WHERE l.member_id = '" + member + "' AND l.point_type <> 'status') -"
+                       " (SELECT sum(debt) FROM enrolments WHERE member_id = '" + member + "')"),
+              expected.Of(member));
+  }
+  EXPECT_EQ(MembersBreakingLedgerInvariant(), 0);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM reservations WHERE status = 'open'"), 0);
+  EXPECT_EQ(QueryInt("SELECT coalesce(sum(held), 0) FROM lots"), 0);
+  // Burns never overdraw past the limit; only returns may push debt further.
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM redemptions WHERE overdraft_points > 500"), 0);
 }
 
 TEST_F(ConcurrencyTest, OneKeySentByManyClientsAtOnceHasOneEffect) {
