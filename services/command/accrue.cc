@@ -12,6 +12,7 @@
 #include "libs/rpc/validate.h"
 #include "services/command/burn.h"
 #include "services/command/catalog.h"
+#include "services/command/household.h"
 #include "services/command/idempotency.h"
 #include "services/command/member_state.h"
 #include "services/command/operation.h"
@@ -269,7 +270,8 @@ absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
   ASSIGN_OR_RETURN(ProgramConfig program, LoadProgram(tx, org_id, request.program_id()));
   RETURN_IF_ERROR(RequireActive(program));
   const absl::Time now = context.clock->Now();
-  RETURN_IF_ERROR(LockForCommand(tx, org_id, {request.member_id()}, now));
+  ASSIGN_OR_RETURN(std::optional<std::string> household,
+                   LockMemberAndHousehold(tx, org_id, request.member_id(), now));
   ASSIGN_OR_RETURN(MemberState member, LoadMember(tx, org_id, request.member_id()));
   RETURN_IF_ERROR(RequireActiveMember(member));
   ASSIGN_OR_RETURN(const Enrolment* enrolment, RequireEnrolment(member, program.program_id));
@@ -293,6 +295,10 @@ absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
   if (award.points > 0) {
     RETURN_IF_ERROR(WriteAward(operation, program, *type, subtype, member, *enrolment, award,
                                request, response));
+    if (household.has_value() && type->counts_toward_tier) {
+      RETURN_IF_ERROR(
+          RollUpQualifying(tx, operation, program, *household, type->code, award.points));
+    }
   } else if (award.points < 0) {
     RETURN_IF_ERROR(WriteRemoval(operation, program, *type, member, award));
   }

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "libs/base/refusal.h"
+#include "libs/ledger/period.h"
 #include "libs/base/status_macros.h"
 #include "libs/ledger/types.h"
 #include "libs/rpc/convert.h"
@@ -186,8 +187,8 @@ absl::Status Enrol(pg::Transaction& tx, const std::string& org_id, const std::st
     return Refused(ledger::kProgramNotActive,
                    absl::StrCat("program '", program_id, "' is closed"));
   }
-  const QualificationPeriod period =
-      QualificationPeriodAt(std::string(program.Text(0, 1)), program.Int32(0, 2), now);
+  const ledger::QualificationPeriod period =
+      ledger::QualificationPeriodAt(std::string(program.Text(0, 1)), program.Int32(0, 2), now);
   const std::optional<std::string> tier = program.OptionalText(0, 3);
   const std::optional<absl::Time> tier_reached_at =
       tier.has_value() ? std::optional<absl::Time>(now) : std::nullopt;
@@ -231,22 +232,6 @@ absl::Status ValidateProgramIds(const v1::CreateMemberRequest& request) {
 }
 
 }  // namespace
-
-QualificationPeriod QualificationPeriodAt(const std::string& period_kind, int32_t months,
-                                          absl::Time now) {
-  const absl::TimeZone utc = absl::UTCTimeZone();
-  const absl::CivilSecond civil = absl::ToCivilSecond(now, utc);
-  if (period_kind == "rolling_months") {
-    const absl::CivilMonth month = absl::CivilMonth(civil) + months;
-    const absl::CivilDay last_day = absl::CivilDay(month + 1) - 1;
-    const absl::CivilSecond end(month.year(), month.month(), std::min(civil.day(), last_day.day()),
-                                civil.hour(), civil.minute(), civil.second());
-    const absl::Duration subsecond = now - absl::FromCivil(civil, utc);
-    return {now, absl::FromCivil(end, utc) + subsecond};
-  }
-  const absl::CivilYear year(civil);
-  return {absl::FromCivil(year, utc), absl::FromCivil(year + 1, utc)};
-}
 
 absl::Status CreateMember(const Context& context, const v1::CreateMemberRequest& request,
                           v1::Member* response) {

@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "loyalty/v1/admin.pb.h"
+#include "libs/ledger/period.h"
 #include "services/command/context.h"
 
 namespace loyalty::command {
@@ -44,14 +45,5 @@ absl::Status LeaveHousehold(const Context& context, const v1::LeaveHouseholdRequ
 absl::Status SetHouseholdRollup(const Context& context,
                                 const v1::SetHouseholdRollupRequest& request,
                                 v1::Member* response);
-
-// The qualification period that contains `now`: calendar_year is [Jan 1, Jan 1 of the next year)
-// in UTC; rolling_months is [now, now + months), the day clamped to the end of a shorter month.
-struct QualificationPeriod {
-  absl::Time start;
-  absl::Time end;
-};
-QualificationPeriod QualificationPeriodAt(const std::string& period_kind, int32_t months,
-                                          absl::Time now);
 
 }  // namespace loyalty::command

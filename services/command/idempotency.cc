@@ -11,8 +11,8 @@ namespace {
 
 constexpr pg::Statement kClaimKey{
     "idempotency_claim",
-    "INSERT INTO idempotency_keys (org_id, key, method, request_hash)"
-    " VALUES ($1, $2, $3, sha256($4)) ON CONFLICT DO NOTHING RETURNING 1"};
+    "INSERT INTO idempotency_keys (org_id, key, method, request_hash, created_at)"
+    " VALUES ($1, $2, $3, sha256($4), $5) ON CONFLICT DO NOTHING RETURNING 1"};
 
 constexpr pg::Statement kSelectKey{
     "idempotency_select",
@@ -48,7 +48,9 @@ absl::Status RunIdempotentCommand(const Context& context, absl::string_view meth
         *replayed = false;
         pg::Params params;
         params.Add(org_id).Add(key).Add(std::string(method)).AddBytes(request_bytes);
-        ASSIGN_OR_RETURN(pg::Result claimed, tx.Execute(kClaimKey, params));
+        pg::Params claim = params;
+        claim.Add(context.clock->Now());
+        ASSIGN_OR_RETURN(pg::Result claimed, tx.Execute(kClaimKey, claim));
         if (claimed.Rows() == 0) {
           ASSIGN_OR_RETURN(pg::Result stored, tx.Execute(kSelectKey, params));
           if (stored.Rows() != 1 || stored.IsNull(0, 1)) {

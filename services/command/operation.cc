@@ -62,8 +62,15 @@ constexpr pg::Statement kChangeEnrolment{
     "operation_change_enrolment",
     "UPDATE enrolments SET debt = debt + $4,"
     " tier = CASE WHEN $5 THEN NULLIF($6, '') ELSE tier END,"
-    " tier_reached_at = CASE WHEN $5 THEN $7 ELSE tier_reached_at END, last_activity_at = $7"
+    " tier_reached_at = CASE WHEN $5 THEN $7 ELSE tier_reached_at END,"
+    " last_activity_at = CASE WHEN $8 THEN $7 ELSE last_activity_at END"
     " WHERE org_id = $1 AND member_id = $2 AND program_id = $3"
+    " RETURNING coalesce(tier, ''), debt, period_start, period_end"};
+
+constexpr pg::Statement kRenewPeriod{
+    "operation_renew_period",
+    "UPDATE enrolments SET tier = NULLIF($4, ''), tier_reached_at = NULL, period_start = $5,"
+    " period_end = $6 WHERE org_id = $1 AND member_id = $2 AND program_id = $3"
     " RETURNING coalesce(tier, ''), debt, period_start, period_end"};
 
 constexpr pg::Statement kInsertOutbox{
@@ -215,11 +222,24 @@ absl::Status Operation::AddTotals(const std::string& member_id, const std::strin
 
 absl::Status Operation::ChangeEnrolment(const std::string& member_id,
                                         const std::string& program_id, ledger::Points debt_delta,
-                                        std::optional<std::string> tier) {
+                                        std::optional<std::string> tier, bool mark_activity) {
   pg::Params params;
   params.Add(event_.org_id()).Add(member_id).Add(program_id).Add(debt_delta)
-      .Add(tier.has_value()).Add(tier.value_or("")).Add(now_);
-  ASSIGN_OR_RETURN(pg::Result row, tx_->Execute(kChangeEnrolment, params));
+      .Add(tier.has_value()).Add(tier.value_or("")).Add(now_).Add(mark_activity);
+  return RecordEnrolment(kChangeEnrolment, params, member_id, program_id);
+}
+
+absl::Status Operation::RenewPeriod(const std::string& member_id, const std::string& program_id,
+                                    const std::string& tier, absl::Time start, absl::Time end) {
+  pg::Params params;
+  params.Add(event_.org_id()).Add(member_id).Add(program_id).Add(tier).Add(start).Add(end);
+  return RecordEnrolment(kRenewPeriod, params, member_id, program_id);
+}
+
+absl::Status Operation::RecordEnrolment(const pg::Statement& statement, const pg::Params& params,
+                                        const std::string& member_id,
+                                        const std::string& program_id) {
+  ASSIGN_OR_RETURN(pg::Result row, tx_->Execute(statement, params));
   if (row.Rows() != 1) {
     return absl::InternalError(absl::StrCat("no enrolment of ", member_id, " in ", program_id));
   }

@@ -57,15 +57,22 @@ class Operation final {
   absl::Status AddTotals(const std::string& member_id, const std::string& program_id,
                          const std::string& point_type, ledger::Points lifetime_delta,
                          ledger::Points qualifying_delta);
-  // Adds `debt_delta` to the enrolment's debt, sets the tier when `tier` has a value, and marks
-  // the member active in the program now.
+  // Adds `debt_delta` to the enrolment's debt, sets the tier when `tier` has a value, and (unless
+  // told otherwise) marks the member active in the program now, for inactivity expiry.
   absl::Status ChangeEnrolment(const std::string& member_id, const std::string& program_id,
-                               ledger::Points debt_delta, std::optional<std::string> tier);
+                               ledger::Points debt_delta, std::optional<std::string> tier,
+                               bool mark_activity = true);
+  // Starts a new qualification period with the tier it qualified for (carried over: a later
+  // reversal does not move it down) and no qualifying points.
+  absl::Status RenewPeriod(const std::string& member_id, const std::string& program_id,
+                           const std::string& tier, absl::Time start, absl::Time end);
   absl::StatusOr<int64_t> Commit();
 
  private:
   Operation(pg::Transaction& tx, absl::Time now) : tx_(&tx), now_(now) {}
   absl::Status RecordLot(const pg::Result& row);
+  absl::Status RecordEnrolment(const pg::Statement& statement, const pg::Params& params,
+                               const std::string& member_id, const std::string& program_id);
   absl::Status ChangeLot(const pg::Statement& statement, const std::string& member_id,
                          int64_t lot_id, ledger::Points points);
 

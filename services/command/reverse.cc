@@ -9,6 +9,7 @@
 #include "libs/ledger/reversal.h"
 #include "libs/rpc/validate.h"
 #include "services/command/catalog.h"
+#include "services/command/household.h"
 #include "services/command/idempotency.h"
 #include "services/command/member_state.h"
 #include "services/command/operation.h"
@@ -95,7 +96,8 @@ absl::Status ReverseInTransaction(const Context& context, pg::Transaction& tx,
   const std::string& org_id = request.org_id();
   ASSIGN_OR_RETURN(ProgramConfig program, LoadProgram(tx, org_id, request.program_id()));
   const absl::Time now = context.clock->Now();
-  RETURN_IF_ERROR(LockForCommand(tx, org_id, {request.member_id()}, now));
+  ASSIGN_OR_RETURN(std::optional<std::string> household,
+                   LockMemberAndHousehold(tx, org_id, request.member_id(), now));
   ASSIGN_OR_RETURN(MemberState member, LoadMember(tx, org_id, request.member_id()));
   ASSIGN_OR_RETURN(const Enrolment* enrolment, RequireEnrolment(member, program.program_id));
   ASSIGN_OR_RETURN(Purchase purchase, LoadPurchase(tx, request, program.program_id));
@@ -135,6 +137,10 @@ absl::Status ReverseInTransaction(const Context& context, pg::Transaction& tx,
     RETURN_IF_ERROR(operation.AddTotals(member.member_id, program.program_id,
                                         purchase.point_type, -points, qualifying));
     if (qualifying != 0) tier = TierMove(program, member, *enrolment, qualifying);
+    if (household.has_value()) {
+      RETURN_IF_ERROR(RollUpQualifying(tx, operation, program, *household, purchase.point_type,
+                                       qualifying));
+    }
   }
   RETURN_IF_ERROR(operation.ChangeEnrolment(member.member_id, program.program_id, debt, tier));
   pg::Params update;

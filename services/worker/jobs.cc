@@ -1,0 +1,166 @@
+#include "services/worker/jobs.h"
+
+#include <map>
+
+#include "libs/base/status_macros.h"
+#include "libs/ledger/period.h"
+#include "libs/ledger/tiers.h"
+#include "services/command/catalog.h"
+#include "services/command/member_state.h"
+#include "services/command/operation.h"
+#include "services/worker/member_batch.h"
+
+namespace loyalty::worker {
+namespace {
+
+// A lot expires when its date passed, or when its type expires on inactivity and the member's
+// last earn or burn in the program (enrolment when none) is that many days ago.
+#define LOYALTY_EXPIRED_LOT_CONDITION                                                      \
+  " l.remaining > l.held AND (l.expires_at <= $1 OR (pt.expiry_kind = 'inactivity_days'"   \
+  " AND coalesce(e.last_activity_at, e.enrolled_at) + make_interval(days => pt.expiry_days)" \
+  " <= $1))"
+#define LOYALTY_EXPIRED_LOT_JOINS                                                         \
+  " FROM lots l JOIN point_types pt ON pt.org_id = l.org_id AND pt.program_id = l.program_id" \
+  " AND pt.code = l.point_type JOIN enrolments e ON e.org_id = l.org_id"                  \
+  " AND e.member_id = l.member_id AND e.program_id = l.program_id"
+
+constexpr pg::Statement kExpiryCandidates{
+    "worker_expiry_candidates",
+    "SELECT DISTINCT l.org_id, l.member_id" LOYALTY_EXPIRED_LOT_JOINS
+    " WHERE" LOYALTY_EXPIRED_LOT_CONDITION " LIMIT $2"};
+
+constexpr pg::Statement kExpiredLots{
+    "worker_expired_lots",
+    "SELECT l.lot_id, l.program_id, l.point_type, l.remaining - l.held" LOYALTY_EXPIRED_LOT_JOINS
+    " WHERE l.org_id = $2 AND l.member_id = $3 AND" LOYALTY_EXPIRED_LOT_CONDITION
+    " ORDER BY l.lot_id"};
+
+constexpr pg::Statement kReservationCandidates{
+    "worker_reservation_candidates",
+    "SELECT DISTINCT org_id, member_id FROM reservations"
+    " WHERE status = 'open' AND expires_at <= $1 LIMIT $2"};
+
+constexpr pg::Statement kOpenExpiredReservations{
+    "worker_open_expired_reservations",
+    "SELECT count(*) FROM reservations WHERE org_id = $1 AND member_id = $2"
+    " AND status = 'open' AND expires_at <= $3"};
+
+constexpr pg::Statement kPeriodCandidates{
+    "worker_period_candidates",
+    "SELECT DISTINCT org_id, member_id FROM enrolments WHERE period_end <= $1 LIMIT $2"};
+
+constexpr pg::Statement kPruneKeys{
+    "worker_prune_idempotency_keys",
+    "DELETE FROM idempotency_keys WHERE (org_id, key) IN (SELECT org_id, key"
+    " FROM idempotency_keys WHERE created_at < $1 LIMIT $2)"};
+
+absl::StatusOr<int64_t> ExpireMember(pg::Transaction& tx, const std::string& org_id,
+                                     const std::string& member_id, absl::Time now) {
+  RETURN_IF_ERROR(command::LockForCommand(tx, org_id, {member_id}, now));
+  ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kExpiredLots,
+                                               pg::Params().Add(now).Add(org_id).Add(member_id)));
+  if (lots.Rows() == 0) return 0;
+  ASSIGN_OR_RETURN(command::Operation operation,
+                   command::Operation::Begin(tx, org_id, "Expire", now));
+  std::map<std::pair<std::string, std::string>, ledger::Points> by_type;
+  for (int i = 0; i < lots.Rows(); ++i) {
+    RETURN_IF_ERROR(operation.ConsumeLot(member_id, lots.Int64(i, 0), lots.Int64(i, 3)));
+    by_type[{std::string(lots.Text(i, 1)), std::string(lots.Text(i, 2))}] += lots.Int64(i, 3);
+  }
+  for (const auto& [type, points] : by_type) {
+    RETURN_IF_ERROR(operation.AddEntry({member_id, type.first, type.second,
+                                        v1::LEDGER_ENTRY_KIND_EXPIRY, -points, "", "expired",
+                                        ""}));
+  }
+  RETURN_IF_ERROR(operation.Commit().status());
+  return lots.Rows();
+}
+
+absl::StatusOr<int64_t> ReleaseMember(pg::Transaction& tx, const std::string& org_id,
+                                      const std::string& member_id, absl::Time now) {
+  pg::Params params;
+  params.Add(org_id).Add(member_id).Add(now);
+  ASSIGN_OR_RETURN(pg::Result open, tx.Execute(kOpenExpiredReservations, params));
+  // Locking the member for a command releases its expired reservations.
+  RETURN_IF_ERROR(command::LockForCommand(tx, org_id, {member_id}, now));
+  return open.Int64(0, 0);
+}
+
+ledger::Points QualifyingOf(const command::ProgramConfig& program,
+                            const command::MemberState& member) {
+  ledger::Points qualifying = 0;
+  for (const ledger::PointTotals& totals : member.totals) {
+    const command::PointTypeConfig* type = program.FindPointType(totals.point_type);
+    if (totals.program_id == program.program_id && type != nullptr && type->counts_toward_tier) {
+      qualifying += totals.qualifying;
+    }
+  }
+  return qualifying;
+}
+
+absl::StatusOr<int64_t> RequalifyMember(pg::Transaction& tx, const std::string& org_id,
+                                        const std::string& member_id, absl::Time now) {
+  RETURN_IF_ERROR(command::LockMembers(tx, org_id, {member_id}));
+  ASSIGN_OR_RETURN(command::MemberState member, command::LoadMember(tx, org_id, member_id));
+  int64_t renewed = 0;
+  std::optional<command::Operation> operation;
+  for (const command::Enrolment& enrolment : member.enrolments) {
+    if (enrolment.period_end > now) continue;
+    ASSIGN_OR_RETURN(command::ProgramConfig program,
+                     command::LoadProgram(tx, org_id, enrolment.program_id));
+    if (!operation.has_value()) {
+      ASSIGN_OR_RETURN(operation, command::Operation::Begin(tx, org_id, "RequalifyTier", now));
+    }
+    ledger::Points qualifying = QualifyingOf(program, member);
+    ledger::QualificationPeriod period{enrolment.period_start, enrolment.period_end};
+    std::string tier = enrolment.tier;
+    while (period.end <= now) {  // periods with no activity qualify on zero points
+      const std::optional<ledger::Tier> met = ledger::TierFor(program.tiers, qualifying);
+      tier = met.has_value() ? met->code : "";
+      period = ledger::QualificationPeriodAt(program.period_kind, program.period_months, period.end);
+      qualifying = 0;
+    }
+    RETURN_IF_ERROR(operation->RenewPeriod(member_id, program.program_id, tier, period.start,
+                                           period.end));
+    for (const ledger::PointTotals& totals : member.totals) {
+      if (totals.program_id != program.program_id || totals.qualifying == 0) continue;
+      RETURN_IF_ERROR(operation->AddTotals(member_id, program.program_id, totals.point_type, 0,
+                                           -totals.qualifying));
+    }
+    ++renewed;
+  }
+  if (operation.has_value()) RETURN_IF_ERROR(operation->Commit().status());
+  return renewed;
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> ExpirePoints(const command::Context& context, int32_t batch) {
+  return ForEachCandidate(context, kExpiryCandidates, batch, ExpireMember);
+}
+
+absl::StatusOr<int64_t> ReleaseExpiredReservations(const command::Context& context,
+                                                   int32_t batch) {
+  return ForEachCandidate(context, kReservationCandidates, batch, ReleaseMember);
+}
+
+absl::StatusOr<int64_t> RequalifyTiers(const command::Context& context, int32_t batch) {
+  return ForEachCandidate(context, kPeriodCandidates, batch, RequalifyMember);
+}
+
+absl::StatusOr<int64_t> PruneIdempotencyKeys(const command::Context& context, int32_t batch,
+                                             absl::Duration retention) {
+  int64_t deleted = 0;
+  RETURN_IF_ERROR(pg::RunInTransaction(
+      *context.pool, pg::Isolation::kReadCommitted, context.retry,
+      [&](pg::Transaction& tx) -> absl::Status {
+        pg::Params params;
+        params.Add(context.clock->Now() - retention).Add(batch);
+        ASSIGN_OR_RETURN(pg::Result result, tx.Execute(kPruneKeys, params));
+        deleted = result.AffectedRows();
+        return absl::OkStatus();
+      }));
+  return deleted;
+}
+
+}  // namespace loyalty::worker

@@ -1,0 +1,41 @@
+#include "services/worker/member_batch.h"
+
+#include <utility>
+#include <vector>
+
+#include "libs/base/status_macros.h"
+
+namespace loyalty::worker {
+
+absl::StatusOr<int64_t> ForEachCandidate(
+    const command::Context& context, const pg::Statement& candidates, int32_t batch,
+    const std::function<absl::StatusOr<int64_t>(pg::Transaction&, const std::string& org_id,
+                                                const std::string& member_id, absl::Time now)>&
+        per_member) {
+  const absl::Time now = context.clock->Now();
+  std::vector<std::pair<std::string, std::string>> members;
+  RETURN_IF_ERROR(pg::RunInTransaction(
+      *context.pool, pg::Isolation::kReadCommitted, context.retry,
+      [&](pg::Transaction& tx) -> absl::Status {
+        members.clear();
+        ASSIGN_OR_RETURN(pg::Result rows, tx.Execute(candidates, pg::Params().Add(now).Add(batch)));
+        for (int i = 0; i < rows.Rows(); ++i) {
+          members.emplace_back(std::string(rows.Text(i, 0)), std::string(rows.Text(i, 1)));
+        }
+        return absl::OkStatus();
+      }));
+  int64_t items = 0;
+  for (const auto& [org_id, member_id] : members) {
+    int64_t done = 0;
+    RETURN_IF_ERROR(pg::RunInTransaction(
+        *context.pool, pg::Isolation::kReadCommitted, context.retry,
+        [&](pg::Transaction& tx) -> absl::Status {
+          ASSIGN_OR_RETURN(done, per_member(tx, org_id, member_id, now));
+          return absl::OkStatus();
+        }));
+    items += done;
+  }
+  return items;
+}
+
+}  // namespace loyalty::worker
