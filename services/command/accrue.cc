@@ -267,7 +267,7 @@ absl::Status WriteRemoval(Operation& operation, const ProgramConfig& program,
 absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
                                  const v1::AccrueRequest& request, v1::AccrueResponse* response) {
   const std::string& org_id = request.org_id();
-  ASSIGN_OR_RETURN(ProgramConfig program, LoadProgram(tx, org_id, request.program_id()));
+  ASSIGN_OR_RETURN(ProgramConfig program, LoadProgram(tx, org_id, request.program_id(), context.config_cache));
   RETURN_IF_ERROR(RequireActive(program));
   const absl::Time now = context.clock->Now();
   ASSIGN_OR_RETURN(std::optional<std::string> household,
@@ -306,11 +306,10 @@ absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
   response->set_ledger_position(position);
   response->set_accrual_id(operation.id());
   response->set_points(award.points);
-  RETURN_IF_ERROR(FillBalances(tx, org_id, member.member_id, operation.now(),
-                               response->mutable_balances()));
-  for (const v1::ProgramBalance& balance : response->balances().programs()) {
-    if (balance.program_id() == program.program_id) response->set_tier(balance.tier());
-  }
+  RETURN_IF_ERROR(FillBalancesAfter(tx, org_id, std::move(member), operation.event(),
+                                    operation.now(), context.config_cache,
+                                    response->mutable_balances()));
+  response->set_tier(TierIn(response->balances(), program.program_id));
   return absl::OkStatus();
 }
 

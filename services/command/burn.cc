@@ -35,16 +35,17 @@ ledger::Points ScopeAvailable(const BurnScope& scope, const MemberState& member,
 }  // namespace
 
 absl::StatusOr<BurnScope> LoadBurnScope(pg::Transaction& tx, const std::string& org_id,
-                                        const std::string& program_id, bool group) {
+                                        const std::string& program_id, bool group,
+                                        ConfigCache* cache) {
   BurnScope scope;
   scope.group = group;
   if (!group) {
-    ASSIGN_OR_RETURN(scope.pricing, LoadProgram(tx, org_id, program_id));
+    ASSIGN_OR_RETURN(scope.pricing, LoadProgram(tx, org_id, program_id, cache));
     RETURN_IF_ERROR(RequireActive(scope.pricing));
     scope.programs.push_back(scope.pricing);
     return scope;
   }
-  ASSIGN_OR_RETURN(std::vector<ProgramConfig> programs, LoadPrograms(tx, org_id));
+  ASSIGN_OR_RETURN(std::vector<ProgramConfig> programs, LoadPrograms(tx, org_id, cache));
   auto default_program = std::find_if(programs.begin(), programs.end(),
                                       [](const ProgramConfig& p) { return p.is_default; });
   if (default_program == programs.end()) {
@@ -136,10 +137,11 @@ absl::Status ValidateBurnRequest(const BurnRequest& request) {
 }
 
 absl::StatusOr<DecidedBurn> DecideRedemption(pg::Transaction& tx, const BurnRequest& request,
-                                             absl::Time now, bool lock, bool allow_overdraft) {
+                                             absl::Time now, bool lock, bool allow_overdraft,
+                                             ConfigCache* cache) {
   DecidedBurn decided;
   ASSIGN_OR_RETURN(decided.scope,
-                   LoadBurnScope(tx, request.org_id, request.program_id, request.group));
+                   LoadBurnScope(tx, request.org_id, request.program_id, request.group, cache));
   if (lock) RETURN_IF_ERROR(LockForCommand(tx, request.org_id, {request.member_id}, now));
   ASSIGN_OR_RETURN(decided.member, LoadMember(tx, request.org_id, request.member_id));
   RETURN_IF_ERROR(RequireActiveMember(decided.member));

@@ -25,7 +25,8 @@ struct BurnScope {
 // Loads the scope: `program_id` (empty: default) for a program burn, or every active program
 // for a group burn. FAILED_PRECONDITION PROGRAM_NOT_ACTIVE when the pricing program is not active.
 absl::StatusOr<BurnScope> LoadBurnScope(pg::Transaction& tx, const std::string& org_id,
-                                        const std::string& program_id, bool group);
+                                        const std::string& program_id, bool group,
+                                        ConfigCache* cache);
 
 struct BurnRules {
   bool validate_redemption = true;  // program min / max / multiple-of (redemptions only)
@@ -77,7 +78,8 @@ struct DecidedBurn {
 // Everything a redemption checks, shared by Redeem, GroupRedeem, ReservePoints and the dry run
 // (which passes lock = false). A reservation passes allow_overdraft = false.
 absl::StatusOr<DecidedBurn> DecideRedemption(pg::Transaction& tx, const BurnRequest& request,
-                                             absl::Time now, bool lock, bool allow_overdraft);
+                                             absl::Time now, bool lock, bool allow_overdraft,
+                                             ConfigCache* cache);
 
 // LotConsumption messages of the plan.
 void ToLotConsumptions(const BurnPlan& plan,

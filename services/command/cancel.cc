@@ -82,7 +82,7 @@ absl::Status CancelInTransaction(const Context& context, pg::Transaction& tx,
                    absl::StrCat("redemption ", request.redemption_id(), " is already cancelled"));
   }
   ASSIGN_OR_RETURN(ProgramConfig program,
-                   LoadProgram(tx, org_id, std::string(redemption.Text(0, 0))));
+                   LoadProgram(tx, org_id, std::string(redemption.Text(0, 0)), context.config_cache));
   ASSIGN_OR_RETURN(Operation operation, Operation::Begin(tx, org_id, "CancelRedemption", now));
 
   ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kSelectRedemptionLots, key));
@@ -138,7 +138,8 @@ absl::Status CancelInTransaction(const Context& context, pg::Transaction& tx,
   response->set_ledger_position(position);
   response->set_points_restored(points_restored);
   response->set_points_expired(points_expired);
-  return FillBalances(tx, org_id, member.member_id, now, response->mutable_balances());
+  return FillBalancesAfter(tx, org_id, std::move(member), operation.event(), now,
+                           context.config_cache, response->mutable_balances());
 }
 
 }  // namespace

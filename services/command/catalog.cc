@@ -48,6 +48,9 @@ constexpr pg::Statement kSelectGroupValuation{
     " JOIN programs p ON p.org_id = o.org_id AND p.program_id = o.default_program_id"
     " WHERE o.org_id = $1"};
 
+constexpr pg::Statement kSelectConfigVersion{
+    "catalog_select_config_version", "SELECT config_version FROM orgs WHERE org_id = $1"};
+
 ledger::ExpiryKind ExpiryKindFromText(std::string_view text) {
   if (text == "fixed_days") return ledger::ExpiryKind::kFixedDays;
   if (text == "inactivity_days") return ledger::ExpiryKind::kInactivityDays;
@@ -133,6 +136,34 @@ absl::StatusOr<std::vector<ProgramConfig>> Load(pg::Transaction& tx, const std::
   return programs;
 }
 
+absl::StatusOr<int64_t> ConfigVersion(pg::Transaction& tx, const std::string& org_id) {
+  ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectConfigVersion, pg::Params().Add(org_id)));
+  if (row.Rows() == 0) return NotFound("org", org_id);
+  return row.Int64(0, 0);
+}
+
+// Every program of the org, from the cache when it holds the current version.
+absl::StatusOr<std::shared_ptr<const OrgConfig>> LoadOrgConfig(pg::Transaction& tx,
+                                                               const std::string& org_id,
+                                                               ConfigCache& cache) {
+  ASSIGN_OR_RETURN(int64_t version, ConfigVersion(tx, org_id));
+  if (std::shared_ptr<const OrgConfig> hit = cache.Get(org_id, version)) return hit;
+  auto config = std::make_shared<OrgConfig>();
+  config->version = version;
+  ASSIGN_OR_RETURN(config->programs, Load(tx, org_id, "", true));
+  // Statements of a READ COMMITTED transaction may see different commits: cache only what was
+  // read while the version stood still.
+  ASSIGN_OR_RETURN(int64_t after, ConfigVersion(tx, org_id));
+  if (after == version) cache.Put(org_id, config);
+  return config;
+}
+
+absl::Status NoProgram(const std::string& org_id, const std::string& program_id) {
+  return program_id.empty()
+             ? Refused(ledger::kProgramNotActive, absl::StrCat("org '", org_id, "' has no program yet"))
+             : NotFound("program", program_id);
+}
+
 }  // namespace
 
 const PointTypeConfig* ProgramConfig::FindPointType(const std::string& code) const {
@@ -168,23 +199,35 @@ bool ProgramConfig::OverdraftAllowedFor(const std::string& tier) const {
 }
 
 absl::StatusOr<ProgramConfig> LoadProgram(pg::Transaction& tx, const std::string& org_id,
-                                          const std::string& program_id) {
-  ASSIGN_OR_RETURN(std::vector<ProgramConfig> programs, Load(tx, org_id, program_id, false));
-  if (programs.empty()) {
-    return program_id.empty() ? Refused(ledger::kProgramNotActive,
-                                        absl::StrCat("org '", org_id, "' has no program yet"))
-                              : NotFound("program", program_id);
+                                          const std::string& program_id, ConfigCache* cache) {
+  if (cache == nullptr) {
+    ASSIGN_OR_RETURN(std::vector<ProgramConfig> programs, Load(tx, org_id, program_id, false));
+    if (programs.empty()) return NoProgram(org_id, program_id);
+    return std::move(programs.front());
   }
-  return std::move(programs.front());
+  ASSIGN_OR_RETURN(std::shared_ptr<const OrgConfig> config, LoadOrgConfig(tx, org_id, *cache));
+  for (const ProgramConfig& program : config->programs) {
+    if (program_id.empty() ? program.is_default : program.program_id == program_id) {
+      return program;
+    }
+  }
+  return NoProgram(org_id, program_id);
 }
 
 absl::StatusOr<std::vector<ProgramConfig>> LoadPrograms(pg::Transaction& tx,
-                                                        const std::string& org_id) {
-  return Load(tx, org_id, "", true);
+                                                        const std::string& org_id,
+                                                        ConfigCache* cache) {
+  if (cache == nullptr) return Load(tx, org_id, "", true);
+  ASSIGN_OR_RETURN(std::shared_ptr<const OrgConfig> config, LoadOrgConfig(tx, org_id, *cache));
+  return config->programs;
 }
 
 absl::StatusOr<GroupValuation> LoadGroupValuation(pg::Transaction& tx,
-                                                  const std::string& org_id) {
+                                                  const std::string& org_id, ConfigCache* cache) {
+  if (cache != nullptr) {
+    ASSIGN_OR_RETURN(ProgramConfig program, LoadProgram(tx, org_id, "", cache));
+    return GroupValuation{program.currency, program.ratio};
+  }
   ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectGroupValuation, pg::Params().Add(org_id)));
   if (row.Rows() == 0) return NotFound("org", org_id);
   return GroupValuation{std::string(row.Text(0, 0)), {row.Int64(0, 1), row.Int64(0, 2)}};

@@ -10,6 +10,7 @@
 #include "libs/ledger/redemption_rules.h"
 #include "libs/ledger/tiers.h"
 #include "libs/pg/transaction.h"
+#include "services/command/config_cache.h"
 
 namespace loyalty::command {
 
@@ -58,20 +59,25 @@ struct ProgramConfig {
 };
 
 // Loads a program of an org; an empty `program_id` means the org's default program.
-// NOT_FOUND for an unknown org or program (or an org without programs).
+// NOT_FOUND for an unknown org or program (or an org without programs). With a `cache`, the
+// org's configuration is read once per configuration version (see config_cache.h); without one
+// it is read afresh.
 absl::StatusOr<ProgramConfig> LoadProgram(pg::Transaction& tx, const std::string& org_id,
-                                          const std::string& program_id);
+                                          const std::string& program_id,
+                                          ConfigCache* cache = nullptr);
 
 // All programs of an org, sorted by id. NOT_FOUND for an unknown org.
 absl::StatusOr<std::vector<ProgramConfig>> LoadPrograms(pg::Transaction& tx,
-                                                        const std::string& org_id);
+                                                        const std::string& org_id,
+                                                        ConfigCache* cache = nullptr);
 
 // How group totals are valued: the default program's currency and ratio.
 struct GroupValuation {
   std::string currency;
   ledger::RedemptionRatio ratio;
 };
-absl::StatusOr<GroupValuation> LoadGroupValuation(pg::Transaction& tx, const std::string& org_id);
+absl::StatusOr<GroupValuation> LoadGroupValuation(pg::Transaction& tx, const std::string& org_id,
+                                                  ConfigCache* cache = nullptr);
 
 // OK when active; FAILED_PRECONDITION PROGRAM_NOT_ACTIVE otherwise.
 absl::Status RequireActive(const ProgramConfig& program);

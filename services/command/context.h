@@ -1,6 +1,7 @@
 #pragma once
 
 #include "libs/base/clock.h"
+#include "services/command/config_cache.h"
 #include "libs/pg/pool.h"
 #include "libs/pg/transaction.h"
 
@@ -11,6 +12,7 @@ struct Context {
   pg::Pool* pool;
   const Clock* clock;
   pg::RetryPolicy retry;
+  ConfigCache* config_cache = nullptr;  // program configuration cache; none when null
 };
 
 }  // namespace loyalty::command

@@ -64,7 +64,8 @@ int Serve() {
   SystemClock clock;
   pg::RetryPolicy retry;
   retry.max_attempts = max_attempts;
-  const Context context{&pool, &clock, retry};
+  ConfigCache config_cache;
+  const Context context{&pool, &clock, retry, &config_cache};
   CommandService commands(context, rpc_metrics);
   AdminService admin(context, rpc_metrics);
 

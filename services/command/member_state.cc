@@ -245,9 +245,72 @@ void ToBalances(const MemberState& member, absl::Time now, const GroupValuation&
       group > 0 ? ledger::RedemptionValue(group, valuation.ratio) : 0);
 }
 
+std::string TierIn(const v1::Balances& balances, const std::string& program_id) {
+  for (const v1::ProgramBalance& balance : balances.programs()) {
+    if (balance.program_id() == program_id) return balance.tier();
+  }
+  return "";
+}
+
+void ApplyEvent(const v1::LedgerEvent& event, MemberState* member) {
+  for (const v1::LotState& state : event.lots()) {
+    if (state.member_id() != member->member_id) continue;
+    auto lot = std::find_if(member->lots.begin(), member->lots.end(),
+                            [&](const ledger::Lot& l) { return l.lot_id == state.lot_id(); });
+    if (lot == member->lots.end()) {
+      ledger::Lot created;
+      created.lot_id = state.lot_id();
+      created.program_id = state.program_id();
+      created.point_type = state.point_type();
+      created.subtype = state.subtype();
+      created.amount = state.amount();
+      created.redeemable = state.redeemable();
+      created.awarded_at = rpc::FromTimestamp(state.awarded_at());
+      created.available_at = rpc::FromTimestamp(state.available_at());
+      if (state.has_expires_at()) created.expires_at = rpc::FromTimestamp(state.expires_at());
+      member->lots.push_back(std::move(created));
+      lot = member->lots.end() - 1;
+    }
+    lot->remaining = state.remaining();
+    lot->held = state.held();
+  }
+  for (const v1::TotalsState& state : event.totals()) {
+    if (state.member_id() != member->member_id) continue;
+    auto totals = std::find_if(member->totals.begin(), member->totals.end(),
+                               [&](const ledger::PointTotals& t) {
+                                 return t.program_id == state.program_id() &&
+                                        t.point_type == state.point_type();
+                               });
+    if (totals == member->totals.end()) {
+      member->totals.push_back({state.program_id(), state.point_type(), 0, 0});
+      totals = member->totals.end() - 1;
+    }
+    totals->lifetime = state.lifetime();
+    totals->qualifying = state.qualifying();
+  }
+  for (const v1::EnrolmentState& state : event.enrolments()) {
+    if (state.member_id() != member->member_id) continue;
+    for (Enrolment& enrolment : member->enrolments) {
+      if (enrolment.program_id != state.program_id()) continue;
+      enrolment.tier = state.tier();
+      enrolment.debt = state.debt();
+    }
+  }
+}
+
+absl::Status FillBalancesAfter(pg::Transaction& tx, const std::string& org_id,
+                               MemberState before, const v1::LedgerEvent& event, absl::Time now,
+                               ConfigCache* cache, v1::Balances* balances) {
+  ASSIGN_OR_RETURN(GroupValuation valuation, LoadGroupValuation(tx, org_id, cache));
+  ApplyEvent(event, &before);
+  ToBalances(before, now, valuation, balances);
+  return absl::OkStatus();
+}
+
 absl::Status FillBalances(pg::Transaction& tx, const std::string& org_id,
-                          const std::string& member_id, absl::Time now, v1::Balances* balances) {
-  ASSIGN_OR_RETURN(GroupValuation valuation, LoadGroupValuation(tx, org_id));
+                          const std::string& member_id, absl::Time now, ConfigCache* cache,
+                          v1::Balances* balances) {
+  ASSIGN_OR_RETURN(GroupValuation valuation, LoadGroupValuation(tx, org_id, cache));
   ASSIGN_OR_RETURN(MemberState member, LoadMember(tx, org_id, member_id));
   ToBalances(member, now, valuation, balances);
   return absl::OkStatus();

@@ -9,6 +9,7 @@
 #include "libs/ledger/types.h"
 #include "libs/pg/transaction.h"
 #include "loyalty/v1/common.pb.h"
+#include "loyalty/v1/events.pb.h"
 #include "services/command/catalog.h"
 
 namespace loyalty::command {
@@ -71,8 +72,21 @@ std::optional<std::string> TierMove(const ProgramConfig& program, const MemberSt
 void ToBalances(const MemberState& member, absl::Time now, const GroupValuation& valuation,
                 v1::Balances* balances);
 
-// Reads the member again and writes its balances at `now` (for command responses).
+// The member's tier in `program_id` as the balances show it ("" when not enrolled or no tiers).
+std::string TierIn(const v1::Balances& balances, const std::string& program_id);
+
+// Applies an operation's absolute states of `member`'s lots, totals and enrolments to it.
+void ApplyEvent(const v1::LedgerEvent& event, MemberState* member);
+
+// The member's balances at `now` after the operation that wrote `event`, from its state
+// `before` (loaded under the lock) and the event: no second read of the member.
+absl::Status FillBalancesAfter(pg::Transaction& tx, const std::string& org_id,
+                               MemberState before, const v1::LedgerEvent& event, absl::Time now,
+                               ConfigCache* cache, v1::Balances* balances);
+
+// Reads the member again and writes its balances at `now`.
 absl::Status FillBalances(pg::Transaction& tx, const std::string& org_id,
-                          const std::string& member_id, absl::Time now, v1::Balances* balances);
+                          const std::string& member_id, absl::Time now, ConfigCache* cache,
+                          v1::Balances* balances);
 
 }  // namespace loyalty::command

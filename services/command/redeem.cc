@@ -36,15 +36,17 @@ absl::Status RunRedemption(const Context& context, absl::string_view method,
   return RunCommand(context, method, request.org_id, key, wire, response,
                     [&](pg::Transaction& tx) -> absl::Status {
                       const absl::Time now = context.clock->Now();
-                      ASSIGN_OR_RETURN(DecidedBurn decided, DecideRedemption(tx, request, now, true, true));
+                      ASSIGN_OR_RETURN(DecidedBurn decided, DecideRedemption(tx, request, now, true, true,
+                                                                         context.config_cache));
                       ASSIGN_OR_RETURN(Operation operation,
                                        Operation::Begin(tx, request.org_id, std::string(method), now));
                       RETURN_IF_ERROR(WriteRedemption(tx, operation, request, decided, 0,
                                                       response->mutable_redemption()));
                       ASSIGN_OR_RETURN(int64_t position, operation.Commit());
                       response->set_ledger_position(position);
-                      return FillBalances(tx, request.org_id, request.member_id, now,
-                                          response->mutable_balances());
+                      return FillBalancesAfter(tx, request.org_id, std::move(decided.member),
+                                               operation.event(), now, context.config_cache,
+                                               response->mutable_balances());
                     });
 }
 
@@ -122,7 +124,7 @@ absl::Status IsRedeemable(const Context& context, const v1::IsRedeemableRequest&
       *context.pool, pg::Isolation::kRepeatableRead, context.retry,
       [&](pg::Transaction& tx) -> absl::Status {
         response->Clear();
-        absl::StatusOr<DecidedBurn> decided = DecideRedemption(tx, burn, context.clock->Now(), false, true);
+        absl::StatusOr<DecidedBurn> decided = DecideRedemption(tx, burn, context.clock->Now(), false, true, context.config_cache);
         if (!decided.ok()) {
           if (!IsRefusal(decided.status())) return decided.status();
           response->set_redeemable(false);

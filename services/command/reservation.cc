@@ -125,7 +125,8 @@ absl::Status ReservePoints(const Context& context, const v1::ReservePointsReques
       context, "ReservePoints", request.org_id(), request.idempotency_key(), request, response,
       [&](pg::Transaction& tx) -> absl::Status {
         const absl::Time now = context.clock->Now();
-        ASSIGN_OR_RETURN(DecidedBurn decided, DecideRedemption(tx, burn, now, true, false));
+        ASSIGN_OR_RETURN(DecidedBurn decided, DecideRedemption(tx, burn, now, true, false,
+                                                                         context.config_cache));
         ASSIGN_OR_RETURN(Operation operation,
                          Operation::Begin(tx, request.org_id(), "ReservePoints", now));
         const absl::Time expires_at = now + timeout;
@@ -150,8 +151,9 @@ absl::Status ReservePoints(const Context& context, const v1::ReservePointsReques
         for (const v1::ProgramBreakup& program : decided.plan.breakup) {
           *response->add_breakup_by_program() = program;
         }
-        return FillBalances(tx, request.org_id(), request.member_id(), now,
-                            response->mutable_balances());
+        return FillBalancesAfter(tx, request.org_id(), std::move(decided.member),
+                                 operation.event(), now, context.config_cache,
+                                 response->mutable_balances());
       });
 }
 
@@ -181,7 +183,8 @@ absl::Status CapturePoints(const Context& context, const v1::CapturePointsReques
                                reservation.reward};
         DecidedBurn decided;
         ASSIGN_OR_RETURN(decided.scope, LoadBurnScope(tx, request.org_id(),
-                                                      reservation.program_id, reservation.group));
+                                                      reservation.program_id, reservation.group,
+                                                      context.config_cache));
         ASSIGN_OR_RETURN(decided.member, LoadMember(tx, request.org_id(), request.member_id()));
         std::vector<ledger::Lot> held_lots;
         for (const ledger::Lot& lot : decided.member.lots) {
@@ -214,8 +217,9 @@ absl::Status CapturePoints(const Context& context, const v1::CapturePointsReques
         ASSIGN_OR_RETURN(int64_t position, operation.Commit());
         response->set_ledger_position(position);
         response->set_points_released(reservation.points - points);
-        return FillBalances(tx, request.org_id(), request.member_id(), now,
-                            response->mutable_balances());
+        return FillBalancesAfter(tx, request.org_id(), std::move(decided.member),
+                                 operation.event(), now, context.config_cache,
+                                 response->mutable_balances());
       });
 }
 
@@ -236,7 +240,7 @@ absl::Status VoidReservation(const Context& context, const v1::VoidReservationRe
         ASSIGN_OR_RETURN(int64_t position, operation.Commit());
         response->set_ledger_position(position);
         response->set_points_released(reservation.points);
-        return FillBalances(tx, request.org_id(), request.member_id(), now,
+        return FillBalances(tx, request.org_id(), request.member_id(), now, context.config_cache,
                             response->mutable_balances());
       });
 }

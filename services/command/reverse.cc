@@ -94,7 +94,7 @@ absl::Status ReverseInTransaction(const Context& context, pg::Transaction& tx,
                                   const v1::ReverseRequest& request,
                                   v1::ReverseResponse* response) {
   const std::string& org_id = request.org_id();
-  ASSIGN_OR_RETURN(ProgramConfig program, LoadProgram(tx, org_id, request.program_id()));
+  ASSIGN_OR_RETURN(ProgramConfig program, LoadProgram(tx, org_id, request.program_id(), context.config_cache));
   const absl::Time now = context.clock->Now();
   ASSIGN_OR_RETURN(std::optional<std::string> household,
                    LockMemberAndHousehold(tx, org_id, request.member_id(), now));
@@ -154,11 +154,10 @@ absl::Status ReverseInTransaction(const Context& context, pg::Transaction& tx,
   response->set_debt_created(debt);
   response->mutable_cumulative_returned()->set_minor_units(cumulative);
   response->mutable_cumulative_returned()->set_currency(purchase.currency);
-  RETURN_IF_ERROR(FillBalances(tx, org_id, member.member_id, operation.now(),
-                               response->mutable_balances()));
-  for (const v1::ProgramBalance& balance : response->balances().programs()) {
-    if (balance.program_id() == program.program_id) response->set_tier(balance.tier());
-  }
+  RETURN_IF_ERROR(FillBalancesAfter(tx, org_id, std::move(member), operation.event(),
+                                    operation.now(), context.config_cache,
+                                    response->mutable_balances()));
+  response->set_tier(TierIn(response->balances(), program.program_id));
   return absl::OkStatus();
 }
 

@@ -41,9 +41,9 @@ struct Decided {
 };
 
 absl::StatusOr<Decided> Decide(pg::Transaction& tx, const TransferSpec& spec, absl::Time now,
-                               bool lock) {
+                               bool lock, ConfigCache* cache) {
   Decided decided;
-  ASSIGN_OR_RETURN(decided.scope, LoadBurnScope(tx, spec.org_id, spec.program_id, spec.group));
+  ASSIGN_OR_RETURN(decided.scope, LoadBurnScope(tx, spec.org_id, spec.program_id, spec.group, cache));
   if (lock) RETURN_IF_ERROR(LockForCommand(tx, spec.org_id, {spec.from_member_id, spec.to_member_id}, now));
   ASSIGN_OR_RETURN(decided.giver, LoadMember(tx, spec.org_id, spec.from_member_id));
   ASSIGN_OR_RETURN(decided.receiver, LoadMember(tx, spec.org_id, spec.to_member_id));
@@ -120,15 +120,16 @@ absl::Status Transfer(const Context& context, const v1::TransferRequest& request
       context, "Transfer", request.org_id(), request.idempotency_key(), request, response,
       [&](pg::Transaction& tx) -> absl::Status {
         const absl::Time now = context.clock->Now();
-        ASSIGN_OR_RETURN(Decided decided, Decide(tx, spec, now, true));
+        ASSIGN_OR_RETURN(Decided decided, Decide(tx, spec, now, true, context.config_cache));
         ASSIGN_OR_RETURN(Operation operation, Operation::Begin(tx, spec.org_id, "Transfer", now));
         RETURN_IF_ERROR(WriteTransfer(operation, spec, decided, response));
         ASSIGN_OR_RETURN(int64_t position, operation.Commit());
         response->set_ledger_position(position);
-        RETURN_IF_ERROR(FillBalances(tx, spec.org_id, spec.from_member_id, now,
-                                     response->mutable_from_balances()));
-        return FillBalances(tx, spec.org_id, spec.to_member_id, now,
-                            response->mutable_to_balances());
+        RETURN_IF_ERROR(FillBalancesAfter(tx, spec.org_id, std::move(decided.giver),
+                                          operation.event(), now, context.config_cache,
+                                          response->mutable_from_balances()));
+        return FillBalancesAfter(tx, spec.org_id, std::move(decided.receiver), operation.event(),
+                                 now, context.config_cache, response->mutable_to_balances());
       });
 }
 
@@ -141,7 +142,7 @@ absl::Status IsTransferable(const Context& context, const v1::IsTransferableRequ
       *context.pool, pg::Isolation::kRepeatableRead, context.retry,
       [&](pg::Transaction& tx) -> absl::Status {
         response->Clear();
-        absl::StatusOr<Decided> decided = Decide(tx, spec, context.clock->Now(), false);
+        absl::StatusOr<Decided> decided = Decide(tx, spec, context.clock->Now(), false, context.config_cache);
         if (!decided.ok()) {
           if (!IsRefusal(decided.status())) return decided.status();
           response->set_transferable(false);

@@ -37,6 +37,7 @@ class CommandServer final {
   rpc::RpcMetrics rpc_metrics_;
   rpc::PoolMetrics pool_metrics_;
   std::unique_ptr<pg::Pool> pool_;
+  command::ConfigCache config_cache_;
   command::Context context_;
   std::unique_ptr<command::CommandService> commands_;
   std::unique_ptr<command::AdminService> admin_;

@@ -5,6 +5,9 @@ CREATE TABLE orgs (
   org_id             text PRIMARY KEY,
   name               text NOT NULL,
   default_program_id text,
+  -- Bumped (by the triggers below) whenever the org's programs or their rules change, so the
+  -- services can cache program configuration and check it with one read.
+  config_version     bigint NOT NULL DEFAULT 0,
   created_at         timestamptz NOT NULL DEFAULT now()
 );
 
@@ -80,6 +83,33 @@ CREATE TABLE actions (
   PRIMARY KEY (org_id, program_id, code),
   FOREIGN KEY (org_id, program_id) REFERENCES programs
 );
+
+CREATE FUNCTION bump_org_config_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE orgs SET config_version = config_version + 1
+   WHERE org_id = (CASE WHEN TG_OP = 'DELETE' THEN OLD.org_id ELSE NEW.org_id END);
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER programs_config_version AFTER INSERT OR UPDATE OR DELETE ON programs
+  FOR EACH ROW EXECUTE FUNCTION bump_org_config_version();
+CREATE TRIGGER point_types_config_version AFTER INSERT OR UPDATE OR DELETE ON point_types
+  FOR EACH ROW EXECUTE FUNCTION bump_org_config_version();
+CREATE TRIGGER subtypes_config_version AFTER INSERT OR UPDATE OR DELETE ON subtypes
+  FOR EACH ROW EXECUTE FUNCTION bump_org_config_version();
+CREATE TRIGGER tiers_config_version AFTER INSERT OR UPDATE OR DELETE ON tiers
+  FOR EACH ROW EXECUTE FUNCTION bump_org_config_version();
+CREATE TRIGGER actions_config_version AFTER INSERT OR UPDATE OR DELETE ON actions
+  FOR EACH ROW EXECUTE FUNCTION bump_org_config_version();
+
+CREATE FUNCTION bump_config_version_on_default() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.config_version = OLD.config_version + 1;
+  RETURN NEW;
+END $$;
+
+CREATE TRIGGER orgs_default_program_config_version BEFORE UPDATE OF default_program_id ON orgs
+  FOR EACH ROW EXECUTE FUNCTION bump_config_version_on_default();
 
 CREATE TABLE members (
   org_id     text NOT NULL REFERENCES orgs,

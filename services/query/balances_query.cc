@@ -1,0 +1,37 @@
+// GetBalances: the member's lots, totals and enrolments from the views, with available, pending
+// and expiry judged at the query's clock (so they are right even when no event happened since).
+
+#include "libs/base/refusal.h"
+#include "libs/base/status_macros.h"
+#include "libs/rpc/validate.h"
+#include "services/command/catalog.h"
+#include "services/command/member_state.h"
+#include "services/query/queries.h"
+
+namespace loyalty::query {
+
+absl::Status ValidateMinPosition(int64_t min_position) {
+  if (min_position < 0) return InvalidField("min_position", "must be >= 0");
+  return absl::OkStatus();
+}
+
+absl::Status GetBalances(const QueryContext& context, const v1::GetBalancesRequest& request,
+                         absl::Time deadline, v1::GetBalancesResponse* response) {
+  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
+  RETURN_IF_ERROR(ValidateMinPosition(request.min_position()));
+  return ReadViews(context, request.org_id(), request.member_id(), request.min_position(),
+                   deadline, [&](pg::Transaction& tx, int64_t position) -> absl::Status {
+                     response->Clear();
+                     ASSIGN_OR_RETURN(command::GroupValuation valuation,
+                                      command::LoadGroupValuation(tx, request.org_id()));
+                     ASSIGN_OR_RETURN(command::MemberState member,
+                                      LoadMemberView(tx, request.org_id(), request.member_id()));
+                     response->set_ledger_position(position);
+                     command::ToBalances(member, context.clock->Now(), valuation,
+                                         response->mutable_balances());
+                     return absl::OkStatus();
+                   });
+}
+
+}  // namespace loyalty::query

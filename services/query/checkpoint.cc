@@ -1,0 +1,43 @@
+#include "services/query/checkpoint.h"
+
+#include <algorithm>
+
+#include "libs/base/status_macros.h"
+
+namespace loyalty::query {
+namespace {
+
+constexpr pg::Statement kReadCheckpoint{"query_read_checkpoint",
+                                        "SELECT position FROM view_checkpoint"};
+
+}  // namespace
+
+absl::StatusOr<int64_t> ReadCheckpoint(pg::Transaction& tx) {
+  ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kReadCheckpoint));
+  if (row.Rows() != 1) return absl::InternalError("view_checkpoint must hold one row");
+  return row.Int64(0, 0);
+}
+
+void CheckpointWatch::Advanced(int64_t position) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    last_position_ = std::max(last_position_, position);
+  }
+  advanced_.notify_all();
+}
+
+absl::StatusOr<int64_t> CheckpointWatch::WaitFor(
+    const std::function<absl::StatusOr<int64_t>()>& read, int64_t min_position,
+    absl::Time deadline) {
+  while (true) {
+    ASSIGN_OR_RETURN(int64_t position, read());
+    const absl::Time now = absl::Now();
+    if (position >= min_position || now >= deadline) return position;
+    const absl::Time wake = std::min(deadline, now + kPollInterval);
+    std::unique_lock<std::mutex> lock(mutex_);
+    advanced_.wait_until(lock, absl::ToChronoTime(wake),
+                         [&] { return last_position_ >= min_position; });
+  }
+}
+
+}  // namespace loyalty::query

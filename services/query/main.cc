@@ -1,0 +1,122 @@
+// loyalty-query: the query service and, by default, the projector that maintains its views.
+//   loyalty-query serve   --database_url=... [--projector_database_url=...] [--project=true]
+//   loyalty-query rebuild --database_url=...   replay the outbox into scratch views, compare with
+//                                              the live ones; exit 1 when they differ
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "libs/base/clock.h"
+#include "libs/base/log.h"
+#include "libs/pg/pool.h"
+#include "libs/rpc/metrics.h"
+#include "libs/rpc/server.h"
+#include "prometheus/exposer.h"
+#include "prometheus/registry.h"
+#include "services/query/projector.h"
+#include "services/query/query_service.h"
+#include "services/query/rebuild.h"
+
+ABSL_FLAG(std::string, database_url, "postgresql://postgres@127.0.0.1:5432/loyalty",
+          "libpq connection string of the views (may be a streaming replica)");
+ABSL_FLAG(std::string, projector_database_url, "",
+          "libpq connection string of the primary the projector writes; empty: database_url");
+ABSL_FLAG(std::string, listen, "127.0.0.1:50052", "gRPC listen address (host:port)");
+ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9465",
+          "Prometheus /metrics listen address; empty disables it");
+ABSL_FLAG(int, pool_size, 16, "database connections (1..256)");
+ABSL_FLAG(int, max_threads, 64, "gRPC server threads (4..1024)");
+ABSL_FLAG(bool, project, true, "run the projector in this process (one leader at a time)");
+ABSL_FLAG(int, batch_size, 500, "events per projector transaction (1..10000)");
+
+namespace loyalty::query {
+namespace {
+
+int Fail(const std::string& message) {
+  LogError(message);
+  return 1;
+}
+
+int Rebuild() {
+  std::string url = absl::GetFlag(FLAGS_projector_database_url);
+  if (url.empty()) url = absl::GetFlag(FLAGS_database_url);
+  absl::StatusOr<RebuildReport> report = RebuildAndCompare(url);
+  if (!report.ok()) return Fail(report.status().ToString());
+  for (const std::string& sample : report->samples) std::printf("%s\n", sample.c_str());
+  std::printf("replayed %lld events up to position %lld: %lld differences\n",
+              static_cast<long long>(report->events), static_cast<long long>(report->position),
+              static_cast<long long>(report->differences));
+  return report->differences == 0 ? 0 : 1;
+}
+
+int Serve() {
+  const int pool_size = absl::GetFlag(FLAGS_pool_size);
+  const int max_threads = absl::GetFlag(FLAGS_max_threads);
+  if (pool_size < 1 || pool_size > 256) return Fail("--pool_size must be 1..256");
+  if (max_threads < 4 || max_threads > 1024) return Fail("--max_threads must be 4..1024");
+
+  auto registry = std::make_shared<prometheus::Registry>();
+  rpc::RpcMetrics rpc_metrics(*registry);
+  rpc::PoolMetrics pool_metrics(*registry, "query");
+  ProjectorMetrics projector_metrics(*registry);
+  pg::Pool pool({absl::GetFlag(FLAGS_database_url), pool_size, absl::Seconds(2)},
+                &pool_metrics);
+  SystemClock clock;
+  CheckpointWatch watch;
+  QueryService queries(QueryContext{&pool, &clock, &watch}, rpc_metrics);
+
+  std::unique_ptr<Projector> projector;
+  std::jthread projector_thread;
+  if (absl::GetFlag(FLAGS_project)) {
+    std::string url = absl::GetFlag(FLAGS_projector_database_url);
+    if (url.empty()) url = absl::GetFlag(FLAGS_database_url);
+    ProjectorOptions options;
+    options.database_url = url;
+    options.batch_size = absl::GetFlag(FLAGS_batch_size);
+    absl::StatusOr<std::unique_ptr<Projector>> opened =
+        Projector::Open(options, &projector_metrics, &watch);
+    if (!opened.ok()) return Fail(opened.status().ToString());
+    projector = std::move(*opened);
+    projector_thread = std::jthread([&](std::stop_token stop) { projector->Run(stop); });
+  }
+
+  std::unique_ptr<prometheus::Exposer> exposer;
+  const std::string metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  if (!metrics_listen.empty()) {
+    exposer = std::make_unique<prometheus::Exposer>(metrics_listen);
+    exposer->RegisterCollectable(registry);
+  }
+  absl::StatusOr<rpc::RunningServer> server =
+      rpc::StartServer({absl::GetFlag(FLAGS_listen), 4 * 1024 * 1024, max_threads}, {&queries});
+  if (!server.ok()) return Fail(server.status().ToString());
+  LogInfo(absl::StrCat("loyalty-query serving gRPC on port ", server->port,
+                       projector ? ", projecting" : ", not projecting",
+                       metrics_listen.empty() ? "" : ", metrics on " + metrics_listen));
+  const int signal_number = rpc::WaitForShutdownSignal();
+  LogInfo(absl::StrCat("signal ", signal_number, ": draining and stopping"));
+  server->server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  if (projector_thread.joinable()) {
+    projector_thread.request_stop();
+    projector_thread.join();
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace loyalty::query
+
+int main(int argc, char** argv) {
+  loyalty::rpc::BlockShutdownSignals();
+  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  const std::string mode = args.size() > 1 ? args[1] : "serve";
+  if (mode == "serve") return loyalty::query::Serve();
+  if (mode == "rebuild") return loyalty::query::Rebuild();
+  std::fprintf(stderr, "usage: loyalty-query [serve|rebuild] --database_url=...\n");
+  return 2;
+}

@@ -1,0 +1,235 @@
+#include "services/query/projector.h"
+
+#include <algorithm>
+#include <charconv>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "libs/base/log.h"
+#include "libs/base/status_macros.h"
+#include "libs/pg/transaction.h"
+#include "services/query/event_apply.h"
+
+namespace loyalty::query {
+namespace {
+
+constexpr pg::Statement kReadState{
+    "projector_read_state",
+    "SELECT position, horizon_xid::text, horizon_position FROM view_checkpoint"};
+
+// The snapshot's xmin comes from the same statement (the same snapshot) as the rows.
+constexpr pg::Statement kFetchEvents{
+    "projector_fetch_events",
+    "SELECT position, event, pg_snapshot_xmin(pg_current_snapshot())::text FROM outbox"
+    " WHERE position > $1 ORDER BY position LIMIT $2"};
+
+constexpr pg::Statement kCurrentXid{"projector_current_xid", "SELECT pg_current_xact_id()::text"};
+
+constexpr pg::Statement kAdvance{
+    "projector_advance",
+    "UPDATE view_checkpoint SET position = $2, horizon_xid = $3::xid8, horizon_position = $4,"
+    " skipped = skipped + $5, applied_at = now() WHERE position = $1"};
+
+constexpr pg::Statement kLag{
+    "projector_lag",
+    "SELECT (SELECT coalesce(max(position), 0) FROM outbox) - $1,"
+    " coalesce(extract(epoch FROM now() - (SELECT min(created_at) FROM outbox"
+    " WHERE position > $1)), 0)::float8::text"};
+
+constexpr pg::Statement kTryLock{"projector_try_lock", "SELECT pg_try_advisory_lock($1)"};
+constexpr pg::Statement kUnlock{"projector_unlock", "SELECT pg_advisory_unlock($1)"};
+
+uint64_t ParseXid(std::string_view text) {
+  uint64_t value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
+}
+
+struct State {
+  int64_t position = 0;
+  std::optional<std::string> horizon_xid;  // xid8 as text
+  std::optional<int64_t> horizon_position;
+};
+
+struct Event {
+  int64_t position;
+  std::string bytes;
+};
+
+// Runs `body` between BEGIN and COMMIT on `connection`; ROLLBACK when it fails.
+absl::Status InTransaction(pg::Connection& connection,
+                           const std::function<absl::Status(pg::Transaction&)>& body) {
+  RETURN_IF_ERROR(connection.ExecuteText("BEGIN ISOLATION LEVEL READ COMMITTED").status());
+  pg::Transaction tx(connection);
+  absl::Status status = body(tx);
+  if (status.ok()) status = connection.ExecuteText("COMMIT").status();
+  if (!status.ok()) (void)connection.ExecuteText("ROLLBACK");
+  return status;
+}
+
+}  // namespace
+
+Projector::Projector(ProjectorOptions options, std::unique_ptr<pg::Connection> connection,
+                     ProjectorMetrics* metrics, CheckpointWatch* watch)
+    : options_(std::move(options)),
+      connection_(std::move(connection)),
+      metrics_(metrics),
+      watch_(watch) {}
+
+absl::StatusOr<std::unique_ptr<Projector>> Projector::Open(ProjectorOptions options,
+                                                           ProjectorMetrics* metrics,
+                                                           CheckpointWatch* watch) {
+  if (options.batch_size < 1 || options.batch_size > kMaxBatchSize) {
+    return absl::InvalidArgumentError("projector batch_size must be 1..10000");
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<pg::Connection> connection,
+                   pg::Connection::Open(options.database_url));
+  return std::unique_ptr<Projector>(
+      new Projector(std::move(options), std::move(connection), metrics, watch));
+}
+
+absl::StatusOr<int> Projector::RunOnce() {
+  int applied = 0;
+  int64_t skipped = 0;
+  int64_t new_position = 0;
+  bool committed = false;
+  const absl::Status status = InTransaction(*connection_, [&](pg::Transaction& tx) {
+    applied = 0;
+    skipped = 0;
+    committed = false;
+    // Nothing in this transaction may take an xid before the fetch below: the horizon taken
+    // later must be newer than every writer the fetch could have missed.
+    ASSIGN_OR_RETURN(pg::Result state_row, tx.Execute(kReadState));
+    State state{state_row.Int64(0, 0), state_row.OptionalText(0, 1),
+                state_row.OptionalInt64(0, 2)};
+    ASSIGN_OR_RETURN(pg::Result rows,
+                     tx.Execute(kFetchEvents, pg::Params().Add(state.position).Add(
+                                                  static_cast<int64_t>(options_.batch_size))));
+    if (rows.Rows() == 0) return absl::OkStatus();
+    const uint64_t xmin = ParseXid(rows.Text(0, 2));
+    const bool settled =
+        state.horizon_xid.has_value() && xmin >= ParseXid(*state.horizon_xid);
+    int64_t expected = state.position + 1;
+    int row = 0;
+    for (; row < rows.Rows(); ++row) {
+      const int64_t position = rows.Int64(row, 0);
+      if (position > expected && settled && expected <= *state.horizon_position) {
+        // Every transaction that could hold these positions has ended without them.
+        const int64_t next = std::min(position, *state.horizon_position + 1);
+        skipped += next - expected;
+        expected = next;
+      }
+      if (position != expected) break;
+      v1::LedgerEvent event;
+      if (!event.ParseFromString(rows.Bytes(row, 1))) {
+        return absl::InternalError(absl::StrCat("outbox event ", position, " does not parse"));
+      }
+      RETURN_IF_ERROR(ApplyEvent(tx, position, event));
+      ++expected;
+      ++applied;
+    }
+    new_position = expected - 1;
+    State next{new_position, state.horizon_xid, state.horizon_position};
+    const bool stuck = row < rows.Rows();
+    const bool horizon_covers =
+        state.horizon_position.has_value() && expected <= *state.horizon_position;
+    if (stuck && !horizon_covers) {
+      // A gap at `expected`: every position up to the last one seen was taken by a transaction
+      // that already had an xid older than ours. Once all of those ended, the gap is permanent.
+      ASSIGN_OR_RETURN(pg::Result xid, tx.Execute(kCurrentXid));
+      next.horizon_xid = std::string(xid.Text(0, 0));
+      next.horizon_position = rows.Int64(rows.Rows() - 1, 0);
+    } else if (!stuck && !horizon_covers) {
+      next.horizon_xid.reset();
+      next.horizon_position.reset();
+    }
+    if (applied == 0 && skipped == 0 && next.horizon_xid == state.horizon_xid &&
+        next.horizon_position == state.horizon_position) {
+      return absl::OkStatus();  // nothing to write
+    }
+    pg::Params params;
+    params.Add(state.position).Add(next.position).Add(next.horizon_xid)
+        .Add(next.horizon_position).Add(skipped);
+    ASSIGN_OR_RETURN(pg::Result advanced, tx.Execute(kAdvance, params));
+    if (advanced.AffectedRows() != 1) {
+      return absl::AbortedError("the checkpoint moved: another projector is running");
+    }
+    committed = true;
+    return absl::OkStatus();
+  });
+  RETURN_IF_ERROR(status);
+  if (committed) {
+    if (metrics_ != nullptr) metrics_->OnApplied(applied, skipped);
+    if (watch_ != nullptr) watch_->Advanced(new_position);
+  }
+  ReportLag();
+  return applied;
+}
+
+void Projector::ReportLag() {
+  if (metrics_ == nullptr) return;
+  absl::StatusOr<pg::Result> state = connection_->Execute(kReadState);
+  if (!state.ok()) return;
+  absl::StatusOr<pg::Result> lag =
+      connection_->Execute(kLag, pg::Params().Add(state->Int64(0, 0)));
+  if (!lag.ok()) return;
+  double seconds = 0;
+  const std::string_view text = lag->Text(0, 1);
+  std::from_chars(text.data(), text.data() + text.size(), seconds);
+  metrics_->OnLag(lag->Int64(0, 0), absl::Seconds(seconds));
+}
+
+Projector::~Projector() {
+  // Step down at once: a closed connection's lock is freed only when its backend has ended.
+  if (leader_ && !connection_->IsBroken()) {
+    (void)connection_->Execute(kUnlock, pg::Params().Add(kLeaderLockKey));
+  }
+}
+
+absl::StatusOr<bool> Projector::TryLead() {
+  if (leader_) return true;
+  ASSIGN_OR_RETURN(pg::Result row, connection_->Execute(kTryLock, pg::Params().Add(
+                                                                      kLeaderLockKey)));
+  leader_ = row.Bool(0, 0);
+  if (metrics_ != nullptr) metrics_->OnLeader(leader_);
+  return leader_;
+}
+
+absl::Status Projector::Reconnect() {
+  leader_ = false;
+  if (metrics_ != nullptr) metrics_->OnLeader(false);
+  ASSIGN_OR_RETURN(connection_, pg::Connection::Open(options_.database_url));
+  return absl::OkStatus();
+}
+
+void Projector::Run(std::stop_token stop) {
+  std::mutex mutex;
+  std::condition_variable_any wake;
+  const auto wait = [&](absl::Duration duration) {
+    std::unique_lock<std::mutex> lock(mutex);
+    wake.wait_for(lock, stop, absl::ToChronoNanoseconds(duration), [] { return false; });
+  };
+  while (!stop.stop_requested()) {
+    absl::StatusOr<bool> leading = TryLead();
+    if (leading.ok() && !*leading) {
+      wait(options_.standby_interval);
+      continue;
+    }
+    absl::StatusOr<int> applied = leading.ok() ? RunOnce() : leading.status();
+    if (!applied.ok()) {
+      LogWarning(absl::StrCat("projector: ", applied.status().ToString()));
+      if (connection_->IsBroken()) {
+        const absl::Status reopened = Reconnect();
+        if (!reopened.ok()) LogWarning(absl::StrCat("projector: ", reopened.ToString()));
+      }
+      wait(options_.standby_interval);
+      continue;
+    }
+    if (*applied < options_.batch_size) wait(options_.poll_interval);
+  }
+}
+
+}  // namespace loyalty::query

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "loyalty/v1/query.pb.h"
+#include "services/query/read_views.h"
+
+namespace loyalty::query {
+
+// The use cases behind the RPCs. Each validates its request (INVALID_ARGUMENT naming the field),
+// waits for min_position until `deadline`, and reads the views in one transaction.
+absl::Status GetBalances(const QueryContext& context, const v1::GetBalancesRequest& request,
+                         absl::Time deadline, v1::GetBalancesResponse* response);
+absl::Status ListRedemptions(const QueryContext& context,
+                             const v1::ListRedemptionsRequest& request, absl::Time deadline,
+                             v1::ListRedemptionsResponse* response);
+absl::Status ListLedgerEntries(const QueryContext& context,
+                               const v1::ListLedgerEntriesRequest& request, absl::Time deadline,
+                               v1::ListLedgerEntriesResponse* response);
+absl::Status GetTierProgress(const QueryContext& context,
+                             const v1::GetTierProgressRequest& request, absl::Time deadline,
+                             v1::GetTierProgressResponse* response);
+absl::Status GetHousehold(const QueryContext& context, const v1::GetHouseholdRequest& request,
+                          absl::Time deadline, v1::GetHouseholdResponse* response);
+
+// INVALID_ARGUMENT unless min_position >= 0.
+absl::Status ValidateMinPosition(int64_t min_position);
+
+}  // namespace loyalty::query

@@ -1,0 +1,113 @@
+#include "services/query/read_views.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "libs/base/refusal.h"
+#include "libs/base/status_macros.h"
+
+namespace loyalty::query {
+namespace {
+
+// Time kept back from the caller's deadline to answer NOT_YET_CONSISTENT before it expires.
+constexpr absl::Duration kAnswerMargin = absl::Milliseconds(50);
+
+constexpr pg::Statement kSelectMember{
+    "query_select_member",
+    "SELECT kind, status FROM members WHERE org_id = $1 AND member_id = $2"};
+
+constexpr pg::Statement kSelectEnrolments{
+    "query_select_enrolments",
+    "SELECT program_id, tier, debt, period_start, period_end FROM view_enrolments"
+    " WHERE org_id = $1 AND member_id = $2 ORDER BY program_id"};
+
+constexpr pg::Statement kSelectLots{
+    "query_select_lots",
+    "SELECT lot_id, program_id, point_type, subtype, amount, remaining, held, redeemable,"
+    " awarded_at, available_at, expires_at FROM view_lots"
+    " WHERE org_id = $1 AND member_id = $2 AND remaining > 0 ORDER BY lot_id"};
+
+constexpr pg::Statement kSelectTotals{
+    "query_select_totals",
+    "SELECT program_id, point_type, lifetime, qualifying FROM view_totals"
+    " WHERE org_id = $1 AND member_id = $2 ORDER BY program_id, point_type"};
+
+}  // namespace
+
+absl::Status ReadViews(const QueryContext& context, const std::string& org_id,
+                       const std::string& member_id, int64_t min_position, absl::Time deadline,
+                       const std::function<absl::Status(pg::Transaction&, int64_t)>& body) {
+  if (min_position > 0) {
+    const auto read = [&]() -> absl::StatusOr<int64_t> {
+      ASSIGN_OR_RETURN(pg::Lease lease, context.pool->Acquire());
+      pg::Transaction tx(*lease);
+      return ReadCheckpoint(tx);
+    };
+    ASSIGN_OR_RETURN(int64_t reached,
+                     context.watch->WaitFor(read, min_position,
+                                            std::min(deadline - kAnswerMargin,
+                                                     absl::Now() + context.max_wait)));
+    if (reached < min_position) {
+      absl::Status status = absl::UnavailableError(absl::StrCat(
+          "the views reflect position ", reached, ", not yet ", min_position, "; retry"));
+      status.SetPayload(kReasonPayload, absl::Cord(kNotYetConsistent));
+      return status;
+    }
+  }
+  return pg::RunInTransaction(
+      *context.pool, pg::Isolation::kRepeatableRead, pg::RetryPolicy{},
+      [&](pg::Transaction& tx) -> absl::Status {
+        ASSIGN_OR_RETURN(pg::Result member,
+                         tx.Execute(kSelectMember, pg::Params().Add(org_id).Add(member_id)));
+        if (member.Rows() == 0) return NotFound("member", member_id);
+        ASSIGN_OR_RETURN(int64_t position, ReadCheckpoint(tx));
+        return body(tx, position);
+      });
+}
+
+absl::StatusOr<command::MemberState> LoadMemberView(pg::Transaction& tx,
+                                                    const std::string& org_id,
+                                                    const std::string& member_id) {
+  pg::Params params;
+  params.Add(org_id).Add(member_id);
+  ASSIGN_OR_RETURN(pg::Result member_row, tx.Execute(kSelectMember, params));
+  if (member_row.Rows() == 0) return NotFound("member", member_id);
+  command::MemberState member;
+  member.member_id = member_id;
+  member.kind = std::string(member_row.Text(0, 0));
+  member.status = std::string(member_row.Text(0, 1));
+  ASSIGN_OR_RETURN(pg::Result enrolments, tx.Execute(kSelectEnrolments, params));
+  for (int i = 0; i < enrolments.Rows(); ++i) {
+    command::Enrolment enrolment;
+    enrolment.program_id = std::string(enrolments.Text(i, 0));
+    enrolment.tier = std::string(enrolments.Text(i, 1));
+    enrolment.debt = enrolments.Int64(i, 2);
+    enrolment.period_start = enrolments.Time(i, 3);
+    enrolment.period_end = enrolments.Time(i, 4);
+    member.enrolments.push_back(std::move(enrolment));
+  }
+  ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kSelectLots, params));
+  for (int i = 0; i < lots.Rows(); ++i) {
+    ledger::Lot lot;
+    lot.lot_id = lots.Int64(i, 0);
+    lot.program_id = std::string(lots.Text(i, 1));
+    lot.point_type = std::string(lots.Text(i, 2));
+    lot.subtype = std::string(lots.Text(i, 3));
+    lot.amount = lots.Int64(i, 4);
+    lot.remaining = lots.Int64(i, 5);
+    lot.held = lots.Int64(i, 6);
+    lot.redeemable = lots.Bool(i, 7);
+    lot.awarded_at = lots.Time(i, 8);
+    lot.available_at = lots.Time(i, 9);
+    lot.expires_at = lots.OptionalTime(i, 10);
+    member.lots.push_back(std::move(lot));
+  }
+  ASSIGN_OR_RETURN(pg::Result totals, tx.Execute(kSelectTotals, params));
+  for (int i = 0; i < totals.Rows(); ++i) {
+    member.totals.push_back({std::string(totals.Text(i, 0)), std::string(totals.Text(i, 1)),
+                             totals.Int64(i, 2), totals.Int64(i, 3)});
+  }
+  return member;
+}
+
+}  // namespace loyalty::query

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "libs/base/clock.h"
+#include "libs/pg/pool.h"
+#include "libs/pg/transaction.h"
+#include "services/command/member_state.h"
+#include "services/query/checkpoint.h"
+
+namespace loyalty::query {
+
+// What every query needs; built once in main (or a test) and shared.
+struct QueryContext {
+  pg::Pool* pool;
+  const Clock* clock;  // business time: pending and expiry are judged at clock->Now()
+  CheckpointWatch* watch;
+  absl::Duration max_wait = absl::Seconds(5);  // longest min_position wait, whatever the deadline
+};
+
+// The reason of the UNAVAILABLE answer when the views have not reached min_position in time.
+inline constexpr char kNotYetConsistent[] = "NOT_YET_CONSISTENT";
+
+// Waits (until `deadline`, at most context.max_wait) for the views to reach `min_position`, then
+// runs `body` in one REPEATABLE READ transaction with the checkpoint position it sees, after
+// checking that `member_id` is a member of `org_id` (NOT_FOUND otherwise).
+absl::Status ReadViews(const QueryContext& context, const std::string& org_id,
+                       const std::string& member_id, int64_t min_position, absl::Time deadline,
+                       const std::function<absl::Status(pg::Transaction&, int64_t)>& body);
+
+// The member's state from the views: enrolments, open lots and totals. Status and kind come from
+// the members table.
+absl::StatusOr<command::MemberState> LoadMemberView(pg::Transaction& tx,
+                                                    const std::string& org_id,
+                                                    const std::string& member_id);
+
+}  // namespace loyalty::query

@@ -1,0 +1,104 @@
+#include "services/query/rebuild.h"
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "libs/base/status_macros.h"
+#include "libs/pg/connection.h"
+#include "libs/pg/transaction.h"
+#include "services/query/event_apply.h"
+
+namespace loyalty::query {
+namespace {
+
+constexpr int64_t kReplayBatch = 1000;
+constexpr int64_t kMaxSamples = 50;
+
+// The views a rebuild recomputes (view_checkpoint is the position, not a view).
+constexpr const char* kViewTables[] = {
+    "view_lots",        "view_totals",              "view_enrolments",     "view_entries",
+    "view_redemptions", "view_redemption_programs", "view_redemption_lots"};
+
+constexpr pg::Statement kLiveCheckpoint{"projector_rebuild_checkpoint",
+                                        "SELECT position FROM public.view_checkpoint"};
+
+constexpr pg::Statement kReplayEvents{
+    "projector_rebuild_replay",
+    "SELECT position, event FROM outbox WHERE position > $1 AND position <= $2"
+    " ORDER BY position LIMIT $3"};
+
+// Temporary tables come first in the search path, so the unqualified statements of ApplyEvent,
+// prepared on this fresh connection after these exist, write to the scratch copies.
+absl::Status CreateScratchTables(pg::Connection& connection) {
+  for (const char* table : kViewTables) {
+    RETURN_IF_ERROR(connection
+                        .ExecuteText(absl::StrCat("CREATE TEMP TABLE ", table,
+                                                  " (LIKE public.", table,
+                                                  " INCLUDING ALL) ON COMMIT DROP"))
+                        .status());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Replay(pg::Connection& connection, RebuildReport& report) {
+  pg::Transaction tx(connection);
+  int64_t after = 0;
+  while (true) {
+    pg::Params params;
+    params.Add(after).Add(report.position).Add(kReplayBatch);
+    ASSIGN_OR_RETURN(pg::Result rows, tx.Execute(kReplayEvents, params));
+    for (int i = 0; i < rows.Rows(); ++i) {
+      v1::LedgerEvent event;
+      if (!event.ParseFromString(rows.Bytes(i, 1))) {
+        return absl::InternalError(absl::StrCat("outbox event ", rows.Int64(i, 0),
+                                                " does not parse"));
+      }
+      RETURN_IF_ERROR(ApplyEvent(tx, rows.Int64(i, 0), event));
+      after = rows.Int64(i, 0);
+      ++report.events;
+    }
+    if (rows.Rows() < kReplayBatch) return absl::OkStatus();
+  }
+}
+
+absl::Status Compare(pg::Connection& connection, RebuildReport& report) {
+  for (const char* table : kViewTables) {
+    const std::string live = absl::StrCat("public.", table);
+    const std::string scratch = absl::StrCat("pg_temp.", table);
+    ASSIGN_OR_RETURN(
+        pg::Result rows,
+        connection.ExecuteText(absl::StrCat(
+            "SELECT 'only in live', x::text FROM (SELECT * FROM ", live,
+            " EXCEPT ALL SELECT * FROM ", scratch, ") x UNION ALL",
+            " SELECT 'only in rebuild', y::text FROM (SELECT * FROM ", scratch,
+            " EXCEPT ALL SELECT * FROM ", live, ") y")));
+    report.differences += rows.Rows();
+    for (int i = 0; i < rows.Rows(); ++i) {
+      if (static_cast<int64_t>(report.samples.size()) >= kMaxSamples) break;
+      report.samples.push_back(absl::StrCat(table, ": ", std::string(rows.Text(i, 0)), ": ",
+                                            std::string(rows.Text(i, 1))));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<RebuildReport> RebuildAndCompare(const std::string& database_url) {
+  ASSIGN_OR_RETURN(std::unique_ptr<pg::Connection> connection,
+                   pg::Connection::Open(database_url));
+  RETURN_IF_ERROR(connection->ExecuteText("BEGIN ISOLATION LEVEL REPEATABLE READ").status());
+  RebuildReport report;
+  absl::Status status = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(pg::Result checkpoint, connection->Execute(kLiveCheckpoint));
+    report.position = checkpoint.Int64(0, 0);
+    RETURN_IF_ERROR(CreateScratchTables(*connection));
+    RETURN_IF_ERROR(Replay(*connection, report));
+    return Compare(*connection, report);
+  }();
+  (void)connection->ExecuteText("ROLLBACK");
+  RETURN_IF_ERROR(status);
+  return report;
+}
+
+}  // namespace loyalty::query

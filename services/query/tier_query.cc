@@ -1,0 +1,148 @@
+// GetTierProgress and GetHousehold: tiers from the program's configuration (tiers table),
+// qualifying points and periods from the views.
+
+#include <algorithm>
+
+#include "libs/base/refusal.h"
+#include "libs/base/status_macros.h"
+#include "libs/rpc/convert.h"
+#include "libs/rpc/validate.h"
+#include "services/command/catalog.h"
+#include "services/command/member_state.h"
+#include "services/query/queries.h"
+
+namespace loyalty::query {
+namespace {
+
+constexpr int64_t kMaxHouseholdMembers = 1000;
+
+constexpr pg::Statement kSelectHouseholdMembers{
+    "query_select_household_members",
+    "SELECT member_id, start_at, end_at, rollup FROM household_memberships"
+    " WHERE org_id = $1 AND household_id = $2 ORDER BY start_at, member_id LIMIT $3"};
+
+// Qualifying points a member earned (net of reversals) in `program` while in the household and
+// within the household's period [$4, $5).
+constexpr pg::Statement kSelectContribution{
+    "query_select_contribution",
+    "SELECT coalesce(sum(e.points), 0) FROM view_entries e JOIN point_types t"
+    " ON t.org_id = e.org_id AND t.program_id = e.program_id AND t.code = e.point_type"
+    " WHERE e.org_id = $1 AND e.member_id = $2 AND e.program_id = $3"
+    " AND t.counts_toward_tier AND e.kind IN ('accrual', 'reversal')"
+    " AND e.created_at >= greatest($4::timestamptz, $6::timestamptz)"
+    " AND e.created_at < least($5::timestamptz, coalesce($7::timestamptz, 'infinity'))"};
+
+// Fills the tier progress of `member` in `program` (the member must be enrolled).
+absl::Status FillTierProgress(const command::ProgramConfig& program,
+                              const command::MemberState& member,
+                              v1::GetTierProgressResponse* out) {
+  ASSIGN_OR_RETURN(const command::Enrolment* enrolment,
+                   command::RequireEnrolment(member, program.program_id));
+  ledger::Points qualifying = 0;
+  for (const ledger::PointTotals& totals : member.totals) {
+    const command::PointTypeConfig* type = program.FindPointType(totals.point_type);
+    if (totals.program_id == program.program_id && type != nullptr &&
+        type->counts_toward_tier) {
+      qualifying += totals.qualifying;
+    }
+  }
+  std::vector<ledger::Tier> tiers = program.tiers;
+  std::sort(tiers.begin(), tiers.end(),
+            [](const ledger::Tier& a, const ledger::Tier& b) { return a.threshold < b.threshold; });
+  ledger::Points current_threshold = -1;
+  if (const ledger::Tier* current = program.FindTier(enrolment->tier)) {
+    current_threshold = current->threshold;
+  }
+  out->set_program_id(program.program_id);
+  out->set_tier(enrolment->tier);
+  out->set_qualifying(qualifying);
+  for (const ledger::Tier& tier : tiers) {
+    if (tier.threshold > current_threshold) {
+      out->set_next_tier(tier.code);
+      out->set_points_to_next_tier(std::max<ledger::Points>(0, tier.threshold - qualifying));
+      break;
+    }
+  }
+  rpc::ToTimestamp(enrolment->period_start, out->mutable_period_start());
+  rpc::ToTimestamp(enrolment->period_end, out->mutable_period_end());
+  return absl::OkStatus();
+}
+
+absl::Status AddHouseholdMembers(pg::Transaction& tx, const std::string& org_id,
+                                 const command::ProgramConfig& program,
+                                 const command::MemberState& household,
+                                 v1::GetHouseholdResponse* response) {
+  ASSIGN_OR_RETURN(pg::Result rows,
+                   tx.Execute(kSelectHouseholdMembers, pg::Params().Add(org_id).Add(
+                                  household.member_id).Add(kMaxHouseholdMembers)));
+  const command::Enrolment* enrolment = household.FindEnrolment(program.program_id);
+  for (int i = 0; i < rows.Rows(); ++i) {
+    v1::HouseholdMemberSummary* summary = response->add_members();
+    summary->set_member_id(std::string(rows.Text(i, 0)));
+    rpc::ToTimestamp(rows.Time(i, 1), summary->mutable_start());
+    rpc::ToOptionalTimestamp(rows.OptionalTime(i, 2), [&] { return summary->mutable_end(); });
+    summary->set_rollup(rows.Bool(i, 3));
+    if (enrolment == nullptr) continue;
+    pg::Params params;
+    params.Add(org_id).Add(summary->member_id()).Add(program.program_id)
+        .Add(enrolment->period_start).Add(enrolment->period_end).Add(rows.Time(i, 1))
+        .Add(rows.OptionalTime(i, 2));
+    ASSIGN_OR_RETURN(pg::Result contributed, tx.Execute(kSelectContribution, params));
+    summary->set_contributed(contributed.Int64(0, 0));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status GetTierProgress(const QueryContext& context,
+                             const v1::GetTierProgressRequest& request, absl::Time deadline,
+                             v1::GetTierProgressResponse* response) {
+  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
+  RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", request.program_id()));
+  RETURN_IF_ERROR(ValidateMinPosition(request.min_position()));
+  return ReadViews(context, request.org_id(), request.member_id(), request.min_position(),
+                   deadline, [&](pg::Transaction& tx, int64_t position) -> absl::Status {
+                     response->Clear();
+                     ASSIGN_OR_RETURN(command::ProgramConfig program,
+                                      command::LoadProgram(tx, request.org_id(),
+                                                           request.program_id()));
+                     ASSIGN_OR_RETURN(command::MemberState member,
+                                      LoadMemberView(tx, request.org_id(), request.member_id()));
+                     RETURN_IF_ERROR(FillTierProgress(program, member, response));
+                     response->set_ledger_position(position);
+                     return absl::OkStatus();
+                   });
+}
+
+absl::Status GetHousehold(const QueryContext& context, const v1::GetHouseholdRequest& request,
+                          absl::Time deadline, v1::GetHouseholdResponse* response) {
+  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  RETURN_IF_ERROR(rpc::ValidateId("household_id", request.household_id()));
+  RETURN_IF_ERROR(ValidateMinPosition(request.min_position()));
+  return ReadViews(
+      context, request.org_id(), request.household_id(), request.min_position(), deadline,
+      [&](pg::Transaction& tx, int64_t position) -> absl::Status {
+        response->Clear();
+        ASSIGN_OR_RETURN(command::MemberState household,
+                         LoadMemberView(tx, request.org_id(), request.household_id()));
+        if (household.kind != "household") return NotFound("household", request.household_id());
+        ASSIGN_OR_RETURN(std::vector<command::ProgramConfig> programs,
+                         command::LoadPrograms(tx, request.org_id()));
+        const command::ProgramConfig* default_program = nullptr;
+        for (const command::ProgramConfig& program : programs) {
+          if (program.is_default) default_program = &program;
+          if (household.FindEnrolment(program.program_id) == nullptr) continue;
+          v1::GetTierProgressResponse* progress = response->add_programs();
+          RETURN_IF_ERROR(FillTierProgress(program, household, progress));
+          progress->set_ledger_position(position);
+        }
+        response->set_ledger_position(position);
+        response->set_household_id(request.household_id());
+        if (default_program == nullptr) return absl::OkStatus();
+        return AddHouseholdMembers(tx, request.org_id(), *default_program, household, response);
+      });
+}
+
+}  // namespace loyalty::query

@@ -1,0 +1,174 @@
+// The real loyaltyctl binary against a real command service (in-process, real gRPC port):
+// tables, --json, idempotent replays, refusals (exit 1) and usage errors (exit 2).
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/support/command_server.h"
+
+namespace loyalty::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
+
+struct Result {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `loyaltyctl <arguments>` through the shell; stdout through the pipe, stderr via a file.
+Result Ctl(const std::string& arguments) {
+  char err_path[] = "/tmp/loyaltyctl-err-XXXXXX";
+  const int fd = mkstemp(err_path);
+  close(fd);
+  const std::string command =
+      absl::StrCat(LOYALTYCTL_BINARY, " ", arguments, " 2>", err_path);
+  Result result;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) result.out.append(buffer, n);
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream err_file(err_path);
+  std::stringstream err;
+  err << err_file.rdbuf();
+  result.err = err.str();
+  std::remove(err_path);
+  return result;
+}
+
+class LoyaltyctlTest : public ::testing::Test {
+ protected:
+  // `loyaltyctl --target=127.0.0.1:PORT <arguments>`.
+  Result Run(const std::string& arguments) {
+    return Ctl(absl::StrCat("--target=127.0.0.1:", server_.port(), " ", arguments));
+  }
+
+  // Runs and expects success.
+  Result Ok(const std::string& arguments) {
+    Result result = Run(arguments);
+    EXPECT_EQ(result.exit_code, 0) << arguments << "\nstdout:\n" << result.out << "\nstderr:\n"
+                                   << result.err;
+    return result;
+  }
+
+  // An org "acme" with an active program "shop" (point type base, subtype purchase) and member
+  // "ann", all with fixed keys.
+  void CreateShop() {
+    Ok("org create --org=acme --name='Acme Stores' --key=org-1");
+    Ok("program create --org=acme --program=shop --name='Acme Shop' --currency=USD "
+       "--earn_points=1 --earn_per_minor=100 --minimum=10 --key=prog-1");
+    Ok("point-type add --org=acme --program=shop --code=base --redeemable "
+       "--counts_toward_tier --key=pt-1");
+    Ok("subtype add --org=acme --program=shop --subtype=purchase --key=st-1");
+    Ok("program activate --org=acme --program=shop --key=act-1");
+    Ok("member create --org=acme --member=ann --key=mem-1");
+  }
+
+  CommandServer server_;
+};
+
+TEST_F(LoyaltyctlTest, SetsUpAProgramEarnsRedeemsAndAdjusts) {
+  CreateShop();
+
+  const Result shown = Ok("program show --org=acme --program=shop");
+  EXPECT_THAT(shown.out, HasSubstr("status"));
+  EXPECT_THAT(shown.out, HasSubstr("active"));
+  EXPECT_THAT(shown.out, HasSubstr("base"));
+
+  const Result accrued = Ok("points accrue --org=acme --member=ann --order=o-1 --amount=12500 "
+                            "--currency=USD --key=acc-1");
+  EXPECT_THAT(accrued.out, HasSubstr("accrued 125 points"));
+  EXPECT_THAT(accrued.out, HasSubstr("PROGRAM  AVAILABLE"));
+  EXPECT_THAT(accrued.out, MatchesRegex("(.|\n)*\nshop +125 +0 +0 +125 +125 +0 (.|\n)*"));
+
+  // The same key again is a replay: no second effect.
+  const Result replayed = Ok("points accrue --org=acme --member=ann --order=o-1 --amount=12500 "
+                             "--currency=USD --key=acc-1");
+  EXPECT_THAT(replayed.out, HasSubstr("replayed"));
+  EXPECT_THAT(replayed.out, MatchesRegex("(.|\n)*\nshop +125 (.|\n)*"));
+
+  const Result redeemed = Ok("--json points redeem --org=acme --member=ann --points=50 "
+                             "--reward=voucher --key=red-1");
+  EXPECT_THAT(redeemed.out, HasSubstr("\"points\":\"50\""));
+  EXPECT_THAT(redeemed.out, HasSubstr("\"reward\":\"voucher\""));
+  EXPECT_THAT(redeemed.out, HasSubstr("\"available\":\"75\""));
+  EXPECT_THAT(redeemed.out, HasSubstr("\"replayed\":false"));
+  EXPECT_EQ(redeemed.out.back(), '\n');
+
+  const Result adjusted = Ok("points adjust --org=acme --member=ann --points=-5 "
+                             "--reason=goodwill-correction --actor=staff-7");
+  EXPECT_THAT(adjusted.out, HasSubstr("accrued -5 points"));
+  EXPECT_THAT(adjusted.out, MatchesRegex("(.|\n)*\nshop +70 (.|\n)*"));
+  // No --key: a fresh one is made and printed so the operator can retry with it.
+  EXPECT_THAT(adjusted.err, HasSubstr("idempotency key: ctl-"));
+
+  const Result member = Ok("--json member show --org=acme --member=ann");
+  EXPECT_THAT(member.out, HasSubstr("\"memberId\":\"ann\""));
+}
+
+TEST_F(LoyaltyctlTest, RefusedRedeemExitsOneWithTheReason) {
+  CreateShop();
+  Ok("points accrue --org=acme --member=ann --points=30 --description=welcome --key=acc-2");
+
+  const Result refused = Run("points redeem --org=acme --member=ann --points=100 --key=red-2");
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_TRUE(refused.out.empty()) << refused.out;
+  EXPECT_THAT(refused.err, HasSubstr("error: FAILED_PRECONDITION INSUFFICIENT_POINTS:"));
+  EXPECT_THAT(refused.err, HasSubstr("loyaltyctl balances"));
+
+  const Result below = Run("points redeem --org=acme --member=ann --points=5");
+  EXPECT_EQ(below.exit_code, 1);
+  EXPECT_THAT(below.err, HasSubstr("BELOW_MINIMUM"));
+
+  const Result reused = Run("points redeem --org=acme --member=ann --points=20 --key=acc-2");
+  EXPECT_EQ(reused.exit_code, 1);
+  EXPECT_THAT(reused.err, HasSubstr("IDEMPOTENCY_KEY_REUSED"));
+  EXPECT_THAT(reused.err, HasSubstr("use a new --key"));
+
+  const Result invalid = Run("points accrue --org=acme --member=ann --order=o-9 --amount=100 "
+                             "--currency=EUR");
+  EXPECT_EQ(invalid.exit_code, 1);
+  EXPECT_THAT(invalid.err, HasSubstr("INVALID_FIELD"));
+  EXPECT_THAT(invalid.err, HasSubstr("currency"));
+
+  const Result unknown = Run("member show --org=acme --member=nobody");
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("MEMBER_NOT_FOUND"));
+}
+
+TEST_F(LoyaltyctlTest, UsageErrorsExitTwo) {
+  const Result missing = Run("points redeem --org=acme --member=ann");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_THAT(missing.err, HasSubstr("needs --points"));
+  EXPECT_THAT(missing.err, HasSubstr("usage: loyaltyctl points redeem"));
+
+  const Result not_a_number = Run("points redeem --org=acme --member=ann --points=lots");
+  EXPECT_EQ(not_a_number.exit_code, 2);
+  EXPECT_THAT(not_a_number.err, HasSubstr("--points must be an integer"));
+
+  EXPECT_EQ(Run("frobnicate").exit_code, 2);
+  EXPECT_EQ(Run("program explode --org=acme").exit_code, 2);
+}
+
+TEST_F(LoyaltyctlTest, NoServiceExitsThreeAndNamesTheTarget) {
+  const Result result = Ctl("--target=127.0.0.1:1 --timeout_ms=2000 org show --org=acme");
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_THAT(result.err, HasSubstr("is the service running at 127.0.0.1:1?"));
+}
+
+}  // namespace
+}  // namespace loyalty::testing

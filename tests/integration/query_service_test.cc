@@ -1,0 +1,193 @@
+// The QueryService over real gRPC beside the command server: read-your-writes with
+// min_position, the retryable answer when the views lag, org isolation, balances that follow the
+// clock without new events, and paged histories.
+
+#include <memory>
+
+#include "google/protobuf/util/message_differencer.h"
+#include "loyalty/v1/query.grpc.pb.h"
+#include "tests/integration/command_test_base.h"
+#include "tests/support/query_server.h"
+
+namespace loyalty::testing {
+namespace {
+
+class QueryServiceTest : public CommandTest {
+ protected:
+  void StartQuery(bool project) {
+    query_server_ = std::make_unique<QueryServer>(server_.database_url(), &server_.clock(),
+                                                  project);
+    queries_ = v1::QueryService::NewStub(query_server_->Channel());
+  }
+
+  grpc::Status Balances(const std::string& member, int64_t min_position,
+                        v1::GetBalancesResponse* response, const std::string& org = "acme") {
+    v1::GetBalancesRequest request;
+    request.set_org_id(org);
+    request.set_member_id(member);
+    request.set_min_position(min_position);
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    return queries_->GetBalances(&context, request, response);
+  }
+
+  std::unique_ptr<QueryServer> query_server_;
+  std::unique_ptr<v1::QueryService::Stub> queries_;
+};
+
+TEST_F(QueryServiceTest, CommandPositionAsMinPositionShowsTheCommandsEffect) {
+  StartQuery(true);
+  for (int i = 0; i < 20; ++i) {
+    const v1::AccrueResponse accrued = Give(i % 2 == 0 ? "alice" : "bob", 10 + i);
+    v1::GetBalancesResponse balances;
+    const grpc::Status status =
+        Balances(i % 2 == 0 ? "alice" : "bob", accrued.ledger_position(), &balances);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_GE(balances.ledger_position(), accrued.ledger_position());
+    if (i % 2 == 0) {
+      v1::RedeemResponse redeemed;
+      ASSERT_TRUE(Redeem("alice", 5, &redeemed).ok());
+      ASSERT_TRUE(Balances("alice", redeemed.ledger_position(), &balances).ok());
+      EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(balances.balances(),
+                                                                     redeemed.balances()))
+          << balances.balances().DebugString() << " vs " << redeemed.balances().DebugString();
+    } else {
+      EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(balances.balances(),
+                                                                     accrued.balances()));
+    }
+  }
+}
+
+TEST_F(QueryServiceTest, LaggingViewsAnswerUnavailableNotYetConsistent) {
+  StartQuery(false);
+  const int64_t position = Give("alice", 10).ledger_position();
+  v1::GetBalancesRequest request;
+  request.set_org_id("acme");
+  request.set_member_id("alice");
+  request.set_min_position(position);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(200));
+  v1::GetBalancesResponse response;
+  const grpc::Status status = queries_->GetBalances(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(ErrorReason(status), "NOT_YET_CONSISTENT");
+
+  ASSERT_TRUE(query_server_->NewProjector()->RunOnce().ok());
+  ASSERT_TRUE(Balances("alice", position, &response).ok());
+  EXPECT_EQ(Available(response.balances()), 10);
+}
+
+TEST_F(QueryServiceTest, AnotherOrgsMemberIsNotFound) {
+  StartQuery(true);
+  CreateDemoOrg(*admin_, "globex", {"zed"});
+  v1::GetBalancesResponse response;
+  EXPECT_EQ(Balances("zed", 0, &response).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Balances("alice", 0, &response, "globex").error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Balances("", 0, &response).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(QueryServiceTest, PendingBecomesAvailableAndExpiredDisappearsAsTheClockPasses) {
+  StartQuery(true);
+  const absl::Time start = server_.clock().Now();
+  v1::AccrueRequest request;
+  request.set_member_id("alice");
+  request.set_program_id("shop");
+  request.set_point_type("bonus");
+  request.mutable_explicit_points()->set_points(40);
+  request.mutable_explicit_points()->set_description("later");
+  request.mutable_available_at()->set_seconds(absl::ToUnixSeconds(start + absl::Hours(24)));
+  request.mutable_expires_at()->set_seconds(absl::ToUnixSeconds(start + absl::Hours(48)));
+  v1::AccrueResponse accrued;
+  ASSERT_TRUE(Accrue(request, &accrued).ok());
+
+  v1::GetBalancesResponse response;
+  ASSERT_TRUE(Balances("alice", accrued.ledger_position(), &response).ok());
+  const int64_t position = response.ledger_position();
+  EXPECT_EQ(ProgramOf(response.balances(), "shop")->pending(), 40);
+  EXPECT_EQ(Available(response.balances()), 0);
+
+  server_.clock().Advance(absl::Hours(25));
+  ASSERT_TRUE(Balances("alice", 0, &response).ok());
+  EXPECT_EQ(response.ledger_position(), position);  // no new event
+  EXPECT_EQ(ProgramOf(response.balances(), "shop")->pending(), 0);
+  EXPECT_EQ(Available(response.balances()), 40);
+
+  server_.clock().Advance(absl::Hours(24));
+  ASSERT_TRUE(Balances("alice", 0, &response).ok());
+  EXPECT_EQ(response.ledger_position(), position);
+  EXPECT_EQ(Available(response.balances()), 0);
+}
+
+TEST_F(QueryServiceTest, RedemptionsAndEntriesArePagedNewestFirst) {
+  StartQuery(true);
+  Give("alice", 500);
+  int64_t position = 0;
+  std::vector<int64_t> redemption_ids;
+  for (int i = 0; i < 5; ++i) {
+    v1::RedeemResponse redeemed;
+    ASSERT_TRUE(Redeem("alice", 10 + i, &redeemed).ok());
+    redemption_ids.push_back(redeemed.redemption().redemption_id());
+    position = redeemed.ledger_position();
+  }
+  std::vector<int64_t> seen;
+  std::string token;
+  do {
+    v1::ListRedemptionsRequest request;
+    request.set_org_id("acme");
+    request.set_member_id("alice");
+    request.set_min_position(position);
+    request.set_page_size(2);
+    request.set_page_token(token);
+    v1::ListRedemptionsResponse response;
+    grpc::ClientContext context;
+    ASSERT_TRUE(queries_->ListRedemptions(&context, request, &response).ok());
+    for (const v1::Redemption& redemption : response.redemptions()) {
+      seen.push_back(redemption.redemption_id());
+      ASSERT_EQ(redemption.breakup_by_program_size(), 1);
+      EXPECT_EQ(redemption.breakup_by_program(0).points(), redemption.points());
+      EXPECT_FALSE(redemption.lots().empty());
+    }
+    token = response.next_page_token();
+  } while (!token.empty());
+  std::reverse(redemption_ids.begin(), redemption_ids.end());
+  EXPECT_EQ(seen, redemption_ids);
+
+  v1::ListLedgerEntriesRequest request;
+  request.set_org_id("acme");
+  request.set_member_id("alice");
+  request.set_min_position(position);
+  request.add_kinds(v1::LEDGER_ENTRY_KIND_ACCRUAL);
+  v1::ListLedgerEntriesResponse response;
+  grpc::ClientContext context;
+  ASSERT_TRUE(queries_->ListLedgerEntries(&context, request, &response).ok());
+  ASSERT_EQ(response.entries_size(), 1);
+  EXPECT_EQ(response.entries(0).points(), 500);
+
+  v1::ListLedgerEntriesRequest bad = request;
+  bad.set_page_token("garbage");
+  grpc::ClientContext bad_context;
+  EXPECT_EQ(queries_->ListLedgerEntries(&bad_context, bad, &response).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(QueryServiceTest, TierProgressShowsTheNextTier) {
+  StartQuery(true);
+  const int64_t position = Give("alice", 300, "shop", "base").ledger_position();
+  v1::GetTierProgressRequest request;
+  request.set_org_id("acme");
+  request.set_member_id("alice");
+  request.set_min_position(position);
+  v1::GetTierProgressResponse response;
+  grpc::ClientContext context;
+  const grpc::Status status = queries_->GetTierProgress(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.program_id(), "shop");
+  EXPECT_EQ(response.tier(), "silver");
+  EXPECT_EQ(response.qualifying(), 300);
+  EXPECT_EQ(response.next_tier(), "gold");
+  EXPECT_EQ(response.points_to_next_tier(), 700);
+}
+
+}  // namespace
+}  // namespace loyalty::testing

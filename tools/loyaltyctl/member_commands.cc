@@ -1,0 +1,93 @@
+#include "tools/loyaltyctl/member_commands.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_split.h"
+#include "libs/base/status_macros.h"
+#include "tools/loyaltyctl/enum_flags.h"
+#include "tools/loyaltyctl/render_admin.h"
+
+namespace loyalty::ctl {
+namespace {
+
+using Admin = v1::AdminService::Stub;
+
+template <typename Request>
+Request MemberRequest(Session& session) {
+  Request request;
+  request.set_idempotency_key(session.IdempotencyKey());
+  request.set_org_id(session.flags().String("org"));
+  request.set_member_id(session.flags().String("member"));
+  return request;
+}
+
+}  // namespace
+
+absl::StatusOr<int> MemberCreate(Session& session) {
+  const Flags& flags = session.flags();
+  v1::MemberKind kind = v1::MEMBER_KIND_INDIVIDUAL;
+  if (flags.Has("kind")) {
+    ASSIGN_OR_RETURN(kind, ParseEnumFlag("kind", flags.String("kind"), "MEMBER_KIND_",
+                                         &v1::MemberKind_Parse, "individual, household"));
+  }
+  auto request = MemberRequest<v1::CreateMemberRequest>(session);
+  request.set_kind(kind);
+  for (absl::string_view program :
+       absl::StrSplit(flags.String("programs"), ',', absl::SkipEmpty())) {
+    request.add_program_ids(std::string(program));
+  }
+  return session.Call(session.admin(), &Admin::CreateMember, request, RenderMember);
+}
+
+absl::StatusOr<int> MemberShow(Session& session) {
+  v1::GetMemberRequest request;
+  request.set_org_id(session.flags().String("org"));
+  request.set_member_id(session.flags().String("member"));
+  return session.Call(session.admin(), &Admin::GetMember, request, RenderMember);
+}
+
+absl::StatusOr<int> MemberStatusSet(Session& session) {
+  ASSIGN_OR_RETURN(const v1::MemberStatus status,
+                   ParseEnumFlag("status", session.flags().String("status"), "MEMBER_STATUS_",
+                                 &v1::MemberStatus_Parse, "active, suspended, closed"));
+  auto request = MemberRequest<v1::SetMemberStatusRequest>(session);
+  request.set_status(status);
+  return session.Call(session.admin(), &Admin::SetMemberStatus, request, RenderMember);
+}
+
+absl::StatusOr<int> MemberEnrol(Session& session) {
+  auto request = MemberRequest<v1::EnrolMemberRequest>(session);
+  request.set_program_id(session.flags().String("program"));
+  return session.Call(session.admin(), &Admin::EnrolMember, request, RenderMember);
+}
+
+absl::StatusOr<int> HouseholdJoin(Session& session) {
+  const Flags& flags = session.flags();
+  v1::JoinHouseholdRequest request;
+  if (flags.Has("start")) {
+    ASSIGN_OR_RETURN(*request.mutable_start(), ParseTimestamp("start", flags.String("start")));
+  }
+  if (flags.Has("end")) {
+    ASSIGN_OR_RETURN(*request.mutable_end(), ParseTimestamp("end", flags.String("end")));
+  }
+  request.set_idempotency_key(session.IdempotencyKey());
+  request.set_org_id(flags.String("org"));
+  request.set_member_id(flags.String("member"));
+  request.set_household_id(flags.String("household"));
+  request.set_rollup(flags.Bool("rollup"));
+  return session.Call(session.admin(), &Admin::JoinHousehold, request, RenderMember);
+}
+
+absl::StatusOr<int> HouseholdLeave(Session& session) {
+  const auto request = MemberRequest<v1::LeaveHouseholdRequest>(session);
+  return session.Call(session.admin(), &Admin::LeaveHousehold, request, RenderMember);
+}
+
+absl::StatusOr<int> HouseholdRollup(Session& session) {
+  auto request = MemberRequest<v1::SetHouseholdRollupRequest>(session);
+  request.set_rollup(session.flags().Bool("rollup"));
+  return session.Call(session.admin(), &Admin::SetHouseholdRollup, request, RenderMember);
+}
+
+}  // namespace loyalty::ctl

@@ -1,0 +1,67 @@
+#include "tools/loyaltyctl/render_query.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "tools/loyaltyctl/format.h"
+#include "tools/loyaltyctl/render_balances.h"
+#include "tools/loyaltyctl/table.h"
+
+namespace loyalty::ctl {
+namespace {
+
+using Align = Table::Align;
+
+void PrintNextPage(const std::string& token, std::ostream& out) {
+  if (!token.empty()) out << "(more: --page_token=" << token << ")\n";
+}
+
+}  // namespace
+
+void RenderGetBalances(const v1::GetBalancesResponse& response, std::ostream& out) {
+  RenderBalances(response.balances(), out);
+  out << "(as of ledger position " << response.ledger_position() << ")\n";
+}
+
+void RenderTierProgress(const v1::GetTierProgressResponse& response, std::ostream& out) {
+  Table fields({});
+  fields.AddRow({"program", response.program_id()});
+  fields.AddRow({"tier", response.tier().empty() ? "-" : response.tier()});
+  fields.AddRow({"qualifying", absl::StrCat(response.qualifying())});
+  fields.AddRow({"next tier", response.next_tier().empty()
+                                  ? "- (top tier)"
+                                  : absl::StrCat(response.next_tier(), " in ",
+                                                 response.points_to_next_tier(), " points")});
+  fields.AddRow({"period", absl::StrCat(FormatTimestamp(response.period_start(),
+                                                        response.has_period_start()),
+                                        " .. ",
+                                        FormatTimestamp(response.period_end(),
+                                                        response.has_period_end()))});
+  fields.AddRow({"ledger position", absl::StrCat(response.ledger_position())});
+  fields.Print(out);
+}
+
+void RenderRedemptions(const v1::ListRedemptionsResponse& response, std::ostream& out) {
+  RenderRedemptionTable(response.redemptions(), out);
+  PrintNextPage(response.next_page_token(), out);
+}
+
+void RenderHistory(const v1::ListLedgerEntriesResponse& response, std::ostream& out) {
+  Table table({"ENTRY", "POSITION", "CREATED", "PROGRAM", "POINT TYPE", "KIND", "POINTS", "ORDER",
+               "DESCRIPTION"},
+              {Align::kRight, Align::kRight, Align::kLeft, Align::kLeft, Align::kLeft,
+               Align::kLeft, Align::kRight});
+  for (const v1::LedgerEntry& entry : response.entries()) {
+    table.AddRow({absl::StrCat(entry.entry_id()), absl::StrCat(entry.ledger_position()),
+                  FormatTimestamp(entry.created_at(), entry.has_created_at()), entry.program_id(),
+                  entry.point_type(),
+                  EnumLabel(v1::LedgerEntryKind_Name(entry.kind()), "LEDGER_ENTRY_KIND_"),
+                  absl::StrCat(entry.points()),
+                  entry.order_ref().empty() ? "-" : entry.order_ref(),
+                  entry.description().empty() ? "-" : entry.description()});
+  }
+  table.Print(out);
+  PrintNextPage(response.next_page_token(), out);
+}
+
+}  // namespace loyalty::ctl
