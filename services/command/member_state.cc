@@ -123,27 +123,31 @@ absl::StatusOr<MemberState> LoadMember(pg::Transaction& tx, const std::string& o
                                  enrolments.Time(i, 3), enrolments.Time(i, 4)});
   }
   ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kSelectLots, params));
-  for (int i = 0; i < lots.Rows(); ++i) {
-    ledger::Lot lot;
-    lot.lot_id = lots.Int64(i, 0);
-    lot.program_id = std::string(lots.Text(i, 1));
-    lot.point_type = std::string(lots.Text(i, 2));
-    lot.subtype = std::string(lots.Text(i, 3));
-    lot.amount = lots.Int64(i, 4);
-    lot.remaining = lots.Int64(i, 5);
-    lot.held = lots.Int64(i, 6);
-    lot.redeemable = lots.Bool(i, 7);
-    lot.awarded_at = lots.Time(i, 8);
-    lot.available_at = lots.Time(i, 9);
-    lot.expires_at = lots.OptionalTime(i, 10);
-    member.lots.push_back(std::move(lot));
-  }
+  for (int i = 0; i < lots.Rows(); ++i) member.lots.push_back(LotFromRow(lots, i));
   ASSIGN_OR_RETURN(pg::Result totals, tx.Execute(kSelectTotals, params));
-  for (int i = 0; i < totals.Rows(); ++i) {
-    member.totals.push_back({std::string(totals.Text(i, 0)), std::string(totals.Text(i, 1)),
-                             totals.Int64(i, 2), totals.Int64(i, 3)});
-  }
+  for (int i = 0; i < totals.Rows(); ++i) member.totals.push_back(TotalsFromRow(totals, i));
   return member;
+}
+
+ledger::Lot LotFromRow(const pg::Result& lots, int row) {
+  ledger::Lot lot;
+  lot.lot_id = lots.Int64(row, 0);
+  lot.program_id = std::string(lots.Text(row, 1));
+  lot.point_type = std::string(lots.Text(row, 2));
+  lot.subtype = std::string(lots.Text(row, 3));
+  lot.amount = lots.Int64(row, 4);
+  lot.remaining = lots.Int64(row, 5);
+  lot.held = lots.Int64(row, 6);
+  lot.redeemable = lots.Bool(row, 7);
+  lot.awarded_at = lots.Time(row, 8);
+  lot.available_at = lots.Time(row, 9);
+  lot.expires_at = lots.OptionalTime(row, 10);
+  return lot;
+}
+
+ledger::PointTotals TotalsFromRow(const pg::Result& totals, int row) {
+  return {std::string(totals.Text(row, 0)), std::string(totals.Text(row, 1)),
+          totals.Int64(row, 2), totals.Int64(row, 3)};
 }
 
 absl::Status RequireActiveMember(const MemberState& member) {

@@ -50,6 +50,12 @@ absl::Status LockForCommand(pg::Transaction& tx, const std::string& org_id,
 absl::StatusOr<MemberState> LoadMember(pg::Transaction& tx, const std::string& org_id,
                                        const std::string& member_id);
 
+// Row parsers shared with the read views, whose tables have the same columns:
+// lot_id, program_id, point_type, subtype, amount, remaining, held, redeemable, awarded_at,
+// available_at, expires_at; and program_id, point_type, lifetime, qualifying.
+ledger::Lot LotFromRow(const pg::Result& lots, int row);
+ledger::PointTotals TotalsFromRow(const pg::Result& totals, int row);
+
 // FAILED_PRECONDITION MEMBER_NOT_ACTIVE unless active.
 absl::Status RequireActiveMember(const MemberState& member);
 // FAILED_PRECONDITION NOT_ENROLLED unless the member is enrolled in the program.

@@ -87,26 +87,9 @@ absl::StatusOr<command::MemberState> LoadMemberView(pg::Transaction& tx,
     member.enrolments.push_back(std::move(enrolment));
   }
   ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kSelectLots, params));
-  for (int i = 0; i < lots.Rows(); ++i) {
-    ledger::Lot lot;
-    lot.lot_id = lots.Int64(i, 0);
-    lot.program_id = std::string(lots.Text(i, 1));
-    lot.point_type = std::string(lots.Text(i, 2));
-    lot.subtype = std::string(lots.Text(i, 3));
-    lot.amount = lots.Int64(i, 4);
-    lot.remaining = lots.Int64(i, 5);
-    lot.held = lots.Int64(i, 6);
-    lot.redeemable = lots.Bool(i, 7);
-    lot.awarded_at = lots.Time(i, 8);
-    lot.available_at = lots.Time(i, 9);
-    lot.expires_at = lots.OptionalTime(i, 10);
-    member.lots.push_back(std::move(lot));
-  }
+  for (int i = 0; i < lots.Rows(); ++i) member.lots.push_back(command::LotFromRow(lots, i));
   ASSIGN_OR_RETURN(pg::Result totals, tx.Execute(kSelectTotals, params));
-  for (int i = 0; i < totals.Rows(); ++i) {
-    member.totals.push_back({std::string(totals.Text(i, 0)), std::string(totals.Text(i, 1)),
-                             totals.Int64(i, 2), totals.Int64(i, 3)});
-  }
+  for (int i = 0; i < totals.Rows(); ++i) member.totals.push_back(command::TotalsFromRow(totals, i));
   return member;
 }
 

@@ -14,6 +14,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/command_server.h"
+#include "tests/support/query_server.h"
 
 namespace loyalty::testing {
 namespace {
@@ -48,6 +49,13 @@ Result Ctl(const std::string& arguments) {
   result.err = err.str();
   std::remove(err_path);
   return result;
+}
+
+// The ledger position in a --json command response.
+int64_t LedgerPositionAfter(const std::string& json) {
+  const std::string key = "\"ledgerPosition\":\"";
+  const size_t at = json.find(key);
+  return at == std::string::npos ? 0 : std::stoll(json.substr(at + key.size()));
 }
 
 class LoyaltyctlTest : public ::testing::Test {
@@ -118,6 +126,24 @@ TEST_F(LoyaltyctlTest, SetsUpAProgramEarnsRedeemsAndAdjusts) {
 
   const Result member = Ok("--json member show --org=acme --member=ann");
   EXPECT_THAT(member.out, HasSubstr("\"memberId\":\"ann\""));
+}
+
+TEST_F(LoyaltyctlTest, QueryCommandsReadTheViewsThroughTheQueryService) {
+  CreateShop();
+  QueryServer query(server_.database_url(), &server_.clock(), /*project=*/true);
+  const std::string targets = absl::StrCat("--query_target=127.0.0.1:", query.port(), " ");
+  const Result accrued = Ok("--json points accrue --org=acme --member=ann --order=o-1 "
+                            "--amount=12500 --currency=USD --key=acc-1");
+  Ok("points redeem --org=acme --member=ann --points=25 --reward=coffee --key=red-1");
+  // Read-your-writes: wait for the views to reach the redemption's position.
+  const Result balances = Ok(targets + "balances --org=acme --member=ann --min_position=" +
+                             std::to_string(LedgerPositionAfter(accrued.out) + 1));
+  EXPECT_THAT(balances.out, MatchesRegex("(.|\n)*\nshop +100 +0 +0 +125 +125 +0 (.|\n)*"));
+  const Result redemptions = Ok(targets + "redemptions --org=acme --member=ann");
+  EXPECT_THAT(redemptions.out, HasSubstr("coffee"));
+  EXPECT_THAT(redemptions.out, HasSubstr("shop:25"));
+  const Result history = Ok(targets + "--json history --org=acme --member=ann");
+  EXPECT_THAT(history.out, HasSubstr("LEDGER_ENTRY_KIND_REDEMPTION"));
 }
 
 TEST_F(LoyaltyctlTest, RefusedRedeemExitsOneWithTheReason) {

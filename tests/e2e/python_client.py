@@ -96,6 +96,16 @@ def main():
             check(status.details[0].type_url.endswith("google.rpc.ErrorInfo"), "type url")
         passed += 1
 
+        # Server reflection lists the services (raw bytes: ServerReflectionRequest with
+        # list_services = "" is field 7, an empty string).
+        reflect = channel.stream_stream(
+            "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+            request_serializer=None, response_deserializer=None)
+        listing = b"".join(reflect(iter([b"\x3a\x00"]), timeout=10))
+        check(b"loyalty.v1.CommandService" in listing, "reflection lists CommandService")
+        check(b"loyalty.v1.AdminService" in listing, "reflection lists AdminService")
+        passed += 1
+
     print(f"python client: {passed} passed, 0 failed")
 
 

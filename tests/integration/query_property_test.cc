@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/query/rebuild.h"
+#include "services/worker/jobs.h"
 #include "tests/integration/command_test_base.h"
 #include "tests/support/query_server.h"
 
@@ -164,7 +165,12 @@ class QueryPropertyTest : public CommandTest {
 };
 
 TEST_F(QueryPropertyTest, ViewsEqualRebuildAndCommandTablesAfterConcurrentWorkAndRestarts) {
-  for (const std::string& member : kMembers) Give(member, 300);
+  const absl::Time start = server_.clock().Now();
+  for (const std::string& member : kMembers) {
+    Give(member, 300);
+    Give(member, 40, "shop", "bonus", start + absl::Hours(1));  // expires during the run
+  }
+  server_.clock().Advance(absl::Hours(2));
   QueryServer query(server_.database_url(), &server_.clock(), false);
   Known known;
   std::atomic<bool> done{false};
@@ -183,6 +189,15 @@ TEST_F(QueryPropertyTest, ViewsEqualRebuildAndCommandTablesAfterConcurrentWorkAn
       if (applied.ok() && *applied == 0) std::this_thread::yield();
     }
   });
+  // The batch worker expires lots while the clients work.
+  std::thread expiring([&] {
+    const command::Context context{&server_.pool(), &server_.clock(), pg::RetryPolicy{}};
+    while (!done.load()) {
+      absl::StatusOr<int64_t> expired = worker::ExpirePoints(context, 10);
+      EXPECT_TRUE(expired.ok()) << expired.status();
+      if (expired.ok() && *expired == 0) std::this_thread::yield();
+    }
+  });
   std::vector<std::thread> clients;
   for (int client = 0; client < kClients; ++client) {
     clients.emplace_back([&, client] {
@@ -193,6 +208,8 @@ TEST_F(QueryPropertyTest, ViewsEqualRebuildAndCommandTablesAfterConcurrentWorkAn
   for (std::thread& client : clients) client.join();
   done.store(true);
   projecting.join();
+  expiring.join();
+  EXPECT_GT(QueryInt("SELECT count(*) FROM ledger_entries WHERE kind = 'expiry'"), 0);
   EXPECT_GT(restarts.load(), 0);
 
   std::unique_ptr<query::Projector> last = query.NewProjector(500);

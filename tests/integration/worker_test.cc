@@ -1,11 +1,14 @@
 // The batch worker against real PostgreSQL with a moved clock.
 
+#include <map>
 #include <thread>
 
 #include "absl/time/civil_time.h"
 #include "services/worker/jobs.h"
 #include "services/worker/worker.h"
+#include "loyalty/v1/query.grpc.pb.h"
 #include "tests/integration/command_test_base.h"
+#include "tests/support/query_server.h"
 
 namespace loyalty::testing {
 namespace {
@@ -170,6 +173,7 @@ TEST_F(WorkerTest, HouseholdRollUpFollowsJoinLeaveAndEndDate) {
   Give("alice", 10, "shop", "bonus");  // not tier-counting: no roll-up
   EXPECT_EQ(household_qualifying(), 1100);
 
+  server_.clock().Advance(absl::Hours(1));
   v1::LeaveHouseholdRequest leave;
   leave.set_idempotency_key(NewKey());
   leave.set_org_id("acme");
@@ -185,10 +189,33 @@ TEST_F(WorkerTest, HouseholdRollUpFollowsJoinLeaveAndEndDate) {
   Give("carol", 5, "shop", "status");
   EXPECT_EQ(household_qualifying(), 1105);
   server_.clock().Advance(absl::Hours(24 * 11));
-  Give("carol", 5, "shop", "status");
+  const int64_t last = Give("carol", 5, "shop", "status").ledger_position();
   EXPECT_EQ(household_qualifying(), 1105);
   // Redeemable points stay with the individual.
   EXPECT_EQ(Remaining("smiths"), 0);
+
+  // The query views show the household: its tier and what each member contributed.
+  QueryServer query(server_.database_url(), &server_.clock(), /*project=*/true);
+  auto stub = v1::QueryService::NewStub(query.Channel());
+  v1::GetHouseholdRequest request;
+  request.set_org_id("acme");
+  request.set_household_id("smiths");
+  request.set_min_position(last);
+  v1::GetHouseholdResponse summary;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  const grpc::Status status = stub->GetHousehold(&context, request, &summary);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(summary.programs_size(), 1);
+  EXPECT_EQ(summary.programs(0).program_id(), "shop");
+  EXPECT_EQ(summary.programs(0).tier(), "gold");
+  EXPECT_EQ(summary.programs(0).qualifying(), 1105);
+  std::map<std::string, int64_t> contributed;
+  for (const v1::HouseholdMemberSummary& member_summary : summary.members()) {
+    contributed[member_summary.member_id()] = member_summary.contributed();
+  }
+  EXPECT_EQ(contributed, (std::map<std::string, int64_t>{{"alice", 600}, {"bob", 500},
+                                                         {"carol", 5}}));
 }
 
 TEST_F(WorkerTest, TimedOutReservationsAreReleasedAndOldKeysPruned) {

@@ -26,6 +26,7 @@ class QueryServer final {
   ~QueryServer();
 
   std::shared_ptr<grpc::Channel> Channel() const;
+  int port() const { return server_.port; }
   // A projector of its own for tests that drive rounds by hand (RunOnce).
   std::unique_ptr<query::Projector> NewProjector(int batch_size = 500);
   query::CheckpointWatch& watch() { return watch_; }
