@@ -20,16 +20,17 @@
 namespace loyalty::command {
 namespace {
 
-constexpr pg::Statement kSelectRedemptionByOrder{
-    "accrue_select_redemption_by_order",
-    "SELECT 1 FROM redemptions WHERE org_id = $1 AND member_id = $2 AND order_ref = $3"
-    " AND cancelled_at IS NULL LIMIT 1"};
-
+// Records the purchase unless the order already burned points (column 1) or already earned
+// (column 2 false), in one round trip.
 constexpr pg::Statement kInsertPurchase{
     "accrue_insert_purchase",
-    "INSERT INTO purchases (org_id, member_id, program_id, order_ref, point_type, amount_minor,"
-    " currency, points, operation_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-    " ON CONFLICT DO NOTHING RETURNING 1"};
+    "WITH burned AS (SELECT 1 FROM redemptions WHERE org_id = $1 AND member_id = $2"
+    "   AND order_ref = $4 AND cancelled_at IS NULL LIMIT 1),"
+    " inserted AS (INSERT INTO purchases (org_id, member_id, program_id, order_ref, point_type,"
+    "   amount_minor, currency, points, operation_id, created_at)"
+    "   SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 WHERE NOT EXISTS (SELECT 1 FROM burned)"
+    "   ON CONFLICT DO NOTHING RETURNING 1)"
+    " SELECT EXISTS (SELECT 1 FROM burned), EXISTS (SELECT 1 FROM inserted)"};
 
 constexpr pg::Statement kCountAction{
     "accrue_count_action",
@@ -109,13 +110,6 @@ absl::StatusOr<ledger::Points> PurchasePointsOf(pg::Transaction& tx, const Opera
                         absl::StrCat("is ", purchase.amount().currency(), " but program '",
                                      program.program_id, "' uses ", program.currency));
   }
-  pg::Params order;
-  order.Add(program.org_id).Add(member.member_id).Add(purchase.order_ref());
-  ASSIGN_OR_RETURN(pg::Result burned, tx.Execute(kSelectRedemptionByOrder, order));
-  if (burned.Rows() > 0) {
-    return Refused(ledger::kEarnAndBurnSameOrder,
-                   absl::StrCat("order '", purchase.order_ref(), "' already burned points"));
-  }
   const ledger::Tier* tier = program.FindTier(enrolment.tier);
   absl::StatusOr<ledger::Points> points = ledger::PurchasePoints(
       purchase.amount().minor_units(), program.earn_rate,
@@ -126,7 +120,11 @@ absl::StatusOr<ledger::Points> PurchasePointsOf(pg::Transaction& tx, const Opera
       .Add(type.code).Add(purchase.amount().minor_units()).Add(program.currency).Add(*points)
       .Add(operation.id()).Add(operation.now());
   ASSIGN_OR_RETURN(pg::Result inserted, tx.Execute(kInsertPurchase, row));
-  if (inserted.Rows() == 0) {
+  if (inserted.Bool(0, 0)) {
+    return Refused(ledger::kEarnAndBurnSameOrder,
+                   absl::StrCat("order '", purchase.order_ref(), "' already burned points"));
+  }
+  if (!inserted.Bool(0, 1)) {
     return Refused(ledger::kDuplicateOrder,
                    absl::StrCat("order '", purchase.order_ref(), "' already earned points"));
   }

@@ -12,6 +12,12 @@ std::shared_ptr<const OrgConfig> ConfigCache::Get(const std::string& org_id,
   return found->second;
 }
 
+std::shared_ptr<const OrgConfig> ConfigCache::Latest(const std::string& org_id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto found = orgs_.find(org_id);
+  return found == orgs_.end() ? nullptr : found->second;
+}
+
 void ConfigCache::Put(const std::string& org_id, std::shared_ptr<const OrgConfig> config) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (orgs_.size() >= kMaxOrgs && !orgs_.contains(org_id)) orgs_.clear();  // rare: start over

@@ -26,6 +26,9 @@ class ConfigCache final {
   static constexpr size_t kMaxOrgs = 4096;
 
   std::shared_ptr<const OrgConfig> Get(const std::string& org_id, int64_t version) const;
+  // The newest configuration cached for the org, whatever its version (null when none): for a
+  // transaction that already checked the version once.
+  std::shared_ptr<const OrgConfig> Latest(const std::string& org_id) const;
   void Put(const std::string& org_id, std::shared_ptr<const OrgConfig> config);
 
  private:

@@ -17,6 +17,13 @@ constexpr pg::Statement kLockMember{
     "member_lock",
     "SELECT member_id FROM members WHERE org_id = $1 AND member_id = $2 FOR UPDATE"};
 
+// The lock of a command, which also tells whether the member has reservations to release.
+constexpr pg::Statement kLockMemberForCommand{
+    "member_lock_for_command",
+    "SELECT EXISTS (SELECT 1 FROM reservations r WHERE r.org_id = m.org_id"
+    " AND r.member_id = m.member_id AND r.status = 'open' AND r.expires_at <= $3)"
+    " FROM members m WHERE m.org_id = $1 AND m.member_id = $2 FOR UPDATE OF m"};
+
 constexpr pg::Statement kSelectMember{
     "member_select", "SELECT kind, status FROM members WHERE org_id = $1 AND member_id = $2"};
 
@@ -96,10 +103,14 @@ absl::Status LockMembers(pg::Transaction& tx, const std::string& org_id,
 }
 
 absl::Status LockForCommand(pg::Transaction& tx, const std::string& org_id,
-                            const std::vector<std::string>& member_ids, absl::Time now) {
-  RETURN_IF_ERROR(LockMembers(tx, org_id, member_ids));
+                            std::vector<std::string> member_ids, absl::Time now) {
+  std::sort(member_ids.begin(), member_ids.end());
+  member_ids.erase(std::unique(member_ids.begin(), member_ids.end()), member_ids.end());
   for (const std::string& member_id : member_ids) {
-    RETURN_IF_ERROR(ReleaseExpiredReservations(tx, org_id, member_id, now));
+    ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kLockMemberForCommand,
+                                                pg::Params().Add(org_id).Add(member_id).Add(now)));
+    if (row.Rows() == 0) return NotFound("member", member_id);
+    if (row.Bool(0, 0)) RETURN_IF_ERROR(ReleaseExpiredReservations(tx, org_id, member_id, now));
   }
   return absl::OkStatus();
 }
@@ -305,9 +316,20 @@ void ApplyEvent(const v1::LedgerEvent& event, MemberState* member) {
 absl::Status FillBalancesAfter(pg::Transaction& tx, const std::string& org_id,
                                MemberState before, const v1::LedgerEvent& event, absl::Time now,
                                ConfigCache* cache, v1::Balances* balances) {
-  ASSIGN_OR_RETURN(GroupValuation valuation, LoadGroupValuation(tx, org_id, cache));
+  // The command checked the configuration version earlier in this transaction.
+  std::optional<GroupValuation> valuation;
+  const std::shared_ptr<const OrgConfig> config =
+      cache != nullptr ? cache->Latest(org_id) : nullptr;
+  if (config != nullptr) {
+    for (const ProgramConfig& program : config->programs) {
+      if (program.is_default) valuation = GroupValuation{program.currency, program.ratio};
+    }
+  }
+  if (!valuation.has_value()) {
+    ASSIGN_OR_RETURN(valuation, LoadGroupValuation(tx, org_id, cache));
+  }
   ApplyEvent(event, &before);
-  ToBalances(before, now, valuation, balances);
+  ToBalances(before, now, *valuation, balances);
   return absl::OkStatus();
 }
 

@@ -44,7 +44,7 @@ absl::Status LockMembers(pg::Transaction& tx, const std::string& org_id,
 // operation of its own in this transaction), so that what follows sees only live holds. Every
 // command that moves points locks through this.
 absl::Status LockForCommand(pg::Transaction& tx, const std::string& org_id,
-                            const std::vector<std::string>& member_ids, absl::Time now);
+                            std::vector<std::string> member_ids, absl::Time now);
 
 // Reads a member's state (call after LockMembers when the command changes it).
 absl::StatusOr<MemberState> LoadMember(pg::Transaction& tx, const std::string& org_id,
