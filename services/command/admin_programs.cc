@@ -13,6 +13,7 @@
 #include "libs/ledger/types.h"
 #include "libs/rpc/convert.h"
 #include "libs/rpc/validate.h"
+#include "services/command/admin_program_rules.h"
 #include "services/command/catalog.h"
 #include "services/command/idempotency.h"
 
@@ -107,64 +108,6 @@ constexpr pg::Statement kSetProgramStatus{
     "admin_set_program_status",
     "UPDATE programs SET status = $3 WHERE org_id = $1 AND program_id = $2"};
 
-constexpr char kDraft[] = "draft";
-constexpr char kActive[] = "active";
-constexpr char kClosed[] = "closed";
-
-// ---- Validation -------------------------------------------------------------------------------
-
-absl::Status RequireAtLeast(absl::string_view field, int64_t value, int64_t minimum) {
-  if (value >= minimum) return absl::OkStatus();
-  return InvalidField(field, absl::StrCat("must be at least ", minimum));
-}
-
-absl::Status RequireBetween(absl::string_view field, int64_t value, int64_t low, int64_t high) {
-  if (value >= low && value <= high) return absl::OkStatus();
-  return InvalidField(field, absl::StrCat("must be between ", low, " and ", high));
-}
-
-// Checks the rules and copies them into `program`.
-absl::Status ValidateRules(const v1::ProgramRules& rules, ProgramConfig* program) {
-  const v1::EarnRate& earn = rules.earn_rate();
-  RETURN_IF_ERROR(RequireAtLeast("rules.earn_rate.points", earn.points(), 0));
-  RETURN_IF_ERROR(RequireAtLeast("rules.earn_rate.per_amount_minor", earn.per_amount_minor(), 1));
-  const v1::RedemptionRatio& ratio = rules.redemption_ratio();
-  RETURN_IF_ERROR(RequireAtLeast("rules.redemption_ratio.points", ratio.points(), 1));
-  RETURN_IF_ERROR(RequireAtLeast("rules.redemption_ratio.value_minor", ratio.value_minor(), 0));
-  const v1::RedemptionRules& redemption = rules.redemption();
-  RETURN_IF_ERROR(RequireAtLeast("rules.redemption.minimum", redemption.minimum(), 0));
-  RETURN_IF_ERROR(RequireAtLeast("rules.redemption.maximum", redemption.maximum(), 0));
-  RETURN_IF_ERROR(RequireAtLeast("rules.redemption.multiple_of", redemption.multiple_of(), 0));
-  if (redemption.maximum() > 0 && redemption.maximum() < redemption.minimum()) {
-    return InvalidField("rules.redemption.maximum", "must not be below rules.redemption.minimum");
-  }
-  RETURN_IF_ERROR(RequireAtLeast("rules.overdraft.limit", rules.overdraft().limit(), 0));
-  RETURN_IF_ERROR(RequireBetween("rules.hold_days", rules.hold_days(), 0, 3650));
-  const v1::QualificationPeriod& period = rules.qualification_period();
-  switch (period.kind()) {
-    case v1::QUALIFICATION_PERIOD_KIND_UNSPECIFIED:
-    case v1::QUALIFICATION_PERIOD_KIND_CALENDAR_YEAR:
-      program->period_kind = "calendar_year";
-      program->period_months = 12;
-      break;
-    case v1::QUALIFICATION_PERIOD_KIND_ROLLING_MONTHS:
-      RETURN_IF_ERROR(
-          RequireBetween("rules.qualification_period.months", period.months(), 1, 120));
-      program->period_kind = "rolling_months";
-      program->period_months = period.months();
-      break;
-    default:
-      return InvalidField("rules.qualification_period.kind", "is not a known kind");
-  }
-  program->earn_rate = {earn.points(), earn.per_amount_minor()};
-  program->ratio = {ratio.points(), ratio.value_minor()};
-  program->rules = {redemption.minimum(), redemption.maximum(), redemption.multiple_of()};
-  program->overdraft_allowed = rules.overdraft().allowed();
-  program->overdraft_limit = rules.overdraft().limit();
-  program->hold_days = rules.hold_days();
-  return absl::OkStatus();
-}
-
 // The twelve rule columns, in the order of kInsertProgram ($5..) and kUpdateRules ($3..).
 void AddRules(const ProgramConfig& program, pg::Params& params) {
   params.Add(program.earn_rate.points).Add(program.earn_rate.per_amount_minor)
@@ -174,129 +117,12 @@ void AddRules(const ProgramConfig& program, pg::Params& params) {
       .Add(program.period_kind).Add(program.period_months);
 }
 
-const char* ExpiryKindText(ledger::ExpiryKind kind) {
-  switch (kind) {
-    case ledger::ExpiryKind::kFixedDays: return "fixed_days";
-    case ledger::ExpiryKind::kInactivityDays: return "inactivity_days";
-    case ledger::ExpiryKind::kNever: break;
-  }
-  return "never";
-}
-
-absl::StatusOr<PointTypeConfig> ValidatePointType(const v1::PointType& type) {
-  RETURN_IF_ERROR(rpc::ValidateId("point_type.code", type.code()));
-  if (!type.redeemable() && !type.counts_toward_tier()) {
-    return InvalidField("point_type.redeemable",
-                        "a point type must be redeemable, count toward the tier, or both");
-  }
-  PointTypeConfig config{type.code(), type.redeemable(), type.counts_toward_tier(), {}};
-  switch (type.expiry()) {
-    case v1::EXPIRY_KIND_UNSPECIFIED:
-    case v1::EXPIRY_KIND_NEVER:
-      if (type.expiry_days() != 0) {
-        return InvalidField("point_type.expiry_days", "must be 0 when points never expire");
-      }
-      return config;
-    case v1::EXPIRY_KIND_FIXED_DAYS:
-      config.expiry.kind = ledger::ExpiryKind::kFixedDays;
-      break;
-    case v1::EXPIRY_KIND_INACTIVITY_DAYS:
-      config.expiry.kind = ledger::ExpiryKind::kInactivityDays;
-      break;
-    default:
-      return InvalidField("point_type.expiry", "is not a known expiry kind");
-  }
-  RETURN_IF_ERROR(RequireBetween("point_type.expiry_days", type.expiry_days(), 1, 36500));
-  config.expiry.days = type.expiry_days();
-  return config;
-}
-
-absl::Status ValidateTier(const v1::Tier& tier) {
-  RETURN_IF_ERROR(rpc::ValidateId("tier.code", tier.code()));
-  RETURN_IF_ERROR(RequireAtLeast("tier.threshold", tier.threshold(), 0));
-  return RequireBetween("tier.multiplier_permille", tier.multiplier_permille(), 0, 100000);
-}
-
-absl::Status ValidateAction(const v1::Action& action) {
-  RETURN_IF_ERROR(rpc::ValidateId("action.code", action.code()));
-  RETURN_IF_ERROR(RequireAtLeast("action.points", action.points(), 1));
-  return RequireAtLeast("action.per_member_limit", action.per_member_limit(), 0);
-}
-
 // The fields every request that changes one program carries.
 template <typename Request>
 absl::Status ValidateProgramTarget(const Request& request) {
   RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
   RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
   return rpc::ValidateId("program_id", request.program_id());
-}
-
-// ---- Conversion -------------------------------------------------------------------------------
-
-v1::ProgramStatus ProgramStatusOf(const std::string& status) {
-  if (status == kDraft) return v1::PROGRAM_STATUS_DRAFT;
-  if (status == kActive) return v1::PROGRAM_STATUS_ACTIVE;
-  if (status == kClosed) return v1::PROGRAM_STATUS_CLOSED;
-  return v1::PROGRAM_STATUS_UNSPECIFIED;
-}
-
-v1::ExpiryKind ExpiryKindOf(ledger::ExpiryKind kind) {
-  switch (kind) {
-    case ledger::ExpiryKind::kFixedDays: return v1::EXPIRY_KIND_FIXED_DAYS;
-    case ledger::ExpiryKind::kInactivityDays: return v1::EXPIRY_KIND_INACTIVITY_DAYS;
-    case ledger::ExpiryKind::kNever: break;
-  }
-  return v1::EXPIRY_KIND_NEVER;
-}
-
-void ToProto(const ProgramConfig& program, v1::Program* out) {
-  out->set_org_id(program.org_id);
-  out->set_program_id(program.program_id);
-  out->set_name(program.name);
-  out->set_currency(program.currency);
-  out->set_status(ProgramStatusOf(program.status));
-  v1::ProgramRules* rules = out->mutable_rules();
-  rules->mutable_earn_rate()->set_points(program.earn_rate.points);
-  rules->mutable_earn_rate()->set_per_amount_minor(program.earn_rate.per_amount_minor);
-  rules->mutable_redemption_ratio()->set_points(program.ratio.points);
-  rules->mutable_redemption_ratio()->set_value_minor(program.ratio.value_minor);
-  rules->mutable_redemption()->set_minimum(program.rules.minimum);
-  rules->mutable_redemption()->set_maximum(program.rules.maximum);
-  rules->mutable_redemption()->set_multiple_of(program.rules.multiple_of);
-  rules->mutable_overdraft()->set_allowed(program.overdraft_allowed);
-  rules->mutable_overdraft()->set_limit(program.overdraft_limit);
-  rules->set_hold_days(program.hold_days);
-  if (program.period_kind == "rolling_months") {
-    rules->mutable_qualification_period()->set_kind(v1::QUALIFICATION_PERIOD_KIND_ROLLING_MONTHS);
-    rules->mutable_qualification_period()->set_months(program.period_months);
-  } else {
-    rules->mutable_qualification_period()->set_kind(v1::QUALIFICATION_PERIOD_KIND_CALENDAR_YEAR);
-  }
-  out->set_default_point_type(program.default_point_type);
-  out->set_default_subtype(program.default_subtype);
-  out->set_is_default(program.is_default);
-  for (const PointTypeConfig& type : program.point_types) {
-    v1::PointType* proto = out->add_point_types();
-    proto->set_code(type.code);
-    proto->set_redeemable(type.redeemable);
-    proto->set_counts_toward_tier(type.counts_toward_tier);
-    proto->set_expiry(ExpiryKindOf(type.expiry.kind));
-    proto->set_expiry_days(type.expiry.days);
-  }
-  for (const std::string& subtype : program.subtypes) out->add_subtypes(subtype);
-  for (const ledger::Tier& tier : program.tiers) {
-    v1::Tier* proto = out->add_tiers();
-    proto->set_code(tier.code);
-    proto->set_threshold(tier.threshold);
-    proto->set_multiplier_permille(tier.multiplier_permille);
-    proto->set_overdraft_allowed(tier.overdraft_allowed);
-  }
-  for (const ActionConfig& action : program.actions) {
-    v1::Action* proto = out->add_actions();
-    proto->set_code(action.code);
-    proto->set_points(action.points);
-    proto->set_per_member_limit(action.per_member_limit);
-  }
 }
 
 absl::Status LoadProgramInto(pg::Transaction& tx, const std::string& org_id,

@@ -1,0 +1,33 @@
+#pragma once
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "libs/ledger/dates.h"
+#include "loyalty/v1/admin.pb.h"
+#include "services/command/catalog.h"
+
+namespace loyalty::command {
+
+// Validation of program rules and catalogue entries from the admin API (INVALID_ARGUMENT naming
+// the field), and the conversion of a program to its API message.
+
+// Program statuses as stored in programs.status.
+inline constexpr char kDraft[] = "draft";
+inline constexpr char kActive[] = "active";
+inline constexpr char kClosed[] = "closed";
+
+// Checks the rules and copies them into `program`.
+absl::Status ValidateRules(const v1::ProgramRules& rules, ProgramConfig* program);
+absl::StatusOr<PointTypeConfig> ValidatePointType(const v1::PointType& type);
+absl::Status ValidateTier(const v1::Tier& tier);
+absl::Status ValidateAction(const v1::Action& action);
+
+// OK when low <= value <= high; INVALID_ARGUMENT naming `field` otherwise.
+absl::Status RequireBetween(absl::string_view field, int64_t value, int64_t low, int64_t high);
+
+// "never" | "fixed_days" | "inactivity_days", as stored in point_types.expiry_kind.
+const char* ExpiryKindText(ledger::ExpiryKind kind);
+
+void ToProto(const ProgramConfig& program, v1::Program* out);
+
+}  // namespace loyalty::command
