@@ -12,6 +12,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "absl/types/optional.h"
+#include "libs/base/check.h"
+#include "libs/base/status_macros.h"
 
 namespace loyalty::pg {
 namespace {
@@ -102,6 +104,15 @@ absl::StatusOr<Result> TakeResult(PGconn* connection, PGresult* raw) {
   return StatusWithSqlState(sqlstate, ServerMessage(raw, connection));
 }
 
+// `status` with `prefix` before its message, keeping its code and payloads (the SQLSTATE).
+absl::Status Prefixed(const absl::Status& status, absl::string_view prefix) {
+  absl::Status result(status.code(), absl::StrCat(prefix, status.message()));
+  status.ForEachPayload([&result](absl::string_view type_url, const absl::Cord& payload) {
+    result.SetPayload(type_url, payload);
+  });
+  return result;
+}
+
 std::vector<const char*> ParamPointers(const Params& params) {
   std::vector<const char*> pointers;
   pointers.reserve(params.Values().size());
@@ -145,18 +156,89 @@ Connection::Connection(pg_conn* connection) : connection_(connection) {}
 Connection::~Connection() { PQfinish(connection_); }
 
 absl::StatusOr<Result> Connection::Execute(const Statement& statement, const Params& params) {
-  if (!prepared_.contains(statement.name)) {
-    absl::StatusOr<Result> prepared = TakeResult(
-        connection_, PQprepare(connection_, statement.name, statement.sql, 0, nullptr));
-    if (!prepared.ok()) return prepared.status();
-    prepared_.insert(statement.name);
+  const Query query{&statement, params};
+  ASSIGN_OR_RETURN(std::vector<Result> results, ExecuteAll(std::span<const Query>(&query, 1)));
+  return std::move(results.front());
+}
+
+absl::StatusOr<std::vector<Result>> Connection::ExecuteAll(std::span<const Query> queries) {
+  LOYALTY_CHECK(!queries.empty() && queries.size() <= kMaxPipelineQueries);
+  ++round_trips_;
+  if (PQenterPipelineMode(connection_) != 1) {
+    return StatusWithSqlState(kConnectionFailure, ConnectionMessage(connection_));
   }
-  const std::vector<const char*> values = ParamPointers(params);
-  return TakeResult(connection_, PQexecPrepared(connection_, statement.name, params.Size(),
-                                                values.data(), nullptr, nullptr, 0));
+  // What was sent, in order: a Parse before the first use of a statement, then its Execute.
+  std::vector<bool> prepares(queries.size(), false);
+  absl::flat_hash_set<std::string_view> parsing;
+  bool sent = true;
+  for (size_t i = 0; i < queries.size() && sent; ++i) {
+    const Statement& statement = *queries[i].statement;
+    if (!prepared_.contains(statement.name) && parsing.insert(statement.name).second) {
+      prepares[i] = true;
+      sent = PQsendPrepare(connection_, statement.name, statement.sql, 0, nullptr) == 1;
+    }
+    const std::vector<const char*> values = ParamPointers(queries[i].params);
+    sent = sent && PQsendQueryPrepared(connection_, statement.name, queries[i].params.Size(),
+                                       values.data(), nullptr, nullptr, 0) == 1;
+  }
+  if (!sent || PQpipelineSync(connection_) != 1) {
+    broken_ = true;  // the server may hold part of the pipeline: the connection is done for
+    return StatusWithSqlState(kConnectionFailure, ConnectionMessage(connection_));
+  }
+  std::vector<Result> results;
+  results.reserve(queries.size());
+  absl::Status failure;
+  for (size_t i = 0; i < queries.size(); ++i) {
+    const std::string_view name = queries[i].statement->name;
+    if (prepares[i]) {
+      absl::StatusOr<Result> prepared = NextResult();
+      if (prepared.ok()) prepared_.insert(std::string(name));
+    }
+    absl::StatusOr<Result> result = NextResult();
+    if (result.ok() && result->CommandTag() == "ROLLBACK" && IsCommit(queries[i].statement->sql)) {
+      result = StatusWithSqlState(
+          kInFailedTransaction, "COMMIT rolled back: an earlier statement in the transaction failed");
+    }
+    if (result.ok()) {
+      results.push_back(*std::move(result));
+    } else if (failure.ok()) {
+      failure = queries.size() == 1 ? result.status()
+                                    : Prefixed(result.status(), absl::StrCat(std::string(name), ": "));
+    }
+    if (broken_) return failure;
+  }
+  DrainPipeline();
+  if (!failure.ok()) return failure;
+  if (broken_) return StatusWithSqlState(kConnectionFailure, ConnectionMessage(connection_));
+  return results;
+}
+
+// The next command's result in a pipeline, and the NULL that ends it. A command skipped after an
+// earlier failure comes back as PGRES_PIPELINE_ABORTED, which is reported as an error too.
+absl::StatusOr<Result> Connection::NextResult() {
+  PGresult* raw = PQgetResult(connection_);
+  if (raw == nullptr) {
+    broken_ = true;
+    return StatusWithSqlState(kConnectionFailure, ConnectionMessage(connection_));
+  }
+  const bool aborted = PQresultStatus(raw) == PGRES_PIPELINE_ABORTED;
+  absl::StatusOr<Result> result = TakeResult(connection_, raw);
+  while (PGresult* extra = PQgetResult(connection_)) PQclear(extra);
+  if (aborted) return StatusWithSqlState(kInFailedTransaction, "skipped after an earlier failure");
+  return result;
+}
+
+// Reads the pipeline's sync point and leaves pipeline mode; marks the connection broken when
+// that is not what comes.
+void Connection::DrainPipeline() {
+  PGresult* sync = PQgetResult(connection_);
+  const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+  PQclear(sync);
+  if (!synced || PQexitPipelineMode(connection_) != 1) broken_ = true;
 }
 
 absl::StatusOr<Result> Connection::ExecuteText(std::string_view sql, const Params& params) {
+  ++round_trips_;
   const std::string text(sql);
   PGresult* raw = nullptr;
   if (params.Size() == 0) {
@@ -178,7 +260,8 @@ absl::StatusOr<Result> Connection::ExecuteText(std::string_view sql, const Param
 
 bool Connection::IsBroken() const {
   // A session left inside a transaction block is as unusable for the next user as a dead socket.
-  return PQstatus(connection_) == CONNECTION_BAD ||
+  return broken_ || PQstatus(connection_) == CONNECTION_BAD ||
+         PQpipelineStatus(connection_) != PQ_PIPELINE_OFF ||
          PQtransactionStatus(connection_) != PQTRANS_IDLE;
 }
 

@@ -1,8 +1,12 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
@@ -14,6 +18,12 @@ struct pg_conn;
 
 namespace loyalty::pg {
 
+// One statement with its parameters, for ExecuteAll.
+struct Query {
+  const Statement* statement;
+  Params params;
+};
+
 // One libpq connection. Sessions run with TimeZone=UTC. Not thread-safe: one user at a time
 // (the pool hands it out).
 class Connection final {
@@ -22,18 +32,38 @@ class Connection final {
   static absl::StatusOr<std::unique_ptr<Connection>> Open(const std::string& url);
   ~Connection();
 
-  // Runs a named statement, preparing it on first use on this connection.
+  // The most statements, and parameter bytes, one ExecuteAll sends. The bytes bound keeps what
+  // is sent before the first result is read within the socket buffers, so that a blocking
+  // pipeline cannot stall on a server that is itself waiting for us to read.
+  static constexpr size_t kMaxPipelineQueries = 256;
+  static constexpr size_t kMaxPipelineBytes = 64 * 1024;
+
+  // Runs a named statement, preparing it on first use on this connection: one round trip.
   absl::StatusOr<Result> Execute(const Statement& statement, const Params& params = {});
+  // Runs `queries` in order in one round trip (libpq pipeline mode), preparing statements used
+  // for the first time in the same round trip. Returns one result per query, or the status of
+  // the first query that failed (the queries after it did not run). Inside a transaction block
+  // a failure leaves the transaction aborted, as with one statement at a time.
+  absl::StatusOr<std::vector<Result>> ExecuteAll(std::span<const Query> queries);
   // Runs SQL text without preparing it (DDL, migrations, one-off statements; may hold several
   // statements when there are no params).
   absl::StatusOr<Result> ExecuteText(std::string_view sql, const Params& params = {});
 
   bool IsBroken() const;  // the socket is gone; the pool drops such connections
 
+  // Round trips (waits for the server) since the last call: one per Execute, ExecuteText and
+  // ExecuteAll. The pool reports them to its observer when the connection comes back.
+  int64_t TakeRoundTrips() { return std::exchange(round_trips_, 0); }
+
  private:
   explicit Connection(pg_conn* connection);
+  absl::StatusOr<Result> NextResult();
+  void DrainPipeline();
+
   pg_conn* connection_;
   absl::flat_hash_set<std::string> prepared_;
+  int64_t round_trips_ = 0;
+  bool broken_ = false;  // a pipeline could not be read to its end
 };
 
 // Maps a failed PGresult / connection error to a Status. The SQLSTATE is attached as payload

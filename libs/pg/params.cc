@@ -51,4 +51,10 @@ Params& Params::AddNull() {
   return *this;
 }
 
+size_t Params::Bytes() const {
+  size_t bytes = 0;
+  for (const std::optional<std::string>& value : values_) bytes += value ? value->size() : 0;
+  return bytes;
+}
+
 }  // namespace loyalty::pg

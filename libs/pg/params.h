@@ -29,6 +29,8 @@ class Params final {
 
   int Size() const { return static_cast<int>(values_.size()); }
   const std::vector<std::optional<std::string>>& Values() const { return values_; }
+  size_t Bytes() const;  // of the values, for bounds on what is queued
+  friend bool operator==(const Params&, const Params&) = default;
 
  private:
   std::vector<std::optional<std::string>> values_;

@@ -80,6 +80,9 @@ absl::StatusOr<Lease> Pool::Acquire() {
 }
 
 void Pool::Release(std::unique_ptr<Connection> connection) {
+  if (observer_ != nullptr && connection != nullptr) {
+    observer_->OnRoundTrips(connection->TakeRoundTrips());
+  }
   const bool keep = connection != nullptr && !connection->IsBroken();
   {
     std::lock_guard<std::mutex> lock(mutex_);

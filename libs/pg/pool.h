@@ -27,6 +27,8 @@ class PoolObserver {
   virtual void OnAcquire(absl::Duration waited) = 0;
   virtual void OnInUseChanged(int in_use, int size) = 0;
   virtual void OnRetry(std::string_view sqlstate) = 0;
+  // Round trips to the server made on a leased connection, reported when it comes back.
+  virtual void OnRoundTrips(int64_t /*count*/) {}
 };
 
 class Pool;

@@ -103,6 +103,12 @@ int Result::AffectedRows() const {
   return count;
 }
 
+std::string_view Result::CommandTag() const {
+  if (result_ == nullptr) return {};
+  const char* tag = PQcmdStatus(result_.get());
+  return tag == nullptr ? std::string_view() : std::string_view(tag);
+}
+
 bool Result::IsNull(int row, int column) const {
   LOYALTY_CHECK(result_ != nullptr);
   LOYALTY_CHECK(row >= 0 && row < PQntuples(result_.get()));

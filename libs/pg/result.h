@@ -24,6 +24,7 @@ class Result final {
 
   int Rows() const;
   int AffectedRows() const;  // from the command tag (INSERT/UPDATE/DELETE)
+  std::string_view CommandTag() const;  // "INSERT 0 1", "COMMIT", "ROLLBACK", ...
   bool IsNull(int row, int column) const;
   std::string_view Text(int row, int column) const;
   int64_t Int64(int row, int column) const;

@@ -1,6 +1,7 @@
 #include "libs/pg/transaction.h"
 
 #include <algorithm>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -8,42 +9,31 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "libs/base/check.h"
+#include "libs/base/status_macros.h"
 
 namespace loyalty::pg {
 namespace {
 
 constexpr int kMaxAttempts = 32;
 
-std::string_view BeginSql(Isolation isolation) {
+constexpr Statement kBeginReadCommitted{"begin_read_committed",
+                                        "BEGIN ISOLATION LEVEL READ COMMITTED"};
+constexpr Statement kBeginRepeatableRead{"begin_repeatable_read",
+                                         "BEGIN ISOLATION LEVEL REPEATABLE READ"};
+constexpr Statement kBeginSerializable{"begin_serializable", "BEGIN ISOLATION LEVEL SERIALIZABLE"};
+constexpr Statement kCommit{"commit", "COMMIT"};
+
+const Statement& BeginStatement(Isolation isolation) {
   switch (isolation) {
     case Isolation::kReadCommitted:
-      return "BEGIN ISOLATION LEVEL READ COMMITTED";
+      return kBeginReadCommitted;
     case Isolation::kRepeatableRead:
-      return "BEGIN ISOLATION LEVEL REPEATABLE READ";
+      return kBeginRepeatableRead;
     case Isolation::kSerializable:
-      return "BEGIN ISOLATION LEVEL SERIALIZABLE";
+      return kBeginSerializable;
   }
   LOYALTY_CHECK(false);
-  return "";
-}
-
-// One attempt: BEGIN, body, COMMIT; ROLLBACK when the body or COMMIT fails.
-absl::Status RunOnce(Connection& connection, Isolation isolation,
-                     const std::function<absl::Status(Transaction&)>& body) {
-  if (absl::StatusOr<Result> begin = connection.ExecuteText(BeginSql(isolation)); !begin.ok()) {
-    return begin.status();
-  }
-  Transaction transaction(connection);
-  absl::Status status = body(transaction);
-  if (status.ok()) {
-    absl::StatusOr<Result> commit = connection.ExecuteText("COMMIT");
-    if (commit.ok()) return absl::OkStatus();
-    status = commit.status();
-  }
-  // Best effort: after a failed COMMIT the server has already ended the transaction, and on a
-  // dead socket this fails too (the lease then drops the connection).
-  (void)connection.ExecuteText("ROLLBACK");
-  return status;
+  return kBeginReadCommitted;
 }
 
 // Exponential backoff for the retry after `attempt` (1-based), with jitter in [half, full].
@@ -68,6 +58,119 @@ absl::Status Rewrite(const absl::Status& status, absl::StatusCode code,
 
 }  // namespace
 
+Transaction::Transaction(Connection& connection, Isolation isolation) : connection_(connection) {
+  Queue(BeginStatement(isolation), {}, false);
+}
+
+absl::StatusOr<Result> Transaction::Execute(const Statement& statement, const Params& params) {
+  RETURN_IF_ERROR(failure_);
+  ASSIGN_OR_RETURN(std::optional<Result> prefetched, TakePrefetched(statement, params));
+  if (prefetched.has_value()) return *std::move(prefetched);
+  Queue(statement, params, true);
+  RETURN_IF_ERROR(failure_);
+  RETURN_IF_ERROR(Flush());
+  LOYALTY_CHECK(prefetched_.size() == 1);
+  Result result = std::move(prefetched_.front().result);
+  prefetched_.clear();
+  return result;
+}
+
+absl::StatusOr<Result> Transaction::ExecuteText(std::string_view sql, const Params& params) {
+  RETURN_IF_ERROR(failure_);
+  DropPrefetched();
+  RETURN_IF_ERROR(Flush());
+  return connection_.ExecuteText(sql, params);
+}
+
+void Transaction::Defer(const Statement& statement, Params params) {
+  DropPrefetched();
+  Queue(statement, std::move(params), false);
+}
+
+void Transaction::Prefetch(const Statement& statement, Params params) {
+  Queue(statement, std::move(params), true);
+}
+
+absl::Status Transaction::Commit() {
+  RETURN_IF_ERROR(failure_);
+  DropPrefetched();
+  if (!begun_ && queued_.size() == 1) {  // only BEGIN: nothing ran, nothing to commit
+    queued_.clear();
+    return absl::OkStatus();
+  }
+  Queue(kCommit, {}, false);
+  RETURN_IF_ERROR(failure_);
+  return Flush();
+}
+
+void Transaction::Rollback() {
+  queued_.clear();
+  prefetched_.clear();
+  // Best effort: after a failed COMMIT the server has already ended the transaction, and on a
+  // dead socket this fails too (the lease then drops the connection).
+  if (begun_) (void)connection_.ExecuteText("ROLLBACK");
+}
+
+void Transaction::Queue(const Statement& statement, Params params, bool keep_result) {
+  const size_t bytes = params.Bytes();
+  if (queued_.size() + 1 >= Connection::kMaxPipelineQueries ||
+      queued_bytes_ + bytes > Connection::kMaxPipelineBytes) {
+    if (absl::Status flushed = Flush(); !flushed.ok() && failure_.ok()) failure_ = flushed;
+  }
+  queued_bytes_ += bytes;
+  queued_.push_back({{&statement, std::move(params)}, keep_result});
+}
+
+void Transaction::DropPrefetched() {
+  prefetched_.clear();
+  std::erase_if(queued_, [](const Queued& queued) { return queued.keep_result; });
+}
+
+absl::Status Transaction::Flush() {
+  if (queued_.empty()) return absl::OkStatus();
+  std::vector<Query> queries;
+  queries.reserve(queued_.size());
+  for (Queued& queued : queued_) queries.push_back(std::move(queued.query));
+  std::vector<bool> keep;
+  for (const Queued& queued : queued_) keep.push_back(queued.keep_result);
+  queued_.clear();
+  queued_bytes_ = 0;
+  begun_ = true;
+  ASSIGN_OR_RETURN(std::vector<Result> results, connection_.ExecuteAll(queries));
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (keep[i]) {
+      prefetched_.push_back({queries[i].statement, std::move(queries[i].params),
+                             std::move(results[i])});
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<Result>> Transaction::TakePrefetched(const Statement& statement,
+                                                                  const Params& params) {
+  const bool declared = std::any_of(queued_.begin(), queued_.end(),
+                                    [](const Queued& queued) { return queued.keep_result; });
+  if (prefetched_.empty() && declared) RETURN_IF_ERROR(Flush());
+  if (prefetched_.empty()) return std::nullopt;
+  Prefetched& next = prefetched_.front();
+  if (std::string_view(next.statement->name) == statement.name && next.params == params) {
+    Result result = std::move(next.result);
+    prefetched_.pop_front();
+    return std::optional<Result>(std::move(result));
+  }
+  DropPrefetched();
+  return std::nullopt;
+}
+
+absl::Status RunTransactionOnce(Connection& connection, Isolation isolation,
+                                const std::function<absl::Status(Transaction&)>& body) {
+  Transaction transaction(connection, isolation);
+  absl::Status status = body(transaction);
+  if (status.ok()) status = transaction.Commit();
+  if (!status.ok()) transaction.Rollback();
+  return status;
+}
+
 absl::Status RunInTransaction(Pool& pool, Isolation isolation, const RetryPolicy& policy,
                               const std::function<absl::Status(Transaction&)>& body) {
   LOYALTY_CHECK(policy.max_attempts >= 1 && policy.max_attempts <= kMaxAttempts);
@@ -78,7 +181,7 @@ absl::Status RunInTransaction(Pool& pool, Isolation isolation, const RetryPolicy
     {
       absl::StatusOr<Lease> lease = pool.Acquire();
       if (!lease.ok()) return lease.status();
-      status = RunOnce(**lease, isolation, body);
+      status = RunTransactionOnce(**lease, isolation, body);
       if (status.ok()) return status;
       if ((*lease)->IsBroken()) {
         // The connection died mid-transaction; the lease drops it. The outcome of a COMMIT that

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <deque>
 #include <functional>
+#include <optional>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "libs/pg/pool.h"
@@ -15,20 +18,63 @@ struct RetryPolicy {
   absl::Duration max_backoff = absl::Milliseconds(50);
 };
 
-// An open SQL transaction on a leased connection: BEGIN at construction by RunInTransaction,
-// COMMIT when the body returns OK, ROLLBACK otherwise.
+// An open SQL transaction on a leased connection, made by RunInTransaction. It saves round
+// trips without changing what the server runs or in which order:
+//  - BEGIN goes out with the first statement, and COMMIT with the writes still queued.
+//  - Defer() queues a write whose result the caller does not need; it runs, in order, in the
+//    next round trip (the next Execute, or COMMIT). A deferred write that fails fails that round
+//    trip, so the transaction is rolled back as if it had failed on its own.
+//  - Prefetch() declares a read the caller is about to Execute. Every statement queued then goes
+//    out in the first round trip, and each Execute that asks for the next declared read (same
+//    statement, same parameters) takes its result without waiting. The server thus runs the
+//    caller's statements in the caller's order; a read that no Execute asks for in that order,
+//    and everything declared after it, is dropped and run again when asked. Declare reads only
+//    (row locks included): a write may not be run ahead of the code that decides on it.
 class Transaction final {
  public:
-  explicit Transaction(Connection& connection) : connection_(connection) {}
-  absl::StatusOr<Result> Execute(const Statement& statement, const Params& params = {}) {
-    return connection_.Execute(statement, params);
-  }
-  absl::StatusOr<Result> ExecuteText(std::string_view sql, const Params& params = {}) {
-    return connection_.ExecuteText(sql, params);
-  }
+  // BEGIN (queued) in `isolation`: see RunInTransaction and RunTransactionOnce.
+  Transaction(Connection& connection, Isolation isolation);
+  // No BEGIN: statements run in a transaction block the caller manages, or each on its own.
+  explicit Transaction(Connection& connection) : connection_(connection), begun_(true) {}
+
+  // Runs the statement (after what is queued, in the same round trip), or takes its prefetched
+  // result.
+  absl::StatusOr<Result> Execute(const Statement& statement, const Params& params = {});
+  // Runs SQL text after what is queued (DDL, one-off statements).
+  absl::StatusOr<Result> ExecuteText(std::string_view sql, const Params& params = {});
+  void Defer(const Statement& statement, Params params);
+  void Prefetch(const Statement& statement, Params params);
+
+  // Runs what is queued now (writes deferred without a COMMIT to carry them).
+  absl::Status Flush();
+
+  // COMMIT with what is queued; then ROLLBACK when that or the body failed (best effort).
+  absl::Status Commit();
+  void Rollback();
 
  private:
+  struct Queued {
+    Query query;
+    bool keep_result;  // a prefetched read
+  };
+  struct Prefetched {
+    const Statement* statement;
+    Params params;
+    Result result;
+  };
+
+  void Queue(const Statement& statement, Params params, bool keep_result);
+  void DropPrefetched();  // forgets prefetched reads, run or not
+  // The prefetched result of this statement when it is the next one declared.
+  absl::StatusOr<std::optional<Result>> TakePrefetched(const Statement& statement,
+                                                       const Params& params);
+
   Connection& connection_;
+  std::vector<Queued> queued_;
+  size_t queued_bytes_ = 0;
+  std::deque<Prefetched> prefetched_;
+  bool begun_ = false;     // BEGIN has gone out
+  absl::Status failure_;  // of a round trip made because the queue was full
 };
 
 // Leases a connection, runs `body` in one SQL transaction and commits. When the body or the commit
@@ -39,5 +85,10 @@ class Transaction final {
 // safe to run again: keep its effects on local state reset at its start.
 absl::Status RunInTransaction(Pool& pool, Isolation isolation, const RetryPolicy& policy,
                               const std::function<absl::Status(Transaction&)>& body);
+
+// One attempt on a connection the caller holds: BEGIN, body, COMMIT; ROLLBACK when the body or
+// COMMIT fails. No retry.
+absl::Status RunTransactionOnce(Connection& connection, Isolation isolation,
+                                const std::function<absl::Status(Transaction&)>& body);
 
 }  // namespace loyalty::pg

@@ -55,6 +55,11 @@ PoolMetrics::PoolMetrics(prometheus::Registry& registry, absl::string_view pool_
                    .Name("loyalty_db_retries_total")
                    .Help("SQL transactions retried after a conflict, by SQLSTATE")
                    .Register(registry)),
+      round_trips_(prometheus::BuildCounter()
+                       .Name("loyalty_db_round_trips_total")
+                       .Help("Waits for the database server (one per statement, or per pipeline)")
+                       .Register(registry)
+                       .Add({{"pool", std::string(pool_name)}})),
       pool_name_(pool_name) {}
 
 void PoolMetrics::OnAcquire(absl::Duration waited) {
@@ -68,6 +73,10 @@ void PoolMetrics::OnInUseChanged(int in_use, int size) {
 
 void PoolMetrics::OnRetry(std::string_view sqlstate) {
   retries_.Add({{"pool", pool_name_}, {"sqlstate", std::string(sqlstate)}}).Increment();
+}
+
+void PoolMetrics::OnRoundTrips(int64_t count) {
+  round_trips_.Increment(static_cast<double>(count));
 }
 
 }  // namespace loyalty::rpc

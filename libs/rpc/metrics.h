@@ -38,7 +38,7 @@ class RpcMetrics final {
   prometheus::Family<prometheus::Histogram>& latency_;
 };
 
-// Connection pool usage, waits and transaction retries.
+// Connection pool usage, waits, transaction retries and round trips to the database.
 class PoolMetrics final : public pg::PoolObserver {
  public:
   PoolMetrics(prometheus::Registry& registry, absl::string_view pool_name);
@@ -46,12 +46,14 @@ class PoolMetrics final : public pg::PoolObserver {
   void OnAcquire(absl::Duration waited) override;
   void OnInUseChanged(int in_use, int size) override;
   void OnRetry(std::string_view sqlstate) override;
+  void OnRoundTrips(int64_t count) override;
 
  private:
   prometheus::Gauge& in_use_;
   prometheus::Gauge& size_;
   prometheus::Histogram& wait_;
   prometheus::Family<prometheus::Counter>& retries_;
+  prometheus::Counter& round_trips_;
   std::string pool_name_;
 };
 

@@ -22,21 +22,46 @@ namespace {
 
 // Records the purchase unless the order already burned points (column 1) or already earned
 // (column 2 false), in one round trip.
+// Whether the member's order already burned points, and already earned them in the program.
+// Read under the member lock, which every write of either takes, so it stays true to the commit.
+constexpr pg::Statement kSelectOrderUse{
+    "accrue_select_order_use",
+    "SELECT EXISTS (SELECT 1 FROM redemptions WHERE org_id = $1 AND member_id = $2"
+    "   AND order_ref = $4 AND cancelled_at IS NULL),"
+    " EXISTS (SELECT 1 FROM purchases WHERE org_id = $1 AND member_id = $2 AND program_id = $3"
+    "   AND order_ref = $4)"};
+
 constexpr pg::Statement kInsertPurchase{
     "accrue_insert_purchase",
-    "WITH burned AS (SELECT 1 FROM redemptions WHERE org_id = $1 AND member_id = $2"
-    "   AND order_ref = $4 AND cancelled_at IS NULL LIMIT 1),"
-    " inserted AS (INSERT INTO purchases (org_id, member_id, program_id, order_ref, point_type,"
-    "   amount_minor, currency, points, operation_id, created_at)"
-    "   SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 WHERE NOT EXISTS (SELECT 1 FROM burned)"
-    "   ON CONFLICT DO NOTHING RETURNING 1)"
-    " SELECT EXISTS (SELECT 1 FROM burned), EXISTS (SELECT 1 FROM inserted)"};
+    "INSERT INTO purchases (org_id, member_id, program_id, order_ref, point_type, amount_minor,"
+    " currency, points, operation_id, created_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"};
+
+// Times the member earned the action before (read under the member lock, as above).
+constexpr pg::Statement kSelectActionCount{
+    "accrue_select_action_count",
+    "SELECT coalesce((SELECT times FROM action_counts WHERE org_id = $1 AND member_id = $2"
+    " AND program_id = $3 AND action_code = $4), 0)"};
 
 constexpr pg::Statement kCountAction{
     "accrue_count_action",
     "INSERT INTO action_counts AS c (org_id, member_id, program_id, action_code, times)"
     " VALUES ($1, $2, $3, $4, 1) ON CONFLICT (org_id, member_id, program_id, action_code)"
-    " DO UPDATE SET times = c.times + 1 RETURNING times"};
+    " DO UPDATE SET times = c.times + 1"};
+
+// The parameters of kSelectOrderUse or kSelectActionCount for the request, if it has either.
+std::optional<std::pair<const pg::Statement*, pg::Params>> AwardCheckOf(
+    const v1::AccrueRequest& request, const std::string& program_id) {
+  pg::Params params;
+  params.Add(request.org_id()).Add(request.member_id()).Add(program_id);
+  if (request.has_purchase()) {
+    return std::make_pair(&kSelectOrderUse, params.Add(request.purchase().order_ref()));
+  }
+  if (request.has_action()) {
+    return std::make_pair(&kSelectActionCount, params.Add(request.action().action_code()));
+  }
+  return std::nullopt;
+}
 
 absl::Status ValidateKind(const v1::AccrueRequest& request) {
   switch (request.kind_case()) {
@@ -115,19 +140,23 @@ absl::StatusOr<ledger::Points> PurchasePointsOf(pg::Transaction& tx, const Opera
       purchase.amount().minor_units(), program.earn_rate,
       tier != nullptr ? tier->multiplier_permille : ledger::kPermille);
   if (!points.ok()) return InvalidField("purchase.amount.minor_units", points.status().message());
+  pg::Params check;
+  check.Add(program.org_id).Add(member.member_id).Add(program.program_id)
+      .Add(purchase.order_ref());
+  ASSIGN_OR_RETURN(pg::Result used, tx.Execute(kSelectOrderUse, check));
+  if (used.Bool(0, 0)) {
+    return Refused(ledger::kEarnAndBurnSameOrder,
+                   absl::StrCat("order '", purchase.order_ref(), "' already burned points"));
+  }
+  if (used.Bool(0, 1)) {
+    return Refused(ledger::kDuplicateOrder,
+                   absl::StrCat("order '", purchase.order_ref(), "' already earned points"));
+  }
   pg::Params row;
   row.Add(program.org_id).Add(member.member_id).Add(program.program_id).Add(purchase.order_ref())
       .Add(type.code).Add(purchase.amount().minor_units()).Add(program.currency).Add(*points)
       .Add(operation.id()).Add(operation.now());
-  ASSIGN_OR_RETURN(pg::Result inserted, tx.Execute(kInsertPurchase, row));
-  if (inserted.Bool(0, 0)) {
-    return Refused(ledger::kEarnAndBurnSameOrder,
-                   absl::StrCat("order '", purchase.order_ref(), "' already burned points"));
-  }
-  if (!inserted.Bool(0, 1)) {
-    return Refused(ledger::kDuplicateOrder,
-                   absl::StrCat("order '", purchase.order_ref(), "' already earned points"));
-  }
+  tx.Defer(kInsertPurchase, std::move(row));
   return *points;
 }
 
@@ -142,12 +171,13 @@ absl::StatusOr<ledger::Points> ActionPointsOf(pg::Transaction& tx, const Program
   }
   pg::Params params;
   params.Add(program.org_id).Add(member.member_id).Add(program.program_id).Add(config->code);
-  ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kCountAction, params));
-  if (config->per_member_limit > 0 && row.Int32(0, 0) > config->per_member_limit) {
+  ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectActionCount, params));
+  if (config->per_member_limit > 0 && row.Int32(0, 0) >= config->per_member_limit) {
     return Refused(ledger::kActionLimitReached,
                    absl::StrCat("action '", config->code, "' may be earned ",
                                 config->per_member_limit, " time(s) per member"));
   }
+  tx.Defer(kCountAction, std::move(params));
   return config->points;
 }
 
@@ -262,12 +292,27 @@ absl::Status WriteRemoval(Operation& operation, const ProgramConfig& program,
                                    std::nullopt);
 }
 
+// Declares what AccrueInTransaction reads, in its order, for the first round trip.
+void PrefetchAccrue(const Context& context, pg::Transaction& tx,
+                    const v1::AccrueRequest& request, absl::Time now) {
+  const std::string& org_id = request.org_id();
+  const std::optional<std::string> program_id =
+      PrefetchConfig(tx, org_id, request.program_id(), context.config_cache);
+  if (!program_id.has_value()) return;
+  PrefetchLockMemberAndHousehold(tx, org_id, request.member_id(), now);
+  PrefetchMember(tx, org_id, request.member_id());
+  Operation::Prefetch(tx);
+  if (auto check = AwardCheckOf(request, *program_id)) {
+    tx.Prefetch(*check->first, std::move(check->second));
+  }
+}
+
 absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
-                                 const v1::AccrueRequest& request, v1::AccrueResponse* response) {
+                                 const v1::AccrueRequest& request, absl::Time now,
+                                 v1::AccrueResponse* response) {
   const std::string& org_id = request.org_id();
   ASSIGN_OR_RETURN(ProgramConfig program, LoadProgram(tx, org_id, request.program_id(), context.config_cache));
   RETURN_IF_ERROR(RequireActive(program));
-  const absl::Time now = context.clock->Now();
   ASSIGN_OR_RETURN(std::optional<std::string> household,
                    LockMemberAndHousehold(tx, org_id, request.member_id(), now));
   ASSIGN_OR_RETURN(MemberState member, LoadMember(tx, org_id, request.member_id()));
@@ -289,6 +334,7 @@ absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
   }
   ASSIGN_OR_RETURN(Operation operation,
                    Operation::Begin(tx, org_id, "Accrue", now));
+  operation.Track(member);
   ASSIGN_OR_RETURN(Award award, AwardOf(tx, operation, program, member, *enrolment, *type, request));
   if (award.points > 0) {
     RETURN_IF_ERROR(WriteAward(operation, program, *type, subtype, member, *enrolment, award,
@@ -316,10 +362,14 @@ absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
 absl::Status Accrue(const Context& context, const v1::AccrueRequest& request,
                     v1::AccrueResponse* response) {
   RETURN_IF_ERROR(ValidateAccrue(request));
-  return RunCommand(context, "Accrue", request.org_id(), request.idempotency_key(), request,
-                    response, [&](pg::Transaction& tx) {
-                      return AccrueInTransaction(context, tx, request, response);
-                    });
+  absl::Time now;  // one per attempt, for the prefetched statements and the body alike
+  return RunCommand(
+      context, "Accrue", request.org_id(), request.idempotency_key(), request, response,
+      [&](pg::Transaction& tx) {
+        now = context.clock->Now();
+        PrefetchAccrue(context, tx, request, now);
+      },
+      [&](pg::Transaction& tx) { return AccrueInTransaction(context, tx, request, now, response); });
 }
 
 }  // namespace loyalty::command

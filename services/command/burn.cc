@@ -17,6 +17,11 @@ constexpr pg::Statement kSelectPurchaseByOrder{
     "burn_select_purchase_by_order",
     "SELECT 1 FROM purchases WHERE org_id = $1 AND member_id = $2 AND order_ref = $3 LIMIT 1"};
 
+pg::Params OrderParams(const std::string& org_id, const std::string& member_id,
+                       const std::string& order_ref) {
+  return pg::Params().Add(org_id).Add(member_id).Add(order_ref);
+}
+
 bool InScope(const BurnScope& scope, const std::string& program_id) {
   return std::any_of(scope.programs.begin(), scope.programs.end(),
                      [&](const ProgramConfig& p) { return p.program_id == program_id; });
@@ -99,7 +104,7 @@ absl::Status RequireOrderNotEarned(pg::Transaction& tx, const std::string& org_i
                                    const std::string& member_id, const std::string& order_ref) {
   if (order_ref.empty()) return absl::OkStatus();
   ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectPurchaseByOrder,
-                                              pg::Params().Add(org_id).Add(member_id).Add(order_ref)));
+                                              OrderParams(org_id, member_id, order_ref)));
   if (row.Rows() == 0) return absl::OkStatus();
   return Refused(ledger::kEarnAndBurnSameOrder,
                  absl::StrCat("order '", order_ref, "' already earned points"));
@@ -153,6 +158,18 @@ absl::StatusOr<DecidedBurn> DecideRedemption(pg::Transaction& tx, const BurnRequ
                    PlanBurn(decided.scope, decided.member, request.points, now,
                             {.validate_redemption = true, .allow_overdraft = allow_overdraft}));
   return decided;
+}
+
+void PrefetchRedemption(pg::Transaction& tx, const BurnRequest& request, absl::Time now,
+                        ConfigCache* cache) {
+  if (!PrefetchConfig(tx, request.org_id, request.program_id, cache).has_value()) return;
+  PrefetchLockForCommand(tx, request.org_id, request.member_id, now);
+  PrefetchMember(tx, request.org_id, request.member_id);
+  if (!request.order_ref.empty()) {
+    tx.Prefetch(kSelectPurchaseByOrder,
+                OrderParams(request.org_id, request.member_id, request.order_ref));
+  }
+  Operation::Prefetch(tx);
 }
 
 void ToLotConsumptions(const BurnPlan& plan,

@@ -81,6 +81,11 @@ absl::StatusOr<DecidedBurn> DecideRedemption(pg::Transaction& tx, const BurnRequ
                                              absl::Time now, bool lock, bool allow_overdraft,
                                              ConfigCache* cache);
 
+// Declares what DecideRedemption with lock = true reads, in its order, and Operation::Begin's ids
+// after it, for the transaction's first round trip.
+void PrefetchRedemption(pg::Transaction& tx, const BurnRequest& request, absl::Time now,
+                        ConfigCache* cache);
+
 // LotConsumption messages of the plan.
 void ToLotConsumptions(const BurnPlan& plan,
                        google::protobuf::RepeatedPtrField<v1::LotConsumption>* out);

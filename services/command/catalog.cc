@@ -214,6 +214,19 @@ absl::StatusOr<ProgramConfig> LoadProgram(pg::Transaction& tx, const std::string
   return NoProgram(org_id, program_id);
 }
 
+std::optional<std::string> PrefetchConfig(pg::Transaction& tx, const std::string& org_id,
+                                          const std::string& program_id, ConfigCache* cache) {
+  const std::shared_ptr<const OrgConfig> config =
+      cache != nullptr ? cache->Latest(org_id) : nullptr;
+  if (config == nullptr) return std::nullopt;
+  tx.Prefetch(kSelectConfigVersion, pg::Params().Add(org_id));
+  if (!program_id.empty()) return program_id;
+  for (const ProgramConfig& program : config->programs) {
+    if (program.is_default) return program.program_id;
+  }
+  return std::nullopt;
+}
+
 absl::StatusOr<std::vector<ProgramConfig>> LoadPrograms(pg::Transaction& tx,
                                                         const std::string& org_id,
                                                         ConfigCache* cache) {

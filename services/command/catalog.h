@@ -66,6 +66,13 @@ absl::StatusOr<ProgramConfig> LoadProgram(pg::Transaction& tx, const std::string
                                           const std::string& program_id,
                                           ConfigCache* cache = nullptr);
 
+// Declares the configuration version check of LoadProgram / LoadPrograms with `cache` for the
+// transaction's first round trip, and returns the program id that an empty `program_id` stands
+// for. nullopt when the org's configuration is not cached (or there is no cache): the command
+// then reads it, and reads declared after this would be run in vain, so declare none.
+std::optional<std::string> PrefetchConfig(pg::Transaction& tx, const std::string& org_id,
+                                          const std::string& program_id, ConfigCache* cache);
+
 // All programs of an org, sorted by id. NOT_FOUND for an unknown org.
 absl::StatusOr<std::vector<ProgramConfig>> LoadPrograms(pg::Transaction& tx,
                                                         const std::string& org_id,

@@ -24,6 +24,14 @@ absl::StatusOr<std::optional<std::string>> RollupHouseholdOf(pg::Transaction& tx
   return std::string(row.Text(0, 0));
 }
 
+void PrefetchLockMemberAndHousehold(pg::Transaction& tx, const std::string& org_id,
+                                    const std::string& member_id, absl::Time now) {
+  const pg::Params household = pg::Params().Add(org_id).Add(member_id).Add(now);
+  tx.Prefetch(kSelectRollupHousehold, household);
+  PrefetchLockForCommand(tx, org_id, member_id, now);
+  tx.Prefetch(kSelectRollupHousehold, household);
+}
+
 absl::StatusOr<std::optional<std::string>> LockMemberAndHousehold(pg::Transaction& tx,
                                                                   const std::string& org_id,
                                                                   const std::string& member_id,
@@ -47,6 +55,7 @@ absl::Status RollUpQualifying(pg::Transaction& tx, Operation& operation,
                               const std::string& point_type, ledger::Points delta) {
   if (delta == 0) return absl::OkStatus();
   ASSIGN_OR_RETURN(MemberState household, LoadMember(tx, program.org_id, household_id));
+  operation.Track(household);
   const Enrolment* enrolment = household.FindEnrolment(program.program_id);
   if (enrolment == nullptr) return absl::OkStatus();
   RETURN_IF_ERROR(operation.AddTotals(household_id, program.program_id, point_type, 0, delta));

@@ -24,6 +24,11 @@ absl::StatusOr<std::optional<std::string>> LockMemberAndHousehold(pg::Transactio
                                                                   const std::string& member_id,
                                                                   absl::Time now);
 
+// Declares LockMemberAndHousehold's statements for a member that has no roll-up household (the
+// usual case) for the transaction's first round trip.
+void PrefetchLockMemberAndHousehold(pg::Transaction& tx, const std::string& org_id,
+                                    const std::string& member_id, absl::Time now);
+
 // Adds `delta` qualifying points of `point_type` to the household's qualifying balance in
 // `program` and moves its tier as for any member. Nothing when the household is not enrolled.
 absl::Status RollUpQualifying(pg::Transaction& tx, Operation& operation,

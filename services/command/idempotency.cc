@@ -39,6 +39,7 @@ absl::Status RunIdempotentCommand(const Context& context, absl::string_view meth
                                   const std::string& org_id, const std::string& key,
                                   const google::protobuf::Message& request,
                                   google::protobuf::Message* response, bool* replayed,
+                                  const Prefetch& prefetch,
                                   const std::function<absl::Status(pg::Transaction&)>& body) {
   const std::string request_bytes = DeterministicBytes(request);
   return pg::RunInTransaction(
@@ -50,6 +51,10 @@ absl::Status RunIdempotentCommand(const Context& context, absl::string_view meth
         params.Add(org_id).Add(key).Add(std::string(method)).AddBytes(request_bytes);
         pg::Params claim = params;
         claim.Add(context.clock->Now());
+        // The claim is a write declared as a prefetch: it is the first statement, so it runs
+        // exactly where it would anyway, and the body's reads go out with it.
+        tx.Prefetch(kClaimKey, claim);
+        if (prefetch) prefetch(tx);
         ASSIGN_OR_RETURN(pg::Result claimed, tx.Execute(kClaimKey, claim));
         if (claimed.Rows() == 0) {
           ASSIGN_OR_RETURN(pg::Result stored, tx.Execute(kSelectKey, params));
@@ -69,7 +74,8 @@ absl::Status RunIdempotentCommand(const Context& context, absl::string_view meth
         RETURN_IF_ERROR(body(tx));
         pg::Params store;
         store.Add(org_id).Add(key).AddBytes(response->SerializeAsString());
-        return tx.Execute(kStoreResponse, store).status();
+        tx.Defer(kStoreResponse, std::move(store));
+        return absl::OkStatus();
       });
 }
 

@@ -21,10 +21,14 @@ namespace loyalty::command {
 // A body that fails rolls everything back, the key included, so a refused request changes nothing
 // and may be sent again. Conflicts are retried by the transaction runner; `body` must clear and
 // refill `response` on each attempt.
+// `prefetch` (may be empty) runs first in each attempt and declares the reads the body will make
+// (pg::Transaction::Prefetch): they go out with BEGIN and the claim, in one round trip.
+using Prefetch = std::function<void(pg::Transaction&)>;
 absl::Status RunIdempotentCommand(const Context& context, absl::string_view method,
                                   const std::string& org_id, const std::string& key,
                                   const google::protobuf::Message& request,
                                   google::protobuf::Message* response, bool* replayed,
+                                  const Prefetch& prefetch,
                                   const std::function<absl::Status(pg::Transaction&)>& body);
 
 // The typed form: sets `replayed` on responses that have the field.
@@ -32,14 +36,23 @@ template <typename Response>
 absl::Status RunCommand(const Context& context, absl::string_view method,
                         const std::string& org_id, const std::string& key,
                         const google::protobuf::Message& request, Response* response,
+                        const Prefetch& prefetch,
                         const std::function<absl::Status(pg::Transaction&)>& body) {
   bool replayed = false;
-  absl::Status status =
-      RunIdempotentCommand(context, method, org_id, key, request, response, &replayed, body);
+  absl::Status status = RunIdempotentCommand(context, method, org_id, key, request, response,
+                                             &replayed, prefetch, body);
   if constexpr (requires { response->set_replayed(true); }) {
     if (status.ok() && replayed) response->set_replayed(true);
   }
   return status;
+}
+
+template <typename Response>
+absl::Status RunCommand(const Context& context, absl::string_view method,
+                        const std::string& org_id, const std::string& key,
+                        const google::protobuf::Message& request, Response* response,
+                        const std::function<absl::Status(pg::Transaction&)>& body) {
+  return RunCommand(context, method, org_id, key, request, response, Prefetch(), body);
 }
 
 }  // namespace loyalty::command

@@ -115,6 +115,19 @@ absl::Status LockForCommand(pg::Transaction& tx, const std::string& org_id,
   return absl::OkStatus();
 }
 
+void PrefetchLockForCommand(pg::Transaction& tx, const std::string& org_id,
+                            const std::string& member_id, absl::Time now) {
+  tx.Prefetch(kLockMemberForCommand, pg::Params().Add(org_id).Add(member_id).Add(now));
+}
+
+void PrefetchMember(pg::Transaction& tx, const std::string& org_id,
+                    const std::string& member_id) {
+  for (const pg::Statement* statement :
+       {&kSelectMember, &kSelectEnrolments, &kSelectLots, &kSelectTotals}) {
+    tx.Prefetch(*statement, pg::Params().Add(org_id).Add(member_id));
+  }
+}
+
 absl::StatusOr<MemberState> LoadMember(pg::Transaction& tx, const std::string& org_id,
                                        const std::string& member_id) {
   pg::Params params;

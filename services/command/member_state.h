@@ -46,6 +46,12 @@ absl::Status LockMembers(pg::Transaction& tx, const std::string& org_id,
 absl::Status LockForCommand(pg::Transaction& tx, const std::string& org_id,
                             std::vector<std::string> member_ids, absl::Time now);
 
+// Declares LockForCommand's lock of one member, and LoadMember's reads, for the transaction's
+// first round trip (pg::Transaction::Prefetch); `now` must be the one LockForCommand gets.
+void PrefetchLockForCommand(pg::Transaction& tx, const std::string& org_id,
+                            const std::string& member_id, absl::Time now);
+void PrefetchMember(pg::Transaction& tx, const std::string& org_id, const std::string& member_id);
+
 // Reads a member's state (call after LockMembers when the command changes it).
 absl::StatusOr<MemberState> LoadMember(pg::Transaction& tx, const std::string& org_id,
                                        const std::string& member_id);

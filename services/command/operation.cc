@@ -1,33 +1,56 @@
 #include "services/command/operation.h"
 
+#include <algorithm>
+
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "libs/base/check.h"
 #include "libs/base/status_macros.h"
 #include "libs/rpc/convert.h"
 
 namespace loyalty::command {
 namespace {
 
-constexpr pg::Statement kNextOperationId{"operation_next_id",
-                                         "SELECT nextval('operation_ids')"};
+// Ids for one operation. The ledger position is drawn only once the transaction has its
+// transaction id (pg_current_xact_id() assigns one), so the projector's horizon covers it.
+const std::string kAllocateIdsSql = absl::StrCat(
+    "SELECT nextval('operation_ids'),"
+    " CASE WHEN pg_current_xact_id() IS NOT NULL THEN nextval('outbox_position_seq') END,"
+    " ARRAY(SELECT nextval('lots_lot_id_seq') FROM generate_series(1, ", Operation::kLotIds, ")),"
+    " ARRAY(SELECT nextval('ledger_entries_entry_id_seq') FROM generate_series(1, ",
+    Operation::kEntryIds, "))");
+const pg::Statement kAllocateIds{"operation_allocate_ids", kAllocateIdsSql.c_str()};
+constexpr pg::Statement kNextLotId{"operation_next_lot_id", "SELECT nextval('lots_lot_id_seq')"};
+constexpr pg::Statement kNextEntryId{"operation_next_entry_id",
+                                     "SELECT nextval('ledger_entries_entry_id_seq')"};
 
 constexpr pg::Statement kInsertEntry{
     "operation_insert_entry",
-    "INSERT INTO ledger_entries (org_id, member_id, operation_id, program_id, point_type, kind,"
-    " points, order_ref, description, actor, created_at)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, NULLIF($8, ''), NULLIF($9, ''), NULLIF($10, ''), $11)"
-    " RETURNING entry_id"};
+    "INSERT INTO ledger_entries (entry_id, org_id, member_id, operation_id, program_id,"
+    " point_type, kind, points, order_ref, description, actor, created_at) OVERRIDING SYSTEM VALUE"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9, ''), NULLIF($10, ''), NULLIF($11, ''),"
+    " $12)"};
 
+constexpr pg::Statement kInsertLot{
+    "operation_insert_lot",
+    "INSERT INTO lots (lot_id, org_id, member_id, program_id, point_type, subtype, redeemable,"
+    " amount, remaining, awarded_at, available_at, expires_at, operation_id, order_ref,"
+    " origin_lot_id) OVERRIDING SYSTEM VALUE"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, NULLIF($13, ''), $14)"};
+
+// A tracked lot's change: the member lock makes the tracked state exact, and the lots' CHECK
+// constraints refuse a change that the state did not allow.
+constexpr pg::Statement kChangeLot{
+    "operation_change_lot",
+    "UPDATE lots SET remaining = remaining + $4, held = held + $5"
+    " WHERE org_id = $1 AND member_id = $2 AND lot_id = $3"};
+
+// Changes of lots the operation does not track, which return the lot.
 constexpr char kLotColumns[] =
-    "member_id, lot_id, program_id, point_type, subtype, redeemable, amount, remaining, held,"
+    "lot_id, program_id, point_type, subtype, amount, remaining, held, redeemable,"
     " awarded_at, available_at, expires_at";
-
-const std::string kInsertLotSql = absl::StrCat(
-    "INSERT INTO lots (org_id, member_id, program_id, point_type, subtype, redeemable, amount,"
-    " remaining, awarded_at, available_at, expires_at, operation_id, order_ref, origin_lot_id)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, NULLIF($12, ''), $13)"
-    " RETURNING ",
-    kLotColumns);
-const pg::Statement kInsertLot{"operation_insert_lot", kInsertLotSql.c_str()};
 
 const std::string kConsumeLotSql = absl::StrCat(
     "UPDATE lots SET remaining = remaining - $4"
@@ -75,7 +98,20 @@ constexpr pg::Statement kRenewPeriod{
 
 constexpr pg::Statement kInsertOutbox{
     "operation_insert_outbox",
-    "INSERT INTO outbox (org_id, event) VALUES ($1, $2) RETURNING position"};
+    "INSERT INTO outbox (position, org_id, event) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3)"};
+
+// "{12,13}" (a bigint[] in text form) -> {12, 13}.
+std::vector<int64_t> IdsFromArray(std::string_view text) {
+  absl::string_view inner(text.data(), text.size());
+  inner = absl::StripPrefix(absl::StripSuffix(inner, "}"), "{");
+  std::vector<int64_t> ids;
+  for (absl::string_view part : absl::StrSplit(inner, ',', absl::SkipEmpty())) {
+    int64_t id = 0;
+    LOYALTY_CHECK(absl::SimpleAtoi(part, &id));
+    ids.push_back(id);
+  }
+  return ids;
+}
 
 struct KindName {
   v1::LedgerEntryKind kind;
@@ -109,25 +145,66 @@ v1::LedgerEntryKind EntryKindFromName(absl::string_view name) {
   return v1::LEDGER_ENTRY_KIND_UNSPECIFIED;
 }
 
+void Operation::Prefetch(pg::Transaction& tx) { tx.Prefetch(kAllocateIds, {}); }
+
 absl::StatusOr<Operation> Operation::Begin(pg::Transaction& tx, const std::string& org_id,
                                            const std::string& name, absl::Time now) {
-  ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kNextOperationId));
+  ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kAllocateIds));
   Operation operation(tx, now);
   operation.event_.set_org_id(org_id);
   operation.event_.set_operation_id(row.Int64(0, 0));
   operation.event_.set_operation(name);
   rpc::ToTimestamp(now, operation.event_.mutable_occurred_at());
+  operation.position_ = row.Int64(0, 1);
+  operation.lot_ids_ = IdsFromArray(row.Text(0, 2));
+  operation.entry_ids_ = IdsFromArray(row.Text(0, 3));
   return operation;
 }
 
+void Operation::Track(const MemberState& member) {
+  if (MemberState* tracked = Tracked(member.member_id)) {
+    *tracked = member;
+  } else {
+    tracked_.push_back(member);
+  }
+}
+
+MemberState* Operation::Tracked(const std::string& member_id) {
+  for (MemberState& member : tracked_) {
+    if (member.member_id == member_id) return &member;
+  }
+  return nullptr;
+}
+
+ledger::Lot* Operation::TrackedLot(const std::string& member_id, int64_t lot_id) {
+  MemberState* member = Tracked(member_id);
+  if (member == nullptr) return nullptr;
+  for (ledger::Lot& lot : member->lots) {
+    if (lot.lot_id == lot_id) return &lot;
+  }
+  return nullptr;
+}
+
+absl::StatusOr<int64_t> Operation::NextId(std::vector<int64_t>& reserved,
+                                          const pg::Statement& fallback) {
+  if (!reserved.empty()) {
+    const int64_t id = reserved.front();
+    reserved.erase(reserved.begin());
+    return id;
+  }
+  ASSIGN_OR_RETURN(pg::Result row, tx_->Execute(fallback));
+  return row.Int64(0, 0);
+}
+
 absl::Status Operation::AddEntry(const EntrySpec& entry) {
+  ASSIGN_OR_RETURN(const int64_t entry_id, NextId(entry_ids_, kNextEntryId));
   pg::Params params;
-  params.Add(event_.org_id()).Add(entry.member_id).Add(id()).Add(entry.program_id)
+  params.Add(entry_id).Add(event_.org_id()).Add(entry.member_id).Add(id()).Add(entry.program_id)
       .Add(entry.point_type).Add(EntryKindName(entry.kind)).Add(entry.points)
       .Add(entry.order_ref).Add(entry.description).Add(entry.actor).Add(now_);
-  ASSIGN_OR_RETURN(pg::Result row, tx_->Execute(kInsertEntry, params));
+  tx_->Defer(kInsertEntry, std::move(params));
   v1::EntryRecord* record = event_.add_entries();
-  record->set_entry_id(row.Int64(0, 0));
+  record->set_entry_id(entry_id);
   record->set_member_id(entry.member_id);
   record->set_program_id(entry.program_id);
   record->set_point_type(entry.point_type);
@@ -139,32 +216,32 @@ absl::Status Operation::AddEntry(const EntrySpec& entry) {
   return absl::OkStatus();
 }
 
-absl::Status Operation::RecordLot(const pg::Result& row) {
+void Operation::RecordLot(const std::string& member_id, const ledger::Lot& state) {
   v1::LotState* lot = event_.add_lots();
-  lot->set_member_id(std::string(row.Text(0, 0)));
-  lot->set_lot_id(row.Int64(0, 1));
-  lot->set_program_id(std::string(row.Text(0, 2)));
-  lot->set_point_type(std::string(row.Text(0, 3)));
-  lot->set_subtype(std::string(row.Text(0, 4)));
-  lot->set_redeemable(row.Bool(0, 5));
-  lot->set_amount(row.Int64(0, 6));
-  lot->set_remaining(row.Int64(0, 7));
-  lot->set_held(row.Int64(0, 8));
-  rpc::ToTimestamp(row.Time(0, 9), lot->mutable_awarded_at());
-  rpc::ToTimestamp(row.Time(0, 10), lot->mutable_available_at());
-  rpc::ToOptionalTimestamp(row.OptionalTime(0, 11), [&] { return lot->mutable_expires_at(); });
-  return absl::OkStatus();
+  lot->set_member_id(member_id);
+  lot->set_lot_id(state.lot_id);
+  lot->set_program_id(state.program_id);
+  lot->set_point_type(state.point_type);
+  lot->set_subtype(state.subtype);
+  lot->set_redeemable(state.redeemable);
+  lot->set_amount(state.amount);
+  lot->set_remaining(state.remaining);
+  lot->set_held(state.held);
+  rpc::ToTimestamp(state.awarded_at, lot->mutable_awarded_at());
+  rpc::ToTimestamp(state.available_at, lot->mutable_available_at());
+  rpc::ToOptionalTimestamp(state.expires_at, [&] { return lot->mutable_expires_at(); });
 }
 
 absl::StatusOr<ledger::Lot> Operation::CreateLot(const NewLot& lot) {
+  ASSIGN_OR_RETURN(const int64_t lot_id, NextId(lot_ids_, kNextLotId));
   pg::Params params;
-  params.Add(event_.org_id()).Add(lot.member_id).Add(lot.program_id).Add(lot.point_type)
-      .Add(lot.subtype).Add(lot.redeemable).Add(lot.amount).Add(now_).Add(lot.available_at)
-      .Add(lot.expires_at).Add(id()).Add(lot.order_ref).Add(lot.origin_lot_id);
-  ASSIGN_OR_RETURN(pg::Result row, tx_->Execute(kInsertLot, params));
-  RETURN_IF_ERROR(RecordLot(row));
+  params.Add(lot_id).Add(event_.org_id()).Add(lot.member_id).Add(lot.program_id)
+      .Add(lot.point_type).Add(lot.subtype).Add(lot.redeemable).Add(lot.amount).Add(now_)
+      .Add(lot.available_at).Add(lot.expires_at).Add(id()).Add(lot.order_ref)
+      .Add(lot.origin_lot_id);
+  tx_->Defer(kInsertLot, std::move(params));
   ledger::Lot created;
-  created.lot_id = row.Int64(0, 1);
+  created.lot_id = lot_id;
   created.program_id = lot.program_id;
   created.point_type = lot.point_type;
   created.subtype = lot.subtype;
@@ -174,34 +251,69 @@ absl::StatusOr<ledger::Lot> Operation::CreateLot(const NewLot& lot) {
   created.awarded_at = now_;
   created.available_at = lot.available_at;
   created.expires_at = lot.expires_at;
+  RecordLot(lot.member_id, created);
+  if (MemberState* member = Tracked(lot.member_id)) member->lots.push_back(created);
   return created;
 }
 
 absl::Status Operation::ConsumeLot(const std::string& member_id, int64_t lot_id,
                                    ledger::Points points) {
-  return ChangeLot(kConsumeLot, member_id, lot_id, points);
-}
-
-absl::Status Operation::ChangeLot(const pg::Statement& statement, const std::string& member_id,
-                                  int64_t lot_id, ledger::Points points) {
-  pg::Params params;
-  params.Add(event_.org_id()).Add(member_id).Add(lot_id).Add(points);
-  ASSIGN_OR_RETURN(pg::Result row, tx_->Execute(statement, params));
-  if (row.Rows() != 1) {
-    return absl::InternalError(absl::StrCat(statement.name, ": lot ", lot_id, " of member ",
-                                            member_id, " cannot take ", points, " points"));
-  }
-  return RecordLot(row);
+  return ChangeLot(LotChange::kConsume, member_id, lot_id, points);
 }
 
 absl::Status Operation::RestoreLot(const std::string& member_id, int64_t lot_id,
                                    ledger::Points points) {
-  return ChangeLot(kRestoreLot, member_id, lot_id, points);
+  return ChangeLot(LotChange::kRestore, member_id, lot_id, points);
 }
 
 absl::Status Operation::ChangeHold(const std::string& member_id, int64_t lot_id,
                                    ledger::Points points) {
-  return ChangeLot(kChangeHold, member_id, lot_id, points);
+  return ChangeLot(LotChange::kHold, member_id, lot_id, points);
+}
+
+absl::Status Operation::ChangeLot(LotChange change, const std::string& member_id,
+                                  int64_t lot_id, ledger::Points points) {
+  const pg::Statement& untracked = change == LotChange::kConsume   ? kConsumeLot
+                                   : change == LotChange::kRestore ? kRestoreLot
+                                                                   : kChangeHold;
+  ledger::Lot* lot = TrackedLot(member_id, lot_id);
+  if (lot == nullptr) {
+    pg::Params params;
+    params.Add(event_.org_id()).Add(member_id).Add(lot_id).Add(points);
+    ASSIGN_OR_RETURN(pg::Result row, tx_->Execute(untracked, params));
+    if (row.Rows() != 1) {
+      return absl::InternalError(absl::StrCat(untracked.name, ": lot ", lot_id, " of member ",
+                                              member_id, " cannot take ", points, " points"));
+    }
+    RecordLot(member_id, LotFromRow(row, 0));
+    return absl::OkStatus();
+  }
+  const ledger::Points remaining_delta = change == LotChange::kConsume   ? -points
+                                         : change == LotChange::kRestore ? points
+                                                                         : 0;
+  const ledger::Points held_delta = change == LotChange::kHold ? points : 0;
+  const ledger::Points remaining = lot->remaining + remaining_delta;
+  const ledger::Points held = lot->held + held_delta;
+  if (remaining < 0 || remaining > lot->amount || held < 0 || held > remaining) {
+    return absl::InternalError(absl::StrCat(untracked.name, ": lot ", lot_id, " of member ",
+                                            member_id, " cannot take ", points, " points"));
+  }
+  lot->remaining = remaining;
+  lot->held = held;
+  pg::Params params;
+  params.Add(event_.org_id()).Add(member_id).Add(lot_id).Add(remaining_delta).Add(held_delta);
+  tx_->Defer(kChangeLot, std::move(params));
+  RecordLot(member_id, *lot);
+  return absl::OkStatus();
+}
+
+void Operation::RecordTotals(const std::string& member_id, const ledger::PointTotals& state) {
+  v1::TotalsState* totals = event_.add_totals();
+  totals->set_member_id(member_id);
+  totals->set_program_id(state.program_id);
+  totals->set_point_type(state.point_type);
+  totals->set_lifetime(state.lifetime);
+  totals->set_qualifying(state.qualifying);
 }
 
 absl::Status Operation::AddTotals(const std::string& member_id, const std::string& program_id,
@@ -210,13 +322,24 @@ absl::Status Operation::AddTotals(const std::string& member_id, const std::strin
   pg::Params params;
   params.Add(event_.org_id()).Add(member_id).Add(program_id).Add(point_type)
       .Add(lifetime_delta).Add(qualifying_delta);
-  ASSIGN_OR_RETURN(pg::Result row, tx_->Execute(kAddTotals, params));
-  v1::TotalsState* totals = event_.add_totals();
-  totals->set_member_id(member_id);
-  totals->set_program_id(program_id);
-  totals->set_point_type(point_type);
-  totals->set_lifetime(row.Int64(0, 0));
-  totals->set_qualifying(row.Int64(0, 1));
+  MemberState* member = Tracked(member_id);
+  if (member == nullptr) {
+    ASSIGN_OR_RETURN(pg::Result row, tx_->Execute(kAddTotals, params));
+    RecordTotals(member_id, {program_id, point_type, row.Int64(0, 0), row.Int64(0, 1)});
+    return absl::OkStatus();
+  }
+  tx_->Defer(kAddTotals, std::move(params));
+  auto totals = std::find_if(member->totals.begin(), member->totals.end(),
+                             [&](const ledger::PointTotals& t) {
+                               return t.program_id == program_id && t.point_type == point_type;
+                             });
+  if (totals == member->totals.end()) {
+    member->totals.push_back({program_id, point_type, 0, 0});
+    totals = member->totals.end() - 1;
+  }
+  totals->lifetime += lifetime_delta;
+  totals->qualifying += qualifying_delta;
+  RecordTotals(member_id, *totals);
   return absl::OkStatus();
 }
 
@@ -226,38 +349,77 @@ absl::Status Operation::ChangeEnrolment(const std::string& member_id,
   pg::Params params;
   params.Add(event_.org_id()).Add(member_id).Add(program_id).Add(debt_delta)
       .Add(tier.has_value()).Add(tier.value_or("")).Add(now_).Add(mark_activity);
-  return RecordEnrolment(kChangeEnrolment, params, member_id, program_id);
+  Enrolment changed;
+  if (const Enrolment* before = TrackedEnrolment(member_id, program_id)) {
+    changed = *before;
+    changed.debt += debt_delta;
+    if (tier.has_value()) {
+      changed.tier = *tier;
+      changed.tier_reached_at = now_;
+    }
+  }
+  return WriteEnrolment(kChangeEnrolment, std::move(params), member_id, program_id, changed);
 }
 
 absl::Status Operation::RenewPeriod(const std::string& member_id, const std::string& program_id,
                                     const std::string& tier, absl::Time start, absl::Time end) {
   pg::Params params;
   params.Add(event_.org_id()).Add(member_id).Add(program_id).Add(tier).Add(start).Add(end);
-  return RecordEnrolment(kRenewPeriod, params, member_id, program_id);
+  Enrolment changed;
+  if (const Enrolment* before = TrackedEnrolment(member_id, program_id)) {
+    changed = *before;
+    changed.tier = tier;
+    changed.tier_reached_at = std::nullopt;
+    changed.period_start = start;
+    changed.period_end = end;
+  }
+  return WriteEnrolment(kRenewPeriod, std::move(params), member_id, program_id, changed);
 }
 
-absl::Status Operation::RecordEnrolment(const pg::Statement& statement, const pg::Params& params,
-                                        const std::string& member_id,
-                                        const std::string& program_id) {
-  ASSIGN_OR_RETURN(pg::Result row, tx_->Execute(statement, params));
-  if (row.Rows() != 1) {
-    return absl::InternalError(absl::StrCat("no enrolment of ", member_id, " in ", program_id));
+Enrolment* Operation::TrackedEnrolment(const std::string& member_id,
+                                       const std::string& program_id) {
+  MemberState* member = Tracked(member_id);
+  if (member == nullptr) return nullptr;
+  for (Enrolment& enrolment : member->enrolments) {
+    if (enrolment.program_id == program_id) return &enrolment;
+  }
+  return nullptr;
+}
+
+absl::Status Operation::WriteEnrolment(const pg::Statement& statement, pg::Params params,
+                                       const std::string& member_id,
+                                       const std::string& program_id, const Enrolment& changed) {
+  Enrolment* tracked = TrackedEnrolment(member_id, program_id);
+  Enrolment state = changed;
+  if (tracked != nullptr) {
+    tx_->Defer(statement, std::move(params));
+    *tracked = changed;
+  } else {
+    ASSIGN_OR_RETURN(pg::Result row, tx_->Execute(statement, params));
+    if (row.Rows() != 1) {
+      return absl::InternalError(absl::StrCat("no enrolment of ", member_id, " in ", program_id));
+    }
+    state.program_id = program_id;
+    state.tier = std::string(row.Text(0, 0));
+    state.debt = row.Int64(0, 1);
+    state.period_start = row.Time(0, 2);
+    state.period_end = row.Time(0, 3);
   }
   v1::EnrolmentState* enrolment = event_.add_enrolments();
   enrolment->set_member_id(member_id);
   enrolment->set_program_id(program_id);
-  enrolment->set_tier(std::string(row.Text(0, 0)));
-  enrolment->set_debt(row.Int64(0, 1));
-  rpc::ToTimestamp(row.Time(0, 2), enrolment->mutable_period_start());
-  rpc::ToTimestamp(row.Time(0, 3), enrolment->mutable_period_end());
+  enrolment->set_tier(state.tier);
+  enrolment->set_debt(state.debt);
+  rpc::ToTimestamp(state.period_start, enrolment->mutable_period_start());
+  rpc::ToTimestamp(state.period_end, enrolment->mutable_period_end());
   return absl::OkStatus();
 }
 
 absl::StatusOr<int64_t> Operation::Commit() {
   pg::Params params;
-  params.Add(event_.org_id()).AddBytes(event_.SerializeAsString());
-  ASSIGN_OR_RETURN(pg::Result row, tx_->Execute(kInsertOutbox, params));
-  return row.Int64(0, 0);
+  params.Add(position_).Add(event_.org_id()).AddBytes(event_.SerializeAsString());
+  tx_->Defer(kInsertOutbox, std::move(params));
+  return position_;
 }
 
 }  // namespace loyalty::command

@@ -2,11 +2,13 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "libs/ledger/types.h"
 #include "libs/pg/transaction.h"
 #include "loyalty/v1/events.pb.h"
+#include "services/command/member_state.h"
 
 namespace loyalty::command {
 
@@ -35,16 +37,32 @@ struct NewLot {
 };
 
 // One operation (a command, or a job's work on one member) inside one SQL transaction: every
-// write goes through it, and it gathers the outbox event that describes them. Commit() writes
-// the event and returns the ledger position.
+// write goes through it, and it gathers the outbox event that describes them. Commit() queues the
+// event and returns the ledger position.
+//
+// Writes are deferred (pg::Transaction::Defer) and go out with COMMIT. The event records each
+// row's state after the write, so the operation works that state out itself for the members it
+// tracks (Track: their state as read under the member lock); for rows it does not know (a lot
+// consumed to zero, an untracked member) the write runs at once and returns the row. Ids
+// (operation, ledger position, some lot and entry ids) are taken at Begin in one statement that
+// a command may prefetch (Prefetch), so that the ledger position is allocated only after the
+// transaction has its transaction id and the member locks, as the projector's ordering needs.
 class Operation final {
  public:
+  static constexpr int kLotIds = 2;     // lot ids taken at Begin; more cost a round trip each
+  static constexpr int kEntryIds = 4;   // ledger entry ids taken at Begin, likewise
+
+  // Declares Begin's id statement for the transaction's first round trip (see Begin).
+  static void Prefetch(pg::Transaction& tx);
   static absl::StatusOr<Operation> Begin(pg::Transaction& tx, const std::string& org_id,
                                          const std::string& name, absl::Time now);
 
   int64_t id() const { return event_.operation_id(); }
   absl::Time now() const { return now_; }
   v1::LedgerEvent& event() { return event_; }
+
+  // The member's state as read under its lock: later writes to it are deferred.
+  void Track(const MemberState& member);
 
   absl::Status AddEntry(const EntrySpec& entry);
   absl::StatusOr<ledger::Lot> CreateLot(const NewLot& lot);
@@ -69,16 +87,30 @@ class Operation final {
   absl::StatusOr<int64_t> Commit();
 
  private:
+  enum class LotChange { kConsume, kRestore, kHold };
+
   Operation(pg::Transaction& tx, absl::Time now) : tx_(&tx), now_(now) {}
-  absl::Status RecordLot(const pg::Result& row);
-  absl::Status RecordEnrolment(const pg::Statement& statement, const pg::Params& params,
-                               const std::string& member_id, const std::string& program_id);
-  absl::Status ChangeLot(const pg::Statement& statement, const std::string& member_id,
-                         int64_t lot_id, ledger::Points points);
+  MemberState* Tracked(const std::string& member_id);
+  ledger::Lot* TrackedLot(const std::string& member_id, int64_t lot_id);
+  absl::StatusOr<int64_t> NextId(std::vector<int64_t>& reserved, const pg::Statement& fallback);
+  absl::Status ChangeLot(LotChange change, const std::string& member_id, int64_t lot_id,
+                         ledger::Points points);
+  Enrolment* TrackedEnrolment(const std::string& member_id, const std::string& program_id);
+  // Writes an enrolment change: deferred with `changed` as the new state when tracked, else at
+  // once, taking the state the statement returns.
+  absl::Status WriteEnrolment(const pg::Statement& statement, pg::Params params,
+                              const std::string& member_id, const std::string& program_id,
+                              const Enrolment& changed);
+  void RecordLot(const std::string& member_id, const ledger::Lot& lot);
+  void RecordTotals(const std::string& member_id, const ledger::PointTotals& totals);
 
   pg::Transaction* tx_;
   absl::Time now_;
   v1::LedgerEvent event_;
+  int64_t position_ = 0;
+  std::vector<int64_t> lot_ids_;    // reserved, not used yet (taken from the back)
+  std::vector<int64_t> entry_ids_;
+  std::vector<MemberState> tracked_;
 };
 
 // "accrual", ... as stored in ledger_entries.kind, and back.

@@ -33,13 +33,18 @@ absl::Status RunRedemption(const Context& context, absl::string_view method,
                            const BurnRequest& request, v1::RedeemResponse* response) {
   RETURN_IF_ERROR(ValidateBurnRequest(request));
   RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", key));
+  absl::Time now;  // one per attempt, for the prefetched statements and the body alike
   return RunCommand(context, method, request.org_id, key, wire, response,
+                    [&](pg::Transaction& tx) {
+                      now = context.clock->Now();
+                      PrefetchRedemption(tx, request, now, context.config_cache);
+                    },
                     [&](pg::Transaction& tx) -> absl::Status {
-                      const absl::Time now = context.clock->Now();
                       ASSIGN_OR_RETURN(DecidedBurn decided, DecideRedemption(tx, request, now, true, true,
                                                                          context.config_cache));
                       ASSIGN_OR_RETURN(Operation operation,
                                        Operation::Begin(tx, request.org_id, std::string(method), now));
+                      operation.Track(decided.member);
                       RETURN_IF_ERROR(WriteRedemption(tx, operation, request, decided, 0,
                                                       response->mutable_redemption()));
                       ASSIGN_OR_RETURN(int64_t position, operation.Commit());
@@ -62,20 +67,20 @@ absl::Status WriteRedemption(pg::Transaction& tx, Operation& operation,
       .Add(request.group).Add(request.points).Add(decided.plan.value_minor).Add(pricing.currency)
       .Add(request.order_ref).Add(request.reward).Add(decided.plan.consumption.shortfall)
       .Add(operation.now()).Add(reservation_id);
-  RETURN_IF_ERROR(tx.Execute(kInsertRedemption, row).status());
+  tx.Defer(kInsertRedemption, std::move(row));
   RETURN_IF_ERROR(ApplyBurn(operation, decided.scope, request.member_id, decided.plan,
                             v1::LEDGER_ENTRY_KIND_REDEMPTION, request.order_ref, request.reward));
   for (const ledger::LotTake& take : decided.plan.consumption.takes) {
     pg::Params lot;
     lot.Add(request.org_id).Add(request.member_id).Add(id).Add(take.lot_id).Add(take.program_id)
         .Add(take.point_type).Add(take.points);
-    RETURN_IF_ERROR(tx.Execute(kInsertRedemptionLot, lot).status());
+    tx.Defer(kInsertRedemptionLot, std::move(lot));
   }
   for (const v1::ProgramBreakup& program : decided.plan.breakup) {
     pg::Params part;
     part.Add(request.org_id).Add(request.member_id).Add(id).Add(program.program_id())
         .Add(program.points());
-    RETURN_IF_ERROR(tx.Execute(kInsertRedemptionProgram, part).status());
+    tx.Defer(kInsertRedemptionProgram, std::move(part));
   }
   redemption->set_redemption_id(id);
   redemption->set_member_id(request.member_id);

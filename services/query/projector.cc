@@ -59,17 +59,6 @@ struct Event {
   std::string bytes;
 };
 
-// Runs `body` between BEGIN and COMMIT on `connection`; ROLLBACK when it fails.
-absl::Status InTransaction(pg::Connection& connection,
-                           const std::function<absl::Status(pg::Transaction&)>& body) {
-  RETURN_IF_ERROR(connection.ExecuteText("BEGIN ISOLATION LEVEL READ COMMITTED").status());
-  pg::Transaction tx(connection);
-  absl::Status status = body(tx);
-  if (status.ok()) status = connection.ExecuteText("COMMIT").status();
-  if (!status.ok()) (void)connection.ExecuteText("ROLLBACK");
-  return status;
-}
-
 }  // namespace
 
 Projector::Projector(ProjectorOptions options, std::unique_ptr<pg::Connection> connection,
@@ -96,7 +85,7 @@ absl::StatusOr<int> Projector::RunOnce() {
   int64_t skipped = 0;
   int64_t new_position = 0;
   bool committed = false;
-  const absl::Status status = InTransaction(*connection_, [&](pg::Transaction& tx) {
+  const absl::Status status = pg::RunTransactionOnce(*connection_, pg::Isolation::kReadCommitted, [&](pg::Transaction& tx) {
     applied = 0;
     skipped = 0;
     committed = false;
