@@ -84,6 +84,7 @@ absl::Status CancelInTransaction(const Context& context, pg::Transaction& tx,
   ASSIGN_OR_RETURN(ProgramConfig program,
                    LoadProgram(tx, org_id, std::string(redemption.Text(0, 0)), context.config_cache));
   ASSIGN_OR_RETURN(Operation operation, Operation::Begin(tx, org_id, "CancelRedemption", now));
+  operation.Track(member);
 
   ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kSelectRedemptionLots, key));
   std::map<TypeKey, ledger::Points> restored;
@@ -126,7 +127,7 @@ absl::Status CancelInTransaction(const Context& context, pg::Transaction& tx,
   }
   pg::Params mark;
   mark.Add(org_id).Add(member.member_id).Add(request.redemption_id()).Add(now);
-  RETURN_IF_ERROR(tx.Execute(kMarkCancelled, mark).status());
+  tx.Defer(kMarkCancelled, std::move(mark));
   v1::Redemption* cancelled = operation.event().mutable_redemption();
   cancelled->set_redemption_id(request.redemption_id());
   cancelled->set_member_id(member.member_id);

@@ -129,18 +129,19 @@ absl::Status ReservePoints(const Context& context, const v1::ReservePointsReques
                                                                          context.config_cache));
         ASSIGN_OR_RETURN(Operation operation,
                          Operation::Begin(tx, request.org_id(), "ReservePoints", now));
+        operation.Track(decided.member);
         const absl::Time expires_at = now + timeout;
         pg::Params row;
         row.Add(request.org_id()).Add(request.member_id()).Add(operation.id())
             .Add(decided.scope.pricing.program_id).Add(request.group()).Add(request.points())
             .Add(request.order_ref()).Add(request.reward()).Add(expires_at).Add(now);
-        RETURN_IF_ERROR(tx.Execute(kInsertReservation, row).status());
+        tx.Defer(kInsertReservation, std::move(row));
         for (const ledger::LotTake& take : decided.plan.consumption.takes) {
           RETURN_IF_ERROR(operation.ChangeHold(request.member_id(), take.lot_id, take.points));
           pg::Params lot;
           lot.Add(request.org_id()).Add(request.member_id()).Add(operation.id())
               .Add(take.lot_id).Add(take.points);
-          RETURN_IF_ERROR(tx.Execute(kInsertReservationLot, lot).status());
+          tx.Defer(kInsertReservationLot, std::move(lot));
         }
         ASSIGN_OR_RETURN(int64_t position, operation.Commit());
         response->set_ledger_position(position);

@@ -120,6 +120,7 @@ absl::Status ReverseInTransaction(const Context& context, pg::Transaction& tx,
 
   ASSIGN_OR_RETURN(Operation operation,
                    Operation::Begin(tx, org_id, "Reverse", now));
+  operation.Track(member);
   ASSIGN_OR_RETURN(ledger::Points taken,
                    TakeFromOrderLots(tx, operation, request, program.program_id, points));
   const PointTypeConfig* type = program.FindPointType(purchase.point_type);
@@ -146,7 +147,7 @@ absl::Status ReverseInTransaction(const Context& context, pg::Transaction& tx,
   pg::Params update;
   update.Add(org_id).Add(member.member_id).Add(program.program_id).Add(request.order_ref())
       .Add(cumulative).Add(purchase.reversed_points + points);
-  RETURN_IF_ERROR(tx.Execute(kUpdatePurchase, update).status());
+  tx.Defer(kUpdatePurchase, std::move(update));
 
   ASSIGN_OR_RETURN(int64_t position, operation.Commit());
   response->set_ledger_position(position);

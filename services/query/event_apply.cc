@@ -69,7 +69,7 @@ std::optional<absl::Time> OptionalTime(bool present, const google::protobuf::Tim
   return rpc::FromTimestamp(time);
 }
 
-absl::Status ApplyLots(pg::Transaction& tx, const v1::LedgerEvent& event) {
+void ApplyLots(pg::Transaction& tx, const v1::LedgerEvent& event) {
   for (const v1::LotState& lot : event.lots()) {
     pg::Params params;
     params.Add(event.org_id()).Add(lot.member_id()).Add(lot.lot_id()).Add(lot.program_id())
@@ -77,17 +77,16 @@ absl::Status ApplyLots(pg::Transaction& tx, const v1::LedgerEvent& event) {
         .Add(lot.remaining()).Add(lot.held()).Add(rpc::FromTimestamp(lot.awarded_at()))
         .Add(rpc::FromTimestamp(lot.available_at()))
         .Add(OptionalTime(lot.has_expires_at(), lot.expires_at()));
-    RETURN_IF_ERROR(tx.Execute(kUpsertLot, params).status());
+    tx.Defer(kUpsertLot, std::move(params));
   }
-  return absl::OkStatus();
 }
 
-absl::Status ApplyTotalsAndEnrolments(pg::Transaction& tx, const v1::LedgerEvent& event) {
+void ApplyTotalsAndEnrolments(pg::Transaction& tx, const v1::LedgerEvent& event) {
   for (const v1::TotalsState& totals : event.totals()) {
     pg::Params params;
     params.Add(event.org_id()).Add(totals.member_id()).Add(totals.program_id())
         .Add(totals.point_type()).Add(totals.lifetime()).Add(totals.qualifying());
-    RETURN_IF_ERROR(tx.Execute(kUpsertTotals, params).status());
+    tx.Defer(kUpsertTotals, std::move(params));
   }
   for (const v1::EnrolmentState& enrolment : event.enrolments()) {
     pg::Params params;
@@ -95,59 +94,58 @@ absl::Status ApplyTotalsAndEnrolments(pg::Transaction& tx, const v1::LedgerEvent
         .Add(enrolment.tier()).Add(enrolment.debt())
         .Add(rpc::FromTimestamp(enrolment.period_start()))
         .Add(rpc::FromTimestamp(enrolment.period_end()));
-    RETURN_IF_ERROR(tx.Execute(kUpsertEnrolment, params).status());
+    tx.Defer(kUpsertEnrolment, std::move(params));
   }
-  return absl::OkStatus();
 }
 
-absl::Status ApplyEntries(pg::Transaction& tx, int64_t position, const v1::LedgerEvent& event) {
+void ApplyEntries(pg::Transaction& tx, int64_t position, const v1::LedgerEvent& event) {
   for (const v1::EntryRecord& entry : event.entries()) {
     pg::Params params;
     params.Add(event.org_id()).Add(entry.member_id()).Add(entry.entry_id()).Add(position)
         .Add(event.operation_id()).Add(entry.program_id()).Add(entry.point_type())
         .Add(command::EntryKindName(entry.kind())).Add(entry.points()).Add(entry.order_ref())
         .Add(entry.description()).Add(rpc::FromTimestamp(entry.created_at()));
-    RETURN_IF_ERROR(tx.Execute(kInsertEntry, params).status());
+    tx.Defer(kInsertEntry, std::move(params));
   }
-  return absl::OkStatus();
 }
 
-absl::Status ApplyRedemption(pg::Transaction& tx, int64_t position,
+void ApplyRedemption(pg::Transaction& tx, int64_t position,
                              const v1::LedgerEvent& event) {
   const v1::Redemption& redemption = event.redemption();
   pg::Params key;
   key.Add(event.org_id()).Add(redemption.member_id()).Add(redemption.redemption_id());
-  if (redemption.cancelled()) return tx.Execute(kCancelRedemption, key).status();
+  if (redemption.cancelled()) {
+    tx.Defer(kCancelRedemption, std::move(key));
+    return;
+  }
   pg::Params params = key;
   params.Add(position).Add(redemption.program_id()).Add(redemption.group())
       .Add(redemption.points()).Add(redemption.value().minor_units())
       .Add(redemption.value().currency()).Add(redemption.order_ref()).Add(redemption.reward())
       .Add(redemption.overdraft_points()).Add(redemption.reservation_id())
       .Add(rpc::FromTimestamp(redemption.created_at()));
-  RETURN_IF_ERROR(tx.Execute(kInsertRedemption, params).status());
+  tx.Defer(kInsertRedemption, std::move(params));
   for (const v1::ProgramBreakup& program : redemption.breakup_by_program()) {
     pg::Params row = key;
     row.Add(program.program_id()).Add(program.points());
-    RETURN_IF_ERROR(tx.Execute(kInsertRedemptionProgram, row).status());
+    tx.Defer(kInsertRedemptionProgram, std::move(row));
   }
   int32_t ordinal = 0;
   for (const v1::LotConsumption& lot : redemption.lots()) {
     pg::Params row = key;
     row.Add(ordinal++).Add(lot.lot_id()).Add(lot.program_id()).Add(lot.point_type())
         .Add(lot.points()).Add(OptionalTime(lot.has_expires_at(), lot.expires_at()));
-    RETURN_IF_ERROR(tx.Execute(kInsertRedemptionLot, row).status());
+    tx.Defer(kInsertRedemptionLot, std::move(row));
   }
-  return absl::OkStatus();
 }
 
 }  // namespace
 
-absl::Status ApplyEvent(pg::Transaction& tx, int64_t position, const v1::LedgerEvent& event) {
-  RETURN_IF_ERROR(ApplyLots(tx, event));
-  RETURN_IF_ERROR(ApplyTotalsAndEnrolments(tx, event));
-  RETURN_IF_ERROR(ApplyEntries(tx, position, event));
-  if (event.has_redemption()) RETURN_IF_ERROR(ApplyRedemption(tx, position, event));
-  return absl::OkStatus();
+void ApplyEvent(pg::Transaction& tx, int64_t position, const v1::LedgerEvent& event) {
+  ApplyLots(tx, event);
+  ApplyTotalsAndEnrolments(tx, event);
+  ApplyEntries(tx, position, event);
+  if (event.has_redemption()) ApplyRedemption(tx, position, event);
 }
 
 }  // namespace loyalty::query

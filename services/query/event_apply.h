@@ -12,6 +12,8 @@ namespace loyalty::query {
 // lots, totals and enrolments, inserts its ledger entries and redemption (nothing when already
 // there) and marks a cancelled redemption. Idempotent: applying an event twice changes nothing.
 // Table names are unqualified, so a rebuild can aim the same statements at scratch tables.
-absl::Status ApplyEvent(pg::Transaction& tx, int64_t position, const v1::LedgerEvent& event);
+// The writes are deferred (pg::Transaction::Defer): they run with the transaction's next round
+// trip.
+void ApplyEvent(pg::Transaction& tx, int64_t position, const v1::LedgerEvent& event);
 
 }  // namespace loyalty::query

@@ -23,7 +23,8 @@ constexpr pg::Statement kReadState{
 // The snapshot's xmin comes from the same statement (the same snapshot) as the rows.
 constexpr pg::Statement kFetchEvents{
     "projector_fetch_events",
-    "SELECT position, event, pg_snapshot_xmin(pg_current_snapshot())::text FROM outbox"
+    "SELECT position, event, pg_snapshot_xmin(pg_current_snapshot())::text,"
+    " (extract(epoch FROM created_at) * 1000000)::int8 FROM outbox"
     " WHERE position > $1 ORDER BY position LIMIT $2"};
 
 constexpr pg::Statement kCurrentXid{"projector_current_xid", "SELECT pg_current_xact_id()::text"};
@@ -85,10 +86,13 @@ absl::StatusOr<int> Projector::RunOnce() {
   int64_t skipped = 0;
   int64_t new_position = 0;
   bool committed = false;
-  const absl::Status status = pg::RunTransactionOnce(*connection_, pg::Isolation::kReadCommitted, [&](pg::Transaction& tx) {
+  std::vector<absl::Time> created_at;  // of the applied events, for the lag histogram
+  const absl::Status status = pg::RunTransactionOnce(*connection_, pg::Isolation::kReadCommitted,
+                                                     [&](pg::Transaction& tx) {
     applied = 0;
     skipped = 0;
     committed = false;
+    created_at.clear();
     // Nothing in this transaction may take an xid before the fetch below: the horizon taken
     // later must be newer than every writer the fetch could have missed.
     ASSIGN_OR_RETURN(pg::Result state_row, tx.Execute(kReadState));
@@ -116,7 +120,8 @@ absl::StatusOr<int> Projector::RunOnce() {
       if (!event.ParseFromString(rows.Bytes(row, 1))) {
         return absl::InternalError(absl::StrCat("outbox event ", position, " does not parse"));
       }
-      RETURN_IF_ERROR(ApplyEvent(tx, position, event));
+      ApplyEvent(tx, position, event);
+      created_at.push_back(absl::FromUnixMicros(rows.Int64(row, 3)));
       ++expected;
       ++applied;
     }
@@ -151,7 +156,10 @@ absl::StatusOr<int> Projector::RunOnce() {
   });
   RETURN_IF_ERROR(status);
   if (committed) {
-    if (metrics_ != nullptr) metrics_->OnApplied(applied, skipped);
+    if (metrics_ != nullptr) {
+      metrics_->OnApplied(applied, skipped);
+      metrics_->OnEventsVisible(absl::Now(), created_at);
+    }
     if (watch_ != nullptr) watch_->Advanced(new_position);
   }
   ReportLag();

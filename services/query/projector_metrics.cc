@@ -1,6 +1,17 @@
 #include "services/query/projector_metrics.h"
 
 namespace loyalty::query {
+namespace {
+
+// Fine around 1-100 ms, where the projector's poll interval and batch commits land.
+const prometheus::Histogram::BucketBoundaries& EventLagBuckets() {
+  static const prometheus::Histogram::BucketBoundaries buckets = {
+      0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.04, 0.05, 0.075, 0.1,
+      0.15, 0.2, 0.3, 0.5, 1, 2.5, 5, 10, 30, 60};
+  return buckets;
+}
+
+}  // namespace
 
 ProjectorMetrics::ProjectorMetrics(prometheus::Registry& registry)
     : applied_(prometheus::BuildCounter()
@@ -27,7 +38,13 @@ ProjectorMetrics::ProjectorMetrics(prometheus::Registry& registry)
                   .Name("loyalty_projector_leader")
                   .Help("1 while this process holds the projector lock")
                   .Register(registry)
-                  .Add({})) {}
+                  .Add({})),
+      event_lag_(prometheus::BuildHistogram()
+                     .Name("loyalty_projection_lag_seconds")
+                     .Help("Per applied event: projector commit time minus the outbox row's"
+                           " created_at (the command transaction's start)")
+                     .Register(registry)
+                     .Add({}, EventLagBuckets())) {}
 
 void ProjectorMetrics::OnApplied(int64_t events, int64_t skipped_positions) {
   applied_.Increment(static_cast<double>(events));
@@ -37,6 +54,13 @@ void ProjectorMetrics::OnApplied(int64_t events, int64_t skipped_positions) {
 void ProjectorMetrics::OnLag(int64_t events, absl::Duration age) {
   lag_events_.Set(static_cast<double>(events));
   lag_seconds_.Set(absl::ToDoubleSeconds(age));
+}
+
+void ProjectorMetrics::OnEventsVisible(absl::Time committed_at,
+                                       const std::vector<absl::Time>& created_at) {
+  for (const absl::Time created : created_at) {
+    event_lag_.Observe(absl::ToDoubleSeconds(committed_at - created));
+  }
 }
 
 void ProjectorMetrics::OnLeader(bool leader) { leader_.Set(leader ? 1.0 : 0.0); }

@@ -1,22 +1,27 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "prometheus/counter.h"
 #include "prometheus/gauge.h"
+#include "prometheus/histogram.h"
 #include "prometheus/registry.h"
 
 namespace loyalty::query {
 
-// What the projector exports: applied and skipped (never committed) events, and the lag behind
-// the outbox in events and seconds.
+// What the projector exports: applied and skipped (never committed) events, the lag behind the
+// outbox in events and seconds, and per applied event the time from its outbox row's created_at
+// (the command transaction's now()) to the projector's commit.
 class ProjectorMetrics final {
  public:
   explicit ProjectorMetrics(prometheus::Registry& registry);
 
   void OnApplied(int64_t events, int64_t skipped_positions);
   void OnLag(int64_t events, absl::Duration age);
+  // One observation per event: `committed_at` minus each event's outbox created_at.
+  void OnEventsVisible(absl::Time committed_at, const std::vector<absl::Time>& created_at);
   void OnLeader(bool leader);
 
   double applied() const { return applied_.Value(); }
@@ -27,6 +32,7 @@ class ProjectorMetrics final {
   prometheus::Gauge& lag_events_;
   prometheus::Gauge& lag_seconds_;
   prometheus::Gauge& leader_;
+  prometheus::Histogram& event_lag_;
 };
 
 }  // namespace loyalty::query

@@ -53,11 +53,11 @@ absl::Status Replay(pg::Connection& connection, RebuildReport& report) {
         return absl::InternalError(absl::StrCat("outbox event ", rows.Int64(i, 0),
                                                 " does not parse"));
       }
-      RETURN_IF_ERROR(ApplyEvent(tx, rows.Int64(i, 0), event));
+      ApplyEvent(tx, rows.Int64(i, 0), event);
       after = rows.Int64(i, 0);
       ++report.events;
     }
-    if (rows.Rows() < kReplayBatch) return absl::OkStatus();
+    if (rows.Rows() < kReplayBatch) return tx.Flush();
   }
 }
 

@@ -61,6 +61,15 @@ TEST(BenchOptionsTest, OnceNeedsKey) {
   EXPECT_FALSE(ParseOptions({"once", "--op=redeem"}).ok());
 }
 
+TEST(BenchOptionsTest, OnceGetBalancesNeedsQueryTargetNotKey) {
+  absl::StatusOr<Options> options = ParseOptions(
+      {"once", "--op=get_balances", "--query_target=127.0.0.1:1", "--member_index=2"});
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->once_operation, Operation::kGetBalances);
+  EXPECT_EQ(options->query_target, "127.0.0.1:1");
+  EXPECT_EQ(options->member_index, 2);
+}
+
 TEST(BenchOptionsTest, Hot1) {
   absl::StatusOr<Options> options =
       ParseOptions({"--distribution=hot1", "--mix=accrue=1", "--members=1"});
@@ -98,7 +107,8 @@ TEST(BenchOptionsTest, Refusals) {
       {{"--mix=accrue=-1"}, "weight"},
       {{"--mix=accrue=0"}, "all weights are 0"},
       {{"--mix=transfer=1", "--members=1"}, "--members >= 2"},
-      {{"--op=get_balances"}, "--op"},
+      {{"--op=list_redemptions"}, "--op"},
+      {{"once", "--op=get_balances"}, "needs --query_target"},
       {{"--target="}, "--target is empty"},
       {{"once", "--key=k", "--members=5", "--member_index=5"}, "below --members"},
   };

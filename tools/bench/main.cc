@@ -63,7 +63,9 @@ int Main(const std::vector<std::string>& arguments) {
     return 2;
   }
   if (options->mode == Mode::kRun) return RunLoad(*options);
-  auto channels = OpenChannels(options->target, options->channels, options->timeout_ms);
+  const bool query_once = options->mode == Mode::kOnce && IsQuery(options->once_operation);
+  auto channels = OpenChannels(query_once ? options->query_target : options->target,
+                               options->channels, options->timeout_ms);
   if (!channels.ok()) return Fail(channels.status());
   const absl::Status status = options->mode == Mode::kPrepare
                                   ? Prepare(*options, *channels)

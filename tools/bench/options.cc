@@ -115,8 +115,9 @@ const std::map<std::string, Setter, std::less<>>& Setters() {
       {"op",
        [](auto v, Options& o) {
          std::optional<Operation> operation = ParseOperation(v);
-         if (!operation.has_value() || IsQuery(*operation)) {
-           return OutOfRange("op", v, "accrue, redeem, group_redeem or transfer");
+         if (!operation.has_value() ||
+             (IsQuery(*operation) && *operation != Operation::kGetBalances)) {
+           return OutOfRange("op", v, "accrue, redeem, group_redeem, transfer or get_balances");
          }
          o.once_operation = *operation;
          return absl::OkStatus();
@@ -157,7 +158,11 @@ absl::Status Validate(const Options& options) {
     return absl::InvalidArgumentError("transfer in --mix needs --members >= 2");
   }
   if (options.mode == Mode::kOnce) {
-    if (options.key.empty()) return absl::InvalidArgumentError("once needs --key");
+    const bool query = IsQuery(options.once_operation);
+    if (!query && options.key.empty()) return absl::InvalidArgumentError("once needs --key");
+    if (query && options.query_target.empty()) {
+      return absl::InvalidArgumentError("once --op=get_balances needs --query_target");
+    }
     if (options.member_index >= options.keys.members) {
       return absl::InvalidArgumentError("--member_index must be below --members");
     }
@@ -217,7 +222,8 @@ std::string Usage() {
       "  --json_out=FILE --label=NAME\n"
       "  --history=N               prepare: purchases per member (5)\n"
       "  --prepare_concurrency=N   prepare: calls in flight (16)\n"
-      "  --op=OP --member_index=I --key=K  once: one command with a fixed key\n");
+      "  --op=OP --member_index=I --key=K  once: one command with a fixed key, or one\n"
+      "                            get_balances (to --query_target, no key)\n");
 }
 
 }  // namespace loyalty::bench

@@ -11,6 +11,7 @@
 #include "grpcpp/client_context.h"
 #include "loyalty/v1/admin.grpc.pb.h"
 #include "loyalty/v1/command.grpc.pb.h"
+#include "loyalty/v1/query.grpc.pb.h"
 #include "tools/bench/requests.h"
 
 namespace loyalty::bench {
@@ -284,8 +285,18 @@ absl::Status SendOnce(const Options& options, const std::shared_ptr<grpc::Channe
       position = response.ledger_position();
       break;
     }
+    case Operation::kGetBalances: {
+      auto queries = v1::QueryService::NewStub(channel);
+      v1::GetBalancesRequest request;
+      v1::GetBalancesResponse response;
+      BuildGetBalances(org, member, &request);
+      status = Call("GetBalances",
+                    [&](auto* c) { return queries->GetBalances(c, request, &response); });
+      position = response.ledger_position();
+      break;
+    }
     default:
-      return absl::InvalidArgumentError("once sends commands only");
+      return absl::InvalidArgumentError("once sends commands and get_balances only");
   }
   if (status.ok()) std::printf("ledger_position %ld\n", static_cast<long>(position));
   return status;

@@ -17,8 +17,9 @@ namespace loyalty::bench {
 absl::Status Prepare(const Options& options,
                      const std::vector<std::shared_ptr<grpc::Channel>>& channels);
 
-// Sends one command (`once_operation` to `member_index` with idempotency key `key`) and prints
-// its ledger position. Used to capture the SQL one call executes.
+// Sends one command (`once_operation` to `member_index` with idempotency key `key`), or one
+// GetBalances of `member_index`, on `channel` (the command or the query target) and prints its
+// ledger position. Used to capture the SQL one call executes.
 absl::Status SendOnce(const Options& options, const std::shared_ptr<grpc::Channel>& channel);
 
 }  // namespace loyalty::bench
