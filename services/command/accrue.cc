@@ -292,6 +292,13 @@ absl::Status WriteRemoval(Operation& operation, const ProgramConfig& program,
                                    std::nullopt);
 }
 
+// An accrual spends lots only when it is a negative adjustment; otherwise the member's lots
+// matter only for the balances it answers with, and their summaries do.
+std::optional<absl::Time> LotsSummarisedAt(const v1::AccrueRequest& request, absl::Time now) {
+  if (request.has_adjustment() && request.adjustment().points() < 0) return std::nullopt;
+  return now;
+}
+
 // Declares what AccrueInTransaction reads, in its order, for the first round trip.
 void PrefetchAccrue(const Context& context, pg::Transaction& tx,
                     const v1::AccrueRequest& request, absl::Time now) {
@@ -300,7 +307,7 @@ void PrefetchAccrue(const Context& context, pg::Transaction& tx,
       PrefetchConfig(tx, org_id, request.program_id(), context.config_cache);
   if (!program_id.has_value()) return;
   PrefetchLockMemberAndHousehold(tx, org_id, request.member_id(), now);
-  PrefetchMember(tx, org_id, request.member_id());
+  PrefetchMember(tx, org_id, request.member_id(), LotsSummarisedAt(request, now));
   Operation::Prefetch(tx);
   if (auto check = AwardCheckOf(request, *program_id)) {
     tx.Prefetch(*check->first, std::move(check->second));
@@ -315,7 +322,8 @@ absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
   RETURN_IF_ERROR(RequireActive(program));
   ASSIGN_OR_RETURN(std::optional<std::string> household,
                    LockMemberAndHousehold(tx, org_id, request.member_id(), now));
-  ASSIGN_OR_RETURN(MemberState member, LoadMember(tx, org_id, request.member_id()));
+  ASSIGN_OR_RETURN(MemberState member,
+                   LoadMember(tx, org_id, request.member_id(), LotsSummarisedAt(request, now)));
   RETURN_IF_ERROR(RequireActiveMember(member));
   ASSIGN_OR_RETURN(const Enrolment* enrolment, RequireEnrolment(member, program.program_id));
 

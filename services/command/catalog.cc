@@ -246,6 +246,10 @@ absl::StatusOr<GroupValuation> LoadGroupValuation(pg::Transaction& tx,
   return GroupValuation{std::string(row.Text(0, 0)), {row.Int64(0, 1), row.Int64(0, 2)}};
 }
 
+void PrefetchGroupValuation(pg::Transaction& tx, const std::string& org_id) {
+  tx.Prefetch(kSelectGroupValuation, pg::Params().Add(org_id));
+}
+
 absl::Status RequireActive(const ProgramConfig& program) {
   if (program.status == "active") return absl::OkStatus();
   return Refused(ledger::kProgramNotActive,

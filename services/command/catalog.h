@@ -85,6 +85,8 @@ struct GroupValuation {
 };
 absl::StatusOr<GroupValuation> LoadGroupValuation(pg::Transaction& tx, const std::string& org_id,
                                                   ConfigCache* cache = nullptr);
+// Declares LoadGroupValuation's read without a cache (the read side's case).
+void PrefetchGroupValuation(pg::Transaction& tx, const std::string& org_id);
 
 // OK when active; FAILED_PRECONDITION PROGRAM_NOT_ACTIVE otherwise.
 absl::Status RequireActive(const ProgramConfig& program);

@@ -39,6 +39,14 @@ constexpr pg::Statement kSelectLots{
     " awarded_at, available_at, expires_at FROM lots"
     " WHERE org_id = $1 AND member_id = $2 AND remaining > 0 ORDER BY lot_id"};
 
+constexpr pg::Statement kSelectLotSummaries{
+    "member_select_lot_summaries",
+    "SELECT min(lot_id), program_id, point_type, min(subtype), sum(amount)::bigint,"
+    " sum(remaining)::bigint, sum(held)::bigint, redeemable, min(awarded_at),"
+    " CASE WHEN bool_and(available_at > $3) THEN min(available_at) ELSE max(available_at) END,"
+    " expires_at FROM lots WHERE org_id = $1 AND member_id = $2 AND remaining > 0"
+    " GROUP BY program_id, point_type, redeemable, expires_at, available_at > $3 ORDER BY 1"};
+
 constexpr pg::Statement kSelectTotals{
     "member_select_totals",
     "SELECT program_id, point_type, lifetime, qualifying FROM point_totals"
@@ -120,16 +128,34 @@ void PrefetchLockForCommand(pg::Transaction& tx, const std::string& org_id,
   tx.Prefetch(kLockMemberForCommand, pg::Params().Add(org_id).Add(member_id).Add(now));
 }
 
-void PrefetchMember(pg::Transaction& tx, const std::string& org_id,
-                    const std::string& member_id) {
-  for (const pg::Statement* statement :
-       {&kSelectMember, &kSelectEnrolments, &kSelectLots, &kSelectTotals}) {
-    tx.Prefetch(*statement, pg::Params().Add(org_id).Add(member_id));
-  }
+namespace {
+
+// The lots statement and its parameters: every open lot, or their summaries.
+std::pair<const pg::Statement*, pg::Params> LotsQuery(const std::string& org_id,
+                                                     const std::string& member_id,
+                                                     std::optional<absl::Time> summarised_at) {
+  pg::Params params;
+  params.Add(org_id).Add(member_id);
+  if (!summarised_at.has_value()) return {&kSelectLots, std::move(params)};
+  params.Add(*summarised_at);
+  return {&kSelectLotSummaries, std::move(params)};
+}
+
+}  // namespace
+
+void PrefetchMember(pg::Transaction& tx, const std::string& org_id, const std::string& member_id,
+                    std::optional<absl::Time> summarised_at) {
+  const pg::Params params = pg::Params().Add(org_id).Add(member_id);
+  tx.Prefetch(kSelectMember, params);
+  tx.Prefetch(kSelectEnrolments, params);
+  auto [lots, lot_params] = LotsQuery(org_id, member_id, summarised_at);
+  tx.Prefetch(*lots, std::move(lot_params));
+  tx.Prefetch(kSelectTotals, params);
 }
 
 absl::StatusOr<MemberState> LoadMember(pg::Transaction& tx, const std::string& org_id,
-                                       const std::string& member_id) {
+                                       const std::string& member_id,
+                                       std::optional<absl::Time> summarised_at) {
   pg::Params params;
   params.Add(org_id).Add(member_id);
   ASSIGN_OR_RETURN(pg::Result member_row, tx.Execute(kSelectMember, params));
@@ -146,7 +172,8 @@ absl::StatusOr<MemberState> LoadMember(pg::Transaction& tx, const std::string& o
                                  enrolments.Int64(i, 2),
                                  enrolments.Time(i, 3), enrolments.Time(i, 4)});
   }
-  ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kSelectLots, params));
+  const auto [lots_statement, lot_params] = LotsQuery(org_id, member_id, summarised_at);
+  ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(*lots_statement, lot_params));
   for (int i = 0; i < lots.Rows(); ++i) member.lots.push_back(LotFromRow(lots, i));
   ASSIGN_OR_RETURN(pg::Result totals, tx.Execute(kSelectTotals, params));
   for (int i = 0; i < totals.Rows(); ++i) member.totals.push_back(TotalsFromRow(totals, i));

@@ -29,7 +29,7 @@ struct MemberState {
   std::string kind;    // individual | household
   std::string status;  // active | suspended | closed
   std::vector<Enrolment> enrolments;     // by program id
-  std::vector<ledger::Lot> lots;         // lots with remaining > 0, by lot id
+  std::vector<ledger::Lot> lots;         // lots with remaining > 0, by lot id (or summaries)
   std::vector<ledger::PointTotals> totals;
 
   const Enrolment* FindEnrolment(const std::string& program_id) const;
@@ -50,11 +50,17 @@ absl::Status LockForCommand(pg::Transaction& tx, const std::string& org_id,
 // first round trip (pg::Transaction::Prefetch); `now` must be the one LockForCommand gets.
 void PrefetchLockForCommand(pg::Transaction& tx, const std::string& org_id,
                             const std::string& member_id, absl::Time now);
-void PrefetchMember(pg::Transaction& tx, const std::string& org_id, const std::string& member_id);
+void PrefetchMember(pg::Transaction& tx, const std::string& org_id, const std::string& member_id,
+                    std::optional<absl::Time> summarised_at = std::nullopt);
 
-// Reads a member's state (call after LockMembers when the command changes it).
+// Reads a member's state (call after LockMembers when the command changes it). With
+// `summarised_at`, the open lots come merged by what balances at that time depend on (program,
+// point type, redeemable, expiry, pending or not), each summary under its lowest lot id: the
+// balances are the same, and a member's thousands of lots cost a few rows. For commands that
+// show balances but spend no lot.
 absl::StatusOr<MemberState> LoadMember(pg::Transaction& tx, const std::string& org_id,
-                                       const std::string& member_id);
+                                       const std::string& member_id,
+                                       std::optional<absl::Time> summarised_at = std::nullopt);
 
 // Row parsers shared with the read views, whose tables have the same columns:
 // lot_id, program_id, point_type, subtype, amount, remaining, held, redeemable, awarded_at,

@@ -31,6 +31,10 @@ absl::Status GetBalances(const QueryContext& context, const v1::GetBalancesReque
                      command::ToBalances(member, context.clock->Now(), valuation,
                                          response->mutable_balances());
                      return absl::OkStatus();
+                   },
+                   [&](pg::Transaction& tx) {
+                     command::PrefetchGroupValuation(tx, request.org_id());
+                     PrefetchMemberView(tx, request.org_id(), request.member_id());
                    });
 }
 

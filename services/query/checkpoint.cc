@@ -12,6 +12,8 @@ constexpr pg::Statement kReadCheckpoint{"query_read_checkpoint",
 
 }  // namespace
 
+void PrefetchCheckpoint(pg::Transaction& tx) { tx.Prefetch(kReadCheckpoint, {}); }
+
 absl::StatusOr<int64_t> ReadCheckpoint(pg::Transaction& tx) {
   ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kReadCheckpoint));
   if (row.Rows() != 1) return absl::InternalError("view_checkpoint must hold one row");

@@ -36,7 +36,8 @@ constexpr pg::Statement kSelectTotals{
 
 absl::Status ReadViews(const QueryContext& context, const std::string& org_id,
                        const std::string& member_id, int64_t min_position, absl::Time deadline,
-                       const std::function<absl::Status(pg::Transaction&, int64_t)>& body) {
+                       const std::function<absl::Status(pg::Transaction&, int64_t)>& body,
+                       const std::function<void(pg::Transaction&)>& prefetch) {
   if (min_position > 0) {
     const auto read = [&]() -> absl::StatusOr<int64_t> {
       ASSIGN_OR_RETURN(pg::Lease lease, context.pool->Acquire());
@@ -57,12 +58,23 @@ absl::Status ReadViews(const QueryContext& context, const std::string& org_id,
   return pg::RunInTransaction(
       *context.pool, pg::Isolation::kRepeatableRead, pg::RetryPolicy{},
       [&](pg::Transaction& tx) -> absl::Status {
+        tx.Prefetch(kSelectMember, pg::Params().Add(org_id).Add(member_id));
+        PrefetchCheckpoint(tx);
+        if (prefetch) prefetch(tx);
         ASSIGN_OR_RETURN(pg::Result member,
                          tx.Execute(kSelectMember, pg::Params().Add(org_id).Add(member_id)));
         if (member.Rows() == 0) return NotFound("member", member_id);
         ASSIGN_OR_RETURN(int64_t position, ReadCheckpoint(tx));
         return body(tx, position);
       });
+}
+
+void PrefetchMemberView(pg::Transaction& tx, const std::string& org_id,
+                        const std::string& member_id) {
+  for (const pg::Statement* statement :
+       {&kSelectMember, &kSelectEnrolments, &kSelectLots, &kSelectTotals}) {
+    tx.Prefetch(*statement, pg::Params().Add(org_id).Add(member_id));
+  }
 }
 
 absl::StatusOr<command::MemberState> LoadMemberView(pg::Transaction& tx,

@@ -26,15 +26,20 @@ inline constexpr char kNotYetConsistent[] = "NOT_YET_CONSISTENT";
 
 // Waits (until `deadline`, at most context.max_wait) for the views to reach `min_position`, then
 // runs `body` in one REPEATABLE READ transaction with the checkpoint position it sees, after
-// checking that `member_id` is a member of `org_id` (NOT_FOUND otherwise).
+// checking that `member_id` is a member of `org_id` (NOT_FOUND otherwise). `prefetch` (may be
+// empty) declares the body's reads (pg::Transaction::Prefetch): they go out with BEGIN and the
+// member check, in one round trip.
 absl::Status ReadViews(const QueryContext& context, const std::string& org_id,
                        const std::string& member_id, int64_t min_position, absl::Time deadline,
-                       const std::function<absl::Status(pg::Transaction&, int64_t)>& body);
+                       const std::function<absl::Status(pg::Transaction&, int64_t)>& body,
+                       const std::function<void(pg::Transaction&)>& prefetch = {});
 
 // The member's state from the views: enrolments, open lots and totals. Status and kind come from
-// the members table.
+// the members table. PrefetchMemberView declares its reads.
 absl::StatusOr<command::MemberState> LoadMemberView(pg::Transaction& tx,
                                                     const std::string& org_id,
                                                     const std::string& member_id);
+void PrefetchMemberView(pg::Transaction& tx, const std::string& org_id,
+                        const std::string& member_id);
 
 }  // namespace loyalty::query

@@ -388,6 +388,67 @@ TEST_F(CommandTest, FutureAccrualIsPendingUntilAvailableAndExpiryMustFollowIt) {
   EXPECT_EQ(ErrorField(bad), "expires_at");
 }
 
+// An accrual reads its member's lots as summaries (its balances need no single lot): its
+// balances must equal those read lot by lot, here VoidReservation's.
+TEST_F(CommandTest, AccrualBalancesFromLotSummariesEqualThoseFromEveryLot) {
+  const absl::Time now = server_.clock().Now();
+  Give("alice", 100);
+  Give("alice", 50);
+  Give("alice", 30, "shop", "", now + absl::Hours(24));  // expired by the accrual below
+  Give("alice", 20, "shop", "", now + absl::Hours(24));
+  Give("alice", 40, "shop", "", now + absl::Hours(24 * 30));
+  Give("alice", 25, "shop", "", now + absl::Hours(24 * 30));
+  v1::AccrueRequest pending;
+  pending.set_member_id("alice");
+  pending.mutable_explicit_points()->set_points(70);
+  pending.mutable_explicit_points()->set_description("campaign");
+  pending.mutable_available_at()->set_seconds(absl::ToUnixSeconds(now + absl::Hours(48)));
+  v1::AccrueResponse response;
+  ASSERT_TRUE(Accrue(pending, &response).ok());
+  pending.mutable_available_at()->set_seconds(absl::ToUnixSeconds(now + absl::Hours(24 * 10)));
+  ASSERT_TRUE(Accrue(pending, &response).ok());  // still pending below
+
+  server_.clock().Advance(absl::Hours(72));
+  v1::ReservePointsRequest reserve;
+  reserve.set_org_id("acme");
+  reserve.set_idempotency_key(NewKey());
+  reserve.set_member_id("alice");
+  reserve.set_program_id("shop");
+  reserve.set_points(15);
+  reserve.mutable_timeout()->set_seconds(7 * 24 * 3600);
+  v1::ReservePointsResponse reserved;
+  grpc::ClientContext reserve_context;
+  ASSERT_TRUE(commands_->ReservePoints(&reserve_context, reserve, &reserved).ok());
+
+  v1::AccrueResponse accrued;
+  Give("alice", 5);
+  ASSERT_TRUE(Accrue(pending, &accrued).ok());
+
+  v1::VoidReservationRequest void_request;
+  void_request.set_org_id("acme");
+  void_request.set_idempotency_key(NewKey());
+  void_request.set_member_id("alice");
+  void_request.set_reservation_id(reserved.reservation_id());
+  v1::VoidReservationResponse voided;
+  grpc::ClientContext void_context;
+  ASSERT_TRUE(commands_->VoidReservation(&void_context, void_request, &voided).ok());
+
+  const v1::ProgramBalance* summed = ProgramOf(accrued.balances(), "shop");
+  const v1::ProgramBalance* every = ProgramOf(voided.balances(), "shop");
+  ASSERT_NE(summed, nullptr);
+  ASSERT_NE(every, nullptr);
+  EXPECT_EQ(summed->available() + 15, every->available());
+  EXPECT_EQ(summed->held(), 15);
+  EXPECT_EQ(every->held(), 0);
+  EXPECT_EQ(summed->pending(), every->pending());
+  EXPECT_EQ(summed->pending(), 140);  // the second 70, and the third, not yet available
+  EXPECT_EQ(summed->lifetime(), every->lifetime());
+  EXPECT_EQ(summed->expiring().points(), every->expiring().points());
+  EXPECT_EQ(summed->expiring().points(), 65);  // the two lots of day 30; day 1 has passed
+  EXPECT_EQ(summed->expiring().expires_at().seconds(), every->expiring().expires_at().seconds());
+  EXPECT_EQ(accrued.balances().group_available() + 15, voided.balances().group_available());
+}
+
 double CounterValue(prometheus::Registry& registry, const std::string& family_name,
                     const std::map<std::string, std::string>& labels) {
   for (const prometheus::MetricFamily& family : registry.Collect()) {
