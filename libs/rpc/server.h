@@ -17,7 +17,7 @@ namespace loyalty::rpc {
 struct ServerOptions {
   std::string listen_address = "127.0.0.1:50051";  // port 0 picks a free one
   int max_message_bytes = 4 * 1024 * 1024;
-  int max_threads = 64;  // sync server threads, bounded by a resource quota
+  int max_threads = 256;  // sync server threads, bounded by a resource quota
 };
 
 // A started gRPC server with the standard health service (SERVING for "" and each registered
