@@ -104,15 +104,6 @@ absl::StatusOr<Result> TakeResult(PGconn* connection, PGresult* raw) {
   return StatusWithSqlState(sqlstate, ServerMessage(raw, connection));
 }
 
-// `status` with `prefix` before its message, keeping its code and payloads (the SQLSTATE).
-absl::Status Prefixed(const absl::Status& status, absl::string_view prefix) {
-  absl::Status result(status.code(), absl::StrCat(prefix, status.message()));
-  status.ForEachPayload([&result](absl::string_view type_url, const absl::Cord& payload) {
-    result.SetPayload(type_url, payload);
-  });
-  return result;
-}
-
 std::vector<const char*> ParamPointers(const Params& params) {
   std::vector<const char*> pointers;
   pointers.reserve(params.Values().size());
@@ -203,7 +194,8 @@ absl::StatusOr<std::vector<Result>> Connection::ExecuteAll(std::span<const Query
       results.push_back(*std::move(result));
     } else if (failure.ok()) {
       failure = queries.size() == 1 ? result.status()
-                                    : Prefixed(result.status(), absl::StrCat(std::string(name), ": "));
+                                    : Rewrite(result.status(), result.status().code(),
+                                              absl::StrCat(std::string(name), ": "));
     }
     if (broken_) return failure;
   }
@@ -263,6 +255,14 @@ bool Connection::IsBroken() const {
   return broken_ || PQstatus(connection_) == CONNECTION_BAD ||
          PQpipelineStatus(connection_) != PQ_PIPELINE_OFF ||
          PQtransactionStatus(connection_) != PQTRANS_IDLE;
+}
+
+absl::Status Rewrite(const absl::Status& status, absl::StatusCode code, absl::string_view prefix) {
+  absl::Status result(code, absl::StrCat(prefix, status.message()));
+  status.ForEachPayload([&result](absl::string_view type_url, const absl::Cord& payload) {
+    result.SetPayload(type_url, payload);
+  });
+  return result;
 }
 
 bool IsRetryable(const absl::Status& status) {

@@ -72,6 +72,8 @@ class Connection final {
 // class 53 -> RESOURCE_EXHAUSTED; 23505 -> ALREADY_EXISTS; 23503 -> NOT_FOUND; 23514 and 23502 ->
 // FAILED_PRECONDITION; 22xxx -> INVALID_ARGUMENT; other -> INTERNAL. The message keeps the server's.
 bool IsRetryable(const absl::Status& status);  // 40001 or 40P01
+// `status` with another code and `prefix` before its message, keeping its payloads (SQLSTATE).
+absl::Status Rewrite(const absl::Status& status, absl::StatusCode code, absl::string_view prefix);
 std::string SqlStateOf(const absl::Status& status);  // "" when none
 
 }  // namespace loyalty::pg

@@ -46,16 +46,6 @@ absl::Duration Backoff(const RetryPolicy& policy, int attempt) {
   return backoff * jitter(random);
 }
 
-// `status` with another code and a prefixed message, keeping its payloads (the SQLSTATE).
-absl::Status Rewrite(const absl::Status& status, absl::StatusCode code,
-                     absl::string_view prefix) {
-  absl::Status result(code, absl::StrCat(prefix, status.message()));
-  status.ForEachPayload([&result](absl::string_view type_url, const absl::Cord& payload) {
-    result.SetPayload(type_url, payload);
-  });
-  return result;
-}
-
 }  // namespace
 
 Transaction::Transaction(Connection& connection, Isolation isolation) : connection_(connection) {
