@@ -200,14 +200,24 @@ except ValueError: print("n/a")' "$1"; }
 
 # measure NAME TARGET ARGS...: RUNS runs of loyalty-bench, CHECKPOINT before each; prints the
 # median throughput and keeps the median run's p99 in $work/NAME.p99.
+# cpu_share NAME DELAY_S: in the background, the CPU each program uses from DELAY_S into the run
+# for the rest of it (less a second) into $work/NAME.cpu; its pid in $cpu_pid.
+cpu_share() {
+  timeout $((DURATION_S + 30)) python3 tools/bench/cpu_share.py "$2" "$((DURATION_S - 1))" \
+    >"$work/$1.cpu" 2>/dev/null &
+  cpu_pid=$!
+}
+
 measure() {
   local name=$1 target=$2
   shift 2
   local i throughputs=() p99s=()
   for i in $(seq 1 $RUNS); do
     sql "CHECKPOINT"
+    ((i == 1)) && cpu_share "$name" "$WARMUP_S"
     timeout $((DURATION_S + WARMUP_S + 60)) "$bench" run --target="$target" "${common[@]}" \
       --label="$name" --json_out="$work/$name-$i.json" "$@" >"$work/$name-$i.txt" 2>&1 || true
+    wait "${cpu_pid:-}" 2>/dev/null || true
     throughputs+=("$(json_number "$work/$name-$i.json" throughput_per_s 2>/dev/null || echo)")
     p99s+=("$(json_p99 "$work/$name-$i.json" 2>/dev/null || echo)")
     echo "  $name run $i: $(tail -n 1 "$work/$name-$i.txt")" >&2
@@ -260,9 +270,10 @@ pgbench_measure() {
   if [[ ! -s $script ]]; then echo n/a; return; fi
   for i in $(seq 1 $RUNS); do
     sql "CHECKPOINT"
+    ((i == 1)) && cpu_share "$name" 1
     if timeout $((DURATION_S + WARMUP_S + 60)) "$PGBENCH" -n -M prepared -c "$clients" -j 2 \
         -T $DURATION_S -D members=$MEMBERS -f "$script" -h 127.0.0.1 -p "$PG_PORT" -U postgres \
-        loyalty >"$work/$name-$i.txt" 2>&1; then
+        loyalty >"$work/$name-$i.txt" 2>&1 && ! grep -q "aborted" "$work/$name-$i.txt"; then
       tps+=("$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' \
         "$work/$name-$i.txt")")
       echo "  $name run $i: ${tps[-1]} tps" >&2
@@ -270,6 +281,7 @@ pgbench_measure() {
       echo "  $name run $i: pgbench failed: $(tail -n 3 "$work/$name-$i.txt")" >&2
     fi
   done
+  wait "${cpu_pid:-}" 2>/dev/null || true
   printf '%s\n' "${tps[@]}" | sed '/^$/d' | median
 }
 
@@ -424,6 +436,19 @@ Client-side closed-loop p99 at full load (µs, median run): accrue
 $(value "$work/service-accrue.p99"), redeem $(value "$work/service-redeem.p99"), mixed
 $(value "$work/service-mixed.p99"), hot1 $(value "$work/service-accrue-hot1.p99"), get balances
 $(value "$work/service-get-balances.p99"), no-op accrue $(value "$work/noop-accrue.p99").
+
+## Where the CPU goes
+
+Cores each program used during the first run of each measurement (\`tools/bench/cpu_share.py\`,
+from \`/proc\`; 2.00 is the whole machine). pgbench and the services share the machine's cores
+with PostgreSQL, so what the service and its load generator use is what PostgreSQL does not get.
+
+| run | cores by program |
+| --- | --- |
+$(for run in pgbench-accrue service-accrue pgbench-redeem service-redeem pgbench-balances \
+    service-get-balances service-accrue-hot1 noop-accrue; do
+    echo "| $run | $(cat "$work/$run.cpu" 2>/dev/null || echo n/a) |"
+  done)
 
 ## Database round trips and statements
 

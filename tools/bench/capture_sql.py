@@ -150,9 +150,11 @@ class Substitutions:
         if integer:
             value = int(integer.group(1))
             if value in self.sequence_values:
+                # The sequence's last value is the session's own (currval); an earlier one was
+                # drawn in a set that other sessions may interleave with, so any fresh value of
+                # the sequence stands for it (such ids are used once: a new row's own id).
                 name, distance = self.sequence_values[value]
-                current = f"currval({quote(name)})"
-                return f"({current} - {distance})" if distance else current
+                return f"nextval({quote(name)})" if distance else f"currval({quote(name)})"
             if value in self.lots:
                 return self.lots[value]
         return literal

@@ -93,11 +93,11 @@ class CaptureSqlTest(unittest.TestCase):
         self.assertEqual(expression("'10'"), "'10'")
         self.assertEqual(expression("'\\x0a036b2d31'"), "'\\x0a036b2d31'")
 
-    def test_distance_from_the_last_value(self):
+    def test_an_id_drawn_before_the_last_one_is_a_fresh_value(self):
         after = dict(AFTER, sequences={"public.operation_ids": 1000000000009})
         substitutions = capture_sql.Substitutions("bm-4", "k-1", BEFORE, after, "bench")
         self.assertEqual(substitutions.expression("'1000000000007'"),
-                         "(currval('public.operation_ids') - 2)")
+                         "nextval('public.operation_ids')")
 
     def test_pipelined_script(self):
         script = capture_sql.pgbench_script(capture_sql.round_trips(self.call, 2),
