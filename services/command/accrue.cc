@@ -301,29 +301,31 @@ std::optional<absl::Time> LotsSummarisedAt(const v1::AccrueRequest& request, abs
 
 // Declares what AccrueInTransaction reads, in its order, for the first round trip.
 void PrefetchAccrue(const Context& context, pg::Transaction& tx,
-                    const v1::AccrueRequest& request, absl::Time now) {
+                    const v1::AccrueRequest& request, absl::Time now, const MemberRead& read) {
   const std::string& org_id = request.org_id();
   const std::optional<std::string> program_id =
       PrefetchConfig(tx, org_id, request.program_id(), context.config_cache);
   if (!program_id.has_value()) return;
   PrefetchLockMemberAndHousehold(tx, org_id, request.member_id(), now);
-  PrefetchMember(tx, org_id, request.member_id(), LotsSummarisedAt(request, now));
+  PrefetchMember(tx, org_id, request.member_id(), read);
   Operation::Prefetch(tx);
   if (auto check = AwardCheckOf(request, *program_id)) {
     tx.Prefetch(*check->first, std::move(check->second));
   }
 }
 
+// `after` receives the member's state after the accrual, for the member cache.
 absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
                                  const v1::AccrueRequest& request, absl::Time now,
-                                 v1::AccrueResponse* response) {
+                                 const MemberRead& read, v1::AccrueResponse* response,
+                                 std::optional<MemberState>* after) {
   const std::string& org_id = request.org_id();
   ASSIGN_OR_RETURN(ProgramConfig program, LoadProgram(tx, org_id, request.program_id(), context.config_cache));
   RETURN_IF_ERROR(RequireActive(program));
   ASSIGN_OR_RETURN(std::optional<std::string> household,
                    LockMemberAndHousehold(tx, org_id, request.member_id(), now));
   ASSIGN_OR_RETURN(MemberState member,
-                   LoadMember(tx, org_id, request.member_id(), LotsSummarisedAt(request, now)));
+                   LoadMember(tx, org_id, request.member_id(), read));
   RETURN_IF_ERROR(RequireActiveMember(member));
   ASSIGN_OR_RETURN(const Enrolment* enrolment, RequireEnrolment(member, program.program_id));
 
@@ -355,6 +357,7 @@ absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
     RETURN_IF_ERROR(WriteRemoval(operation, program, *type, member, award));
   }
   ASSIGN_OR_RETURN(int64_t position, operation.Commit());
+  if (const MemberState* state = operation.StateAfter(member.member_id)) *after = *state;
   response->set_ledger_position(position);
   response->set_accrual_id(operation.id());
   response->set_points(award.points);
@@ -370,14 +373,28 @@ absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
 absl::Status Accrue(const Context& context, const v1::AccrueRequest& request,
                     v1::AccrueResponse* response) {
   RETURN_IF_ERROR(ValidateAccrue(request));
-  absl::Time now;  // one per attempt, for the prefetched statements and the body alike
-  return RunCommand(
+  MemberCache* cache = context.member_cache;
+  std::unique_lock<std::mutex> one_at_a_time;
+  if (cache != nullptr) one_at_a_time = cache->Serialize(request.org_id(), request.member_id());
+  // One per attempt, for the prefetched statements and the body alike.
+  absl::Time now;
+  MemberRead read;
+  std::optional<MemberState> after;
+  const absl::Status status = RunCommand(
       context, "Accrue", request.org_id(), request.idempotency_key(), request, response,
       [&](pg::Transaction& tx) {
         now = context.clock->Now();
-        PrefetchAccrue(context, tx, request, now);
+        read = CachedRead(cache, request.org_id(), request.member_id(),
+                          LotsSummarisedAt(request, now));
+        after.reset();
+        PrefetchAccrue(context, tx, request, now, read);
       },
-      [&](pg::Transaction& tx) { return AccrueInTransaction(context, tx, request, now, response); });
+      [&](pg::Transaction& tx) {
+        return AccrueInTransaction(context, tx, request, now, read, response, &after);
+      });
+  if (!status.ok()) return status;
+  if (cache != nullptr && after.has_value()) cache->Put(request.org_id(), *std::move(after));
+  return absl::OkStatus();
 }
 
 }  // namespace loyalty::command

@@ -45,7 +45,8 @@ constexpr pg::Statement kSelectOpenHousehold{
 
 constexpr pg::Statement kSetMemberStatus{
     "admin_set_member_status",
-    "UPDATE members SET status = $3 WHERE org_id = $1 AND member_id = $2 RETURNING 1"};
+    "UPDATE members SET status = $3, state_version = state_version + 1"
+    " WHERE org_id = $1 AND member_id = $2 RETURNING 1"};
 
 // What enrolment needs of a program: its status, period rule and lowest tier. FOR SHARE keeps
 // the program from closing meanwhile (members are locked first, then programs).

@@ -143,12 +143,12 @@ absl::Status ValidateBurnRequest(const BurnRequest& request) {
 
 absl::StatusOr<DecidedBurn> DecideRedemption(pg::Transaction& tx, const BurnRequest& request,
                                              absl::Time now, bool lock, bool allow_overdraft,
-                                             ConfigCache* cache) {
+                                             ConfigCache* cache, const MemberRead& read) {
   DecidedBurn decided;
   ASSIGN_OR_RETURN(decided.scope,
                    LoadBurnScope(tx, request.org_id, request.program_id, request.group, cache));
   if (lock) RETURN_IF_ERROR(LockForCommand(tx, request.org_id, {request.member_id}, now));
-  ASSIGN_OR_RETURN(decided.member, LoadMember(tx, request.org_id, request.member_id));
+  ASSIGN_OR_RETURN(decided.member, LoadMember(tx, request.org_id, request.member_id, read));
   RETURN_IF_ERROR(RequireActiveMember(decided.member));
   if (!request.group) {
     RETURN_IF_ERROR(RequireEnrolment(decided.member, decided.scope.pricing.program_id).status());
@@ -161,10 +161,10 @@ absl::StatusOr<DecidedBurn> DecideRedemption(pg::Transaction& tx, const BurnRequ
 }
 
 void PrefetchRedemption(pg::Transaction& tx, const BurnRequest& request, absl::Time now,
-                        ConfigCache* cache) {
+                        ConfigCache* cache, const MemberRead& read) {
   if (!PrefetchConfig(tx, request.org_id, request.program_id, cache).has_value()) return;
   PrefetchLockForCommand(tx, request.org_id, request.member_id, now);
-  PrefetchMember(tx, request.org_id, request.member_id);
+  PrefetchMember(tx, request.org_id, request.member_id, read);
   if (!request.order_ref.empty()) {
     tx.Prefetch(kSelectPurchaseByOrder,
                 OrderParams(request.org_id, request.member_id, request.order_ref));

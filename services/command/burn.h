@@ -76,15 +76,16 @@ struct DecidedBurn {
 };
 
 // Everything a redemption checks, shared by Redeem, GroupRedeem, ReservePoints and the dry run
-// (which passes lock = false). A reservation passes allow_overdraft = false.
+// (which passes lock = false). A reservation passes allow_overdraft = false. `read` says how
+// the member is read (every lot, always: a burn spends lots).
 absl::StatusOr<DecidedBurn> DecideRedemption(pg::Transaction& tx, const BurnRequest& request,
                                              absl::Time now, bool lock, bool allow_overdraft,
-                                             ConfigCache* cache);
+                                             ConfigCache* cache, const MemberRead& read = {});
 
 // Declares what DecideRedemption with lock = true reads, in its order, and Operation::Begin's ids
 // after it, for the transaction's first round trip.
 void PrefetchRedemption(pg::Transaction& tx, const BurnRequest& request, absl::Time now,
-                        ConfigCache* cache);
+                        ConfigCache* cache, const MemberRead& read);
 
 // LotConsumption messages of the plan.
 void ToLotConsumptions(const BurnPlan& plan,

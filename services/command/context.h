@@ -2,6 +2,7 @@
 
 #include "libs/base/clock.h"
 #include "services/command/config_cache.h"
+#include "services/command/member_cache.h"
 #include "libs/pg/pool.h"
 #include "libs/pg/transaction.h"
 
@@ -13,6 +14,7 @@ struct Context {
   const Clock* clock;
   pg::RetryPolicy retry;
   ConfigCache* config_cache = nullptr;  // program configuration cache; none when null
+  MemberCache* member_cache = nullptr;  // members' states after commands; none when null
 };
 
 }  // namespace loyalty::command

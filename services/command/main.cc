@@ -65,7 +65,8 @@ int Serve() {
   pg::RetryPolicy retry;
   retry.max_attempts = max_attempts;
   ConfigCache config_cache;
-  const Context context{&pool, &clock, retry, &config_cache};
+  MemberCache member_cache;
+  const Context context{&pool, &clock, retry, &config_cache, &member_cache};
   CommandService commands(context, rpc_metrics);
   AdminService admin(context, rpc_metrics);
 

@@ -25,32 +25,47 @@ constexpr pg::Statement kLockMemberForCommand{
     " FROM members m WHERE m.org_id = $1 AND m.member_id = $2 FOR UPDATE OF m"};
 
 constexpr pg::Statement kSelectMember{
-    "member_select", "SELECT kind, status FROM members WHERE org_id = $1 AND member_id = $2"};
+    "member_select",
+    "SELECT kind, status, state_version FROM members WHERE org_id = $1 AND member_id = $2"};
 
-constexpr pg::Statement kSelectEnrolments{
-    "member_select_enrolments",
+// The member's enrolments, lots and totals are read only when the member's state version is not
+// $3, the version of a cached state (-1 reads them always). The condition is one sub-select,
+// evaluated once: when it fails, nothing is scanned.
+constexpr char kUnlessCached[] =
+    " AND $3::bigint <> (SELECT state_version FROM members v WHERE v.org_id = $1"
+    " AND v.member_id = $2)";
+
+const std::string kSelectEnrolmentsSql = absl::StrCat(
     "SELECT program_id, coalesce(tier, ''), debt, period_start, period_end, tier_reached_at"
-    " FROM enrolments"
-    " WHERE org_id = $1 AND member_id = $2 ORDER BY program_id"};
+    " FROM enrolments WHERE org_id = $1 AND member_id = $2",
+    kUnlessCached, " ORDER BY program_id");
+const pg::Statement kSelectEnrolments{"member_select_enrolments", kSelectEnrolmentsSql.c_str()};
 
-constexpr pg::Statement kSelectLots{
-    "member_select_lots",
+const std::string kSelectLotsSql = absl::StrCat(
     "SELECT lot_id, program_id, point_type, subtype, amount, remaining, held, redeemable,"
     " awarded_at, available_at, expires_at FROM lots"
-    " WHERE org_id = $1 AND member_id = $2 AND remaining > 0 ORDER BY lot_id"};
+    " WHERE org_id = $1 AND member_id = $2 AND remaining > 0",
+    kUnlessCached, " ORDER BY lot_id");
+const pg::Statement kSelectLots{"member_select_lots", kSelectLotsSql.c_str()};
 
-constexpr pg::Statement kSelectLotSummaries{
-    "member_select_lot_summaries",
+// Lots still pending at $4 stay apart by their availability, so that the summaries give the
+// right balances at any later time too (what is available stays available).
+const std::string kSelectLotSummariesSql = absl::StrCat(
     "SELECT min(lot_id), program_id, point_type, min(subtype), sum(amount)::bigint,"
     " sum(remaining)::bigint, sum(held)::bigint, redeemable, min(awarded_at),"
-    " CASE WHEN bool_and(available_at > $3) THEN min(available_at) ELSE max(available_at) END,"
-    " expires_at FROM lots WHERE org_id = $1 AND member_id = $2 AND remaining > 0"
-    " GROUP BY program_id, point_type, redeemable, expires_at, available_at > $3 ORDER BY 1"};
+    " CASE WHEN bool_and(available_at > $4) THEN min(available_at) ELSE max(available_at) END,"
+    " expires_at FROM lots WHERE org_id = $1 AND member_id = $2 AND remaining > 0",
+    kUnlessCached,
+    " GROUP BY program_id, point_type, redeemable, expires_at,"
+    " CASE WHEN available_at > $4 THEN available_at END ORDER BY 1");
+const pg::Statement kSelectLotSummaries{"member_select_lot_summaries",
+                                        kSelectLotSummariesSql.c_str()};
 
-constexpr pg::Statement kSelectTotals{
-    "member_select_totals",
+const std::string kSelectTotalsSql = absl::StrCat(
     "SELECT program_id, point_type, lifetime, qualifying FROM point_totals"
-    " WHERE org_id = $1 AND member_id = $2 ORDER BY program_id, point_type"};
+    " WHERE org_id = $1 AND member_id = $2",
+    kUnlessCached, " ORDER BY program_id, point_type");
+const pg::Statement kSelectTotals{"member_select_totals", kSelectTotalsSql.c_str()};
 
 constexpr pg::Statement kSelectExpiredHolds{
     "member_select_expired_holds",
@@ -130,53 +145,70 @@ void PrefetchLockForCommand(pg::Transaction& tx, const std::string& org_id,
 
 namespace {
 
-// The lots statement and its parameters: every open lot, or their summaries.
-std::pair<const pg::Statement*, pg::Params> LotsQuery(const std::string& org_id,
-                                                     const std::string& member_id,
-                                                     std::optional<absl::Time> summarised_at) {
-  pg::Params params;
-  params.Add(org_id).Add(member_id);
-  if (!summarised_at.has_value()) return {&kSelectLots, std::move(params)};
-  params.Add(*summarised_at);
-  return {&kSelectLotSummaries, std::move(params)};
+// The cached state `read` may use instead of reading (null when none).
+const MemberState* UsableCache(const MemberRead& read) {
+  const MemberState* cached = read.cached.get();
+  if (cached == nullptr || !cached->lots_summarised_at.has_value()) return cached;
+  // Summaries serve a caller that takes summaries, at their time or later.
+  if (!read.summarised_at.has_value() || *read.summarised_at < *cached->lots_summarised_at) {
+    return nullptr;
+  }
+  return cached;
+}
+
+// The four reads of LoadMember, in order.
+std::vector<pg::Query> MemberQueries(const std::string& org_id, const std::string& member_id,
+                                     const MemberRead& read) {
+  const MemberState* cached = UsableCache(read);
+  const pg::Params key = pg::Params().Add(org_id).Add(member_id);
+  pg::Params unless_cached = key;
+  unless_cached.Add(cached != nullptr ? cached->state_version : int64_t{-1});
+  pg::Params lots = unless_cached;
+  if (read.summarised_at.has_value()) lots.Add(*read.summarised_at);
+  return {{&kSelectMember, key},
+          {&kSelectEnrolments, unless_cached},
+          {read.summarised_at.has_value() ? &kSelectLotSummaries : &kSelectLots, lots},
+          {&kSelectTotals, unless_cached}};
 }
 
 }  // namespace
 
 void PrefetchMember(pg::Transaction& tx, const std::string& org_id, const std::string& member_id,
-                    std::optional<absl::Time> summarised_at) {
-  const pg::Params params = pg::Params().Add(org_id).Add(member_id);
-  tx.Prefetch(kSelectMember, params);
-  tx.Prefetch(kSelectEnrolments, params);
-  auto [lots, lot_params] = LotsQuery(org_id, member_id, summarised_at);
-  tx.Prefetch(*lots, std::move(lot_params));
-  tx.Prefetch(kSelectTotals, params);
+                    const MemberRead& read) {
+  for (pg::Query& query : MemberQueries(org_id, member_id, read)) {
+    tx.Prefetch(*query.statement, std::move(query.params));
+  }
 }
 
 absl::StatusOr<MemberState> LoadMember(pg::Transaction& tx, const std::string& org_id,
-                                       const std::string& member_id,
-                                       std::optional<absl::Time> summarised_at) {
-  pg::Params params;
-  params.Add(org_id).Add(member_id);
-  ASSIGN_OR_RETURN(pg::Result member_row, tx.Execute(kSelectMember, params));
-  if (member_row.Rows() == 0) return NotFound("member", member_id);
-  MemberState member;
+                                       const std::string& member_id, const MemberRead& read) {
+  const std::vector<pg::Query> queries = MemberQueries(org_id, member_id, read);
+  std::vector<pg::Result> rows;
+  for (const pg::Query& query : queries) {
+    ASSIGN_OR_RETURN(pg::Result result, tx.Execute(*query.statement, query.params));
+    if (rows.empty() && result.Rows() == 0) return NotFound("member", member_id);
+    rows.push_back(std::move(result));
+  }
+  const pg::Result& member_row = rows[0];
+  const int64_t version = member_row.Int64(0, 2);
+  const MemberState* cached = UsableCache(read);
+  MemberState member =
+      cached != nullptr && cached->state_version == version ? *cached : MemberState();
   member.member_id = member_id;
   member.kind = std::string(member_row.Text(0, 0));
   member.status = std::string(member_row.Text(0, 1));
-
-  ASSIGN_OR_RETURN(pg::Result enrolments, tx.Execute(kSelectEnrolments, params));
+  if (cached != nullptr && cached->state_version == version) return member;
+  member.state_version = version;
+  member.lots_summarised_at = read.summarised_at;
+  const pg::Result& enrolments = rows[1];
   for (int i = 0; i < enrolments.Rows(); ++i) {
     member.enrolments.push_back({std::string(enrolments.Text(i, 0)),
                                  std::string(enrolments.Text(i, 1)), enrolments.OptionalTime(i, 5),
                                  enrolments.Int64(i, 2),
                                  enrolments.Time(i, 3), enrolments.Time(i, 4)});
   }
-  const auto [lots_statement, lot_params] = LotsQuery(org_id, member_id, summarised_at);
-  ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(*lots_statement, lot_params));
-  for (int i = 0; i < lots.Rows(); ++i) member.lots.push_back(LotFromRow(lots, i));
-  ASSIGN_OR_RETURN(pg::Result totals, tx.Execute(kSelectTotals, params));
-  for (int i = 0; i < totals.Rows(); ++i) member.totals.push_back(TotalsFromRow(totals, i));
+  for (int i = 0; i < rows[2].Rows(); ++i) member.lots.push_back(LotFromRow(rows[2], i));
+  for (int i = 0; i < rows[3].Rows(); ++i) member.totals.push_back(TotalsFromRow(rows[3], i));
   return member;
 }
 

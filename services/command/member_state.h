@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,10 @@ struct MemberState {
   std::string member_id;
   std::string kind;    // individual | household
   std::string status;  // active | suspended | closed
+  // Raised by every transaction that changes the member's state (members.state_version).
+  int64_t state_version = 0;
+  // Set: `lots` are summaries made at this time (see LoadMember), not single lots.
+  std::optional<absl::Time> lots_summarised_at;
   std::vector<Enrolment> enrolments;     // by program id
   std::vector<ledger::Lot> lots;         // lots with remaining > 0, by lot id (or summaries)
   std::vector<ledger::PointTotals> totals;
@@ -50,17 +55,26 @@ absl::Status LockForCommand(pg::Transaction& tx, const std::string& org_id,
 // first round trip (pg::Transaction::Prefetch); `now` must be the one LockForCommand gets.
 void PrefetchLockForCommand(pg::Transaction& tx, const std::string& org_id,
                             const std::string& member_id, absl::Time now);
-void PrefetchMember(pg::Transaction& tx, const std::string& org_id, const std::string& member_id,
-                    std::optional<absl::Time> summarised_at = std::nullopt);
+// How a command reads its member.
+struct MemberRead {
+  // Set: the open lots come as summaries made at this time: merged by what balances depend on
+  // (program, point type, redeemable, expiry; a lot still pending keeps its availability), each
+  // under its lowest lot id. The balances at this time or later are the same, and a member's
+  // thousands of lots cost a few rows. For commands that show balances but spend no lot.
+  std::optional<absl::Time> summarised_at;
+  // The member's state as an earlier command left it (MemberCache; may be stale, or null):
+  // taken instead of reading enrolments, lots and totals when its state version is still the
+  // member's. Summaries serve only a read of summaries at their time or later.
+  std::shared_ptr<const MemberState> cached;
+};
 
-// Reads a member's state (call after LockMembers when the command changes it). With
-// `summarised_at`, the open lots come merged by what balances at that time depend on (program,
-// point type, redeemable, expiry, pending or not), each summary under its lowest lot id: the
-// balances are the same, and a member's thousands of lots cost a few rows. For commands that
-// show balances but spend no lot.
+void PrefetchMember(pg::Transaction& tx, const std::string& org_id, const std::string& member_id,
+                    const MemberRead& read = {});
+
+// Reads a member's state (call after LockMembers when the command changes it), as `read` says.
 absl::StatusOr<MemberState> LoadMember(pg::Transaction& tx, const std::string& org_id,
                                        const std::string& member_id,
-                                       std::optional<absl::Time> summarised_at = std::nullopt);
+                                       const MemberRead& read = {});
 
 // Row parsers shared with the read views, whose tables have the same columns:
 // lot_id, program_id, point_type, subtype, amount, remaining, held, redeemable, awarded_at,

@@ -96,6 +96,11 @@ constexpr pg::Statement kRenewPeriod{
     " period_end = $6 WHERE org_id = $1 AND member_id = $2 AND program_id = $3"
     " RETURNING coalesce(tier, ''), debt, period_start, period_end"};
 
+// Every member whose state the operation changed: see MemberState::state_version.
+constexpr pg::Statement kBumpStateVersion{
+    "operation_bump_state_version",
+    "UPDATE members SET state_version = state_version + 1 WHERE org_id = $1 AND member_id = $2"};
+
 constexpr pg::Statement kInsertOutbox{
     "operation_insert_outbox",
     "INSERT INTO outbox (position, org_id, event) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3)"};
@@ -415,7 +420,28 @@ absl::Status Operation::WriteEnrolment(const pg::Statement& statement, pg::Param
   return absl::OkStatus();
 }
 
+std::vector<std::string> Operation::ChangedMembers() const {
+  std::vector<std::string> members;
+  for (const v1::LotState& lot : event_.lots()) members.push_back(lot.member_id());
+  for (const v1::TotalsState& totals : event_.totals()) members.push_back(totals.member_id());
+  for (const v1::EnrolmentState& enrolment : event_.enrolments()) {
+    members.push_back(enrolment.member_id());
+  }
+  for (const v1::EntryRecord& entry : event_.entries()) members.push_back(entry.member_id());
+  std::sort(members.begin(), members.end());
+  members.erase(std::unique(members.begin(), members.end()), members.end());
+  return members;
+}
+
+const MemberState* Operation::StateAfter(const std::string& member_id) {
+  return Tracked(member_id);
+}
+
 absl::StatusOr<int64_t> Operation::Commit() {
+  for (const std::string& member_id : ChangedMembers()) {
+    tx_->Defer(kBumpStateVersion, pg::Params().Add(event_.org_id()).Add(member_id));
+    if (MemberState* member = Tracked(member_id)) ++member->state_version;
+  }
   pg::Params params;
   params.Add(position_).Add(event_.org_id()).AddBytes(event_.SerializeAsString());
   tx_->Defer(kInsertOutbox, std::move(params));

@@ -84,7 +84,14 @@ class Operation final {
   // reversal does not move it down) and no qualifying points.
   absl::Status RenewPeriod(const std::string& member_id, const std::string& program_id,
                            const std::string& tier, absl::Time start, absl::Time end);
+  // Queues the event and raises the state version of every member it changed.
   absl::StatusOr<int64_t> Commit();
+
+  // The members the operation changed (from its event), by id.
+  std::vector<std::string> ChangedMembers() const;
+  // A tracked member's state after the operation's writes (null when not tracked); after Commit,
+  // with its raised state version.
+  const MemberState* StateAfter(const std::string& member_id);
 
  private:
   enum class LotChange { kConsume, kRestore, kHold };

@@ -33,26 +33,39 @@ absl::Status RunRedemption(const Context& context, absl::string_view method,
                            const BurnRequest& request, v1::RedeemResponse* response) {
   RETURN_IF_ERROR(ValidateBurnRequest(request));
   RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", key));
-  absl::Time now;  // one per attempt, for the prefetched statements and the body alike
-  return RunCommand(context, method, request.org_id, key, wire, response,
-                    [&](pg::Transaction& tx) {
-                      now = context.clock->Now();
-                      PrefetchRedemption(tx, request, now, context.config_cache);
-                    },
-                    [&](pg::Transaction& tx) -> absl::Status {
-                      ASSIGN_OR_RETURN(DecidedBurn decided, DecideRedemption(tx, request, now, true, true,
-                                                                         context.config_cache));
-                      ASSIGN_OR_RETURN(Operation operation,
-                                       Operation::Begin(tx, request.org_id, std::string(method), now));
-                      operation.Track(decided.member);
-                      RETURN_IF_ERROR(WriteRedemption(tx, operation, request, decided, 0,
-                                                      response->mutable_redemption()));
-                      ASSIGN_OR_RETURN(int64_t position, operation.Commit());
-                      response->set_ledger_position(position);
-                      return FillBalancesAfter(tx, request.org_id, std::move(decided.member),
-                                               operation.event(), now, context.config_cache,
-                                               response->mutable_balances());
-                    });
+  MemberCache* cache = context.member_cache;
+  std::unique_lock<std::mutex> one_at_a_time;
+  if (cache != nullptr) one_at_a_time = cache->Serialize(request.org_id, request.member_id);
+  // One per attempt, for the prefetched statements and the body alike.
+  absl::Time now;
+  MemberRead read;
+  std::optional<MemberState> after;
+  const absl::Status status = RunCommand(
+      context, method, request.org_id, key, wire, response,
+      [&](pg::Transaction& tx) {
+        now = context.clock->Now();
+        read = CachedRead(cache, request.org_id, request.member_id, std::nullopt);
+        after.reset();
+        PrefetchRedemption(tx, request, now, context.config_cache, read);
+      },
+      [&](pg::Transaction& tx) -> absl::Status {
+        ASSIGN_OR_RETURN(DecidedBurn decided,
+                         DecideRedemption(tx, request, now, true, true, context.config_cache,
+                                          read));
+        ASSIGN_OR_RETURN(Operation operation,
+                         Operation::Begin(tx, request.org_id, std::string(method), now));
+        operation.Track(decided.member);
+        RETURN_IF_ERROR(WriteRedemption(tx, operation, request, decided, 0,
+                                        response->mutable_redemption()));
+        ASSIGN_OR_RETURN(int64_t position, operation.Commit());
+        if (const MemberState* state = operation.StateAfter(request.member_id)) after = *state;
+        response->set_ledger_position(position);
+        return FillBalancesAfter(tx, request.org_id, std::move(decided.member), operation.event(),
+                                 now, context.config_cache, response->mutable_balances());
+      });
+  if (!status.ok()) return status;
+  if (cache != nullptr && after.has_value()) cache->Put(request.org_id, *std::move(after));
+  return absl::OkStatus();
 }
 
 }  // namespace

@@ -31,7 +31,7 @@ CommandServer::CommandServer(int pool_size)
       pool_(std::make_unique<pg::Pool>(pg::PoolOptions{database_url_, pool_size,
                                                        absl::Seconds(10)},
                                        &pool_metrics_)),
-      context_{pool_.get(), &clock_, pg::RetryPolicy{}, &config_cache_} {
+      context_{pool_.get(), &clock_, pg::RetryPolicy{}, &config_cache_, &member_cache_} {
   context_.retry.max_attempts = 32;
   commands_ = std::make_unique<command::CommandService>(context_, rpc_metrics_);
   admin_ = std::make_unique<command::AdminService>(context_, rpc_metrics_);

@@ -29,6 +29,7 @@ class CommandServer final {
   pg::Pool& pool() { return *pool_; }
   const std::string& database_url() const { return database_url_; }
   prometheus::Registry& registry() { return registry_; }
+  command::MemberCache& member_cache() { return member_cache_; }
 
  private:
   std::string database_url_;
@@ -38,6 +39,7 @@ class CommandServer final {
   rpc::PoolMetrics pool_metrics_;
   std::unique_ptr<pg::Pool> pool_;
   command::ConfigCache config_cache_;
+  command::MemberCache member_cache_;
   command::Context context_;
   std::unique_ptr<command::CommandService> commands_;
   std::unique_ptr<command::AdminService> admin_;
