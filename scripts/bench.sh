@@ -175,9 +175,17 @@ capture() {
     "$(cat "$work/$name.round_trips") round trips (metric)" >&2
 }
 capture_member=$((MEMBERS - 1))
+# warm_once OP: one call on the capture member first, so that the captured one finds the member
+# in the command service's cache as a steady load does.
+warm_once() {
+  timeout 30 "$bench" once --target="$COMMAND_ADDRESS" --members=$MEMBERS \
+    --member_index="$capture_member" --op="$1" --key="warm-$1-$$" >/dev/null
+}
+warm_once accrue
 key=capture-accrue-$$
 capture accrue "$command_metrics_url" command idempotency_claim "$key" \
   --target="$COMMAND_ADDRESS" --op=accrue --key="$key"
+warm_once redeem
 key=capture-redeem-$$
 capture redeem "$command_metrics_url" command idempotency_claim "$key" \
   --target="$COMMAND_ADDRESS" --op=redeem --key="$key"

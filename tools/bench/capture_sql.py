@@ -33,6 +33,11 @@ WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 WITH_WRITE = re.compile(r"^\s*WITH\b.*\b(INSERT|UPDATE|DELETE)\b", re.IGNORECASE | re.DOTALL)
 INTEGER = re.compile(r"^'(-?\d+)'$")
 CLAIM = "idempotency_claim"
+# The member reads that the command service skips when its cached state is current: their $3 is
+# the cached state version (-1: none). A call that used its cache is replayed as one that does.
+CACHED_READS = ("member_select_enrolments", "member_select_lots", "member_select_lot_summaries",
+                "member_select_totals")
+CURRENT_VERSION = "(SELECT state_version FROM members v WHERE v.org_id = $1 AND v.member_id = $2)"
 MAX_IDS_PER_CALL = 1000  # values one call may take from one sequence
 
 
@@ -170,6 +175,8 @@ def quote(text):
 
 def replay_sql(statement, substitutions):
     sql = statement.sql
+    if statement.name in CACHED_READS and statement.params.get(3) not in (None, "'-1'"):
+        sql = sql.replace("$3", CURRENT_VERSION)
     for number in sorted(statement.params, reverse=True):
         sql = sql.replace(f"${number}", substitutions.expression(statement.params[number]))
     return sql + ";"

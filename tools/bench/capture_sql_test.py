@@ -99,6 +99,18 @@ class CaptureSqlTest(unittest.TestCase):
         self.assertEqual(substitutions.expression("'1000000000007'"),
                          "nextval('public.operation_ids')")
 
+    def test_a_read_the_cache_spared_is_spared_in_the_replay_too(self):
+        substitutions = capture_sql.Substitutions("bm-4", "k-1", BEFORE, AFTER, "bench")
+        hit = capture_sql.Statement(0, "member_select_totals",
+                                    "SELECT 1 FROM point_totals WHERE org_id = $1 AND"
+                                    " member_id = $2 AND $3::bigint <> 0",
+                                    {1: "'bench'", 2: "'bm-4'", 3: "'7'"})
+        replayed = capture_sql.replay_sql(hit, substitutions)
+        self.assertIn("(SELECT state_version FROM members v WHERE v.org_id = 'bench' AND"
+                      " v.member_id = ('bm-' || :member::text))::bigint <> 0", replayed)
+        miss = capture_sql.Statement(0, hit.name, hit.sql, {1: "'bench'", 2: "'bm-4'", 3: "'-1'"})
+        self.assertIn("'-1'::bigint <> 0", capture_sql.replay_sql(miss, substitutions))
+
     def test_pipelined_script(self):
         script = capture_sql.pgbench_script(capture_sql.round_trips(self.call, 2),
                                             self.substitutions)
