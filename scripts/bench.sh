@@ -208,10 +208,11 @@ except ValueError: print("n/a")' "$1"; }
 
 # measure NAME TARGET ARGS...: RUNS runs of loyalty-bench, CHECKPOINT before each; prints the
 # median throughput and keeps the median run's p99 in $work/NAME.p99.
-# cpu_share NAME DELAY_S: in the background, the CPU each program uses from DELAY_S into the run
-# for the rest of it (less a second) into $work/NAME.cpu; its pid in $cpu_pid.
+# cpu_share NAME DELAY_S SECONDS: in the background, the CPU each program uses from DELAY_S into
+# the run for SECONDS into $work/NAME.cpu; its pid in $cpu_pid. The window must end before the
+# run's processes do (pgbench's backends exit with it), or their time is not counted.
 cpu_share() {
-  timeout $((DURATION_S + 30)) python3 tools/bench/cpu_share.py "$2" "$((DURATION_S - 1))" \
+  timeout $((DURATION_S + 30)) python3 tools/bench/cpu_share.py "$2" "$3" \
     >"$work/$1.cpu" 2>/dev/null &
   cpu_pid=$!
 }
@@ -222,7 +223,7 @@ measure() {
   local i throughputs=() p99s=()
   for i in $(seq 1 $RUNS); do
     sql "CHECKPOINT"
-    ((i == 1)) && cpu_share "$name" "$WARMUP_S"
+    ((i == 1)) && cpu_share "$name" "$WARMUP_S" "$((DURATION_S - 2))"
     timeout $((DURATION_S + WARMUP_S + 60)) "$bench" run --target="$target" "${common[@]}" \
       --label="$name" --json_out="$work/$name-$i.json" "$@" >"$work/$name-$i.txt" 2>&1 || true
     wait "${cpu_pid:-}" 2>/dev/null || true
@@ -278,7 +279,7 @@ pgbench_measure() {
   if [[ ! -s $script ]]; then echo n/a; return; fi
   for i in $(seq 1 $RUNS); do
     sql "CHECKPOINT"
-    ((i == 1)) && cpu_share "$name" 1
+    ((i == 1)) && cpu_share "$name" 1 "$((DURATION_S - 3))"
     if timeout $((DURATION_S + WARMUP_S + 60)) "$PGBENCH" -n -M prepared -c "$clients" -j 2 \
         -T $DURATION_S -D members=$MEMBERS -f "$script" -h 127.0.0.1 -p "$PG_PORT" -U postgres \
         loyalty >"$work/$name-$i.txt" 2>&1 && ! grep -q "aborted" "$work/$name-$i.txt"; then
