@@ -217,22 +217,32 @@ cpu_share() {
   cpu_pid=$!
 }
 
-measure() {
-  local name=$1 target=$2
-  shift 2
-  local i throughputs=() p99s=()
+# service_run NAME TARGET I ARGS...: run I of a loyalty-bench measurement (CHECKPOINT first).
+service_run() {
+  local name=$1 target=$2 i=$3
+  shift 3
+  sql "CHECKPOINT"
+  ((i == 1)) && cpu_share "$name" "$WARMUP_S" "$((DURATION_S - 2))"
+  timeout $((DURATION_S + WARMUP_S + 60)) "$bench" run --target="$target" "${common[@]}" \
+    --label="$name" --json_out="$work/$name-$i.json" "$@" >"$work/$name-$i.txt" 2>&1 || true
+  wait "${cpu_pid:-}" 2>/dev/null || true
+  echo "  $name run $i: $(tail -n 1 "$work/$name-$i.txt")" >&2
+}
+# service_median NAME: the median throughput of its runs; the median run p99 into $work/NAME.p99.
+service_median() {
+  local name=$1 i throughputs=() p99s=()
   for i in $(seq 1 $RUNS); do
-    sql "CHECKPOINT"
-    ((i == 1)) && cpu_share "$name" "$WARMUP_S" "$((DURATION_S - 2))"
-    timeout $((DURATION_S + WARMUP_S + 60)) "$bench" run --target="$target" "${common[@]}" \
-      --label="$name" --json_out="$work/$name-$i.json" "$@" >"$work/$name-$i.txt" 2>&1 || true
-    wait "${cpu_pid:-}" 2>/dev/null || true
     throughputs+=("$(json_number "$work/$name-$i.json" throughput_per_s 2>/dev/null || echo)")
     p99s+=("$(json_p99 "$work/$name-$i.json" 2>/dev/null || echo)")
-    echo "  $name run $i: $(tail -n 1 "$work/$name-$i.txt")" >&2
   done
   printf '%s\n' "${p99s[@]}" | sed '/^$/d' | median >"$work/$name.p99"
   printf '%s\n' "${throughputs[@]}" | sed '/^$/d' | median
+}
+measure() {  # measure NAME TARGET ARGS...: RUNS runs; median throughput
+  local name=$1 target=$2 i
+  shift 2
+  for i in $(seq 1 $RUNS); do service_run "$name" "$target" "$i" "$@"; done
+  service_median "$name"
 }
 
 # open_loop NAME RATE TARGET ARGS...: RUNS open-loop runs at RATE calls/s, CHECKPOINT before
@@ -273,25 +283,36 @@ try: print(f"{float(v) * 1000:.3f}")
 except ValueError: print("n/a")'
 }
 
-# pgbench_measure NAME SCRIPT CLIENTS: RUNS runs; median tps.
-pgbench_measure() {
-  local name=$1 script=$2 clients=$3 i tps=()
-  if [[ ! -s $script ]]; then echo n/a; return; fi
-  for i in $(seq 1 $RUNS); do
-    sql "CHECKPOINT"
-    ((i == 1)) && cpu_share "$name" 1 "$((DURATION_S - 3))"
-    if timeout $((DURATION_S + WARMUP_S + 60)) "$PGBENCH" -n -M prepared -c "$clients" -j 2 \
-        -T $DURATION_S -D members=$MEMBERS -f "$script" -h 127.0.0.1 -p "$PG_PORT" -U postgres \
-        loyalty >"$work/$name-$i.txt" 2>&1 && ! grep -q "aborted" "$work/$name-$i.txt"; then
-      tps+=("$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' \
-        "$work/$name-$i.txt")")
-      echo "  $name run $i: ${tps[-1]} tps" >&2
-    else
-      echo "  $name run $i: pgbench failed: $(tail -n 3 "$work/$name-$i.txt")" >&2
-    fi
-  done
+# pgbench_run NAME SCRIPT CLIENTS I: run I of a pgbench measurement (CHECKPOINT first); its tps
+# into $work/NAME-I.tps unless it failed.
+pgbench_run() {
+  local name=$1 script=$2 clients=$3 i=$4
+  [[ -s $script ]] || return 0
+  sql "CHECKPOINT"
+  ((i == 1)) && cpu_share "$name" 1 "$((DURATION_S > 4 ? DURATION_S - 3 : 1))"
+  if timeout $((DURATION_S + WARMUP_S + 60)) "$PGBENCH" -n -M prepared -c "$clients" -j 2 \
+      -T $DURATION_S -D members=$MEMBERS -f "$script" -h 127.0.0.1 -p "$PG_PORT" -U postgres \
+      loyalty >"$work/$name-$i.txt" 2>&1 && ! grep -q "aborted" "$work/$name-$i.txt"; then
+    sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' "$work/$name-$i.txt" \
+      >"$work/$name-$i.tps"
+    echo "  $name run $i: $(cat "$work/$name-$i.tps") tps" >&2
+  else
+    echo "  $name run $i: pgbench failed: $(tail -n 3 "$work/$name-$i.txt")" >&2
+  fi
   wait "${cpu_pid:-}" 2>/dev/null || true
-  printf '%s\n' "${tps[@]}" | sed '/^$/d' | median
+}
+pgbench_median() { { cat "$work/$1"-*.tps 2>/dev/null || true; } | sed '/^$/d' | median; }
+
+# paired PG_NAME SCRIPT CLIENTS NAME TARGET ARGS...: pgbench and the service run by run in turn,
+# so that both meet the database as it grows with their own inserts (medians: pgbench_median,
+# service_median).
+paired() {
+  local pg_name=$1 script=$2 clients=$3 name=$4 target=$5 i
+  shift 5
+  for i in $(seq 1 $RUNS); do
+    pgbench_run "$pg_name" "$script" "$clients" "$i"
+    service_run "$name" "$target" "$i" "$@"
+  done
 }
 
 # apply_rate_run I: with the query service stopped, accrue at peak (closed loop) for DURATION_S;
@@ -332,13 +353,17 @@ print(f"{events / seconds:.1f}" if seconds > 0 else "")' "$((to - first_position
 }
 
 echo "== measure ($RUNS runs each)"
-pg_accrue=$(pgbench_measure pgbench-accrue "$work/accrue.sql" $POOL_SIZE)
-pg_redeem=$(pgbench_measure pgbench-redeem "$work/redeem.sql" $POOL_SIZE)
-pg_balances=$(pgbench_measure pgbench-balances "$work/balances.sql" $QUERY_POOL_SIZE)
+paired pgbench-accrue "$work/accrue.sql" $POOL_SIZE service-accrue "$COMMAND_ADDRESS" \
+  --mix=accrue=1
+pg_accrue=$(pgbench_median pgbench-accrue)
+svc_accrue=$(service_median service-accrue)
+paired pgbench-redeem "$work/redeem.sql" $POOL_SIZE service-redeem "$COMMAND_ADDRESS" \
+  --mix=redeem=1
+pg_redeem=$(pgbench_median pgbench-redeem)
+svc_redeem=$(service_median service-redeem)
+pg_balances=n/a
 noop_accrue=$(measure noop-accrue "$NOOP_ADDRESS" --mix=accrue=1)
 noop_mixed=$(measure noop-mixed "$NOOP_ADDRESS" --mix=accrue=60,redeem=20,group_redeem=5,transfer=5)
-svc_accrue=$(measure service-accrue "$COMMAND_ADDRESS" --mix=accrue=1)
-svc_redeem=$(measure service-redeem "$COMMAND_ADDRESS" --mix=redeem=1)
 svc_mixed=$(measure service-mixed "$COMMAND_ADDRESS" --mix=accrue=60,redeem=20,group_redeem=5,transfer=5)
 svc_hot1=$(measure service-accrue-hot1 "$COMMAND_ADDRESS" --mix=accrue=1 --distribution=hot1)
 svc_hot=$(measure service-accrue-hot "$COMMAND_ADDRESS" --mix=accrue=1 --hot_fraction=0.01 \
@@ -352,8 +377,10 @@ rss() { [[ -n $1 && -r /proc/$1/status ]] && awk '/^VmRSS/ {printf "%.1f MiB", $
   "/proc/$1/status" || echo "n/a"; }
 if [[ -n $query_pid ]]; then
   lag_p99=$(run_quantile half-accrue query loyalty_projection_lag_seconds)
-  svc_balances=$(measure service-get-balances "$COMMAND_ADDRESS" --query_target="$QUERY_ADDRESS" \
-    --mix=get_balances=1)
+  paired pgbench-balances "$work/balances.sql" $QUERY_POOL_SIZE service-get-balances \
+    "$COMMAND_ADDRESS" --query_target="$QUERY_ADDRESS" --mix=get_balances=1
+  pg_balances=$(pgbench_median pgbench-balances)
+  svc_balances=$(service_median service-get-balances)
   balances_rate=$(half "$svc_balances")
   open_loop half-balances "$balances_rate" "$COMMAND_ADDRESS" --query_target="$QUERY_ADDRESS" \
     --mix=get_balances=1
