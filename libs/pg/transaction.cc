@@ -119,10 +119,12 @@ void Transaction::DropPrefetched() {
 absl::Status Transaction::Flush() {
   if (queued_.empty()) return absl::OkStatus();
   std::vector<Query> queries;
-  queries.reserve(queued_.size());
-  for (Queued& queued : queued_) queries.push_back(std::move(queued.query));
   std::vector<bool> keep;
-  for (const Queued& queued : queued_) keep.push_back(queued.keep_result);
+  queries.reserve(queued_.size());
+  for (Queued& queued : queued_) {
+    queries.push_back(std::move(queued.query));
+    keep.push_back(queued.keep_result);
+  }
   queued_.clear();
   queued_bytes_ = 0;
   begun_ = true;

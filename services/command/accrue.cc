@@ -49,16 +49,24 @@ constexpr pg::Statement kCountAction{
     " VALUES ($1, $2, $3, $4, 1) ON CONFLICT (org_id, member_id, program_id, action_code)"
     " DO UPDATE SET times = c.times + 1"};
 
-// The parameters of kSelectOrderUse or kSelectActionCount for the request, if it has either.
+// The parameters of kSelectOrderUse (`subject`: the order) and kSelectActionCount (the action).
+pg::Params AwardCheckParams(const std::string& org_id, const std::string& member_id,
+                            const std::string& program_id, const std::string& subject) {
+  return pg::Params().Add(org_id).Add(member_id).Add(program_id).Add(subject);
+}
+
+// The award check the request will make, if any: its statement and parameters.
 std::optional<std::pair<const pg::Statement*, pg::Params>> AwardCheckOf(
     const v1::AccrueRequest& request, const std::string& program_id) {
-  pg::Params params;
-  params.Add(request.org_id()).Add(request.member_id()).Add(program_id);
   if (request.has_purchase()) {
-    return std::make_pair(&kSelectOrderUse, params.Add(request.purchase().order_ref()));
+    return std::make_pair(&kSelectOrderUse,
+                          AwardCheckParams(request.org_id(), request.member_id(), program_id,
+                                           request.purchase().order_ref()));
   }
   if (request.has_action()) {
-    return std::make_pair(&kSelectActionCount, params.Add(request.action().action_code()));
+    return std::make_pair(&kSelectActionCount,
+                          AwardCheckParams(request.org_id(), request.member_id(), program_id,
+                                           request.action().action_code()));
   }
   return std::nullopt;
 }
@@ -140,10 +148,10 @@ absl::StatusOr<ledger::Points> PurchasePointsOf(pg::Transaction& tx, const Opera
       purchase.amount().minor_units(), program.earn_rate,
       tier != nullptr ? tier->multiplier_permille : ledger::kPermille);
   if (!points.ok()) return InvalidField("purchase.amount.minor_units", points.status().message());
-  pg::Params check;
-  check.Add(program.org_id).Add(member.member_id).Add(program.program_id)
-      .Add(purchase.order_ref());
-  ASSIGN_OR_RETURN(pg::Result used, tx.Execute(kSelectOrderUse, check));
+  ASSIGN_OR_RETURN(pg::Result used,
+                   tx.Execute(kSelectOrderUse, AwardCheckParams(program.org_id, member.member_id,
+                                                                program.program_id,
+                                                                purchase.order_ref())));
   if (used.Bool(0, 0)) {
     return Refused(ledger::kEarnAndBurnSameOrder,
                    absl::StrCat("order '", purchase.order_ref(), "' already burned points"));
@@ -169,8 +177,8 @@ absl::StatusOr<ledger::Points> ActionPointsOf(pg::Transaction& tx, const Program
                         absl::StrCat("no action '", action.action_code(), "' in program '",
                                      program.program_id, "'"));
   }
-  pg::Params params;
-  params.Add(program.org_id).Add(member.member_id).Add(program.program_id).Add(config->code);
+  pg::Params params =
+      AwardCheckParams(program.org_id, member.member_id, program.program_id, config->code);
   ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectActionCount, params));
   if (config->per_member_limit > 0 && row.Int32(0, 0) >= config->per_member_limit) {
     return Refused(ledger::kActionLimitReached,
@@ -314,11 +322,10 @@ void PrefetchAccrue(const Context& context, pg::Transaction& tx,
   }
 }
 
-// `after` receives the member's state after the accrual, for the member cache.
 absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
                                  const v1::AccrueRequest& request, absl::Time now,
-                                 const MemberRead& read, v1::AccrueResponse* response,
-                                 std::optional<MemberState>* after) {
+                                 MemberCommandCache& cached, const MemberRead& read,
+                                 v1::AccrueResponse* response) {
   const std::string& org_id = request.org_id();
   ASSIGN_OR_RETURN(ProgramConfig program, LoadProgram(tx, org_id, request.program_id(), context.config_cache));
   RETURN_IF_ERROR(RequireActive(program));
@@ -357,7 +364,7 @@ absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
     RETURN_IF_ERROR(WriteRemoval(operation, program, *type, member, award));
   }
   ASSIGN_OR_RETURN(int64_t position, operation.Commit());
-  if (const MemberState* state = operation.StateAfter(member.member_id)) *after = *state;
+  cached.Leave(operation);
   response->set_ledger_position(position);
   response->set_accrual_id(operation.id());
   response->set_points(award.points);
@@ -373,28 +380,21 @@ absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
 absl::Status Accrue(const Context& context, const v1::AccrueRequest& request,
                     v1::AccrueResponse* response) {
   RETURN_IF_ERROR(ValidateAccrue(request));
-  MemberCache* cache = context.member_cache;
-  std::unique_lock<std::mutex> one_at_a_time;
-  if (cache != nullptr) one_at_a_time = cache->Serialize(request.org_id(), request.member_id());
-  // One per attempt, for the prefetched statements and the body alike.
-  absl::Time now;
-  MemberRead read;
-  std::optional<MemberState> after;
+  MemberCommandCache cached(context.member_cache, request.org_id(), request.member_id());
+  absl::Time now;  // one per attempt, for the prefetched statements and the body alike
+  const MemberRead* read = nullptr;
   const absl::Status status = RunCommand(
       context, "Accrue", request.org_id(), request.idempotency_key(), request, response,
       [&](pg::Transaction& tx) {
         now = context.clock->Now();
-        read = CachedRead(cache, request.org_id(), request.member_id(),
-                          LotsSummarisedAt(request, now));
-        after.reset();
-        PrefetchAccrue(context, tx, request, now, read);
+        read = &cached.Attempt(LotsSummarisedAt(request, now));
+        PrefetchAccrue(context, tx, request, now, *read);
       },
       [&](pg::Transaction& tx) {
-        return AccrueInTransaction(context, tx, request, now, read, response, &after);
+        return AccrueInTransaction(context, tx, request, now, cached, *read, response);
       });
-  if (!status.ok()) return status;
-  if (cache != nullptr && after.has_value()) cache->Put(request.org_id(), *std::move(after));
-  return absl::OkStatus();
+  if (status.ok()) cached.Committed();
+  return status;
 }
 
 }  // namespace loyalty::command

@@ -39,9 +39,24 @@ std::unique_lock<std::mutex> MemberCache::Serialize(const std::string& org_id,
   return std::unique_lock<std::mutex>(stripes_[stripe]);
 }
 
-MemberRead CachedRead(const MemberCache* cache, const std::string& org_id,
-                      const std::string& member_id, std::optional<absl::Time> summarised_at) {
-  return {summarised_at, cache != nullptr ? cache->Get(org_id, member_id) : nullptr};
+MemberCommandCache::MemberCommandCache(MemberCache* cache, std::string org_id,
+                                       std::string member_id)
+    : cache_(cache), org_id_(std::move(org_id)), member_id_(std::move(member_id)) {
+  if (cache_ != nullptr) one_at_a_time_ = cache_->Serialize(org_id_, member_id_);
+}
+
+const MemberRead& MemberCommandCache::Attempt(std::optional<absl::Time> summarised_at) {
+  read_ = {summarised_at, cache_ != nullptr ? cache_->Get(org_id_, member_id_) : nullptr};
+  after_.reset();
+  return read_;
+}
+
+void MemberCommandCache::Leave(const Operation& operation) {
+  if (const MemberState* state = operation.StateAfter(member_id_)) after_ = *state;
+}
+
+void MemberCommandCache::Committed() {
+  if (cache_ != nullptr && after_.has_value()) cache_->Put(org_id_, *std::move(after_));
 }
 
 }  // namespace loyalty::command

@@ -8,6 +8,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "services/command/member_state.h"
+#include "services/command/operation.h"
 
 namespace loyalty::command {
 
@@ -43,9 +44,29 @@ class MemberCache final {
   std::array<std::mutex, kStripes> stripes_;
 };
 
-// A command's read of its member: `summarised_at` as MemberRead says, and the member's state
-// from `cache` (none when `cache` is null).
-MemberRead CachedRead(const MemberCache* cache, const std::string& org_id,
-                      const std::string& member_id, std::optional<absl::Time> summarised_at);
+// The cache's part in one command on one member (nothing when the cache is null):
+//   MemberCommandCache cached(cache, org_id, member_id);  // the member's commands one at a time
+//   each attempt, first:            const MemberRead& read = cached.Attempt(summarised_at);
+//   in the body, after its Commit:  cached.Leave(operation);
+//   once the transaction committed: cached.Committed();
+// The state is cached only after the commit: a state that never committed could share its
+// version with another that did.
+class MemberCommandCache final {
+ public:
+  MemberCommandCache(MemberCache* cache, std::string org_id, std::string member_id);
+
+  // The read of this attempt: `summarised_at` as MemberRead says, and the cached state now.
+  const MemberRead& Attempt(std::optional<absl::Time> summarised_at);
+  void Leave(const Operation& operation);
+  void Committed();
+
+ private:
+  MemberCache* cache_;
+  std::string org_id_;
+  std::string member_id_;
+  std::unique_lock<std::mutex> one_at_a_time_;
+  MemberRead read_;
+  std::optional<MemberState> after_;
+};
 
 }  // namespace loyalty::command

@@ -1,6 +1,7 @@
 #include "services/command/operation.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -175,10 +176,7 @@ void Operation::Track(const MemberState& member) {
 }
 
 MemberState* Operation::Tracked(const std::string& member_id) {
-  for (MemberState& member : tracked_) {
-    if (member.member_id == member_id) return &member;
-  }
-  return nullptr;
+  return const_cast<MemberState*>(std::as_const(*this).StateAfter(member_id));
 }
 
 ledger::Lot* Operation::TrackedLot(const std::string& member_id, int64_t lot_id) {
@@ -433,8 +431,11 @@ std::vector<std::string> Operation::ChangedMembers() const {
   return members;
 }
 
-const MemberState* Operation::StateAfter(const std::string& member_id) {
-  return Tracked(member_id);
+const MemberState* Operation::StateAfter(const std::string& member_id) const {
+  for (const MemberState& member : tracked_) {
+    if (member.member_id == member_id) return &member;
+  }
+  return nullptr;
 }
 
 absl::StatusOr<int64_t> Operation::Commit() {

@@ -91,7 +91,7 @@ class Operation final {
   std::vector<std::string> ChangedMembers() const;
   // A tracked member's state after the operation's writes (null when not tracked); after Commit,
   // with its raised state version.
-  const MemberState* StateAfter(const std::string& member_id);
+  const MemberState* StateAfter(const std::string& member_id) const;
 
  private:
   enum class LotChange { kConsume, kRestore, kHold };

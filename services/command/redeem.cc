@@ -33,39 +33,33 @@ absl::Status RunRedemption(const Context& context, absl::string_view method,
                            const BurnRequest& request, v1::RedeemResponse* response) {
   RETURN_IF_ERROR(ValidateBurnRequest(request));
   RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", key));
-  MemberCache* cache = context.member_cache;
-  std::unique_lock<std::mutex> one_at_a_time;
-  if (cache != nullptr) one_at_a_time = cache->Serialize(request.org_id, request.member_id);
-  // One per attempt, for the prefetched statements and the body alike.
-  absl::Time now;
-  MemberRead read;
-  std::optional<MemberState> after;
+  MemberCommandCache cached(context.member_cache, request.org_id, request.member_id);
+  absl::Time now;  // one per attempt, for the prefetched statements and the body alike
+  const MemberRead* read = nullptr;
   const absl::Status status = RunCommand(
       context, method, request.org_id, key, wire, response,
       [&](pg::Transaction& tx) {
         now = context.clock->Now();
-        read = CachedRead(cache, request.org_id, request.member_id, std::nullopt);
-        after.reset();
-        PrefetchRedemption(tx, request, now, context.config_cache, read);
+        read = &cached.Attempt(std::nullopt);  // a burn reads every lot
+        PrefetchRedemption(tx, request, now, context.config_cache, *read);
       },
       [&](pg::Transaction& tx) -> absl::Status {
         ASSIGN_OR_RETURN(DecidedBurn decided,
                          DecideRedemption(tx, request, now, true, true, context.config_cache,
-                                          read));
+                                          *read));
         ASSIGN_OR_RETURN(Operation operation,
                          Operation::Begin(tx, request.org_id, std::string(method), now));
         operation.Track(decided.member);
         RETURN_IF_ERROR(WriteRedemption(tx, operation, request, decided, 0,
                                         response->mutable_redemption()));
         ASSIGN_OR_RETURN(int64_t position, operation.Commit());
-        if (const MemberState* state = operation.StateAfter(request.member_id)) after = *state;
+        cached.Leave(operation);
         response->set_ledger_position(position);
         return FillBalancesAfter(tx, request.org_id, std::move(decided.member), operation.event(),
                                  now, context.config_cache, response->mutable_balances());
       });
-  if (!status.ok()) return status;
-  if (cache != nullptr && after.has_value()) cache->Put(request.org_id, *std::move(after));
-  return absl::OkStatus();
+  if (status.ok()) cached.Committed();
+  return status;
 }
 
 }  // namespace
