@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/resource_quota.h"
@@ -23,6 +24,10 @@ absl::StatusOr<RunningServer> StartServer(const ServerOptions& options,
   grpc::ResourceQuota quota("loyalty");
   quota.SetMaxThreads(options.max_threads);
   builder.SetResourceQuota(quota);
+  // The sync server keeps at most MAX_POLLERS idle threads and ends the rest; its default (2)
+  // makes it start and end a thread for almost every call under load. Idle threads are kept.
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+                              options.max_threads);
   for (grpc::Service* service : services) builder.RegisterService(service);
   running.server = builder.BuildAndStart();
   if (running.server == nullptr || running.port == 0) {
@@ -42,9 +47,10 @@ sigset_t ShutdownSignals() {
 }
 }  // namespace
 
-void BlockShutdownSignals() {
+void PrepareServerProcess() {
   sigset_t signals = ShutdownSignals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 }
 
 int WaitForShutdownSignal() {

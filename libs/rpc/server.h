@@ -30,9 +30,11 @@ struct RunningServer {
 absl::StatusOr<RunningServer> StartServer(const ServerOptions& options,
                                           const std::vector<grpc::Service*>& services);
 
-// Blocks SIGINT and SIGTERM in the calling thread (call it first thing in main, before other
-// threads start, so they inherit the mask) and returns; WaitForShutdownSignal then waits for one.
-void BlockShutdownSignals();
+// Call first thing in a server's main, before other threads start. Blocks SIGINT and SIGTERM
+// (the threads inherit the mask; WaitForShutdownSignal then waits for one) and turns off
+// absl::Mutex's deadlock detection, which Debian's Abseil leaves on: it updates one global lock
+// graph on every lock. The tests keep it.
+void PrepareServerProcess();
 int WaitForShutdownSignal();
 
 }  // namespace loyalty::rpc

@@ -91,7 +91,7 @@ int Serve() {
 }  // namespace loyalty::command
 
 int main(int argc, char** argv) {
-  loyalty::rpc::BlockShutdownSignals();
+  loyalty::rpc::PrepareServerProcess();
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   const std::string mode = args.size() > 1 ? args[1] : "serve";
   if (mode != "serve" && mode != "migrate") {

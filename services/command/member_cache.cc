@@ -14,7 +14,11 @@ std::shared_ptr<const MemberState> MemberCache::Get(const std::string& org_id,
 }
 
 void MemberCache::Put(const std::string& org_id, MemberState state) {
-  std::erase_if(state.lots, [](const ledger::Lot& lot) { return lot.remaining == 0; });
+  if (state.lots_summarised_at.has_value()) {
+    MergeLotSummaries(*state.lots_summarised_at, &state.lots);
+  } else {
+    std::erase_if(state.lots, [](const ledger::Lot& lot) { return lot.remaining == 0; });
+  }
   const size_t lots = state.lots.size();
   Key key(org_id, state.member_id);
   std::lock_guard<std::mutex> lock(mutex_);

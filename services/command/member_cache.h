@@ -26,7 +26,8 @@ class MemberCache final {
 
   std::shared_ptr<const MemberState> Get(const std::string& org_id,
                                          const std::string& member_id) const;
-  // Caches the member's state after a committed command (lots consumed to zero left out).
+  // Caches the member's state after a committed command (lots consumed to zero left out;
+  // summaries merged again, MergeLotSummaries).
   void Put(const std::string& org_id, MemberState state);
 
   // Runs commands on one member one at a time in this process (a stripe of members shares a

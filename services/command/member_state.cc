@@ -1,6 +1,8 @@
 #include "services/command/member_state.h"
 
 #include <algorithm>
+#include <map>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "libs/base/refusal.h"
@@ -49,7 +51,8 @@ const std::string kSelectLotsSql = absl::StrCat(
 const pg::Statement kSelectLots{"member_select_lots", kSelectLotsSql.c_str()};
 
 // Lots still pending at $4 stay apart by their availability, so that the summaries give the
-// right balances at any later time too (what is available stays available).
+// right balances at any later time too (what is available stays available). MergeLotSummaries
+// is the same in C++.
 const std::string kSelectLotSummariesSql = absl::StrCat(
     "SELECT min(lot_id), program_id, point_type, min(subtype), sum(amount)::bigint,"
     " sum(remaining)::bigint, sum(held)::bigint, redeemable, min(awarded_at),"
@@ -178,6 +181,35 @@ void PrefetchMember(pg::Transaction& tx, const std::string& org_id, const std::s
   for (pg::Query& query : MemberQueries(org_id, member_id, read)) {
     tx.Prefetch(*query.statement, std::move(query.params));
   }
+}
+
+void MergeLotSummaries(absl::Time at, std::vector<ledger::Lot>* lots) {
+  using Key = std::tuple<std::string, std::string, bool, std::optional<absl::Time>,
+                         std::optional<absl::Time>>;
+  const auto key_of = [at](const ledger::Lot& lot) {
+    return Key(lot.program_id, lot.point_type, lot.redeemable, lot.expires_at,
+               lot.available_at > at ? std::optional<absl::Time>(lot.available_at) : std::nullopt);
+  };
+  std::vector<ledger::Lot> merged;
+  std::map<Key, size_t> summary_of;  // key -> index in `merged`
+  std::sort(lots->begin(), lots->end(),
+            [](const ledger::Lot& a, const ledger::Lot& b) { return a.lot_id < b.lot_id; });
+  for (ledger::Lot& lot : *lots) {
+    if (lot.remaining <= 0) continue;
+    auto [found, inserted] = summary_of.emplace(key_of(lot), merged.size());
+    if (inserted) {
+      merged.push_back(std::move(lot));
+      continue;
+    }
+    ledger::Lot& summary = merged[found->second];
+    summary.subtype = std::min(summary.subtype, lot.subtype);
+    summary.amount += lot.amount;
+    summary.remaining += lot.remaining;
+    summary.held += lot.held;
+    summary.awarded_at = std::min(summary.awarded_at, lot.awarded_at);
+    summary.available_at = std::max(summary.available_at, lot.available_at);
+  }
+  *lots = std::move(merged);
 }
 
 absl::StatusOr<MemberState> LoadMember(pg::Transaction& tx, const std::string& org_id,

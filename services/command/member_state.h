@@ -76,6 +76,10 @@ absl::StatusOr<MemberState> LoadMember(pg::Transaction& tx, const std::string& o
                                        const std::string& member_id,
                                        const MemberRead& read = {});
 
+// Merges open lots into summaries at `at` as LoadMember's read of summaries does, so that a
+// summarised state stays a few rows however many lots the accruals after its read add.
+void MergeLotSummaries(absl::Time at, std::vector<ledger::Lot>* lots);
+
 // Row parsers shared with the read views, whose tables have the same columns:
 // lot_id, program_id, point_type, subtype, amount, remaining, held, redeemable, awarded_at,
 // available_at, expires_at; and program_id, point_type, lifetime, qualifying.

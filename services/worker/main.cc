@@ -28,7 +28,7 @@ ABSL_FLAG(int, interval_ms, 1000, "pause between rounds without work (10..360000
 ABSL_FLAG(int, idempotency_retention_days, 30, "keep idempotency records this long (1..3650)");
 
 int main(int argc, char** argv) {
-  loyalty::rpc::BlockShutdownSignals();
+  loyalty::rpc::PrepareServerProcess();
   absl::ParseCommandLine(argc, argv);
   const int pool_size = absl::GetFlag(FLAGS_pool_size);
   const int batch = absl::GetFlag(FLAGS_batch);

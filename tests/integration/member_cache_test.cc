@@ -9,13 +9,15 @@ namespace {
 
 class MemberCacheTest : public CommandTest {
  protected:
-  // The member as LoadMember reads it, every lot, in a transaction of its own.
-  command::MemberState FromDatabase(const std::string& member) {
+  // The member as LoadMember reads it (every lot, unless `read` asks for summaries), in a
+  // transaction of its own.
+  command::MemberState FromDatabase(const std::string& member,
+                                    const command::MemberRead& read = {}) {
     command::MemberState state;
     const absl::Status status = pg::RunInTransaction(
         server_.pool(), pg::Isolation::kReadCommitted, pg::RetryPolicy{},
         [&](pg::Transaction& tx) -> absl::Status {
-          absl::StatusOr<command::MemberState> loaded = command::LoadMember(tx, "acme", member);
+          absl::StatusOr<command::MemberState> loaded = command::LoadMember(tx, "acme", member, read);
           if (!loaded.ok()) return loaded.status();
           state = *std::move(loaded);
           return absl::OkStatus();
@@ -67,6 +69,45 @@ TEST_F(MemberCacheTest, ARedemptionCachesTheMembersStateAsTheDatabaseHoldsIt) {
   ASSERT_TRUE(Redeem("alice", 30, &redeemed).ok());
   EXPECT_EQ(Available(redeemed.balances()), 50);
   EXPECT_EQ(Cached("alice")->state_version, FromDatabase("alice").state_version);
+  EXPECT_EQ(MembersBreakingLedgerInvariant(), 0);
+}
+
+TEST_F(MemberCacheTest, AccrualsKeepACachedSummaryAsTheDatabaseWouldSumItsLots) {
+  const absl::Time now = server_.clock().Now();
+  const auto accrue_pending = [&](int64_t points, absl::Time available_at) {
+    v1::AccrueRequest request;
+    request.set_member_id("alice");
+    request.mutable_explicit_points()->set_points(points);
+    request.mutable_explicit_points()->set_description("campaign");
+    request.mutable_available_at()->set_seconds(absl::ToUnixSeconds(available_at));
+    v1::AccrueResponse response;
+    ASSERT_TRUE(Accrue(request, &response).ok());
+  };
+  for (int i = 0; i < 10; ++i) {
+    Give("alice", 10 + i);
+    Give("alice", 5, "shop", "", now + absl::Hours(24 * (i % 2 == 0 ? 30 : 60)));
+    accrue_pending(3, now + absl::Hours(48));
+  }
+  accrue_pending(7, now + absl::Hours(96));
+
+  std::shared_ptr<const command::MemberState> cached = Cached("alice");
+  ASSERT_NE(cached, nullptr);
+  ASSERT_TRUE(cached->lots_summarised_at.has_value());
+  const command::MemberState stored =
+      FromDatabase("alice", command::MemberRead{cached->lots_summarised_at, nullptr});
+  EXPECT_EQ(cached->state_version, stored.state_version);
+  // Base, two expiries, two availabilities: 31 lots, 5 summaries.
+  ASSERT_EQ(stored.lots.size(), 5u);
+  ASSERT_EQ(cached->lots.size(), stored.lots.size());
+  for (size_t i = 0; i < stored.lots.size(); ++i) {
+    EXPECT_EQ(cached->lots[i].lot_id, stored.lots[i].lot_id);
+    EXPECT_EQ(cached->lots[i].amount, stored.lots[i].amount);
+    EXPECT_EQ(cached->lots[i].remaining, stored.lots[i].remaining);
+    EXPECT_EQ(cached->lots[i].available_at, stored.lots[i].available_at);
+    EXPECT_EQ(cached->lots[i].expires_at, stored.lots[i].expires_at);
+  }
+  const v1::AccrueResponse last = Give("alice", 1);
+  EXPECT_EQ(Available(last.balances()), 145 + 50 + 1);
   EXPECT_EQ(MembersBreakingLedgerInvariant(), 0);
 }
 

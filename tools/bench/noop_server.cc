@@ -90,7 +90,7 @@ int Serve() {
 }  // namespace loyalty::bench
 
 int main(int argc, char** argv) {
-  loyalty::rpc::BlockShutdownSignals();
+  loyalty::rpc::PrepareServerProcess();
   absl::ParseCommandLine(argc, argv);
   return loyalty::bench::Serve();
 }
