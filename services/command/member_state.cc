@@ -224,12 +224,12 @@ absl::StatusOr<MemberState> LoadMember(pg::Transaction& tx, const std::string& o
   const pg::Result& member_row = rows[0];
   const int64_t version = member_row.Int64(0, 2);
   const MemberState* cached = UsableCache(read);
-  MemberState member =
-      cached != nullptr && cached->state_version == version ? *cached : MemberState();
+  const bool current = cached != nullptr && cached->state_version == version;
+  MemberState member = current ? *cached : MemberState();
   member.member_id = member_id;
   member.kind = std::string(member_row.Text(0, 0));
   member.status = std::string(member_row.Text(0, 1));
-  if (cached != nullptr && cached->state_version == version) return member;
+  if (current) return member;
   member.state_version = version;
   member.lots_summarised_at = read.summarised_at;
   const pg::Result& enrolments = rows[1];

@@ -109,8 +109,7 @@ void ApplyEntries(pg::Transaction& tx, int64_t position, const v1::LedgerEvent& 
   }
 }
 
-void ApplyRedemption(pg::Transaction& tx, int64_t position,
-                             const v1::LedgerEvent& event) {
+void ApplyRedemption(pg::Transaction& tx, int64_t position, const v1::LedgerEvent& event) {
   const v1::Redemption& redemption = event.redemption();
   pg::Params key;
   key.Add(event.org_id()).Add(redemption.member_id()).Add(redemption.redemption_id());

@@ -369,12 +369,8 @@ TEST_F(CommandTest, OtherOrgsMembersAreInvisible) {
 }
 
 TEST_F(CommandTest, FutureAccrualIsPendingUntilAvailableAndExpiryMustFollowIt) {
-  v1::AccrueRequest request;
-  request.set_member_id("alice");
-  request.mutable_explicit_points()->set_points(70);
-  request.mutable_explicit_points()->set_description("campaign");
   const absl::Time later = server_.clock().Now() + absl::Hours(48);
-  request.mutable_available_at()->set_seconds(absl::ToUnixSeconds(later));
+  v1::AccrueRequest request = PendingAward("alice", 70, later);
   v1::AccrueResponse response;
   ASSERT_TRUE(Accrue(request, &response).ok());
   const v1::ProgramBalance* shop = ProgramOf(response.balances(), "shop");
@@ -398,11 +394,7 @@ TEST_F(CommandTest, AccrualBalancesFromLotSummariesEqualThoseFromEveryLot) {
   Give("alice", 20, "shop", "", now + absl::Hours(24));
   Give("alice", 40, "shop", "", now + absl::Hours(24 * 30));
   Give("alice", 25, "shop", "", now + absl::Hours(24 * 30));
-  v1::AccrueRequest pending;
-  pending.set_member_id("alice");
-  pending.mutable_explicit_points()->set_points(70);
-  pending.mutable_explicit_points()->set_description("campaign");
-  pending.mutable_available_at()->set_seconds(absl::ToUnixSeconds(now + absl::Hours(48)));
+  v1::AccrueRequest pending = PendingAward("alice", 70, now + absl::Hours(48));
   v1::AccrueResponse response;
   ASSERT_TRUE(Accrue(pending, &response).ok());
   pending.mutable_available_at()->set_seconds(absl::ToUnixSeconds(now + absl::Hours(24 * 10)));

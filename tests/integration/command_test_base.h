@@ -30,6 +30,17 @@ class CommandTest : public ::testing::Test {
     return commands_->Accrue(&context, request, response);
   }
 
+  // An explicit award of `points` to `member` that is pending until `available_at`.
+  static v1::AccrueRequest PendingAward(const std::string& member, int64_t points,
+                                        absl::Time available_at) {
+    v1::AccrueRequest request;
+    request.set_member_id(member);
+    request.mutable_explicit_points()->set_points(points);
+    request.mutable_explicit_points()->set_description("campaign");
+    request.mutable_available_at()->set_seconds(absl::ToUnixSeconds(available_at));
+    return request;
+  }
+
   // Awards explicit points to a member, optionally expiring at `expires_at`.
   v1::AccrueResponse Give(const std::string& member, int64_t points,
                           const std::string& program = "shop", const std::string& type = "",

@@ -26,6 +26,26 @@ class MemberCacheTest : public CommandTest {
     return state;
   }
 
+  // Every field of every lot (or summary), in order.
+  static void ExpectSameLots(const std::vector<ledger::Lot>& cached,
+                             const std::vector<ledger::Lot>& stored) {
+    ASSERT_EQ(cached.size(), stored.size());
+    for (size_t i = 0; i < stored.size(); ++i) {
+      SCOPED_TRACE(i);
+      EXPECT_EQ(cached[i].lot_id, stored[i].lot_id);
+      EXPECT_EQ(cached[i].program_id, stored[i].program_id);
+      EXPECT_EQ(cached[i].point_type, stored[i].point_type);
+      EXPECT_EQ(cached[i].subtype, stored[i].subtype);
+      EXPECT_EQ(cached[i].amount, stored[i].amount);
+      EXPECT_EQ(cached[i].remaining, stored[i].remaining);
+      EXPECT_EQ(cached[i].held, stored[i].held);
+      EXPECT_EQ(cached[i].redeemable, stored[i].redeemable);
+      EXPECT_EQ(cached[i].awarded_at, stored[i].awarded_at);
+      EXPECT_EQ(cached[i].available_at, stored[i].available_at);
+      EXPECT_EQ(cached[i].expires_at, stored[i].expires_at);
+    }
+  }
+
   std::shared_ptr<const command::MemberState> Cached(const std::string& member) {
     return server_.member_cache().Get("acme", member);
   }
@@ -53,13 +73,7 @@ TEST_F(MemberCacheTest, ARedemptionCachesTheMembersStateAsTheDatabaseHoldsIt) {
   const command::MemberState stored = FromDatabase("alice");
   EXPECT_EQ(cached->state_version, stored.state_version);
   EXPECT_FALSE(cached->lots_summarised_at.has_value());
-  ASSERT_EQ(cached->lots.size(), stored.lots.size());
-  for (size_t i = 0; i < stored.lots.size(); ++i) {
-    EXPECT_EQ(cached->lots[i].lot_id, stored.lots[i].lot_id);
-    EXPECT_EQ(cached->lots[i].remaining, stored.lots[i].remaining);
-    EXPECT_EQ(cached->lots[i].held, stored.lots[i].held);
-    EXPECT_EQ(cached->lots[i].expires_at, stored.lots[i].expires_at);
-  }
+  ExpectSameLots(cached->lots, stored.lots);
   ASSERT_EQ(cached->totals.size(), stored.totals.size());
   EXPECT_EQ(cached->totals[0].lifetime, stored.totals[0].lifetime);
   ASSERT_EQ(cached->enrolments.size(), stored.enrolments.size());
@@ -75,13 +89,8 @@ TEST_F(MemberCacheTest, ARedemptionCachesTheMembersStateAsTheDatabaseHoldsIt) {
 TEST_F(MemberCacheTest, AccrualsKeepACachedSummaryAsTheDatabaseWouldSumItsLots) {
   const absl::Time now = server_.clock().Now();
   const auto accrue_pending = [&](int64_t points, absl::Time available_at) {
-    v1::AccrueRequest request;
-    request.set_member_id("alice");
-    request.mutable_explicit_points()->set_points(points);
-    request.mutable_explicit_points()->set_description("campaign");
-    request.mutable_available_at()->set_seconds(absl::ToUnixSeconds(available_at));
     v1::AccrueResponse response;
-    ASSERT_TRUE(Accrue(request, &response).ok());
+    ASSERT_TRUE(Accrue(PendingAward("alice", points, available_at), &response).ok());
   };
   for (int i = 0; i < 10; ++i) {
     Give("alice", 10 + i);
@@ -98,14 +107,7 @@ TEST_F(MemberCacheTest, AccrualsKeepACachedSummaryAsTheDatabaseWouldSumItsLots) 
   EXPECT_EQ(cached->state_version, stored.state_version);
   // Base, two expiries, two availabilities: 31 lots, 5 summaries.
   ASSERT_EQ(stored.lots.size(), 5u);
-  ASSERT_EQ(cached->lots.size(), stored.lots.size());
-  for (size_t i = 0; i < stored.lots.size(); ++i) {
-    EXPECT_EQ(cached->lots[i].lot_id, stored.lots[i].lot_id);
-    EXPECT_EQ(cached->lots[i].amount, stored.lots[i].amount);
-    EXPECT_EQ(cached->lots[i].remaining, stored.lots[i].remaining);
-    EXPECT_EQ(cached->lots[i].available_at, stored.lots[i].available_at);
-    EXPECT_EQ(cached->lots[i].expires_at, stored.lots[i].expires_at);
-  }
+  ExpectSameLots(cached->lots, stored.lots);
   const v1::AccrueResponse last = Give("alice", 1);
   EXPECT_EQ(Available(last.balances()), 145 + 50 + 1);
   EXPECT_EQ(MembersBreakingLedgerInvariant(), 0);
