@@ -229,7 +229,12 @@ absl::StatusOr<MemberState> LoadMember(pg::Transaction& tx, const std::string& o
   member.member_id = member_id;
   member.kind = std::string(member_row.Text(0, 0));
   member.status = std::string(member_row.Text(0, 1));
-  if (current) return member;
+  if (current) {
+    // Summaries of an earlier time are summaries now too; stamped now, the next merge
+    // (MemberCache::Put) joins the lots that became available since.
+    if (member.lots_summarised_at.has_value()) member.lots_summarised_at = read.summarised_at;
+    return member;
+  }
   member.state_version = version;
   member.lots_summarised_at = read.summarised_at;
   const pg::Result& enrolments = rows[1];

@@ -1,6 +1,7 @@
 // The member cache: what it holds after commands is the member's state in the database, with its
 // state version; any change of the member elsewhere (a command that does not cache, an admin
 // change, another process) makes the next command read the member again.
+#include "absl/strings/str_cat.h"
 #include "libs/pg/transaction.h"
 #include "tests/integration/command_test_base.h"
 
@@ -93,6 +94,7 @@ TEST_F(MemberCacheTest, AccrualsKeepACachedSummaryAsTheDatabaseWouldSumItsLots) 
     ASSERT_TRUE(Accrue(PendingAward("alice", points, available_at), &response).ok());
   };
   for (int i = 0; i < 10; ++i) {
+    server_.clock().Advance(absl::Minutes(1));  // each lot available after the last merge
     Give("alice", 10 + i);
     Give("alice", 5, "shop", "", now + absl::Hours(24 * (i % 2 == 0 ? 30 : 60)));
     accrue_pending(3, now + absl::Hours(48));
@@ -176,12 +178,12 @@ TEST_F(MemberCacheTest, TheCacheIsBounded) {
   small.lots.resize(command::MemberCache::kMaxLots / command::MemberCache::kMaxMembers + 1);
   for (ledger::Lot& lot : small.lots) lot.remaining = 1;
   for (size_t i = 0; i < command::MemberCache::kMaxMembers + 10; ++i) {
-    small.member_id = "m" + std::to_string(i);
+    small.member_id = absl::StrCat("m", i);
     cache.Put("acme", small);
   }
   size_t held = 0;
   for (size_t i = 0; i < command::MemberCache::kMaxMembers + 10; ++i) {
-    held += cache.Get("acme", "m" + std::to_string(i)) != nullptr;
+    held += cache.Get("acme", absl::StrCat("m", i)) != nullptr;
   }
   EXPECT_LE(held * small.lots.size(), command::MemberCache::kMaxLots);
   EXPECT_GT(held, 0u);
