@@ -56,6 +56,7 @@ absl::StatusOr<Result> Transaction::Execute(const Statement& statement, const Pa
   RETURN_IF_ERROR(failure_);
   ASSIGN_OR_RETURN(std::optional<Result> prefetched, TakePrefetched(statement, params));
   if (prefetched.has_value()) return *std::move(prefetched);
+  RETURN_IF_ERROR(RequireNoCommitDeclared(statement.name));
   Queue(statement, params, true);
   RETURN_IF_ERROR(failure_);
   RETURN_IF_ERROR(Flush());
@@ -67,28 +68,51 @@ absl::StatusOr<Result> Transaction::Execute(const Statement& statement, const Pa
 
 absl::StatusOr<Result> Transaction::ExecuteText(std::string_view sql, const Params& params) {
   RETURN_IF_ERROR(failure_);
+  RETURN_IF_ERROR(RequireNoCommitDeclared(sql));
   DropPrefetched();
   RETURN_IF_ERROR(Flush());
   return connection_.ExecuteText(sql, params);
 }
 
 void Transaction::Defer(const Statement& statement, Params params) {
+  if (absl::Status status = RequireNoCommitDeclared(statement.name); !status.ok()) {
+    if (failure_.ok()) failure_ = status;
+    return;
+  }
   DropPrefetched();
   Queue(statement, std::move(params), false);
 }
 
 void Transaction::Prefetch(const Statement& statement, Params params) {
+  if (absl::Status status = RequireNoCommitDeclared(statement.name); !status.ok()) {
+    if (failure_.ok()) failure_ = status;
+    return;
+  }
   Queue(statement, std::move(params), true);
+}
+
+void Transaction::PrefetchCommit() {
+  if (commit_declared_) return;
+  commit_declared_ = true;
+  Queue(kCommit, {}, false);
+}
+
+absl::Status Transaction::RequireNoCommitDeclared(std::string_view what) const {
+  if (!commit_declared_) return absl::OkStatus();
+  return absl::InternalError(absl::StrCat("'", absl::string_view(what.data(), what.size()),
+                                          "' was not declared before the transaction's"
+                                          " prefetched COMMIT"));
 }
 
 absl::Status Transaction::Commit() {
   RETURN_IF_ERROR(failure_);
   DropPrefetched();
-  if (!begun_ && queued_.size() == 1) {  // only BEGIN: nothing ran, nothing to commit
+  const size_t nothing_run = commit_declared_ ? 2 : 1;  // BEGIN (and the declared COMMIT)
+  if (!begun_ && queued_.size() == nothing_run) {  // nothing ran, nothing to commit
     queued_.clear();
     return absl::OkStatus();
   }
-  Queue(kCommit, {}, false);
+  if (!commit_declared_) Queue(kCommit, {}, false);
   RETURN_IF_ERROR(failure_);
   return Flush();
 }
@@ -98,7 +122,7 @@ void Transaction::Rollback() {
   prefetched_.clear();
   // Best effort: after a failed COMMIT the server has already ended the transaction, and on a
   // dead socket this fails too (the lease then drops the connection).
-  if (begun_) (void)connection_.ExecuteText("ROLLBACK");
+  if (begun_ && !ended_) (void)connection_.ExecuteText("ROLLBACK");
 }
 
 void Transaction::Queue(const Statement& statement, Params params, bool keep_result) {
@@ -129,6 +153,7 @@ absl::Status Transaction::Flush() {
   queued_bytes_ = 0;
   begun_ = true;
   ASSIGN_OR_RETURN(std::vector<Result> results, connection_.ExecuteAll(queries));
+  ended_ = ended_ || queries.back().statement == &kCommit;
   for (size_t i = 0; i < results.size(); ++i) {
     if (keep[i]) {
       prefetched_.push_back({queries[i].statement, std::move(queries[i].params),

@@ -30,6 +30,9 @@ struct RetryPolicy {
 //    caller's statements in the caller's order; a read that no Execute asks for in that order,
 //    and everything declared after it, is dropped and run again when asked. Declare reads only
 //    (row locks included): a write may not be run ahead of the code that decides on it.
+//  - PrefetchCommit() declares that the reads declared so far are all the transaction runs: the
+//    COMMIT goes out with them, in the same round trip. For read-only transactions. A statement
+//    not declared before it fails with INTERNAL (it would run after the COMMIT).
 class Transaction final {
  public:
   // BEGIN (queued) in `isolation`: see RunInTransaction and RunTransactionOnce.
@@ -44,6 +47,7 @@ class Transaction final {
   absl::StatusOr<Result> ExecuteText(std::string_view sql, const Params& params = {});
   void Defer(const Statement& statement, Params params);
   void Prefetch(const Statement& statement, Params params);
+  void PrefetchCommit();
 
   // Runs what is queued now (writes deferred without a COMMIT to carry them).
   absl::Status Flush();
@@ -65,6 +69,8 @@ class Transaction final {
 
   void Queue(const Statement& statement, Params params, bool keep_result);
   void DropPrefetched();  // forgets prefetched reads, run or not
+  // INTERNAL after PrefetchCommit: `what` would run after the COMMIT.
+  absl::Status RequireNoCommitDeclared(std::string_view what) const;
   // The prefetched result of this statement when it is the next one declared.
   absl::StatusOr<std::optional<Result>> TakePrefetched(const Statement& statement,
                                                        const Params& params);
@@ -74,6 +80,8 @@ class Transaction final {
   size_t queued_bytes_ = 0;
   std::deque<Prefetched> prefetched_;
   bool begun_ = false;     // BEGIN has gone out
+  bool commit_declared_ = false;  // PrefetchCommit: COMMIT is queued or has gone out
+  bool ended_ = false;     // a COMMIT has gone out and succeeded
   absl::Status failure_;  // of a round trip made because the queue was full
 };
 

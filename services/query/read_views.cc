@@ -60,7 +60,10 @@ absl::Status ReadViews(const QueryContext& context, const std::string& org_id,
       [&](pg::Transaction& tx) -> absl::Status {
         tx.Prefetch(kSelectMember, pg::Params().Add(org_id).Add(member_id));
         PrefetchCheckpoint(tx);
-        if (prefetch) prefetch(tx);
+        if (prefetch) {
+          prefetch(tx);
+          tx.PrefetchCommit();
+        }
         ASSIGN_OR_RETURN(pg::Result member,
                          tx.Execute(kSelectMember, pg::Params().Add(org_id).Add(member_id)));
         if (member.Rows() == 0) return NotFound("member", member_id);

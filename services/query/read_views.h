@@ -27,8 +27,9 @@ inline constexpr char kNotYetConsistent[] = "NOT_YET_CONSISTENT";
 // Waits (until `deadline`, at most context.max_wait) for the views to reach `min_position`, then
 // runs `body` in one REPEATABLE READ transaction with the checkpoint position it sees, after
 // checking that `member_id` is a member of `org_id` (NOT_FOUND otherwise). `prefetch` (may be
-// empty) declares the body's reads (pg::Transaction::Prefetch): they go out with BEGIN and the
-// member check, in one round trip.
+// empty) declares all of the body's reads (pg::Transaction::Prefetch): they go out with BEGIN,
+// the member check and COMMIT, in one round trip (pg::Transaction::PrefetchCommit); a read it
+// did not declare fails the call with INTERNAL.
 absl::Status ReadViews(const QueryContext& context, const std::string& org_id,
                        const std::string& member_id, int64_t min_position, absl::Time deadline,
                        const std::function<absl::Status(pg::Transaction&, int64_t)>& body,

@@ -8,6 +8,8 @@
 #include "libs/pg/connection.h"
 #include "loyalty/v1/admin.grpc.pb.h"
 #include "loyalty/v1/command.grpc.pb.h"
+#include "prometheus/metric_family.h"
+#include "prometheus/registry.h"
 #include "tests/support/command_server.h"
 #include "tests/support/demo_org.h"
 #include "tests/support/status_details.h"
@@ -116,6 +118,17 @@ class CommandTest : public ::testing::Test {
   static int64_t Available(const v1::Balances& balances, const std::string& program = "shop") {
     const v1::ProgramBalance* balance = ProgramOf(balances, program);
     return balance == nullptr ? 0 : balance->available();
+  }
+
+  // The database round trips a server's pool has counted (loyalty_db_round_trips_total).
+  static int64_t RoundTripsIn(prometheus::Registry& registry) {
+    for (const prometheus::MetricFamily& family : registry.Collect()) {
+      if (family.name != "loyalty_db_round_trips_total") continue;
+      double total = 0;
+      for (const prometheus::ClientMetric& metric : family.metric) total += metric.counter.value;
+      return static_cast<int64_t>(total);
+    }
+    return -1;
   }
 
   CommandServer server_;

@@ -172,6 +172,82 @@ TEST_F(PgPipelineTest, AFullQueueIsSentBeforeItOverflows) {
   EXPECT_EQ(Notes("many"), writes);
 }
 
+TEST_F(PgPipelineTest, APrefetchedCommitGoesWithTheReadsInOneRoundTrip) {
+  const absl::Status status = Run([](Transaction& tx) -> absl::Status {
+    tx.Prefetch(kEcho, Params().Add(int64_t{4}));
+    tx.Prefetch(kCountNotes, Params().Add("r"));
+    tx.PrefetchCommit();
+    absl::StatusOr<Result> echo = tx.Execute(kEcho, Params().Add(int64_t{4}));
+    if (!echo.ok()) return echo.status();
+    EXPECT_EQ(echo->Int64(0, 0), 4);
+    absl::StatusOr<Result> count = tx.Execute(kCountNotes, Params().Add("r"));
+    if (!count.ok()) return count.status();
+    EXPECT_EQ(count->Int64(0, 0), 0);
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ(observer_.Take(), 1);
+  // The transaction ended on the server: the connection serves a new one.
+  EXPECT_TRUE(Run([](Transaction& tx) {
+                return tx.Execute(kInsertNote, Params().Add("r")).status();
+              }).ok());
+  EXPECT_EQ(Notes("r"), 1);
+}
+
+TEST_F(PgPipelineTest, AStatementNotDeclaredBeforeAPrefetchedCommitFailsAndRunsNothing) {
+  for (const bool deferred : {false, true}) {
+    const absl::Status status = Run([&](Transaction& tx) -> absl::Status {
+      tx.Prefetch(kEcho, Params().Add(int64_t{5}));
+      tx.PrefetchCommit();
+      absl::StatusOr<Result> echo = tx.Execute(kEcho, Params().Add(int64_t{5}));
+      if (!echo.ok()) return echo.status();
+      if (deferred) {
+        tx.Defer(kInsertNote, Params().Add("late"));
+        return tx.Flush();
+      }
+      return tx.Execute(kInsertNote, Params().Add("late")).status();
+    });
+    EXPECT_EQ(status.code(), absl::StatusCode::kInternal) << status;
+    EXPECT_NE(status.message().find("test_insert_note"), std::string::npos) << status;
+  }
+  EXPECT_EQ(Notes("late"), 0);
+}
+
+TEST_F(PgPipelineTest, ABodyThatFailsAfterAPrefetchedCommitNeedsNoRollback) {
+  const absl::Status status = Run([](Transaction& tx) -> absl::Status {
+    tx.Prefetch(kEcho, Params().Add(int64_t{6}));
+    tx.Prefetch(kCountNotes, Params().Add("s"));
+    tx.PrefetchCommit();
+    absl::StatusOr<Result> echo = tx.Execute(kEcho, Params().Add(int64_t{6}));
+    if (!echo.ok()) return echo.status();
+    return absl::NotFoundError("stops before its second read");
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(observer_.Take(), 1);  // no ROLLBACK after the COMMIT
+  const absl::Status unused = Run([](Transaction& tx) {
+    tx.Prefetch(kEcho, Params().Add(int64_t{7}));
+    tx.PrefetchCommit();
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(unused.ok()) << unused;
+  EXPECT_EQ(observer_.Take(), 0);  // reads no one asked for are not sent
+}
+
+TEST_F(PgPipelineTest, AFailingReadBeforeAPrefetchedCommitRollsBack) {
+  constexpr Statement kFails = {"test_fails", "SELECT 1 / $1::int"};
+  const absl::Status status = Run([&](Transaction& tx) -> absl::Status {
+    tx.Prefetch(kFails, Params().Add(int64_t{0}));
+    tx.PrefetchCommit();
+    return tx.Execute(kFails, Params().Add(int64_t{0})).status();
+  });
+  EXPECT_EQ(SqlStateOf(status), "22012");  // division by zero
+  EXPECT_EQ(observer_.Take(), 2);  // the pipeline; the ROLLBACK of its aborted transaction
+  EXPECT_TRUE(Run([](Transaction& tx) {
+                return tx.Execute(kInsertNote, Params().Add("after")).status();
+              }).ok());
+  EXPECT_EQ(Notes("after"), 1);
+}
+
 TEST_F(PgPipelineTest, ABodyThatRunsNothingTakesNoRoundTrip) {
   ASSERT_TRUE(Run([](Transaction&) { return absl::OkStatus(); }).ok());
   EXPECT_EQ(observer_.Take(), 0);

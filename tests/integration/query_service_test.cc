@@ -77,6 +77,21 @@ TEST_F(QueryServiceTest, LaggingViewsAnswerUnavailableNotYetConsistent) {
   EXPECT_EQ(Available(response.balances()), 10);
 }
 
+TEST_F(QueryServiceTest, GetBalancesIsOneRoundTripWithItsCommit) {
+  StartQuery(true);
+  v1::GetBalancesResponse response;
+  ASSERT_TRUE(Balances("alice", 0, &response).ok());  // prepares the statements
+  const int64_t before = RoundTripsIn(query_server_->registry());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(Balances("alice", 0, &response).ok());
+    EXPECT_EQ(Available(response.balances()), 0);
+  }
+  EXPECT_EQ(RoundTripsIn(query_server_->registry()) - before, 3);
+  const int64_t unknown = RoundTripsIn(query_server_->registry());
+  EXPECT_EQ(Balances("nobody", 0, &response).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(RoundTripsIn(query_server_->registry()) - unknown, 1);  // no ROLLBACK after it
+}
+
 TEST_F(QueryServiceTest, AnotherOrgsMemberIsNotFound) {
   StartQuery(true);
   CreateDemoOrg(*admin_, "globex", {"zed"});

@@ -3,7 +3,6 @@
 // BEGIN with every read and one for every write with COMMIT.
 #include <functional>
 
-#include "prometheus/metric_family.h"
 #include "tests/integration/command_test_base.h"
 
 namespace loyalty::testing {
@@ -17,20 +16,10 @@ class RoundTripsTest : public CommandTest {
     Give("bob", 1000);
   }
 
-  int64_t RoundTrips() {
-    for (const prometheus::MetricFamily& family : server_.registry().Collect()) {
-      if (family.name != "loyalty_db_round_trips_total") continue;
-      double total = 0;
-      for (const prometheus::ClientMetric& metric : family.metric) total += metric.counter.value;
-      return static_cast<int64_t>(total);
-    }
-    return -1;
-  }
-
   int64_t RoundTripsOf(const std::function<void()>& call) {
-    const int64_t before = RoundTrips();
+    const int64_t before = RoundTripsIn(server_.registry());
     call();
-    return RoundTrips() - before;
+    return RoundTripsIn(server_.registry()) - before;
   }
 
   v1::AccrueRequest Purchase(const std::string& member, const std::string& order) {

@@ -19,7 +19,8 @@ replay runs the same nextval statements first, on the same connection); a lot of
 existed before the call becomes the member's first lot of the same program and point type with
 at least the points the call took from it. When ROUND_TRIPS is 2 the statements are grouped into
 two pgbench pipelines: from BEGIN to the last statement before the first data-modifying statement
-other than idempotency_claim, and the rest through COMMIT. Otherwise each statement is sent alone.
+other than idempotency_claim, and the rest through COMMIT; when it is 1, all of them form one
+pipeline. Otherwise each statement is sent alone.
 """
 import json
 import re
@@ -102,7 +103,10 @@ def is_write(statement):
 
 
 def round_trips(statements, measured):
-    """The statements grouped as the service sends them: two pipelines when `measured` is 2."""
+    """The statements grouped as the service sends them: one pipeline when `measured` is 1, two
+    when it is 2, otherwise each statement alone."""
+    if measured == 1:
+        return [statements]
     if measured != 2 or len(statements) <= 2:
         return [[s] for s in statements]
     first_write = next((i for i, s in enumerate(statements) if is_write(s)),

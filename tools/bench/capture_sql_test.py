@@ -69,6 +69,14 @@ class CaptureSqlTest(unittest.TestCase):
         self.assertEqual([len(g) for g in capture_sql.round_trips(self.call, 8)], [1] * 8)
         self.assertEqual([len(g) for g in capture_sql.round_trips(self.call, None)], [1] * 8)
 
+    def test_one_round_trip_is_one_pipeline_through_commit(self):
+        self.assertEqual(capture_sql.round_trips(self.call, 1), [self.call])
+        script = capture_sql.pgbench_script(capture_sql.round_trips(self.call, 1),
+                                            self.substitutions)
+        lines = script.splitlines()
+        self.assertEqual(lines.count("\\startpipeline"), 1)
+        self.assertEqual(lines[-2:], ["COMMIT;", "\\endpipeline"])
+
     def test_two_round_trips_split_before_the_first_write_after_the_claim(self):
         groups = capture_sql.round_trips(self.call, 2)
         self.assertEqual([s.name for s in groups[0]][1:], ["idempotency_claim", "member_lock", ""])
