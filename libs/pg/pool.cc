@@ -1,6 +1,5 @@
 #include "libs/pg/pool.h"
 
-#include <chrono>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -31,52 +30,42 @@ Pool::Pool(PoolOptions options, PoolObserver* observer)
 }
 
 Pool::~Pool() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   LOYALTY_CHECK(in_use_ == 0);  // a Lease must not outlive its pool
 }
 
 absl::StatusOr<Lease> Pool::Acquire() {
   const absl::Time start = absl::Now();
-  const auto deadline = std::chrono::steady_clock::now() +
-                        absl::ToChronoNanoseconds(options_.acquire_timeout);
-  std::unique_lock<std::mutex> lock(mutex_);
-  while (true) {
-    if (!idle_.empty()) {
-      std::unique_ptr<Connection> connection = std::move(idle_.back());  // warmest first
-      idle_.pop_back();
-      ++in_use_;
-      if (observer_ != nullptr) {
-        observer_->OnInUseChanged(in_use_, options_.size);
-        observer_->OnAcquire(absl::Now() - start);
-      }
-      return Lease(this, std::move(connection));
-    }
-    if (open_ < options_.size) {
-      ++open_;
-      ++in_use_;
-      if (observer_ != nullptr) observer_->OnInUseChanged(in_use_, options_.size);
-      lock.unlock();
-      absl::StatusOr<std::unique_ptr<Connection>> connection = Connection::Open(options_.url);
-      if (!connection.ok()) {
-        lock.lock();
-        --open_;
-        --in_use_;
-        if (observer_ != nullptr) observer_->OnInUseChanged(in_use_, options_.size);
-        lock.unlock();
-        released_.notify_one();  // let a waiter try to open in our place
-        return connection.status();
-      }
-      if (observer_ != nullptr) observer_->OnAcquire(absl::Now() - start);
-      return Lease(this, *std::move(connection));
-    }
-    if (released_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
-        open_ >= options_.size) {
-      return absl::ResourceExhaustedError(
-          absl::StrCat("no free database connection within ",
-                       absl::FormatDuration(options_.acquire_timeout), " (pool size ",
-                       options_.size, ")"));
-    }
+  mutex_.Lock();
+  if (!mutex_.AwaitWithDeadline(absl::Condition(this, &Pool::Available),
+                                start + options_.acquire_timeout)) {
+    mutex_.Unlock();
+    return absl::ResourceExhaustedError(
+        absl::StrCat("no free database connection within ",
+                     absl::FormatDuration(options_.acquire_timeout), " (pool size ",
+                     options_.size, ")"));
   }
+  ++in_use_;
+  if (observer_ != nullptr) observer_->OnInUseChanged(in_use_, options_.size);
+  if (!idle_.empty()) {
+    std::unique_ptr<Connection> connection = std::move(idle_.back());  // warmest first
+    idle_.pop_back();
+    mutex_.Unlock();
+    if (observer_ != nullptr) observer_->OnAcquire(absl::Now() - start);
+    return Lease(this, std::move(connection));
+  }
+  ++open_;
+  mutex_.Unlock();
+  absl::StatusOr<std::unique_ptr<Connection>> connection = Connection::Open(options_.url);
+  if (!connection.ok()) {
+    absl::MutexLock lock(&mutex_);  // a waiter may try to open in our place
+    --open_;
+    --in_use_;
+    if (observer_ != nullptr) observer_->OnInUseChanged(in_use_, options_.size);
+    return connection.status();
+  }
+  if (observer_ != nullptr) observer_->OnAcquire(absl::Now() - start);
+  return Lease(this, *std::move(connection));
 }
 
 void Pool::Release(std::unique_ptr<Connection> connection) {
@@ -85,7 +74,7 @@ void Pool::Release(std::unique_ptr<Connection> connection) {
   }
   const bool keep = connection != nullptr && !connection->IsBroken();
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    absl::MutexLock lock(&mutex_);  // its release wakes a waiter that can go on
     --in_use_;
     if (keep) {
       idle_.push_back(std::move(connection));
@@ -94,7 +83,6 @@ void Pool::Release(std::unique_ptr<Connection> connection) {
     }
     if (observer_ != nullptr) observer_->OnInUseChanged(in_use_, options_.size);
   }
-  released_.notify_one();
   // A dropped connection closes here, outside the lock.
 }
 
