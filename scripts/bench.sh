@@ -31,7 +31,6 @@ if ((quick)); then
 else
   readonly DURATION_S=15 WARMUP_S=5 MEMBERS=10000 HISTORY=5
 fi
-readonly PG_SHARED_BUFFERS=2GB
 readonly POOL_SIZE=16          # loyalty-command --pool_size = pgbench clients
 readonly QUERY_POOL_SIZE=16    # loyalty-query --pool_size = pgbench clients of GetBalances
 readonly CONCURRENCY=64        # loyalty-bench calls outstanding (closed loop)
@@ -69,9 +68,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 echo "== PostgreSQL in $work/pgdata"
-# shared_buffers holds the whole data set (under 1 GiB by the last run) in PostgreSQL's own
-# memory: the host reclaims idle page cache (kdamond), which made reads go to disk mid-run.
-PG_LOCAL_OPTIONS="-c synchronous_commit=on -c max_connections=200 -c shared_buffers=$PG_SHARED_BUFFERS" \
+PG_LOCAL_OPTIONS="-c synchronous_commit=on -c max_connections=200" \
   bash scripts/pg-local.sh start "$work/pgdata" "$PG_PORT"
 psql_run() { timeout 120 psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
 psql_run -d postgres -c "CREATE DATABASE loyalty"
@@ -455,7 +452,7 @@ may run on the machine for the record).
 
 - CPU: $cpu, $(nproc) cores online
 - memory: $memory
-- build: $BUILD_TYPE; PostgreSQL 15 on the same machine, \`synchronous_commit=on\`, default durability (fsync on), \`shared_buffers=$PG_SHARED_BUFFERS\` (the data set stays in PostgreSQL's memory)
+- build: $BUILD_TYPE; PostgreSQL 15 on the same machine, \`synchronous_commit=on\`, default durability (fsync on)
 
 ## Settings
 
