@@ -508,11 +508,11 @@ $(for run in pgbench-accrue service-accrue pgbench-redeem service-redeem pgbench
 
 ## Database round trips and statements
 
-| call | statements in its SQL transaction | round trips (metric) | replayed by pgbench as |
+| call | statements in its SQL transaction | round trips (metric) | round trips replayed by pgbench |
 | --- | ---: | ---: | --- |
-| accrue | $(value "$work/accrue.statements") | $accrue_trips | $(sed -n 's/^round_trips //p' "$work/accrue.trips") round trips |
-| redeem | $(value "$work/redeem.statements") | $redeem_trips | $(sed -n 's/^round_trips //p' "$work/redeem.trips") round trips |
-| GetBalances | $(value "$work/balances.statements") | $(value "$work/balances.round_trips") | $(sed -n 's/^round_trips //p' "$work/balances.trips" 2>/dev/null) round trips |
+| accrue | $(value "$work/accrue.statements") | $accrue_trips | $(sed -n 's/^round_trips //p' "$work/accrue.trips") |
+| redeem | $(value "$work/redeem.statements") | $redeem_trips | $(sed -n 's/^round_trips //p' "$work/redeem.trips") |
+| GetBalances | $(value "$work/balances.statements") | $(value "$work/balances.round_trips") | $(sed -n 's/^round_trips //p' "$work/balances.trips" 2>/dev/null) |
 
 The statements of each call's own backend, numbered by the round trip pgbench replays them in:
 
