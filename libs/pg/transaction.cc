@@ -56,7 +56,7 @@ absl::StatusOr<Result> Transaction::Execute(const Statement& statement, const Pa
   RETURN_IF_ERROR(failure_);
   ASSIGN_OR_RETURN(std::optional<Result> prefetched, TakePrefetched(statement, params));
   if (prefetched.has_value()) return *std::move(prefetched);
-  RETURN_IF_ERROR(RequireNoCommitDeclared(statement.name));
+  if (RefusedAfterCommit(statement.name)) return failure_;
   Queue(statement, params, true);
   RETURN_IF_ERROR(failure_);
   RETURN_IF_ERROR(Flush());
@@ -68,26 +68,20 @@ absl::StatusOr<Result> Transaction::Execute(const Statement& statement, const Pa
 
 absl::StatusOr<Result> Transaction::ExecuteText(std::string_view sql, const Params& params) {
   RETURN_IF_ERROR(failure_);
-  RETURN_IF_ERROR(RequireNoCommitDeclared(sql));
+  if (RefusedAfterCommit(sql)) return failure_;
   DropPrefetched();
   RETURN_IF_ERROR(Flush());
   return connection_.ExecuteText(sql, params);
 }
 
 void Transaction::Defer(const Statement& statement, Params params) {
-  if (absl::Status status = RequireNoCommitDeclared(statement.name); !status.ok()) {
-    if (failure_.ok()) failure_ = status;
-    return;
-  }
+  if (RefusedAfterCommit(statement.name)) return;
   DropPrefetched();
   Queue(statement, std::move(params), false);
 }
 
 void Transaction::Prefetch(const Statement& statement, Params params) {
-  if (absl::Status status = RequireNoCommitDeclared(statement.name); !status.ok()) {
-    if (failure_.ok()) failure_ = status;
-    return;
-  }
+  if (RefusedAfterCommit(statement.name)) return;
   Queue(statement, std::move(params), true);
 }
 
@@ -97,11 +91,14 @@ void Transaction::PrefetchCommit() {
   Queue(kCommit, {}, false);
 }
 
-absl::Status Transaction::RequireNoCommitDeclared(std::string_view what) const {
-  if (!commit_declared_) return absl::OkStatus();
-  return absl::InternalError(absl::StrCat("'", absl::string_view(what.data(), what.size()),
-                                          "' was not declared before the transaction's"
-                                          " prefetched COMMIT"));
+bool Transaction::RefusedAfterCommit(std::string_view what) {
+  if (!commit_declared_) return false;
+  if (failure_.ok()) {
+    failure_ = absl::InternalError(absl::StrCat("'", absl::string_view(what.data(), what.size()),
+                                                "' was not declared before the transaction's"
+                                                " prefetched COMMIT"));
+  }
+  return true;
 }
 
 absl::Status Transaction::Commit() {

@@ -69,8 +69,9 @@ class Transaction final {
 
   void Queue(const Statement& statement, Params params, bool keep_result);
   void DropPrefetched();  // forgets prefetched reads, run or not
-  // INTERNAL after PrefetchCommit: `what` would run after the COMMIT.
-  absl::Status RequireNoCommitDeclared(std::string_view what) const;
+  // After PrefetchCommit: fails the transaction (INTERNAL, `what` would run after the COMMIT)
+  // and returns true.
+  bool RefusedAfterCommit(std::string_view what);
   // The prefetched result of this statement when it is the next one declared.
   absl::StatusOr<std::optional<Result>> TakePrefetched(const Statement& statement,
                                                        const Params& params);
