@@ -37,8 +37,8 @@ Pool::~Pool() {
 absl::StatusOr<Lease> Pool::Acquire() {
   const absl::Time start = absl::Now();
   mutex_.Lock();
-  if (!mutex_.AwaitWithDeadline(absl::Condition(this, &Pool::Available),
-                                start + options_.acquire_timeout)) {
+  if (!mutex_.AwaitWithTimeout(absl::Condition(this, &Pool::Available),
+                               options_.acquire_timeout)) {
     mutex_.Unlock();
     return absl::ResourceExhaustedError(
         absl::StrCat("no free database connection within ",

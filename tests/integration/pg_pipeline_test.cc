@@ -54,6 +54,13 @@ class PgPipelineTest : public ::testing::Test {
                             body);
   }
 
+  // Declares an echo of `echo` and a count of `text` notes, then the COMMIT.
+  static void DeclareReadsAndCommit(Transaction& tx, int64_t echo, const std::string& text) {
+    tx.Prefetch(kEcho, Params().Add(echo));
+    tx.Prefetch(kCountNotes, Params().Add(text));
+    tx.PrefetchCommit();
+  }
+
   RoundTripObserver observer_;
   std::unique_ptr<Pool> pool_;
 };
@@ -174,9 +181,7 @@ TEST_F(PgPipelineTest, AFullQueueIsSentBeforeItOverflows) {
 
 TEST_F(PgPipelineTest, APrefetchedCommitGoesWithTheReadsInOneRoundTrip) {
   const absl::Status status = Run([](Transaction& tx) -> absl::Status {
-    tx.Prefetch(kEcho, Params().Add(int64_t{4}));
-    tx.Prefetch(kCountNotes, Params().Add("r"));
-    tx.PrefetchCommit();
+    DeclareReadsAndCommit(tx, 4, "r");
     absl::StatusOr<Result> echo = tx.Execute(kEcho, Params().Add(int64_t{4}));
     if (!echo.ok()) return echo.status();
     EXPECT_EQ(echo->Int64(0, 0), 4);
@@ -215,9 +220,7 @@ TEST_F(PgPipelineTest, AStatementNotDeclaredBeforeAPrefetchedCommitFailsAndRunsN
 
 TEST_F(PgPipelineTest, ABodyThatFailsAfterAPrefetchedCommitNeedsNoRollback) {
   const absl::Status status = Run([](Transaction& tx) -> absl::Status {
-    tx.Prefetch(kEcho, Params().Add(int64_t{6}));
-    tx.Prefetch(kCountNotes, Params().Add("s"));
-    tx.PrefetchCommit();
+    DeclareReadsAndCommit(tx, 6, "s");
     absl::StatusOr<Result> echo = tx.Execute(kEcho, Params().Add(int64_t{6}));
     if (!echo.ok()) return echo.status();
     return absl::NotFoundError("stops before its second read");
