@@ -19,6 +19,9 @@ absl::StatusOr<RunningServer> StartServer(const ServerOptions& options,
   RunningServer running;
   builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(),
                            &running.port);
+  // gRPC sets SO_REUSEPORT by default, so a second process on a busy port would silently share
+  // its calls with the first; a port in use must be an error instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   grpc::ResourceQuota quota("loyalty");

@@ -15,8 +15,8 @@
 #include "libs/pg/migrate.h"
 #include "libs/pg/pool.h"
 #include "libs/rpc/metrics.h"
+#include "libs/rpc/metrics_endpoint.h"
 #include "libs/rpc/server.h"
-#include "prometheus/exposer.h"
 #include "prometheus/registry.h"
 #include "services/command/admin_service.h"
 #include "services/command/command_service.h"
@@ -70,12 +70,10 @@ int Serve() {
   CommandService commands(context, rpc_metrics);
   AdminService admin(context, rpc_metrics);
 
-  std::unique_ptr<prometheus::Exposer> exposer;
   const std::string metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
-  if (!metrics_listen.empty()) {
-    exposer = std::make_unique<prometheus::Exposer>(metrics_listen);
-    exposer->RegisterCollectable(registry);  // the exposer keeps a weak reference
-  }
+  absl::StatusOr<std::unique_ptr<prometheus::Exposer>> exposer =
+      rpc::ServeMetrics(metrics_listen, registry);
+  if (!exposer.ok()) return Fail(exposer.status().ToString());
   absl::StatusOr<rpc::RunningServer> server = rpc::StartServer(
       {absl::GetFlag(FLAGS_listen), 4 * 1024 * 1024, max_threads}, {&commands, &admin});
   if (!server.ok()) return Fail(server.status().ToString());

@@ -16,8 +16,8 @@
 #include "libs/base/log.h"
 #include "libs/pg/pool.h"
 #include "libs/rpc/metrics.h"
+#include "libs/rpc/metrics_endpoint.h"
 #include "libs/rpc/server.h"
-#include "prometheus/exposer.h"
 #include "prometheus/registry.h"
 #include "services/query/projector.h"
 #include "services/query/query_service.h"
@@ -86,12 +86,10 @@ int Serve() {
     projector_thread = std::jthread([&](std::stop_token stop) { projector->Run(stop); });
   }
 
-  std::unique_ptr<prometheus::Exposer> exposer;
   const std::string metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
-  if (!metrics_listen.empty()) {
-    exposer = std::make_unique<prometheus::Exposer>(metrics_listen);
-    exposer->RegisterCollectable(registry);
-  }
+  absl::StatusOr<std::unique_ptr<prometheus::Exposer>> exposer =
+      rpc::ServeMetrics(metrics_listen, registry);
+  if (!exposer.ok()) return Fail(exposer.status().ToString());
   absl::StatusOr<rpc::RunningServer> server =
       rpc::StartServer({absl::GetFlag(FLAGS_listen), 4 * 1024 * 1024, max_threads}, {&queries});
   if (!server.ok()) return Fail(server.status().ToString());

@@ -12,8 +12,8 @@
 #include "libs/base/log.h"
 #include "libs/pg/pool.h"
 #include "libs/rpc/metrics.h"
+#include "libs/rpc/metrics_endpoint.h"
 #include "libs/rpc/server.h"
-#include "prometheus/exposer.h"
 #include "prometheus/registry.h"
 #include "services/command/context.h"
 #include "services/worker/worker.h"
@@ -49,11 +49,12 @@ int main(int argc, char** argv) {
       context,
       {batch, absl::Milliseconds(interval_ms), absl::Hours(24) * retention_days},
       *registry);
-  std::unique_ptr<prometheus::Exposer> exposer;
   const std::string metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
-  if (!metrics_listen.empty()) {
-    exposer = std::make_unique<prometheus::Exposer>(metrics_listen);
-    exposer->RegisterCollectable(registry);
+  absl::StatusOr<std::unique_ptr<prometheus::Exposer>> exposer =
+      loyalty::rpc::ServeMetrics(metrics_listen, registry);
+  if (!exposer.ok()) {
+    loyalty::LogError(exposer.status().ToString());
+    return 1;
   }
   std::thread rounds([&] { worker.Run(); });
   loyalty::LogInfo("loyalty-worker running");

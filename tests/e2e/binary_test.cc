@@ -85,19 +85,44 @@ grpc::Status RawCall(grpc::GenericStub& stub, const std::string& method, const s
   return result;
 }
 
-TEST(BinaryTest, ServesHealthMetricsAndStopsOnSigterm) {
-  const std::string url = SharedPgCluster().CreateDatabase();
-  const int grpc_port = FreePort();
-  const int metrics_port = FreePort();
+// Starts loyalty-command serve on the given ports; its pid, or 0 when it cannot be spawned.
+pid_t SpawnServe(const std::string& url, int grpc_port, int metrics_port, int pool_size) {
   std::vector<std::string> args = {
       LOYALTY_COMMAND_BINARY, "serve", "--database_url=" + url,
       absl::StrCat("--listen=127.0.0.1:", grpc_port),
-      absl::StrCat("--metrics_listen=127.0.0.1:", metrics_port), "--pool_size=4"};
+      absl::StrCat("--metrics_listen=127.0.0.1:", metrics_port),
+      absl::StrCat("--pool_size=", pool_size)};
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
   pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, LOYALTY_COMMAND_BINARY, nullptr, nullptr, argv.data(), environ), 0);
+  if (posix_spawn(&pid, LOYALTY_COMMAND_BINARY, nullptr, nullptr, argv.data(), environ) != 0) {
+    return 0;
+  }
+  return pid;
+}
+
+// The wait status of loyalty-command serve on the given ports once it exits by itself (SIGKILL
+// after 60 s).
+int ServeUntilExit(const std::string& url, int grpc_port, int metrics_port) {
+  const pid_t pid = SpawnServe(url, grpc_port, metrics_port, 1);
+  if (pid == 0) return -1;
+  int status = 0;
+  for (int i = 0; i < 600; ++i) {
+    if (waitpid(pid, &status, WNOHANG) == pid) return status;
+    usleep(100 * 1000);
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, &status, 0);
+  return status;
+}
+
+TEST(BinaryTest, ServesHealthMetricsAndStopsOnSigterm) {
+  const std::string url = SharedPgCluster().CreateDatabase();
+  const int grpc_port = FreePort();
+  const int metrics_port = FreePort();
+  const pid_t pid = SpawnServe(url, grpc_port, metrics_port, 4);
+  ASSERT_GT(pid, 0);
 
   auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", grpc_port),
                                      grpc::InsecureChannelCredentials());
@@ -127,6 +152,32 @@ TEST(BinaryTest, ServesHealthMetricsAndStopsOnSigterm) {
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
   EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST(BinaryTest, RefusesToStartOnAPortInUse) {
+  const std::string url = SharedPgCluster().CreateDatabase();
+  const int grpc_port = FreePort();
+  const int metrics_port = FreePort();
+  const pid_t pid = SpawnServe(url, grpc_port, metrics_port, 1);
+  ASSERT_GT(pid, 0);
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", grpc_port),
+                                     grpc::InsecureChannelCredentials());
+  ASSERT_TRUE(channel->WaitForConnected(std::chrono::system_clock::now() +
+                                        std::chrono::seconds(30)));
+
+  // A second instance on the same gRPC port would otherwise share it (SO_REUSEPORT) and serve.
+  const int same_grpc = ServeUntilExit(url, grpc_port, FreePort());
+  EXPECT_TRUE(WIFEXITED(same_grpc));
+  EXPECT_EQ(WEXITSTATUS(same_grpc), 1);
+  // The same metrics port: a clear exit, not an abort from an uncaught exception.
+  const int same_metrics = ServeUntilExit(url, FreePort(), metrics_port);
+  EXPECT_TRUE(WIFEXITED(same_metrics));
+  EXPECT_EQ(WEXITSTATUS(same_metrics), 1);
+
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
