@@ -194,6 +194,21 @@ if [[ -n $query_pid ]]; then
     --target="$COMMAND_ADDRESS" --query_target="$QUERY_ADDRESS" --op=get_balances
 fi
 
+failed_calls() {  # the runs whose calls failed, with their codes, from the JSON reports
+  python3 - "$work" <<'PY'
+import glob, json, os, sys
+runs = []
+for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.json"))):
+    try:
+        overall = json.load(open(path))["overall"]
+    except (OSError, ValueError, KeyError, TypeError):
+        continue
+    if overall.get("errors", 0) > 0:
+        codes = ", ".join(f"{code} {n}" for code, n in overall["errors_by_code"].items())
+        runs.append(f"{os.path.basename(path)[:-5]} {overall['errors']} ({codes})")
+print("; ".join(runs) + "." if runs else "none.")
+PY
+}
 median() { sort -g | awk '{v[NR] = $1} END {print (NR == 0 ? "n/a" : v[int((NR + 1) / 2)])}'; }
 json_number() {  # json_number FILE KEY: overall[KEY] of a loyalty-bench JSON report
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["overall"][sys.argv[2]])' \
@@ -492,6 +507,8 @@ Client-side closed-loop p99 at full load (µs, median run): accrue
 $(value "$work/service-accrue.p99"), redeem $(value "$work/service-redeem.p99"), mixed
 $(value "$work/service-mixed.p99"), hot1 $(value "$work/service-accrue-hot1.p99"), get balances
 $(value "$work/service-get-balances.p99"), no-op accrue $(value "$work/noop-accrue.p99").
+
+Failed calls (every loyalty-bench run of the record, by status code): $(failed_calls)
 
 ## Where the CPU goes
 

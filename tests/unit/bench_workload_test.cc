@@ -142,6 +142,14 @@ TEST(BenchReportTest, TextTableHasARowPerOperationAndAll) {
   EXPECT_THAT(text, HasSubstr("\nget_balances "));
   EXPECT_THAT(text, HasSubstr("\nall "));
   EXPECT_THAT(text, Not(HasSubstr("\nredeem ")));
+  EXPECT_THAT(text, HasSubstr("\nerrors by code: ABORTED 3\n"));
+  EXPECT_EQ(text.substr(text.rfind('\n', text.size() - 2) + 1, 4), "all ");  // the last row
+}
+
+TEST(BenchReportTest, TextLeavesOutTheErrorLineWithoutErrors) {
+  RunReport report = SampleReport();
+  report.operations[static_cast<size_t>(OperationIndex(Operation::kAccrue))].errors_by_code[10] = 0;
+  EXPECT_THAT(FormatText(report), Not(HasSubstr("errors by code")));
 }
 
 }  // namespace

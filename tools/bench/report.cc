@@ -34,13 +34,21 @@ std::string JsonString(absl::string_view text) {
 
 std::string JsonNumber(double value) { return absl::StrFormat("%.3f", value); }
 
-std::string StatsJson(const OperationStats& stats, double duration_s) {
-  const LatencySummary latency = Summarize(stats.latency_ns);
+// "NAME<separator>count" for each status code the calls failed with, in code order.
+std::vector<std::string> ErrorCounts(const OperationStats& stats, bool json) {
   std::vector<std::string> codes;
   for (int code = 1; code < kStatusCodeCount; ++code) {
     const int64_t count = stats.errors_by_code[static_cast<size_t>(code)];
-    if (count > 0) codes.push_back(absl::StrCat(JsonString(kCodeNames[code]), ":", count));
+    if (count == 0) continue;
+    codes.push_back(json ? absl::StrCat(JsonString(kCodeNames[code]), ":", count)
+                         : absl::StrCat(kCodeNames[code], " ", count));
   }
+  return codes;
+}
+
+std::string StatsJson(const OperationStats& stats, double duration_s) {
+  const LatencySummary latency = Summarize(stats.latency_ns);
+  const std::vector<std::string> codes = ErrorCounts(stats, /*json=*/true);
   return absl::StrCat(
       "{\"ok\":", stats.ok, ",\"errors\":", stats.errors(),
       ",\"throughput_per_s\":", JsonNumber(Throughput(stats, duration_s)),
@@ -103,6 +111,11 @@ std::string FormatText(const RunReport& report) {
       ", ", report.channels, " channels, ", report.distribution, "\nmix ", report.mix,
       ", warm-up ", report.warmup_s, " s, measured ", JsonNumber(report.duration_s), " s",
       report.late_sends > 0 ? absl::StrCat(", ", report.late_sends, " late sends") : "", "\n");
+  const OperationStats overall = report.Overall();
+  if (overall.errors() > 0) {
+    absl::StrAppend(&out, "errors by code: ",
+                    absl::StrJoin(ErrorCounts(overall, /*json=*/false), ", "), "\n");
+  }
   absl::StrAppendFormat(&out, "%-17s %10s %8s %11s %9s %9s %9s %9s %9s\n", "operation", "ok",
                         "errors", "calls/s", "p50 us", "p90 us", "p99 us", "p99.9 us", "max us");
   for (Operation operation : kAllOperations) {
@@ -110,7 +123,7 @@ std::string FormatText(const RunReport& report) {
     if (stats.ok + stats.errors() == 0) continue;
     absl::StrAppend(&out, TextRow(OperationName(operation), stats, report.duration_s));
   }
-  absl::StrAppend(&out, TextRow("all", report.Overall(), report.duration_s));
+  absl::StrAppend(&out, TextRow("all", overall, report.duration_s));  // last: scripts tail it
   return out;
 }
 
