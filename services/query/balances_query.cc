@@ -21,13 +21,13 @@ absl::Status GetBalances(const QueryContext& context, const v1::GetBalancesReque
   RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
   RETURN_IF_ERROR(ValidateMinPosition(request.min_position()));
   return ReadViews(context, request.org_id(), request.member_id(), request.min_position(),
-                   deadline, [&](pg::Transaction& tx, int64_t position) -> absl::Status {
+                   deadline, [&](pg::Transaction& tx, const ViewRead& read) -> absl::Status {
                      response->Clear();
                      ASSIGN_OR_RETURN(command::GroupValuation valuation,
                                       command::LoadGroupValuation(tx, request.org_id()));
                      ASSIGN_OR_RETURN(command::MemberState member,
-                                      LoadMemberView(tx, request.org_id(), request.member_id()));
-                     response->set_ledger_position(position);
+                                      LoadMemberView(tx, read, request.org_id(), request.member_id()));
+                     response->set_ledger_position(read.position);
                      command::ToBalances(member, context.clock->Now(), valuation,
                                          response->mutable_balances());
                      return absl::OkStatus();

@@ -124,9 +124,9 @@ absl::Status ListRedemptions(const QueryContext& context,
                    DecodePageToken("page_token", "redemptions", request.page_token()));
   return ReadViews(
       context, request.org_id(), request.member_id(), request.min_position(), deadline,
-      [&](pg::Transaction& tx, int64_t position) -> absl::Status {
+      [&](pg::Transaction& tx, const ViewRead& read) -> absl::Status {
         response->Clear();
-        response->set_ledger_position(position);
+        response->set_ledger_position(read.position);
         pg::Params params;
         params.Add(request.org_id()).Add(request.member_id()).Add(cursor.value_or(kNoCursor))
             .Add(page_size + 1);
@@ -159,9 +159,9 @@ absl::Status ListLedgerEntries(const QueryContext& context,
                    DecodePageToken("page_token", "entries", request.page_token()));
   return ReadViews(
       context, request.org_id(), request.member_id(), request.min_position(), deadline,
-      [&](pg::Transaction& tx, int64_t position) -> absl::Status {
+      [&](pg::Transaction& tx, const ViewRead& read) -> absl::Status {
         response->Clear();
-        response->set_ledger_position(position);
+        response->set_ledger_position(read.position);
         pg::Params params;
         params.Add(request.org_id()).Add(request.member_id()).Add(cursor.value_or(kNoCursor))
             .Add(request.program_id()).Add(kinds).Add(page_size + 1);

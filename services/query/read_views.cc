@@ -36,7 +36,7 @@ constexpr pg::Statement kSelectTotals{
 
 absl::Status ReadViews(const QueryContext& context, const std::string& org_id,
                        const std::string& member_id, int64_t min_position, absl::Time deadline,
-                       const std::function<absl::Status(pg::Transaction&, int64_t)>& body,
+                       const std::function<absl::Status(pg::Transaction&, const ViewRead&)>& body,
                        const std::function<void(pg::Transaction&)>& prefetch) {
   if (min_position > 0) {
     const auto read = [&]() -> absl::StatusOr<int64_t> {
@@ -67,30 +67,31 @@ absl::Status ReadViews(const QueryContext& context, const std::string& org_id,
         ASSIGN_OR_RETURN(pg::Result member,
                          tx.Execute(kSelectMember, pg::Params().Add(org_id).Add(member_id)));
         if (member.Rows() == 0) return NotFound("member", member_id);
-        ASSIGN_OR_RETURN(int64_t position, ReadCheckpoint(tx));
-        return body(tx, position);
+        ViewRead read;
+        read.member_kind = std::string(member.Text(0, 0));
+        read.member_status = std::string(member.Text(0, 1));
+        ASSIGN_OR_RETURN(read.position, ReadCheckpoint(tx));
+        return body(tx, read);
       });
 }
 
 void PrefetchMemberView(pg::Transaction& tx, const std::string& org_id,
                         const std::string& member_id) {
   for (const pg::Statement* statement :
-       {&kSelectMember, &kSelectEnrolments, &kSelectLots, &kSelectTotals}) {
+       {&kSelectEnrolments, &kSelectLots, &kSelectTotals}) {
     tx.Prefetch(*statement, pg::Params().Add(org_id).Add(member_id));
   }
 }
 
-absl::StatusOr<command::MemberState> LoadMemberView(pg::Transaction& tx,
+absl::StatusOr<command::MemberState> LoadMemberView(pg::Transaction& tx, const ViewRead& read,
                                                     const std::string& org_id,
                                                     const std::string& member_id) {
   pg::Params params;
   params.Add(org_id).Add(member_id);
-  ASSIGN_OR_RETURN(pg::Result member_row, tx.Execute(kSelectMember, params));
-  if (member_row.Rows() == 0) return NotFound("member", member_id);
   command::MemberState member;
   member.member_id = member_id;
-  member.kind = std::string(member_row.Text(0, 0));
-  member.status = std::string(member_row.Text(0, 1));
+  member.kind = read.member_kind;
+  member.status = read.member_status;
   ASSIGN_OR_RETURN(pg::Result enrolments, tx.Execute(kSelectEnrolments, params));
   for (int i = 0; i < enrolments.Rows(); ++i) {
     command::Enrolment enrolment;

@@ -24,20 +24,28 @@ struct QueryContext {
 // The reason of the UNAVAILABLE answer when the views have not reached min_position in time.
 inline constexpr char kNotYetConsistent[] = "NOT_YET_CONSISTENT";
 
+// What ReadViews read before its body: the checkpoint position the transaction sees and the
+// member's row.
+struct ViewRead {
+  int64_t position = 0;
+  std::string member_kind;
+  std::string member_status;
+};
+
 // Waits (until `deadline`, at most context.max_wait) for the views to reach `min_position`, then
 // runs `body` in one REPEATABLE READ transaction with the checkpoint position it sees, after
-// checking that `member_id` is a member of `org_id` (NOT_FOUND otherwise). `prefetch` (may be
+// checking that `member_id` is a member of `org_id` (NOT_FOUND otherwise) and reading its row. `prefetch` (may be
 // empty) declares all of the body's reads (pg::Transaction::Prefetch): they go out with BEGIN,
 // the member check and COMMIT, in one round trip (pg::Transaction::PrefetchCommit); a read it
 // did not declare fails the call with INTERNAL.
 absl::Status ReadViews(const QueryContext& context, const std::string& org_id,
                        const std::string& member_id, int64_t min_position, absl::Time deadline,
-                       const std::function<absl::Status(pg::Transaction&, int64_t)>& body,
+                       const std::function<absl::Status(pg::Transaction&, const ViewRead&)>& body,
                        const std::function<void(pg::Transaction&)>& prefetch = {});
 
-// The member's state from the views: enrolments, open lots and totals. Status and kind come from
-// the members table. PrefetchMemberView declares its reads.
-absl::StatusOr<command::MemberState> LoadMemberView(pg::Transaction& tx,
+// The state of ReadViews' member from the views: enrolments, open lots and totals; status and
+// kind from the members row ReadViews read. PrefetchMemberView declares its reads.
+absl::StatusOr<command::MemberState> LoadMemberView(pg::Transaction& tx, const ViewRead& read,
                                                     const std::string& org_id,
                                                     const std::string& member_id);
 void PrefetchMemberView(pg::Transaction& tx, const std::string& org_id,

@@ -103,15 +103,15 @@ absl::Status GetTierProgress(const QueryContext& context,
   RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", request.program_id()));
   RETURN_IF_ERROR(ValidateMinPosition(request.min_position()));
   return ReadViews(context, request.org_id(), request.member_id(), request.min_position(),
-                   deadline, [&](pg::Transaction& tx, int64_t position) -> absl::Status {
+                   deadline, [&](pg::Transaction& tx, const ViewRead& read) -> absl::Status {
                      response->Clear();
                      ASSIGN_OR_RETURN(command::ProgramConfig program,
                                       command::LoadProgram(tx, request.org_id(),
                                                            request.program_id()));
                      ASSIGN_OR_RETURN(command::MemberState member,
-                                      LoadMemberView(tx, request.org_id(), request.member_id()));
+                                      LoadMemberView(tx, read, request.org_id(), request.member_id()));
                      RETURN_IF_ERROR(FillTierProgress(program, member, response));
-                     response->set_ledger_position(position);
+                     response->set_ledger_position(read.position);
                      return absl::OkStatus();
                    });
 }
@@ -123,10 +123,10 @@ absl::Status GetHousehold(const QueryContext& context, const v1::GetHouseholdReq
   RETURN_IF_ERROR(ValidateMinPosition(request.min_position()));
   return ReadViews(
       context, request.org_id(), request.household_id(), request.min_position(), deadline,
-      [&](pg::Transaction& tx, int64_t position) -> absl::Status {
+      [&](pg::Transaction& tx, const ViewRead& read) -> absl::Status {
         response->Clear();
         ASSIGN_OR_RETURN(command::MemberState household,
-                         LoadMemberView(tx, request.org_id(), request.household_id()));
+                         LoadMemberView(tx, read, request.org_id(), request.household_id()));
         if (household.kind != "household") return NotFound("household", request.household_id());
         ASSIGN_OR_RETURN(std::vector<command::ProgramConfig> programs,
                          command::LoadPrograms(tx, request.org_id()));
@@ -136,9 +136,9 @@ absl::Status GetHousehold(const QueryContext& context, const v1::GetHouseholdReq
           if (household.FindEnrolment(program.program_id) == nullptr) continue;
           v1::GetTierProgressResponse* progress = response->add_programs();
           RETURN_IF_ERROR(FillTierProgress(program, household, progress));
-          progress->set_ledger_position(position);
+          progress->set_ledger_position(read.position);
         }
-        response->set_ledger_position(position);
+        response->set_ledger_position(read.position);
         response->set_household_id(request.household_id());
         if (default_program == nullptr) return absl::OkStatus();
         return AddHouseholdMembers(tx, request.org_id(), *default_program, household, response);
