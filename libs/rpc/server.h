@@ -14,10 +14,13 @@ class Service;
 
 namespace loyalty::rpc {
 
+// The sync server's thread quota of every binary (their --max_threads default).
+inline constexpr int kDefaultMaxThreads = 256;
+
 struct ServerOptions {
   std::string listen_address = "127.0.0.1:50051";  // port 0 picks a free one
   int max_message_bytes = 4 * 1024 * 1024;
-  int max_threads = 256;  // sync server threads, bounded by a resource quota
+  int max_threads = kDefaultMaxThreads;  // sync server threads, bounded by a resource quota
 };
 
 // A started gRPC server with the standard health service (SERVING for "" and each registered

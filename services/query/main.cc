@@ -31,7 +31,7 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50052", "gRPC listen address (host:por
 ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9465",
           "Prometheus /metrics listen address; empty disables it");
 ABSL_FLAG(int, pool_size, 16, "database connections (1..256)");
-ABSL_FLAG(int, max_threads, 256, "gRPC server threads (4..1024)");
+ABSL_FLAG(int, max_threads, loyalty::rpc::kDefaultMaxThreads, "gRPC server threads (4..1024)");
 ABSL_FLAG(bool, project, true, "run the projector in this process (one leader at a time)");
 ABSL_FLAG(int, batch_size, 500, "events per projector transaction (1..10000)");
 

@@ -1,7 +1,7 @@
 // loyalty-noop-server: CommandService with handlers that answer an empty response at once,
 // started with the same rpc::StartServer settings as loyalty-command. The benchmark's gRPC
 // baseline: what the transport, the server threads and the client cost without any work.
-//   loyalty-noop-server --listen=127.0.0.1:50061 [--max_threads=64]
+//   loyalty-noop-server --listen=127.0.0.1:50061 [--max_threads=256]
 
 #include <memory>
 #include <string>
@@ -14,7 +14,8 @@
 #include "loyalty/v1/command.grpc.pb.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50061", "gRPC listen address (host:port)");
-ABSL_FLAG(int, max_threads, 64, "gRPC server threads (4..1024), as loyalty-command");
+ABSL_FLAG(int, max_threads, loyalty::rpc::kDefaultMaxThreads,
+          "gRPC server threads (4..1024), as loyalty-command");
 
 namespace loyalty::bench {
 namespace {
