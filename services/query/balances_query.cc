@@ -25,8 +25,9 @@ absl::Status GetBalances(const QueryContext& context, const v1::GetBalancesReque
                      response->Clear();
                      ASSIGN_OR_RETURN(command::GroupValuation valuation,
                                       command::LoadGroupValuation(tx, request.org_id()));
-                     ASSIGN_OR_RETURN(command::MemberState member,
-                                      LoadMemberView(tx, read, request.org_id(), request.member_id()));
+                     ASSIGN_OR_RETURN(
+                         command::MemberState member,
+                         LoadMemberView(tx, read, request.org_id(), request.member_id()));
                      response->set_ledger_position(read.position);
                      command::ToBalances(member, context.clock->Now(), valuation,
                                          response->mutable_balances());

@@ -108,8 +108,9 @@ absl::Status GetTierProgress(const QueryContext& context,
                      ASSIGN_OR_RETURN(command::ProgramConfig program,
                                       command::LoadProgram(tx, request.org_id(),
                                                            request.program_id()));
-                     ASSIGN_OR_RETURN(command::MemberState member,
-                                      LoadMemberView(tx, read, request.org_id(), request.member_id()));
+                     ASSIGN_OR_RETURN(
+                         command::MemberState member,
+                         LoadMemberView(tx, read, request.org_id(), request.member_id()));
                      RETURN_IF_ERROR(FillTierProgress(program, member, response));
                      response->set_ledger_position(read.position);
                      return absl::OkStatus();
