@@ -32,11 +32,13 @@ def read_times(proc="/proc"):
 
 
 def shares(before, after, seconds, ticks_per_second):
-    """[(program, cores)] busiest first, from two read_times snapshots `seconds` apart."""
+    """[(program, cores)] busiest first, from two read_times snapshots `seconds` apart.
+
+    A process started inside the window (a database backend that connected late) counts all its
+    time; one that ended inside it is not seen."""
     used = {}
     for pid, (name, ticks) in after.items():
-        if pid in before:
-            used[name] = used.get(name, 0) + ticks - before[pid][1]
+        used[name] = used.get(name, 0) + ticks - (before[pid][1] if pid in before else 0)
     cores = [(name, ticks / ticks_per_second / seconds) for name, ticks in used.items() if ticks]
     return sorted(cores, key=lambda item: (-item[1], item[0]))
 
