@@ -227,7 +227,7 @@ except ValueError: print("n/a")' "$1"; }
 # the run for SECONDS into $work/NAME.cpu; its pid in $cpu_pid. The window must end before the
 # run's processes do (pgbench's backends exit with it), or their time is not counted.
 cpu_share() {
-  timeout $((DURATION_S + 30)) python3 tools/bench/cpu_share.py "$2" "$3" \
+  timeout $((DURATION_S + 30)) python3 tools/bench/cpu_share.py "$2" "$3" "$(date +%s.%N)" \
     >"$work/$1.cpu" 2>/dev/null &
   cpu_pid=$!
 }

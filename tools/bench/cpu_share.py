@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """CPU used by each program on this machine over a window, in cores (1.0 = one core busy).
 
-usage: cpu_share.py DELAY_S SECONDS
-Sleeps DELAY_S (the warm-up), then samples /proc/PID/stat (user + system time of every thread
+usage: cpu_share.py DELAY_S SECONDS [START]
+Sleeps until DELAY_S (the warm-up) after START (seconds since the epoch, default: now; pass the
+launch time, since Python's own start can take seconds on a cold page cache), then samples /proc/PID/stat (user + system time of every thread
 of each process) at the start and the end of SECONDS, and prints one line with the busiest
 programs, e.g. `postgres 1.39, loyalty-command 0.41, loyalty-bench 0.10`. All postgres
 backends add up under `postgres`.
@@ -45,10 +46,12 @@ def shares(before, after, seconds, ticks_per_second):
 
 def main(argv):
     delay, seconds = float(argv[1]), float(argv[2])
-    time.sleep(delay)
-    before = read_times()
+    start = float(argv[3]) if len(argv) > 3 else time.time()
+    time.sleep(max(0.0, start + delay - time.time()))
+    before, began = read_times(), time.monotonic()
     time.sleep(seconds)
-    rows = shares(before, read_times(), seconds, os.sysconf("SC_CLK_TCK"))
+    after = read_times()
+    rows = shares(before, after, time.monotonic() - began, os.sysconf("SC_CLK_TCK"))
     print(", ".join(f"{name} {cores:.2f}" for name, cores in rows[:TOP]))
 
 
