@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -85,36 +86,52 @@ grpc::Status RawCall(grpc::GenericStub& stub, const std::string& method, const s
   return result;
 }
 
-// Starts loyalty-command serve on the given ports; its pid, or 0 when it cannot be spawned.
-pid_t SpawnServe(const std::string& url, int grpc_port, int metrics_port, int pool_size) {
-  std::vector<std::string> args = {
-      LOYALTY_COMMAND_BINARY, "serve", "--database_url=" + url,
-      absl::StrCat("--listen=127.0.0.1:", grpc_port),
-      absl::StrCat("--metrics_listen=127.0.0.1:", metrics_port),
-      absl::StrCat("--pool_size=", pool_size)};
+// Starts loyalty-command serve on the given ports, after the words of `prefix` (a wrapper such
+// as timeout(1)); its pid, or 0 when it cannot be spawned.
+pid_t SpawnServe(const std::string& url, int grpc_port, int metrics_port, int pool_size,
+                 std::vector<std::string> prefix = {}) {
+  std::vector<std::string> args = std::move(prefix);
+  for (std::string arg :
+       {std::string(LOYALTY_COMMAND_BINARY), std::string("serve"), "--database_url=" + url,
+        absl::StrCat("--listen=127.0.0.1:", grpc_port),
+        absl::StrCat("--metrics_listen=127.0.0.1:", metrics_port),
+        absl::StrCat("--pool_size=", pool_size)}) {
+    args.push_back(std::move(arg));
+  }
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
   pid_t pid = 0;
-  if (posix_spawn(&pid, LOYALTY_COMMAND_BINARY, nullptr, nullptr, argv.data(), environ) != 0) {
-    return 0;
-  }
+  if (posix_spawnp(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) return 0;
   return pid;
 }
 
-// The wait status of loyalty-command serve on the given ports once it exits by itself (SIGKILL
-// after 60 s).
+// The wait status of a serve that must exit by itself; timeout(1) kills it (and itself) with
+// SIGKILL after 60 s.
 int ServeUntilExit(const std::string& url, int grpc_port, int metrics_port) {
-  const pid_t pid = SpawnServe(url, grpc_port, metrics_port, 1);
-  if (pid == 0) return -1;
-  int status = 0;
-  for (int i = 0; i < 600; ++i) {
-    if (waitpid(pid, &status, WNOHANG) == pid) return status;
-    usleep(100 * 1000);
-  }
-  kill(pid, SIGKILL);
-  waitpid(pid, &status, 0);
+  const pid_t pid = SpawnServe(url, grpc_port, metrics_port, 1, {"timeout", "-s", "KILL", "60"});
+  int status = -1;
+  if (pid != 0) waitpid(pid, &status, 0);
   return status;
+}
+
+// A channel to the serve on `port`, once it accepts connections (at most 30 s).
+std::shared_ptr<grpc::Channel> ConnectedChannel(int port) {
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
+                                     grpc::InsecureChannelCredentials());
+  if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(30))) {
+    return nullptr;
+  }
+  return channel;
+}
+
+// SIGTERM, then the serve must exit with status 0.
+void ExpectCleanStop(pid_t pid) {
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 TEST(BinaryTest, ServesHealthMetricsAndStopsOnSigterm) {
@@ -124,10 +141,8 @@ TEST(BinaryTest, ServesHealthMetricsAndStopsOnSigterm) {
   const pid_t pid = SpawnServe(url, grpc_port, metrics_port, 4);
   ASSERT_GT(pid, 0);
 
-  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", grpc_port),
-                                     grpc::InsecureChannelCredentials());
-  ASSERT_TRUE(channel->WaitForConnected(std::chrono::system_clock::now() +
-                                        std::chrono::seconds(30)));
+  const std::shared_ptr<grpc::Channel> channel = ConnectedChannel(grpc_port);
+  ASSERT_NE(channel, nullptr);
 
   grpc::GenericStub generic(channel);
   std::string health;
@@ -148,11 +163,7 @@ TEST(BinaryTest, ServesHealthMetricsAndStopsOnSigterm) {
   EXPECT_NE(metrics.find("CreateOrganisation"), std::string::npos);
   EXPECT_NE(metrics.find("loyalty_db_pool_wait_seconds"), std::string::npos);
 
-  ASSERT_EQ(kill(pid, SIGTERM), 0);
-  int status = 0;
-  ASSERT_EQ(waitpid(pid, &status, 0), pid);
-  EXPECT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0);
+  ExpectCleanStop(pid);
 }
 
 TEST(BinaryTest, RefusesToStartOnAPortInUse) {
@@ -161,10 +172,8 @@ TEST(BinaryTest, RefusesToStartOnAPortInUse) {
   const int metrics_port = FreePort();
   const pid_t pid = SpawnServe(url, grpc_port, metrics_port, 1);
   ASSERT_GT(pid, 0);
-  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", grpc_port),
-                                     grpc::InsecureChannelCredentials());
-  ASSERT_TRUE(channel->WaitForConnected(std::chrono::system_clock::now() +
-                                        std::chrono::seconds(30)));
+  const std::shared_ptr<grpc::Channel> channel = ConnectedChannel(grpc_port);
+  ASSERT_NE(channel, nullptr);
 
   // A second instance on the same gRPC port would otherwise share it (SO_REUSEPORT) and serve.
   const int same_grpc = ServeUntilExit(url, grpc_port, FreePort());
@@ -175,10 +184,7 @@ TEST(BinaryTest, RefusesToStartOnAPortInUse) {
   EXPECT_TRUE(WIFEXITED(same_metrics));
   EXPECT_EQ(WEXITSTATUS(same_metrics), 1);
 
-  ASSERT_EQ(kill(pid, SIGTERM), 0);
-  int status = 0;
-  ASSERT_EQ(waitpid(pid, &status, 0), pid);
-  EXPECT_EQ(WEXITSTATUS(status), 0);
+  ExpectCleanStop(pid);
 }
 
 TEST(BinaryTest, MigrateSubcommandIsSafeToRunTwice) {

@@ -3,10 +3,10 @@
 
 usage: cpu_share.py DELAY_S SECONDS [START]
 Sleeps until DELAY_S (the warm-up) after START (seconds since the epoch, default: now; pass the
-launch time, since Python's own start can take seconds on a cold page cache), then samples /proc/PID/stat (user + system time of every thread
-of each process) at the start and the end of SECONDS, and prints one line with the busiest
-programs, e.g. `postgres 1.39, loyalty-command 0.41, loyalty-bench 0.10`. All postgres
-backends add up under `postgres`.
+launch time, so that the interpreter's own start does not shift the window), then samples
+/proc/PID/stat (user + system time of every thread of each process) at the start and the end of
+SECONDS, and prints one line with the busiest programs, e.g. `postgres 1.39, loyalty-command
+0.41, loyalty-bench 0.10`. All postgres backends add up under `postgres`.
 """
 import os
 import sys
