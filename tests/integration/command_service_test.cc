@@ -281,6 +281,35 @@ TEST_F(CommandTest, DryRunsAnswerWithoutEffect) {
   EXPECT_EQ(QueryInt("SELECT sum(remaining) FROM lots"), 100);
 }
 
+// Migration 0004: an accrual locks no configuration row (a FOREIGN KEY check would leave its
+// lock in the row's xmax), and a point type or subtype code cannot be removed.
+TEST_F(CommandTest, AccrualsLockNoConfigurationRowAndCodesCannotBeRemoved) {
+  v1::AccrueResponse earned;
+  ASSERT_TRUE(Accrue(Purchase("alice", "order-1", 20000), &earned).ok());
+  Give("bob", 50, "shop", "bonus");
+  ASSERT_GE(QueryInt("SELECT count(*) FROM lots WHERE org_id = 'acme' AND subtype IS NOT NULL"),
+            1);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM point_types WHERE xmax::text <> '0'"), 0);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM subtypes WHERE xmax::text <> '0'"), 0);
+
+  auto connection = pg::Connection::Open(server_.database_url());
+  ASSERT_TRUE(connection.ok());
+  for (const char* sql : {"DELETE FROM point_types WHERE code = 'bonus'",
+                          "UPDATE point_types SET code = 'extra' WHERE code = 'bonus'",
+                          "DELETE FROM subtypes WHERE code = 'purchase'", "TRUNCATE point_types",
+                          "TRUNCATE subtypes"}) {
+    const absl::StatusOr<pg::Result> result = (*connection)->ExecuteText(sql);
+    ASSERT_FALSE(result.ok()) << sql;
+    EXPECT_NE(result.status().message().find("never removed or renamed"), std::string::npos)
+        << sql << ": " << result.status();
+  }
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM point_types WHERE org_id = 'acme'"), 4);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM subtypes WHERE org_id = 'acme'"), 3);
+  // Rules that are not the code still change.
+  EXPECT_TRUE((*connection)->ExecuteText(
+      "UPDATE point_types SET expiry_days = 60 WHERE org_id = 'acme' AND code = 'bonus'").ok());
+}
+
 TEST_F(CommandTest, AnOrderCannotBothEarnAndBurn) {
   v1::AccrueResponse earned;
   ASSERT_TRUE(Accrue(Purchase("alice", "order-42", 20000), &earned).ok());
