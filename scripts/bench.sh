@@ -378,6 +378,13 @@ wait_caught_up() {  # until the projector has applied every outbox position (bou
     sleep 0.5
   done
 }
+resume_query() {  # loyalty-query again, when the script runs one, once its projector caught up
+  [[ -n $had_query ]] || return 0
+  echo "== the projector catches up"
+  start_query
+  wait_for_port "$QUERY_ADDRESS"
+  wait_caught_up
+}
 had_query=$query_pid
 stop_query
 
@@ -390,16 +397,13 @@ svc_accrue=$(service_median service-accrue)
 # makes every call dearer, so "half of peak" later in the record would be more than half.
 accrue_rate=$(half "$svc_accrue")
 lag_p99=n/a
-if [[ -n $had_query ]]; then
-  echo "== the projector catches up"
-  start_query
-  wait_for_port "$QUERY_ADDRESS"
-  wait_caught_up
-fi
+resume_query
 echo "== half of peak accrue (open loop)"
 open_loop half-accrue "$accrue_rate" "$COMMAND_ADDRESS" --mix=accrue=1
 accrue_half_p99=$(run_quantile half-accrue command loyalty_rpc_duration_seconds method=Accrue)
-[[ -n $query_pid ]] && lag_p99=$(run_quantile half-accrue query loyalty_projection_lag_seconds)
+if [[ -n $query_pid ]]; then
+  lag_p99=$(run_quantile half-accrue query loyalty_projection_lag_seconds)
+fi
 stop_query
 paired pgbench-redeem "$work/redeem.sql" $POOL_SIZE service-redeem "$COMMAND_ADDRESS" \
   --mix=redeem=1
@@ -413,12 +417,7 @@ svc_hot1=$(measure service-accrue-hot1 "$COMMAND_ADDRESS" --mix=accrue=1 --distr
 svc_hot=$(measure service-accrue-hot "$COMMAND_ADDRESS" --mix=accrue=1 --hot_fraction=0.01 \
   --hot_share=0.9)
 svc_balances=n/a balances_p99=n/a apply_rate=n/a query_rss=n/a
-if [[ -n $had_query ]]; then
-  echo "== the projector catches up"
-  start_query
-  wait_for_port "$QUERY_ADDRESS"
-  wait_caught_up
-fi
+resume_query
 rss() { [[ -n $1 && -r /proc/$1/status ]] && awk '/^VmRSS/ {printf "%.1f MiB", $2 / 1024}' \
   "/proc/$1/status" || echo "n/a"; }
 if [[ -n $query_pid ]]; then
