@@ -91,13 +91,10 @@ grpc::Status RawCall(grpc::GenericStub& stub, const std::string& method, const s
 pid_t SpawnServe(const std::string& url, int grpc_port, int metrics_port, int pool_size,
                  std::vector<std::string> prefix = {}) {
   std::vector<std::string> args = std::move(prefix);
-  for (std::string arg :
-       {std::string(LOYALTY_COMMAND_BINARY), std::string("serve"), "--database_url=" + url,
-        absl::StrCat("--listen=127.0.0.1:", grpc_port),
-        absl::StrCat("--metrics_listen=127.0.0.1:", metrics_port),
-        absl::StrCat("--pool_size=", pool_size)}) {
-    args.push_back(std::move(arg));
-  }
+  args.insert(args.end(), {LOYALTY_COMMAND_BINARY, "serve", "--database_url=" + url,
+                           absl::StrCat("--listen=127.0.0.1:", grpc_port),
+                           absl::StrCat("--metrics_listen=127.0.0.1:", metrics_port),
+                           absl::StrCat("--pool_size=", pool_size)});
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
