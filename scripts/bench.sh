@@ -420,7 +420,13 @@ svc_balances=n/a balances_p99=n/a apply_rate=n/a query_rss=n/a
 resume_query
 rss() { [[ -n $1 && -r /proc/$1/status ]] && awk '/^VmRSS/ {printf "%.1f MiB", $2 / 1024}' \
   "/proc/$1/status" || echo "n/a"; }
+cache_lookups() {  # cache_lookups RESULT: hit or miss, GetBalances calls since the first scrape
+  prom counter "$work/cache.metrics.before" "$work/cache.metrics.after" \
+    loyalty_query_balance_cache_lookups_total result="$1" 2>/dev/null | sed 's/\.0*$//' || echo n/a
+}
+svc_balances_views=n/a
 if [[ -n $query_pid ]]; then
+  scrape "$query_metrics_url" "$work/cache.metrics.before"
   paired pgbench-balances "$work/balances.sql" $QUERY_POOL_SIZE service-get-balances \
     "$COMMAND_ADDRESS" --query_target="$QUERY_ADDRESS" --mix=get_balances=1
   pg_balances=$(pgbench_median pgbench-balances)
@@ -430,6 +436,14 @@ if [[ -n $query_pid ]]; then
     --mix=get_balances=1
   balances_p99=$(run_quantile half-balances query loyalty_rpc_duration_seconds method=GetBalances)
   query_rss=$(rss "$query_pid")
+  scrape "$query_metrics_url" "$work/cache.metrics.after"
+  cache_hits=$(cache_lookups hit) cache_misses=$(cache_lookups miss)
+  echo "== GetBalances with the balance cache off: every call reads the views"
+  stop_query
+  start_query --balance_cache_mib=0
+  wait_for_port "$QUERY_ADDRESS"
+  svc_balances_views=$(measure service-get-balances-views "$COMMAND_ADDRESS" \
+    --query_target="$QUERY_ADDRESS" --mix=get_balances=1)
   echo "== projector catch-up after accrue at peak with the query service stopped"
   for i in $(seq 1 $RUNS); do apply_rate_run "$i"; done
   apply_rate=$({ cat "$work"/apply-*.rate 2>/dev/null || true; } | sed '/^$/d' | median)
@@ -510,6 +524,13 @@ may run on the machine for the record).
 | accrue through gRPC | $svc_accrue | no-op server: $noop_accrue | $(ratio "$svc_accrue" "$noop_accrue") |
 | mixed commands (accrue 60, redeem 20, group 5, transfer 5) | $svc_mixed | no-op server: $noop_mixed | $(ratio "$svc_mixed" "$noop_mixed") |
 | accrue, 1% of members get 90% | $svc_hot | uniform accrue: $svc_accrue | $(ratio "$svc_hot" "$svc_accrue") |
+| GetBalances, balance cache off (\`--balance_cache_mib=0\`) | $svc_balances_views | pgbench, same SELECTs: $pg_balances | $(ratio "$svc_balances_views" "$pg_balances") |
+
+GetBalances calls of the cached runs (closed and open loop) that the balance cache answered:
+${cache_hits:-n/a} of $(python3 -c 'import sys
+try: print(int(sys.argv[1]) + int(sys.argv[2]))
+except ValueError: print("n/a")' "${cache_hits:-n/a}" "${cache_misses:-n/a}"); the others read the
+views. No command runs beside them, so after the warm-up nearly every member is in the cache.
 
 Server-side p99 of Accrue at half of peak ($accrue_rate calls/s, open loop): $accrue_half_p99 ms.
 Client-side closed-loop p99 at full load (µs, median run): accrue

@@ -1,7 +1,11 @@
 #include "libs/pg/connection.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -255,6 +259,33 @@ bool Connection::IsBroken() const {
   return broken_ || PQstatus(connection_) == CONNECTION_BAD ||
          PQpipelineStatus(connection_) != PQ_PIPELINE_OFF ||
          PQtransactionStatus(connection_) != PQTRANS_IDLE;
+}
+
+absl::StatusOr<std::vector<Notification>> Connection::AwaitNotifications(absl::Duration timeout) {
+  const auto lost = [this] {
+    broken_ = true;
+    return StatusWithSqlState(kConnectionFailure, absl::StrCat("connection lost while listening: ",
+                                                               ConnectionMessage(connection_)));
+  };
+  std::vector<Notification> arrived;
+  const auto take = [&] {
+    while (PGnotify* notify = PQnotifies(connection_)) {
+      arrived.push_back(
+          {notify->relname, notify->extra, notify->be_pid == PQbackendPID(connection_)});
+      PQfreemem(notify);
+    }
+  };
+  take();  // those a statement's results brought along
+  if (!arrived.empty()) return arrived;
+  pollfd socket{PQsocket(connection_), POLLIN, 0};
+  if (socket.fd < 0) return lost();
+  const int64_t wait_ms = std::clamp<int64_t>(absl::ToInt64Milliseconds(timeout), 0, 3600000);
+  const int ready = poll(&socket, 1, static_cast<int>(wait_ms));
+  if (ready < 0 && errno != EINTR) return lost();
+  if (ready > 0 && PQconsumeInput(connection_) == 0) return lost();
+  take();
+  if (PQstatus(connection_) == CONNECTION_BAD) return lost();
+  return arrived;
 }
 
 absl::Status Rewrite(const absl::Status& status, absl::StatusCode code, absl::string_view prefix) {

@@ -10,6 +10,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "libs/pg/params.h"
 #include "libs/pg/result.h"
 #include "libs/pg/statement.h"
@@ -17,6 +18,13 @@
 struct pg_conn;
 
 namespace loyalty::pg {
+
+// A NOTIFY this connection's session LISTENs to.
+struct Notification {
+  std::string channel;
+  std::string payload;
+  bool from_self = false;  // sent by this connection's own session
+};
 
 // One statement with its parameters, for ExecuteAll.
 struct Query {
@@ -50,6 +58,11 @@ class Connection final {
   absl::StatusOr<Result> ExecuteText(std::string_view sql, const Params& params = {});
 
   bool IsBroken() const;  // the socket is gone; the pool drops such connections
+
+  // The notifications that arrived (for the channels this session LISTENs to), in the order
+  // they were sent, waiting up to `timeout` for the first one; empty when none came. UNAVAILABLE
+  // when the connection is lost.
+  absl::StatusOr<std::vector<Notification>> AwaitNotifications(absl::Duration timeout);
 
   // Round trips (waits for the server) since the last call: one per Execute, ExecuteText and
   // ExecuteAll. The pool reports them to its observer when the connection comes back.

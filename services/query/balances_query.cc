@@ -1,5 +1,10 @@
 // GetBalances: the member's lots, totals and enrolments from the views, with available, pending
 // and expiry judged at the query's clock (so they are right even when no event happened since).
+// What a read found is kept in the balance cache (balance_cache.h), which answers the next calls
+// for the member without the database until a change to it is announced.
+
+#include <optional>
+#include <utility>
 
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
@@ -20,6 +25,21 @@ absl::Status GetBalances(const QueryContext& context, const v1::GetBalancesReque
   RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
   RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
   RETURN_IF_ERROR(ValidateMinPosition(request.min_position()));
+  BalanceCache* cache = context.balance_cache;
+  if (cache != nullptr) {
+    const std::optional<BalanceCache::Hit> hit =
+        cache->Find(request.org_id(), request.member_id(), request.min_position());
+    if (hit.has_value()) {
+      response->Clear();
+      response->set_ledger_position(hit->position);
+      command::ToBalances(hit->entry->member, context.clock->Now(), hit->entry->valuation,
+                          response->mutable_balances());
+      return absl::OkStatus();
+    }
+  }
+  // Taken before the read's snapshot, so that a change committed after it cancels the Fill.
+  const uint64_t ticket =
+      cache == nullptr ? 0 : cache->Reserve(request.org_id(), request.member_id());
   return ReadViews(context, request.org_id(), request.member_id(), request.min_position(),
                    deadline, [&](pg::Transaction& tx, const ViewRead& read) -> absl::Status {
                      response->Clear();
@@ -31,6 +51,10 @@ absl::Status GetBalances(const QueryContext& context, const v1::GetBalancesReque
                      response->set_ledger_position(read.position);
                      command::ToBalances(member, context.clock->Now(), valuation,
                                          response->mutable_balances());
+                     if (cache != nullptr) {
+                       cache->Fill(request.org_id(), request.member_id(), ticket,
+                                   {read.position, std::move(member), std::move(valuation)});
+                     }
                      return absl::OkStatus();
                    },
                    [&](pg::Transaction& tx) {

@@ -1,8 +1,10 @@
 // loyalty-query: the query service and, by default, the projector that maintains its views.
 //   loyalty-query serve   --database_url=... [--projector_database_url=...] [--project=true]
+//                         [--balance_cache_mib=32]
 //   loyalty-query rebuild --database_url=...   replay the outbox into scratch views, compare with
 //                                              the live ones; exit 1 when they differ
 
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -22,6 +24,7 @@
 #include "services/query/projector.h"
 #include "services/query/query_service.h"
 #include "services/query/rebuild.h"
+#include "services/query/view_listener.h"
 
 ABSL_FLAG(std::string, database_url, "postgresql://postgres@127.0.0.1:5432/loyalty",
           "libpq connection string of the views (may be a streaming replica)");
@@ -34,6 +37,9 @@ ABSL_FLAG(int, pool_size, 16, "database connections (1..256)");
 ABSL_FLAG(int, max_threads, loyalty::rpc::kDefaultMaxThreads, "gRPC server threads (4..1024)");
 ABSL_FLAG(bool, project, true, "run the projector in this process (one leader at a time)");
 ABSL_FLAG(int, batch_size, 500, "events per projector transaction (1..10000)");
+ABSL_FLAG(int, balance_cache_mib, 32,
+          "memory for GetBalances' members kept in memory, estimated; 0 turns the cache off"
+          " (0..16384)");
 
 namespace loyalty::query {
 namespace {
@@ -60,6 +66,8 @@ int Serve() {
   const int max_threads = absl::GetFlag(FLAGS_max_threads);
   if (pool_size < 1 || pool_size > 256) return Fail("--pool_size must be 1..256");
   if (max_threads < 4 || max_threads > 1024) return Fail("--max_threads must be 4..1024");
+  const int cache_mib = absl::GetFlag(FLAGS_balance_cache_mib);
+  if (cache_mib < 0 || cache_mib > 16384) return Fail("--balance_cache_mib must be 0..16384");
 
   auto registry = std::make_shared<prometheus::Registry>();
   rpc::RpcMetrics rpc_metrics(*registry);
@@ -69,7 +77,19 @@ int Serve() {
                 &pool_metrics);
   SystemClock clock;
   CheckpointWatch watch;
-  QueryService queries(QueryContext{&pool, &clock, &watch}, rpc_metrics);
+  QueryContext context{&pool, &clock, &watch};
+  std::unique_ptr<BalanceCache> cache;
+  std::jthread listener_thread;
+  if (cache_mib > 0) {
+    BalanceCacheOptions options;
+    options.max_bytes = int64_t{cache_mib} << 20;
+    cache = std::make_unique<BalanceCache>(options, registry.get());
+    context.balance_cache = cache.get();
+    listener_thread = std::jthread([&](std::stop_token stop) {
+      ViewListener({absl::GetFlag(FLAGS_database_url)}, cache.get()).Run(stop);
+    });
+  }
+  QueryService queries(context, rpc_metrics);
 
   std::unique_ptr<Projector> projector;
   std::jthread projector_thread;
@@ -99,9 +119,10 @@ int Serve() {
   const int signal_number = rpc::WaitForShutdownSignal();
   LogInfo(absl::StrCat("signal ", signal_number, ": draining and stopping"));
   server->server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
-  if (projector_thread.joinable()) {
-    projector_thread.request_stop();
-    projector_thread.join();
+  for (std::jthread* thread : {&projector_thread, &listener_thread}) {
+    if (!thread->joinable()) continue;
+    thread->request_stop();
+    thread->join();
   }
   return 0;
 }

@@ -9,6 +9,7 @@
 #include "libs/pg/pool.h"
 #include "libs/pg/transaction.h"
 #include "services/command/member_state.h"
+#include "services/query/balance_cache.h"
 #include "services/query/checkpoint.h"
 
 namespace loyalty::query {
@@ -19,6 +20,7 @@ struct QueryContext {
   const Clock* clock;  // business time: pending and expiry are judged at clock->Now()
   CheckpointWatch* watch;
   absl::Duration max_wait = absl::Seconds(5);  // longest min_position wait, whatever the deadline
+  BalanceCache* balance_cache = nullptr;       // GetBalances' members in memory; null: none
 };
 
 // The reason of the UNAVAILABLE answer when the views have not reached min_position in time.

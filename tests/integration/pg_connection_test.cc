@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -150,6 +151,44 @@ TEST_F(PgConnectionTest, TerminatedBackendIsUnavailableAndBroken) {
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
   EXPECT_TRUE(connection_->IsBroken());
   EXPECT_EQ(connection_->ExecuteText("SELECT 1").status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST_F(PgConnectionTest, AwaitNotificationsReturnsThemInOrderAndALostSession) {
+  ASSERT_TRUE(connection_->ExecuteText("LISTEN news").ok());
+  absl::StatusOr<std::vector<Notification>> none =
+      connection_->AwaitNotifications(absl::Milliseconds(20));
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_TRUE(none->empty());
+
+  const std::string url = loyalty::testing::SharedPgCluster().CreateDatabase();
+  absl::StatusOr<std::unique_ptr<Connection>> other = Connection::Open(url);
+  ASSERT_TRUE(other.ok());
+  // Another database's notifications are not this session's.
+  ASSERT_TRUE((*other)->ExecuteText("NOTIFY news, 'elsewhere'").ok());
+  ASSERT_TRUE(connection_->ExecuteText("NOTIFY news, 'mine'").ok());
+  ASSERT_TRUE(connection_->ExecuteText("BEGIN; NOTIFY news, 'one'; NOTIFY news, 'two'; COMMIT")
+                  .ok());
+  absl::StatusOr<std::vector<Notification>> arrived =
+      connection_->AwaitNotifications(absl::Seconds(10));
+  ASSERT_TRUE(arrived.ok()) << arrived.status();
+  ASSERT_EQ(arrived->size(), 3u);
+  EXPECT_EQ((*arrived)[0].payload, "mine");
+  EXPECT_EQ((*arrived)[1].payload, "one");
+  EXPECT_EQ((*arrived)[2].payload, "two");
+  EXPECT_EQ((*arrived)[0].channel, "news");
+  EXPECT_TRUE((*arrived)[0].from_self);
+
+  // Ended from elsewhere while it waits.
+  absl::StatusOr<Result> pid = connection_->ExecuteText("SELECT pg_backend_pid()");
+  ASSERT_TRUE(pid.ok());
+  ASSERT_TRUE((*other)->ExecuteText(absl::StrCat("SELECT pg_terminate_backend(",
+                                                 pid->Int64(0, 0), ")")).ok());
+  absl::Status lost;
+  for (int i = 0; i < 100 && lost.ok(); ++i) {  // the error message may come before the EOF
+    lost = connection_->AwaitNotifications(absl::Milliseconds(100)).status();
+  }
+  EXPECT_EQ(lost.code(), absl::StatusCode::kUnavailable) << lost;
+  EXPECT_TRUE(connection_->IsBroken());
 }
 
 TEST_F(PgConnectionTest, CommitOfFailedTransactionIsAnError) {

@@ -14,9 +14,9 @@ namespace {
 
 class QueryServiceTest : public CommandTest {
  protected:
-  void StartQuery(bool project) {
+  void StartQuery(bool project, bool balance_cache = true) {
     query_server_ = std::make_unique<QueryServer>(server_.database_url(), &server_.clock(),
-                                                  project);
+                                                  project, 8, balance_cache);
     queries_ = v1::QueryService::NewStub(query_server_->Channel());
   }
 
@@ -78,7 +78,7 @@ TEST_F(QueryServiceTest, LaggingViewsAnswerUnavailableNotYetConsistent) {
 }
 
 TEST_F(QueryServiceTest, GetBalancesIsOneRoundTripWithItsCommit) {
-  StartQuery(true);
+  StartQuery(true, /*balance_cache=*/false);
   v1::GetBalancesResponse response;
   ASSERT_TRUE(Balances("alice", 0, &response).ok());  // prepares the statements
   const int64_t before = RoundTripsIn(query_server_->registry());
@@ -202,6 +202,80 @@ TEST_F(QueryServiceTest, TierProgressShowsTheNextTier) {
   EXPECT_EQ(response.qualifying(), 300);
   EXPECT_EQ(response.next_tier(), "gold");
   EXPECT_EQ(response.points_to_next_tier(), 700);
+}
+
+// The balance cache (services/query/balance_cache.h) beside the real listener and projector.
+class QueryBalanceCacheTest : public QueryServiceTest {
+ protected:
+  void SetUp() override {
+    QueryServiceTest::SetUp();
+    StartQuery(false);  // events are projected by hand, so that each change is one commit
+    query_server_->SyncBalanceCache();
+  }
+
+  void Project() { ASSERT_TRUE(query_server_->NewProjector()->RunOnce().ok()); }
+
+  void Sql(const std::string& sql) {
+    absl::StatusOr<std::unique_ptr<pg::Connection>> connection =
+        pg::Connection::Open(server_.database_url());
+    ASSERT_TRUE(connection.ok());
+    const absl::StatusOr<pg::Result> result = (*connection)->ExecuteText(sql);
+    ASSERT_TRUE(result.ok()) << sql << ": " << result.status();
+  }
+
+  v1::GetBalancesResponse Read(const std::string& member) {
+    v1::GetBalancesResponse response;
+    const grpc::Status status = Balances(member, 0, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+};
+
+TEST_F(QueryBalanceCacheTest, ARepeatedReadTakesNoRoundTrip) {
+  Give("alice", 30);
+  Project();
+  const v1::GetBalancesResponse first = Read("alice");
+  const int64_t before = RoundTripsIn(query_server_->registry());
+  const v1::GetBalancesResponse second = Read("alice");
+  EXPECT_EQ(RoundTripsIn(query_server_->registry()), before);
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(first, second));
+  EXPECT_EQ(Available(second.balances()), 30);
+  EXPECT_EQ(query_server_->balance_cache().members(), 1u);
+}
+
+TEST_F(QueryBalanceCacheTest, EveryChangeReachesTheNextReadWithoutMinPosition) {
+  Give("alice", 30);
+  Project();
+  ASSERT_EQ(Available(Read("alice").balances()), 30);
+
+  Give("alice", 12);  // projected: the views' triggers announce alice
+  Project();
+  query_server_->SyncBalanceCache();
+  EXPECT_EQ(Available(Read("alice").balances()), 42);
+
+  Sql("UPDATE view_lots SET remaining = remaining - 2 WHERE member_id = 'alice'");
+  query_server_->SyncBalanceCache();
+  EXPECT_EQ(Available(Read("alice").balances()), 40 - 2);
+
+  const int64_t value = Read("alice").balances().group_value().minor_units();
+  ASSERT_GT(value, 0);
+  Sql("UPDATE programs SET ratio_value_minor = ratio_value_minor * 2 WHERE org_id = 'acme'");
+  query_server_->SyncBalanceCache();
+  EXPECT_EQ(Read("alice").balances().group_value().minor_units(), 2 * value);
+}
+
+TEST_F(QueryBalanceCacheTest, ALostListenerSessionEmptiesTheCache) {
+  Give("alice", 30);
+  Project();
+  ASSERT_EQ(Available(Read("alice").balances()), 30);
+  ASSERT_EQ(query_server_->balance_cache().members(), 1u);
+
+  // The change right after the session ends is announced to nobody.
+  Sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+      " WHERE query LIKE '%loyalty_views%' AND pid <> pg_backend_pid();"
+      " UPDATE view_lots SET remaining = remaining - 5 WHERE member_id = 'alice'");
+  query_server_->SyncBalanceCache();  // a new session has confirmed itself
+  EXPECT_EQ(Available(Read("alice").balances()), 25);
 }
 
 }  // namespace

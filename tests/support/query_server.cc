@@ -7,15 +7,22 @@
 namespace loyalty::testing {
 
 QueryServer::QueryServer(const std::string& database_url, const Clock* clock, bool project,
-                         int pool_size)
+                         int pool_size, bool balance_cache)
     : database_url_(database_url),
       rpc_metrics_(registry_),
       pool_metrics_(registry_, "query"),
       projector_metrics_(registry_),
+      balance_cache_(query::BalanceCacheOptions{}, &registry_),
       pool_(std::make_unique<pg::Pool>(
           pg::PoolOptions{database_url_, pool_size, absl::Seconds(10)}, &pool_metrics_)) {
-  service_ = std::make_unique<query::QueryService>(
-      query::QueryContext{pool_.get(), clock, &watch_}, rpc_metrics_);
+  query::QueryContext context{pool_.get(), clock, &watch_};
+  if (balance_cache) {
+    listener_thread_ = std::jthread([this](std::stop_token stop) {
+      query::ViewListener({database_url_}, &balance_cache_).Run(stop);
+    });
+    context.balance_cache = &balance_cache_;
+  }
+  service_ = std::make_unique<query::QueryService>(context, rpc_metrics_);
   absl::StatusOr<rpc::RunningServer> server =
       rpc::StartServer({"127.0.0.1:0", 4 * 1024 * 1024, 64}, {service_.get()});
   LOYALTY_CHECK(server.ok());
@@ -27,11 +34,16 @@ QueryServer::QueryServer(const std::string& database_url, const Clock* clock, bo
 }
 
 QueryServer::~QueryServer() {
-  if (projector_thread_.joinable()) {
-    projector_thread_.request_stop();
-    projector_thread_.join();
+  for (std::jthread* thread : {&projector_thread_, &listener_thread_}) {
+    if (!thread->joinable()) continue;
+    thread->request_stop();
+    thread->join();
   }
   server_.server->Shutdown();
+}
+
+void QueryServer::SyncBalanceCache() {
+  LOYALTY_CHECK(balance_cache_.AwaitConfirmed(query::BalanceCache::Now(), absl::Seconds(30)));
 }
 
 std::shared_ptr<grpc::Channel> QueryServer::Channel() const {

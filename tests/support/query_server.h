@@ -13,16 +13,19 @@
 #include "services/query/checkpoint.h"
 #include "services/query/projector.h"
 #include "services/query/query_service.h"
+#include "services/query/view_listener.h"
 
 namespace loyalty::testing {
 
 // The query side in-process, as loyalty-query's main builds it, over the database of a
 // CommandServer: a pool, the QueryService on a real gRPC server at 127.0.0.1:<free port>, and,
-// when `project` is true, the projector running in a background thread (as --project=true).
+// when `project` is true, the projector running in a background thread (as --project=true). The
+// balance cache and its listener run as with loyalty-query's default flags, unless
+// `balance_cache` is false (as --balance_cache_mib=0).
 class QueryServer final {
  public:
   QueryServer(const std::string& database_url, const Clock* clock, bool project,
-              int pool_size = 8);
+              int pool_size = 8, bool balance_cache = true);
   ~QueryServer();
 
   std::shared_ptr<grpc::Channel> Channel() const;
@@ -32,6 +35,9 @@ class QueryServer final {
   query::CheckpointWatch& watch() { return watch_; }
   query::ProjectorMetrics& projector_metrics() { return projector_metrics_; }
   prometheus::Registry& registry() { return registry_; }
+  query::BalanceCache& balance_cache() { return balance_cache_; }
+  // Returns once every announcement committed before the call has reached the balance cache.
+  void SyncBalanceCache();
 
  private:
   std::string database_url_;
@@ -40,6 +46,8 @@ class QueryServer final {
   rpc::PoolMetrics pool_metrics_;
   query::ProjectorMetrics projector_metrics_;
   query::CheckpointWatch watch_;
+  query::BalanceCache balance_cache_;
+  std::jthread listener_thread_;
   std::unique_ptr<pg::Pool> pool_;
   std::unique_ptr<query::QueryService> service_;
   rpc::RunningServer server_;

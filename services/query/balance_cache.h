@@ -1,0 +1,126 @@
+#pragma once
+
+// GetBalances' reads kept in memory, each dropped as soon as a change to it is announced
+// (migration 0005: the views, members, orgs and programs NOTIFY on the channel loyalty_views).
+//
+// Why an entry is never stale for longer than the announcement takes to arrive:
+// - a read Reserves its member before its snapshot is taken, and an announcement for the member
+//   that arrives in between cancels the reservation, so the read's Fill is refused: a change
+//   committed after the snapshot can never be missed;
+// - PostgreSQL delivers a transaction's announcements only once the transaction is visible, and
+//   in commit order, with the projector's 'p <position>' after its members' changes: an entry
+//   still present when position K was announced reflects every event up to K;
+// - the listener's own heartbeat coming back proves that everything committed before it was sent
+//   has arrived; without one for max_staleness, nothing is served.
+// Not listening (no connection, a standby, a lost session) means no reservation succeeds and
+// nothing is kept.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/time/time.h"
+#include "prometheus/counter.h"
+#include "prometheus/gauge.h"
+#include "prometheus/registry.h"
+#include "services/command/catalog.h"
+#include "services/command/member_state.h"
+
+namespace loyalty::query {
+
+// What GetBalances read for one member, with the checkpoint position of its snapshot.
+struct CachedBalances {
+  int64_t position = 0;
+  command::MemberState member;  // enrolments, open lots and totals from the views; kind, status
+  command::GroupValuation valuation;
+};
+
+struct BalanceCacheOptions {
+  // The bound on memory: the estimated bytes of all entries (EstimatedBytes).
+  int64_t max_bytes = int64_t{32} << 20;
+  // A member with more rows (open lots, totals, enrolments) is read from the views every time.
+  int64_t max_member_rows = 1000;
+  // Nothing is served when the listener's last heartbeat came back longer ago than this.
+  absl::Duration max_staleness = absl::Seconds(1);
+};
+
+class BalanceCache final {
+ public:
+  using SteadyTime = std::chrono::steady_clock::time_point;
+  static SteadyTime Now() { return std::chrono::steady_clock::now(); }
+
+  struct Hit {
+    std::shared_ptr<const CachedBalances> entry;
+    int64_t position;  // the newest position the entry is known to reflect (>= entry->position)
+  };
+
+  // `registry` (may be null) gets loyalty_query_balance_cache_{lookups_total,listening,bytes}.
+  BalanceCache(BalanceCacheOptions options, prometheus::Registry* registry);
+
+  // The member's entry when it reflects at least `min_position`; nullopt when there is none,
+  // the cache is not listening, or the last heartbeat is older than max_staleness.
+  std::optional<Hit> Find(std::string_view org_id, std::string_view member_id,
+                          int64_t min_position, SteadyTime now = Now());
+  // Before a read of the views: the ticket its Fill needs; 0 (Fill ignores it) when the cache
+  // is not listening.
+  uint64_t Reserve(std::string_view org_id, std::string_view member_id);
+  // Keeps what the read found, unless an announcement for the member (or everything) arrived
+  // since Reserve, or the member is too big.
+  void Fill(std::string_view org_id, std::string_view member_id, uint64_t ticket,
+            CachedBalances entry);
+
+  // The listener's side.
+  void Open();   // its LISTEN is in force: reservations taken from now on are safe
+  void Close();  // it no longer hears announcements: everything goes, no reservations
+  void Apply(std::string_view payload);  // one announcement, in the order they arrive
+  void Confirm(SteadyTime sent_at);      // all announced before `sent_at` has been applied
+  // Waits until a Confirm for a time after `after` (a test's barrier); false on timeout.
+  bool AwaitConfirmed(SteadyTime after, absl::Duration timeout);
+
+  bool listening() const;
+  int64_t bytes() const;  // estimated, of all entries and reservations
+  size_t members() const;
+
+  // What one member's entry costs: its structures, its lots, totals and enrolments, its key, and
+  // the map's and recency list's share. A reservation costs the same with no entry.
+  static int64_t EstimatedBytes(const CachedBalances* entry);
+
+ private:
+  struct Slot {
+    uint64_t ticket = 0;
+    std::shared_ptr<const CachedBalances> entry;  // null while reserved
+    int64_t bytes = 0;
+    std::list<std::string>::iterator recency;
+  };
+
+  void StartOver(bool listening);
+  void EraseLocked(const std::string& key);
+  void ClearLocked();
+  void EvictLocked();
+  void PublishLocked();
+
+  const BalanceCacheOptions options_;
+  mutable std::mutex mutex_;
+  std::condition_variable confirmed_changed_;
+  absl::flat_hash_map<std::string, Slot> slots_;
+  std::list<std::string> recency_;  // most recently used first
+  int64_t bytes_ = 0;
+  uint64_t next_ticket_ = 1;
+  bool listening_ = false;
+  int64_t announced_position_ = 0;
+  std::optional<SteadyTime> confirmed_;
+
+  prometheus::Counter* hits_ = nullptr;
+  prometheus::Counter* misses_ = nullptr;
+  prometheus::Gauge* listening_gauge_ = nullptr;
+  prometheus::Gauge* bytes_gauge_ = nullptr;
+};
+
+}  // namespace loyalty::query
