@@ -16,6 +16,11 @@ std::string KeyOf(std::string_view org_id, std::string_view member_id) {
   return key;
 }
 
+// What a string holds outside itself (none while short enough for the string's own buffer).
+int64_t HeapOf(const std::string& text) {
+  return text.capacity() > 15 ? static_cast<int64_t>(text.capacity()) + 1 : 0;
+}
+
 int64_t RowsOf(const CachedBalances& entry) {
   return static_cast<int64_t>(entry.member.lots.size() + entry.member.totals.size() +
                               entry.member.enrolments.size());
@@ -87,25 +92,30 @@ uint64_t BalanceCache::Reserve(std::string_view org_id, std::string_view member_
   return ticket;
 }
 
-void BalanceCache::Fill(std::string_view org_id, std::string_view member_id, uint64_t ticket,
+bool BalanceCache::Fill(std::string_view org_id, std::string_view member_id, uint64_t ticket,
                         CachedBalances entry) {
-  if (ticket == 0) return;
-  const int64_t rows = RowsOf(entry);
+  const std::string key = KeyOf(org_id, member_id);
+  if (RowsOf(entry) > options_.max_member_rows) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    EraseLocked(key);
+    PublishLocked();
+    return false;
+  }
+  if (ticket == 0) return true;
+  entry.member.lots.shrink_to_fit();  // kept for long: no room for growth
+  entry.member.totals.shrink_to_fit();
+  entry.member.enrolments.shrink_to_fit();
   const int64_t bytes = EstimatedBytes(&entry);
   std::lock_guard<std::mutex> lock(mutex_);
-  const std::string key = KeyOf(org_id, member_id);
   auto slot = slots_.find(key);
-  if (slot == slots_.end() || slot->second.ticket != ticket) return;
-  if (rows > options_.max_member_rows) {
-    EraseLocked(key);
-  } else {
-    bytes_ += bytes - slot->second.bytes;
-    slot->second.bytes = bytes;
-    slot->second.entry = std::make_shared<const CachedBalances>(std::move(entry));
-    slot->second.ticket = 0;  // a later Fill needs a later Reserve
-    EvictLocked();
-  }
+  if (slot == slots_.end() || slot->second.ticket != ticket) return true;
+  bytes_ += bytes - slot->second.bytes;
+  slot->second.bytes = bytes;
+  slot->second.entry = std::make_shared<const CachedBalances>(std::move(entry));
+  slot->second.ticket = 0;  // a later Fill needs a later Reserve
+  EvictLocked();
   PublishLocked();
+  return true;
 }
 
 void BalanceCache::Open() { StartOver(true); }
@@ -172,14 +182,29 @@ int64_t BalanceCache::bytes() const {
 }
 
 int64_t BalanceCache::EstimatedBytes(const CachedBalances* entry) {
-  // A key of two 64-character ids at most, and the nodes and control blocks around an entry.
-  constexpr int64_t kFixed = sizeof(Slot) + 2 * 130 + 3 * 64;
+  // The map's slot (at its 7/8 load), the recency list's node with its copy of the key, a
+  // key's share of the heap when it is too long for the string itself (twice), and the entry's
+  // shared control block.
+  constexpr int64_t kFixed = sizeof(std::pair<const std::string, Slot>) * 8 / 7 +
+                             sizeof(std::string) + 2 * sizeof(void*) + 2 * 32 + 16;
   if (entry == nullptr) return kFixed;
   const command::MemberState& member = entry->member;
-  return kFixed + static_cast<int64_t>(
-                      sizeof(CachedBalances) + member.lots.size() * sizeof(ledger::Lot) +
-                      member.totals.size() * sizeof(ledger::PointTotals) +
-                      member.enrolments.size() * sizeof(command::Enrolment));
+  int64_t bytes = kFixed + static_cast<int64_t>(sizeof(CachedBalances));
+  bytes += HeapOf(member.member_id) + HeapOf(member.kind) + HeapOf(member.status) +
+           HeapOf(entry->valuation.currency);
+  bytes += static_cast<int64_t>(member.lots.capacity() * sizeof(ledger::Lot));
+  for (const ledger::Lot& lot : member.lots) {
+    bytes += HeapOf(lot.program_id) + HeapOf(lot.point_type) + HeapOf(lot.subtype);
+  }
+  bytes += static_cast<int64_t>(member.totals.capacity() * sizeof(ledger::PointTotals));
+  for (const ledger::PointTotals& totals : member.totals) {
+    bytes += HeapOf(totals.program_id) + HeapOf(totals.point_type);
+  }
+  bytes += static_cast<int64_t>(member.enrolments.capacity() * sizeof(command::Enrolment));
+  for (const command::Enrolment& enrolment : member.enrolments) {
+    bytes += HeapOf(enrolment.program_id) + HeapOf(enrolment.tier);
+  }
+  return bytes;
 }
 
 size_t BalanceCache::members() const {

@@ -72,8 +72,10 @@ class BalanceCache final {
   // is not listening.
   uint64_t Reserve(std::string_view org_id, std::string_view member_id);
   // Keeps what the read found, unless an announcement for the member (or everything) arrived
-  // since Reserve, or the member is too big.
-  void Fill(std::string_view org_id, std::string_view member_id, uint64_t ticket,
+  // since Reserve. False when the member is too big to keep (max_member_rows): its read was
+  // large, and the caller should hand the memory back once the read's results are freed
+  // (malloc_trim), or it stays resident between the cache's long-lived entries.
+  bool Fill(std::string_view org_id, std::string_view member_id, uint64_t ticket,
             CachedBalances entry);
 
   // The listener's side.

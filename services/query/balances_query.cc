@@ -3,6 +3,8 @@
 // What a read found is kept in the balance cache (balance_cache.h), which answers the next calls
 // for the member without the database until a change to it is announced.
 
+#include <malloc.h>
+
 #include <optional>
 #include <utility>
 
@@ -40,27 +42,31 @@ absl::Status GetBalances(const QueryContext& context, const v1::GetBalancesReque
   // Taken before the read's snapshot, so that a change committed after it cancels the Fill.
   const uint64_t ticket =
       cache == nullptr ? 0 : cache->Reserve(request.org_id(), request.member_id());
-  return ReadViews(context, request.org_id(), request.member_id(), request.min_position(),
-                   deadline, [&](pg::Transaction& tx, const ViewRead& read) -> absl::Status {
-                     response->Clear();
-                     ASSIGN_OR_RETURN(command::GroupValuation valuation,
-                                      command::LoadGroupValuation(tx, request.org_id()));
-                     ASSIGN_OR_RETURN(
-                         command::MemberState member,
-                         LoadMemberView(tx, read, request.org_id(), request.member_id()));
-                     response->set_ledger_position(read.position);
-                     command::ToBalances(member, context.clock->Now(), valuation,
-                                         response->mutable_balances());
-                     if (cache != nullptr) {
-                       cache->Fill(request.org_id(), request.member_id(), ticket,
-                                   {read.position, std::move(member), std::move(valuation)});
-                     }
-                     return absl::OkStatus();
-                   },
-                   [&](pg::Transaction& tx) {
-                     command::PrefetchGroupValuation(tx, request.org_id());
-                     PrefetchMemberView(tx, request.org_id(), request.member_id());
-                   });
+  bool big = false;  // too big for the cache: its read's memory goes back to the system after
+  const auto body = [&](pg::Transaction& tx, const ViewRead& read) -> absl::Status {
+    response->Clear();
+    ASSIGN_OR_RETURN(command::GroupValuation valuation,
+                     command::LoadGroupValuation(tx, request.org_id()));
+    ASSIGN_OR_RETURN(command::MemberState member,
+                     LoadMemberView(tx, read, request.org_id(), request.member_id()));
+    response->set_ledger_position(read.position);
+    command::ToBalances(member, context.clock->Now(), valuation, response->mutable_balances());
+    if (cache != nullptr) {
+      big = !cache->Fill(request.org_id(), request.member_id(), ticket,
+                         {read.position, std::move(member), std::move(valuation)});
+    }
+    return absl::OkStatus();
+  };
+  const auto prefetch = [&](pg::Transaction& tx) {
+    command::PrefetchGroupValuation(tx, request.org_id());
+    PrefetchMemberView(tx, request.org_id(), request.member_id());
+  };
+  const absl::Status status = ReadViews(context, request.org_id(), request.member_id(),
+                                        request.min_position(), deadline, body, prefetch);
+  // Freed pages between long-lived cache entries would otherwise stay resident: by hand, reads
+  // of one member with 31,000 open lots took loyalty-query from 80 to 140 MiB.
+  if (big) malloc_trim(0);
+  return status;
 }
 
 }  // namespace loyalty::query
