@@ -24,8 +24,7 @@ constexpr size_t kMaxHeartbeatsInFlight = 64;
 // SQLSTATE of LISTEN on a standby ("cannot execute LISTEN during recovery").
 constexpr char kReadOnlyTransaction[] = "25006";
 
-constexpr pg::Statement kHeartbeat{"listener_heartbeat",
-                                   "SELECT pg_notify('loyalty_views', $1)"};
+constexpr pg::Statement kHeartbeat{"listener_heartbeat", "SELECT pg_notify($1, $2)"};
 
 }  // namespace
 
@@ -66,10 +65,9 @@ absl::Status ViewListener::ListenOnce(const std::stop_token& stop) {
         return absl::UnavailableError("the listener's heartbeats do not come back");
       }
       in_flight.emplace_back(++sequence, now);
-      RETURN_IF_ERROR(
-          connection->Execute(kHeartbeat, pg::Params().Add(absl::StrCat(kHeartbeatPrefix,
-                                                                         sequence)))
-              .status());
+      pg::Params heartbeat;
+      heartbeat.Add(std::string(kChannel)).Add(absl::StrCat(kHeartbeatPrefix, sequence));
+      RETURN_IF_ERROR(connection->Execute(kHeartbeat, heartbeat).status());
       next_heartbeat = now + interval;
     }
     ASSIGN_OR_RETURN(std::vector<pg::Notification> arrived,
