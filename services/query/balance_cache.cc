@@ -51,16 +51,19 @@ BalanceCache::BalanceCache(BalanceCacheOptions options, prometheus::Registry* re
 
 std::optional<BalanceCache::Hit> BalanceCache::Find(std::string_view org_id,
                                                     std::string_view member_id,
-                                                    int64_t min_position, SteadyTime now) {
+                                                    int64_t min_position, absl::Time now,
+                                                    SteadyTime steady_now) {
   std::optional<Hit> hit;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    const bool fresh = listening_ && confirmed_.has_value() &&
-                       now - *confirmed_ <= absl::ToChronoNanoseconds(options_.max_staleness);
+    const auto staleness = absl::ToChronoNanoseconds(options_.max_staleness);
+    const bool fresh =
+        listening_ && confirmed_.has_value() && steady_now - *confirmed_ <= staleness;
     auto slot = fresh ? slots_.find(KeyOf(org_id, member_id)) : slots_.end();
     if (slot != slots_.end() && slot->second.entry != nullptr) {
-      const int64_t position = std::max(slot->second.entry->position, announced_position_);
-      if (position >= min_position) {
+      const CachedBalances& entry = *slot->second.entry;
+      const int64_t position = std::max(entry.position, announced_position_);
+      if (position >= min_position && *entry.member.lots_summarised_at <= now) {
         hit = Hit{slot->second.entry, position};
         recency_.splice(recency_.begin(), recency_, slot->second.recency);
       }
@@ -93,29 +96,32 @@ uint64_t BalanceCache::Reserve(std::string_view org_id, std::string_view member_
 }
 
 bool BalanceCache::Fill(std::string_view org_id, std::string_view member_id, uint64_t ticket,
-                        CachedBalances entry) {
+                        CachedBalances entry, absl::Time read_at) {
+  const bool large_read = RowsOf(entry) > options_.max_member_rows;
+  if (ticket == 0) return large_read;
+  command::MergeLotSummaries(read_at, &entry.member.lots);
+  entry.member.lots_summarised_at = read_at;
   const std::string key = KeyOf(org_id, member_id);
   if (RowsOf(entry) > options_.max_member_rows) {
     std::lock_guard<std::mutex> lock(mutex_);
     EraseLocked(key);
     PublishLocked();
-    return false;
+    return large_read;
   }
-  if (ticket == 0) return true;
   entry.member.lots.shrink_to_fit();  // kept for long: no room for growth
   entry.member.totals.shrink_to_fit();
   entry.member.enrolments.shrink_to_fit();
   const int64_t bytes = EstimatedBytes(&entry);
   std::lock_guard<std::mutex> lock(mutex_);
   auto slot = slots_.find(key);
-  if (slot == slots_.end() || slot->second.ticket != ticket) return true;
+  if (slot == slots_.end() || slot->second.ticket != ticket) return large_read;
   bytes_ += bytes - slot->second.bytes;
   slot->second.bytes = bytes;
   slot->second.entry = std::make_shared<const CachedBalances>(std::move(entry));
   slot->second.ticket = 0;  // a later Fill needs a later Reserve
   EvictLocked();
   PublishLocked();
-  return true;
+  return large_read;
 }
 
 void BalanceCache::Open() { StartOver(true); }

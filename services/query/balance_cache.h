@@ -38,14 +38,18 @@ namespace loyalty::query {
 // What GetBalances read for one member, with the checkpoint position of its snapshot.
 struct CachedBalances {
   int64_t position = 0;
-  command::MemberState member;  // enrolments, open lots and totals from the views; kind, status
+  // Enrolments, open lots and totals from the views; kind, status. Once kept, its lots are
+  // summaries made at the read's time (member.lots_summarised_at, MergeLotSummaries): the lots
+  // already available then, of one program, point type, redeemability and expiry, are one.
+  command::MemberState member;
   command::GroupValuation valuation;
 };
 
 struct BalanceCacheOptions {
   // The bound on memory: the estimated bytes of all entries (EstimatedBytes).
   int64_t max_bytes = int64_t{32} << 20;
-  // A member with more rows (open lots, totals, enrolments) is read from the views every time.
+  // A member with more rows (lot summaries, totals, enrolments) is read from the views every
+  // time.
   int64_t max_member_rows = 1000;
   // Nothing is served when the listener's last heartbeat came back longer ago than this.
   absl::Duration max_staleness = absl::Seconds(1);
@@ -65,18 +69,21 @@ class BalanceCache final {
   BalanceCache(BalanceCacheOptions options, prometheus::Registry* registry);
 
   // The member's entry when it reflects at least `min_position`; nullopt when there is none,
-  // the cache is not listening, or the last heartbeat is older than max_staleness.
+  // the cache is not listening, the last heartbeat is older than max_staleness, or the entry's
+  // lots were summarised after `now` (the clock went back: a summary may count a lot available
+  // that is pending at `now`).
   std::optional<Hit> Find(std::string_view org_id, std::string_view member_id,
-                          int64_t min_position, SteadyTime now = Now());
+                          int64_t min_position, absl::Time now, SteadyTime steady_now = Now());
   // Before a read of the views: the ticket its Fill needs; 0 (Fill ignores it) when the cache
   // is not listening.
   uint64_t Reserve(std::string_view org_id, std::string_view member_id);
-  // Keeps what the read found, unless an announcement for the member (or everything) arrived
-  // since Reserve. False when the member is too big to keep (max_member_rows): its read was
-  // large, and the caller should hand the memory back once the read's results are freed
+  // Keeps what the read found, its lots summarised at `read_at` (the clock its balances were
+  // judged at), unless an announcement for the member (or everything) arrived since Reserve, or
+  // the summaries are still more than max_member_rows. True when the read itself had more rows
+  // than that: the caller should hand the memory back once the read's results are freed
   // (malloc_trim), or it stays resident between the cache's long-lived entries.
   bool Fill(std::string_view org_id, std::string_view member_id, uint64_t ticket,
-            CachedBalances entry);
+            CachedBalances entry, absl::Time read_at);
 
   // The listener's side.
   void Open();   // its LISTEN is in force: reservations taken from now on are safe

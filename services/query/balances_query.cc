@@ -29,12 +29,13 @@ absl::Status GetBalances(const QueryContext& context, const v1::GetBalancesReque
   RETURN_IF_ERROR(ValidateMinPosition(request.min_position()));
   BalanceCache* cache = context.balance_cache;
   if (cache != nullptr) {
+    const absl::Time now = context.clock->Now();
     const std::optional<BalanceCache::Hit> hit =
-        cache->Find(request.org_id(), request.member_id(), request.min_position());
+        cache->Find(request.org_id(), request.member_id(), request.min_position(), now);
     if (hit.has_value()) {
       response->Clear();
       response->set_ledger_position(hit->position);
-      command::ToBalances(hit->entry->member, context.clock->Now(), hit->entry->valuation,
+      command::ToBalances(hit->entry->member, now, hit->entry->valuation,
                           response->mutable_balances());
       return absl::OkStatus();
     }
@@ -42,7 +43,7 @@ absl::Status GetBalances(const QueryContext& context, const v1::GetBalancesReque
   // Taken before the read's snapshot, so that a change committed after it cancels the Fill.
   const uint64_t ticket =
       cache == nullptr ? 0 : cache->Reserve(request.org_id(), request.member_id());
-  bool big = false;  // too big for the cache: its read's memory goes back to the system after
+  bool large = false;  // a large read: its memory goes back to the system after
   const auto body = [&](pg::Transaction& tx, const ViewRead& read) -> absl::Status {
     response->Clear();
     ASSIGN_OR_RETURN(command::GroupValuation valuation,
@@ -50,10 +51,11 @@ absl::Status GetBalances(const QueryContext& context, const v1::GetBalancesReque
     ASSIGN_OR_RETURN(command::MemberState member,
                      LoadMemberView(tx, read, request.org_id(), request.member_id()));
     response->set_ledger_position(read.position);
-    command::ToBalances(member, context.clock->Now(), valuation, response->mutable_balances());
+    const absl::Time now = context.clock->Now();
+    command::ToBalances(member, now, valuation, response->mutable_balances());
     if (cache != nullptr) {
-      big = !cache->Fill(request.org_id(), request.member_id(), ticket,
-                         {read.position, std::move(member), std::move(valuation)});
+      large = cache->Fill(request.org_id(), request.member_id(), ticket,
+                          {read.position, std::move(member), std::move(valuation)}, now);
     }
     return absl::OkStatus();
   };
@@ -65,7 +67,7 @@ absl::Status GetBalances(const QueryContext& context, const v1::GetBalancesReque
                                         request.min_position(), deadline, body, prefetch);
   // Freed pages between long-lived cache entries would otherwise stay resident: by hand, reads
   // of one member with 31,000 open lots took loyalty-query from 80 to 140 MiB.
-  if (big) malloc_trim(0);
+  if (large) malloc_trim(0);
   return status;
 }
 
