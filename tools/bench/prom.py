@@ -106,7 +106,12 @@ def scrape(url, out_path):
 
 
 def show(value, digits=6):
-    return "n/a" if value is None else f"{value:.{digits}g}"
+    """A counter's whole number exactly (1610110, not 1.61011e+06); others to `digits`."""
+    if value is None:
+        return "n/a"
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.{digits}g}"
 
 
 def main(argv):

@@ -73,6 +73,9 @@ class PromTest(unittest.TestCase):
     def test_show(self):
         self.assertEqual(prom.show(None), "n/a")
         self.assertEqual(prom.show(0.0038), "0.0038")
+        # Counters beyond six digits stay whole numbers, so the script can add them up.
+        self.assertEqual(prom.show(1611010.0), "1611010")
+        self.assertEqual(prom.show(2.0), "2")
 
 
 if __name__ == "__main__":
