@@ -318,6 +318,30 @@ pgbench_run() {
 }
 pgbench_median() { { cat "$work/$1"-*.tps 2>/dev/null || true; } | sed '/^$/d' | median; }
 
+# pgbench_rate NAME SCRIPT CLIENTS RATE: RUNS open-loop pgbench runs at RATE transactions/s
+# (CHECKPOINT first), each for the warm-up and the measured time; prints the median of their p99
+# latencies in ms, from the per-transaction logs without the warm-up (pgbench_latency.py).
+pgbench_rate() {
+  local name=$1 script=$2 clients=$3 rate=$4 i values=()
+  if [[ -s $script && $rate != n/a ]]; then
+    for i in $(seq 1 $RUNS); do
+      sql "CHECKPOINT"
+      rm -f "$work/$name-$i".log*
+      if timeout $((DURATION_S + WARMUP_S + 60)) "$PGBENCH" -n -M prepared -c "$clients" -j 2 \
+          -R "$rate" -T $((WARMUP_S + DURATION_S)) -l --log-prefix="$work/$name-$i.log" \
+          -D members=$MEMBERS -f "$script" -h 127.0.0.1 -p "$PG_PORT" -U postgres loyalty \
+          >"$work/$name-$i.txt" 2>&1 && ! grep -q "aborted" "$work/$name-$i.txt"; then
+        values+=("$(timeout 60 python3 tools/bench/pgbench_latency.py "$WARMUP_S" \
+          "$work/$name-$i".log*)")
+        echo "  $name run $i at $rate/s: p99 ${values[-1]} ms" >&2
+      else
+        echo "  $name run $i: pgbench failed: $(tail -n 3 "$work/$name-$i.txt")" >&2
+      fi
+    done
+  fi
+  printf '%s\n' "${values[@]}" | sed '/^n\/a$/d; /^$/d' | median
+}
+
 # paired PG_NAME SCRIPT CLIENTS NAME TARGET ARGS...: pgbench and the service run by run in turn,
 # so that both meet the database as it grows with their own inserts (medians: pgbench_median,
 # service_median).
@@ -405,6 +429,8 @@ if [[ -n $query_pid ]]; then
   lag_p99=$(run_quantile half-accrue query loyalty_projection_lag_seconds)
 fi
 stop_query
+# The database alone at the same rate: the same SQL, the query service stopped.
+pg_accrue_half_p99=$(pgbench_rate half-pgbench-accrue "$work/accrue.sql" $POOL_SIZE "$accrue_rate")
 paired pgbench-redeem "$work/redeem.sql" $POOL_SIZE service-redeem "$COMMAND_ADDRESS" \
   --mix=redeem=1
 pg_redeem=$(pgbench_median pgbench-redeem)
@@ -532,7 +558,9 @@ try: print(int(sys.argv[1]) + int(sys.argv[2]))
 except ValueError: print("n/a")' "${cache_hits:-n/a}" "${cache_misses:-n/a}"); the others read the
 views. No command runs beside them, so after the warm-up nearly every member is in the cache.
 
-Server-side p99 of Accrue at half of peak ($accrue_rate calls/s, open loop): $accrue_half_p99 ms.
+Server-side p99 of Accrue at half of peak ($accrue_rate calls/s, open loop): $accrue_half_p99 ms;
+pgbench running the same SQL at the same rate (open loop, query service stopped), p99 of its
+transactions: $pg_accrue_half_p99 ms.
 Client-side closed-loop p99 at full load (µs, median run): accrue
 $(value "$work/service-accrue.p99"), redeem $(value "$work/service-redeem.p99"), mixed
 $(value "$work/service-mixed.p99"), hot1 $(value "$work/service-accrue-hot1.p99"), get balances
