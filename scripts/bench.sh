@@ -298,6 +298,14 @@ try: print(f"{float(v) * 1000:.3f}")
 except ValueError: print("n/a")'
 }
 
+# pgbench_exec OUT ARGS...: pgbench on the loyalty database (prepared statements, 2 threads),
+# its output into OUT; fails when pgbench did or a client aborted.
+pgbench_exec() {
+  local out=$1
+  shift
+  timeout $((DURATION_S + WARMUP_S + 60)) "$PGBENCH" -n -M prepared -j 2 -D members=$MEMBERS \
+    "$@" -h 127.0.0.1 -p "$PG_PORT" -U postgres loyalty >"$out" 2>&1 && ! grep -q "aborted" "$out"
+}
 # pgbench_run NAME SCRIPT CLIENTS I: run I of a pgbench measurement (CHECKPOINT first); its tps
 # into $work/NAME-I.tps unless it failed.
 pgbench_run() {
@@ -305,9 +313,7 @@ pgbench_run() {
   [[ -s $script ]] || return 0
   sql "CHECKPOINT"
   ((i == 1)) && cpu_share "$name" 1 "$((DURATION_S > 4 ? DURATION_S - 3 : 1))"
-  if timeout $((DURATION_S + WARMUP_S + 60)) "$PGBENCH" -n -M prepared -c "$clients" -j 2 \
-      -T $DURATION_S -D members=$MEMBERS -f "$script" -h 127.0.0.1 -p "$PG_PORT" -U postgres \
-      loyalty >"$work/$name-$i.txt" 2>&1 && ! grep -q "aborted" "$work/$name-$i.txt"; then
+  if pgbench_exec "$work/$name-$i.txt" -c "$clients" -T $DURATION_S -f "$script"; then
     sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' "$work/$name-$i.txt" \
       >"$work/$name-$i.tps"
     echo "  $name run $i: $(cat "$work/$name-$i.tps") tps" >&2
@@ -327,10 +333,8 @@ pgbench_rate() {
     for i in $(seq 1 $RUNS); do
       sql "CHECKPOINT"
       rm -f "$work/$name-$i".log*
-      if timeout $((DURATION_S + WARMUP_S + 60)) "$PGBENCH" -n -M prepared -c "$clients" -j 2 \
-          -R "$rate" -T $((WARMUP_S + DURATION_S)) -l --log-prefix="$work/$name-$i.log" \
-          -D members=$MEMBERS -f "$script" -h 127.0.0.1 -p "$PG_PORT" -U postgres loyalty \
-          >"$work/$name-$i.txt" 2>&1 && ! grep -q "aborted" "$work/$name-$i.txt"; then
+      if pgbench_exec "$work/$name-$i.txt" -c "$clients" -R "$rate" \
+          -T $((WARMUP_S + DURATION_S)) -l --log-prefix="$work/$name-$i.log" -f "$script"; then
         values+=("$(timeout 60 python3 tools/bench/pgbench_latency.py "$WARMUP_S" \
           "$work/$name-$i".log*)")
         echo "  $name run $i at $rate/s: p99 ${values[-1]} ms" >&2
