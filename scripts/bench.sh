@@ -48,7 +48,7 @@ command_line="scripts/bench.sh${1:+ $1}"
 
 echo "== build ($BUILD_DIR, $BUILD_TYPE)"
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="$BUILD_TYPE" >/dev/null
-targets=(loyalty-command loyalty-bench loyalty-noop-server)
+targets=(loyalty-command loyalty-worker loyalty-bench loyalty-noop-server)
 [[ -f services/query/main.cc ]] && targets+=(loyalty-query)
 timeout 3600 cmake --build "$BUILD_DIR" -j"$(nproc)" --target "${targets[@]}"
 bin=$root/$BUILD_DIR
@@ -118,7 +118,13 @@ stop_query() {
 [[ -x $query_binary ]] && start_query
 "$bin/tools/bench/loyalty-noop-server" --listen="$NOOP_ADDRESS" >"$work/noop.log" 2>&1 &
 pids+=($!)
-wait_for_port "$COMMAND_ADDRESS"
+wait_for_port "$COMMAND_ADDRESS"  # it has migrated the database
+# The worker runs throughout, as deployed: its jobs find nothing due in this data set (the
+# earliest expiry is 30 days away), so it costs only its rounds' candidate reads.
+"$bin/services/worker/loyalty-worker" --database_url="$DATABASE_URL" \
+  --metrics_listen="127.0.0.1:$(free_port)" >"$work/worker.log" 2>&1 &
+worker_pid=$!
+pids+=("$worker_pid")
 wait_for_port "$NOOP_ADDRESS"
 [[ -n $query_pid ]] && wait_for_port "$QUERY_ADDRESS"
 
@@ -478,7 +484,7 @@ if [[ -n $query_pid ]]; then
   for i in $(seq 1 $RUNS); do apply_rate_run "$i"; done
   apply_rate=$({ cat "$work"/apply-*.rate 2>/dev/null || true; } | sed '/^$/d' | median)
 fi
-command_rss=$(rss "$command_pid")
+command_rss=$(rss "$command_pid") worker_rss=$(rss "$worker_pid")
 
 ratio() { python3 -c 'import sys
 a, b = sys.argv[1], sys.argv[2]
@@ -545,7 +551,7 @@ may run on the machine for the record).
 | accrue, 100% on one member (hot1) | $svc_hot1 calls/s | uniform accrue: $svc_accrue | $r_hot | ≥ 0.5 | $(met "$r_hot" 0.5) |
 | loyalty-command resident memory | $command_rss | – | – | < 100 MiB | $(rss_met "$command_rss") |
 | loyalty-query resident memory | $query_rss | – | – | < 100 MiB | $(rss_met "$query_rss") |
-| loyalty-worker resident memory | not started by the script | – | – | < 100 MiB | not measured |
+| loyalty-worker resident memory | $worker_rss | – | – | < 100 MiB | $(rss_met "$worker_rss") |
 
 ## Other figures
 

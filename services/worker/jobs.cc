@@ -24,10 +24,25 @@ namespace {
   " AND pt.code = l.point_type JOIN enrolments e ON e.org_id = l.org_id"                  \
   " AND e.member_id = l.member_id AND e.program_id = l.program_id"
 
+// The members LOYALTY_EXPIRED_LOT_CONDITION finds a lot of, in two parts that each read only
+// what can be due, since the worker asks every round: lots past their date through the partial
+// index lots_expiring, and the enrolments of programs with an inactivity type (none in most orgs)
+// with a free lot of that type. One condition over every open lot read all of them: 640 ms a
+// round on 96,000 lots, by hand.
 constexpr pg::Statement kExpiryCandidates{
     "worker_expiry_candidates",
-    "SELECT DISTINCT l.org_id, l.member_id" LOYALTY_EXPIRED_LOT_JOINS
-    " WHERE" LOYALTY_EXPIRED_LOT_CONDITION " LIMIT $2"};
+    "SELECT l.org_id, l.member_id FROM lots l"
+    " WHERE l.remaining > 0 AND l.expires_at IS NOT NULL AND l.expires_at <= $1"
+    " AND l.remaining > l.held"
+    " UNION"
+    " SELECT e.org_id, e.member_id FROM point_types pt JOIN enrolments e"
+    " ON e.org_id = pt.org_id AND e.program_id = pt.program_id"
+    " WHERE pt.expiry_kind = 'inactivity_days'"
+    " AND coalesce(e.last_activity_at, e.enrolled_at) + make_interval(days => pt.expiry_days)"
+    " <= $1 AND EXISTS (SELECT 1 FROM lots l WHERE l.org_id = e.org_id"
+    " AND l.member_id = e.member_id AND l.program_id = e.program_id"
+    " AND l.point_type = pt.code AND l.remaining > l.held)"
+    " LIMIT $2"};
 
 constexpr pg::Statement kExpiredLots{
     "worker_expired_lots",
