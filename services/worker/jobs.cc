@@ -15,10 +15,12 @@ namespace {
 
 // A lot expires when its date passed, or when its type expires on inactivity and the member's
 // last earn or burn in the program (enrolment when none) is that many days ago.
-#define LOYALTY_EXPIRED_LOT_CONDITION                                                      \
-  " l.remaining > l.held AND (l.expires_at <= $1 OR (pt.expiry_kind = 'inactivity_days'"   \
-  " AND coalesce(e.last_activity_at, e.enrolled_at) + make_interval(days => pt.expiry_days)" \
-  " <= $1))"
+#define LOYALTY_LOT_PAST_DATE " l.expires_at <= $1"
+#define LOYALTY_ENROLMENT_INACTIVE                                                           \
+  " pt.expiry_kind = 'inactivity_days' AND coalesce(e.last_activity_at, e.enrolled_at)"     \
+  " + make_interval(days => pt.expiry_days) <= $1"
+#define LOYALTY_EXPIRED_LOT_CONDITION \
+  " l.remaining > l.held AND (" LOYALTY_LOT_PAST_DATE " OR (" LOYALTY_ENROLMENT_INACTIVE "))"
 #define LOYALTY_EXPIRED_LOT_JOINS                                                         \
   " FROM lots l JOIN point_types pt ON pt.org_id = l.org_id AND pt.program_id = l.program_id" \
   " AND pt.code = l.point_type JOIN enrolments e ON e.org_id = l.org_id"                  \
@@ -32,15 +34,13 @@ namespace {
 constexpr pg::Statement kExpiryCandidates{
     "worker_expiry_candidates",
     "SELECT l.org_id, l.member_id FROM lots l"
-    " WHERE l.remaining > 0 AND l.expires_at IS NOT NULL AND l.expires_at <= $1"
+    " WHERE l.remaining > 0 AND l.expires_at IS NOT NULL AND" LOYALTY_LOT_PAST_DATE
     " AND l.remaining > l.held"
     " UNION"
     " SELECT e.org_id, e.member_id FROM point_types pt JOIN enrolments e"
     " ON e.org_id = pt.org_id AND e.program_id = pt.program_id"
-    " WHERE pt.expiry_kind = 'inactivity_days'"
-    " AND coalesce(e.last_activity_at, e.enrolled_at) + make_interval(days => pt.expiry_days)"
-    " <= $1 AND EXISTS (SELECT 1 FROM lots l WHERE l.org_id = e.org_id"
-    " AND l.member_id = e.member_id AND l.program_id = e.program_id"
+    " WHERE" LOYALTY_ENROLMENT_INACTIVE " AND EXISTS (SELECT 1 FROM lots l"
+    " WHERE l.org_id = e.org_id AND l.member_id = e.member_id AND l.program_id = e.program_id"
     " AND l.point_type = pt.code AND l.remaining > l.held)"
     " LIMIT $2"};
 

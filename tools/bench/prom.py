@@ -109,7 +109,7 @@ def show(value, digits=6):
     """A counter's whole number exactly (1610110, not 1.61011e+06); others to `digits`."""
     if value is None:
         return "n/a"
-    if value == int(value) and abs(value) < 1e15:
+    if abs(value) < 1e15 and value == int(value):  # not inf or NaN, which int() refuses
         return str(int(value))
     return f"{value:.{digits}g}"
 

@@ -76,6 +76,7 @@ class PromTest(unittest.TestCase):
         # Counters beyond six digits stay whole numbers, so the script can add them up.
         self.assertEqual(prom.show(1611010.0), "1611010")
         self.assertEqual(prom.show(2.0), "2")
+        self.assertEqual(prom.show(float("inf")), "inf")
 
 
 if __name__ == "__main__":
