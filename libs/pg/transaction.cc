@@ -22,6 +22,8 @@ constexpr Statement kBeginRepeatableRead{"begin_repeatable_read",
                                          "BEGIN ISOLATION LEVEL REPEATABLE READ"};
 constexpr Statement kBeginSerializable{"begin_serializable", "BEGIN ISOLATION LEVEL SERIALIZABLE"};
 constexpr Statement kCommit{"commit", "COMMIT"};
+constexpr Statement kSavepoint{"savepoint", "SAVEPOINT command"};
+constexpr Statement kRollbackToSavepoint{"rollback_to_savepoint", "ROLLBACK TO SAVEPOINT command"};
 
 const Statement& BeginStatement(Isolation isolation) {
   switch (isolation) {
@@ -114,6 +116,27 @@ absl::Status Transaction::Commit() {
   return Flush();
 }
 
+void Transaction::Savepoint() {
+  if (RefusedAfterCommit(kSavepoint.name)) return;
+  Queue(kSavepoint, {}, false);
+}
+
+void Transaction::RollbackToSavepoint() {
+  prefetched_.clear();
+  auto savepoint = std::find_if(queued_.begin(), queued_.end(), [](const Queued& queued) {
+    return queued.query.statement == &kSavepoint;
+  });
+  if (savepoint != queued_.end()) {  // nothing since the SAVEPOINT has run
+    queued_.erase(savepoint, queued_.end());
+    queued_bytes_ = 0;
+    for (const Queued& queued : queued_) queued_bytes_ += queued.query.params.Bytes();
+    return;
+  }
+  queued_.clear();
+  queued_bytes_ = 0;
+  Queue(kRollbackToSavepoint, {}, false);
+}
+
 void Transaction::Rollback() {
   queued_.clear();
   prefetched_.clear();
@@ -149,7 +172,12 @@ absl::Status Transaction::Flush() {
   queued_.clear();
   queued_bytes_ = 0;
   begun_ = true;
-  ASSIGN_OR_RETURN(std::vector<Result> results, connection_.ExecuteAll(queries));
+  absl::StatusOr<std::vector<Result>> run = connection_.ExecuteAll(queries);
+  if (!run.ok()) {
+    round_trip_failed_ = true;
+    return run.status();
+  }
+  std::vector<Result> results = *std::move(run);
   ended_ = ended_ || queries.back().statement == &kCommit;
   for (size_t i = 0; i < results.size(); ++i) {
     if (keep[i]) {

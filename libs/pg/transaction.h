@@ -52,6 +52,16 @@ class Transaction final {
   // Runs what is queued now (writes deferred without a COMMIT to carry them).
   absl::Status Flush();
 
+  // For several commands in one transaction (command::MemberBatcher): Savepoint() queues a
+  // SAVEPOINT; RollbackToSavepoint() forgets what is queued or prefetched and undoes what ran
+  // since the last Savepoint (queuing ROLLBACK TO SAVEPOINT when the SAVEPOINT has gone out), so
+  // that a refused command leaves no trace and the next one goes on.
+  void Savepoint();
+  void RollbackToSavepoint();
+  // Whether a round trip of this transaction failed: the server has then aborted it, or the
+  // connection is gone.
+  bool RoundTripFailed() const { return round_trip_failed_; }
+
   // COMMIT with what is queued; then ROLLBACK when that or the body failed (best effort).
   absl::Status Commit();
   void Rollback();
@@ -83,6 +93,7 @@ class Transaction final {
   bool begun_ = false;     // BEGIN has gone out
   bool commit_declared_ = false;  // PrefetchCommit: COMMIT is queued or has gone out
   bool ended_ = false;     // a COMMIT has gone out and succeeded
+  bool round_trip_failed_ = false;
   absl::Status failure_;  // of a round trip made because the queue was full
 };
 

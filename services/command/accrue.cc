@@ -383,8 +383,8 @@ absl::Status Accrue(const Context& context, const v1::AccrueRequest& request,
   MemberCommandCache cached(context.member_cache, request.org_id(), request.member_id());
   absl::Time now;  // one per attempt, for the prefetched statements and the body alike
   const MemberRead* read = nullptr;
-  const absl::Status status = RunCommand(
-      context, "Accrue", request.org_id(), request.idempotency_key(), request, response,
+  return RunMemberCommand(
+      context, cached, "Accrue", request.idempotency_key(), request, response,
       [&](pg::Transaction& tx) {
         now = context.clock->Now();
         read = &cached.Attempt(LotsSummarisedAt(request, now));
@@ -393,8 +393,6 @@ absl::Status Accrue(const Context& context, const v1::AccrueRequest& request,
       [&](pg::Transaction& tx) {
         return AccrueInTransaction(context, tx, request, now, cached, *read, response);
       });
-  if (status.ok()) cached.Committed();
-  return status;
 }
 
 }  // namespace loyalty::command

@@ -8,6 +8,8 @@
 
 namespace loyalty::command {
 
+class MemberBatcher;
+
 // What every use case needs; built once in main (or a test) and shared.
 struct Context {
   pg::Pool* pool;
@@ -15,6 +17,8 @@ struct Context {
   pg::RetryPolicy retry;
   ConfigCache* config_cache = nullptr;  // program configuration cache; none when null
   MemberCache* member_cache = nullptr;  // members' states after commands; none when null
+  // Runs a member's commands one at a time, and those queued together (none when null).
+  MemberBatcher* member_batcher = nullptr;
 };
 
 }  // namespace loyalty::command

@@ -5,6 +5,7 @@
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
+#include "services/command/member_batch.h"
 
 namespace loyalty::command {
 namespace {
@@ -33,6 +34,47 @@ std::string DeterministicBytes(const google::protobuf::Message& message) {
   return bytes;
 }
 
+// One attempt of RunIdempotentCommand on `tx`.
+absl::Status AttemptIdempotent(const Context& context, absl::string_view method,
+                               const std::string& org_id, const std::string& key,
+                               const std::string& request_bytes,
+                               google::protobuf::Message* response, bool* replayed,
+                               const Prefetch& prefetch,
+                               const std::function<absl::Status(pg::Transaction&)>& body,
+                               pg::Transaction& tx) {
+  response->Clear();
+  *replayed = false;
+  pg::Params params;
+  params.Add(org_id).Add(key).Add(std::string(method)).AddBytes(request_bytes);
+  pg::Params claim = params;
+  claim.Add(context.clock->Now());
+  // The claim is a write declared as a prefetch: it is the first statement, so it runs exactly
+  // where it would anyway, and the body's reads go out with it.
+  tx.Prefetch(kClaimKey, claim);
+  if (prefetch) prefetch(tx);
+  ASSIGN_OR_RETURN(pg::Result claimed, tx.Execute(kClaimKey, claim));
+  if (claimed.Rows() == 0) {
+    ASSIGN_OR_RETURN(pg::Result stored, tx.Execute(kSelectKey, params));
+    if (stored.Rows() != 1 || stored.IsNull(0, 1)) {
+      return absl::AbortedError("idempotency record changed concurrently");
+    }
+    if (!stored.Bool(0, 0)) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "idempotency key '", key, "' was already used for a different request"));
+    }
+    if (!response->ParseFromString(stored.Bytes(0, 1))) {
+      return absl::InternalError("stored response does not parse");
+    }
+    *replayed = true;
+    return absl::OkStatus();
+  }
+  RETURN_IF_ERROR(body(tx));
+  pg::Params store;
+  store.Add(org_id).Add(key).AddBytes(response->SerializeAsString());
+  tx.Defer(kStoreResponse, std::move(store));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status RunIdempotentCommand(const Context& context, absl::string_view method,
@@ -43,40 +85,27 @@ absl::Status RunIdempotentCommand(const Context& context, absl::string_view meth
                                   const std::function<absl::Status(pg::Transaction&)>& body) {
   const std::string request_bytes = DeterministicBytes(request);
   return pg::RunInTransaction(
-      *context.pool, pg::Isolation::kReadCommitted, context.retry,
-      [&](pg::Transaction& tx) -> absl::Status {
-        response->Clear();
-        *replayed = false;
-        pg::Params params;
-        params.Add(org_id).Add(key).Add(std::string(method)).AddBytes(request_bytes);
-        pg::Params claim = params;
-        claim.Add(context.clock->Now());
-        // The claim is a write declared as a prefetch: it is the first statement, so it runs
-        // exactly where it would anyway, and the body's reads go out with it.
-        tx.Prefetch(kClaimKey, claim);
-        if (prefetch) prefetch(tx);
-        ASSIGN_OR_RETURN(pg::Result claimed, tx.Execute(kClaimKey, claim));
-        if (claimed.Rows() == 0) {
-          ASSIGN_OR_RETURN(pg::Result stored, tx.Execute(kSelectKey, params));
-          if (stored.Rows() != 1 || stored.IsNull(0, 1)) {
-            return absl::AbortedError("idempotency record changed concurrently");
-          }
-          if (!stored.Bool(0, 0)) {
-            return absl::AlreadyExistsError(absl::StrCat(
-                "idempotency key '", key, "' was already used for a different request"));
-          }
-          if (!response->ParseFromString(stored.Bytes(0, 1))) {
-            return absl::InternalError("stored response does not parse");
-          }
-          *replayed = true;
-          return absl::OkStatus();
-        }
-        RETURN_IF_ERROR(body(tx));
-        pg::Params store;
-        store.Add(org_id).Add(key).AddBytes(response->SerializeAsString());
-        tx.Defer(kStoreResponse, std::move(store));
-        return absl::OkStatus();
+      *context.pool, pg::Isolation::kReadCommitted, context.retry, [&](pg::Transaction& tx) {
+        return AttemptIdempotent(context, method, org_id, key, request_bytes, response,
+                                 replayed, prefetch, body, tx);
       });
+}
+
+absl::Status RunIdempotentMemberCommand(
+    const Context& context, MemberCommandCache& cached, absl::string_view method,
+    const std::string& key, const google::protobuf::Message& request,
+    google::protobuf::Message* response, bool* replayed, const Prefetch& prefetch,
+    const std::function<absl::Status(pg::Transaction&)>& body) {
+  const std::string request_bytes = DeterministicBytes(request);
+  const MemberBatcher::Attempt attempt = [&](pg::Transaction& tx) {
+    return AttemptIdempotent(context, method, cached.org_id(), key, request_bytes, response,
+                             replayed, prefetch, body, tx);
+  };
+  if (context.member_batcher != nullptr) return context.member_batcher->Run(cached, attempt);
+  const absl::Status status = pg::RunInTransaction(*context.pool, pg::Isolation::kReadCommitted,
+                                                   context.retry, attempt);
+  if (status.ok()) cached.Committed();
+  return status;
 }
 
 }  // namespace loyalty::command

@@ -31,7 +31,25 @@ absl::Status RunIdempotentCommand(const Context& context, absl::string_view meth
                                   const Prefetch& prefetch,
                                   const std::function<absl::Status(pg::Transaction&)>& body);
 
-// The typed form: sets `replayed` on responses that have the field.
+// RunIdempotentCommand for a command on one member (`cached`'s): through context.member_batcher
+// when there is one, which may run it in one transaction with the commands queued behind another
+// on the member (MemberBatcher). Caches the member's state after it (cached.Committed()).
+absl::Status RunIdempotentMemberCommand(
+    const Context& context, MemberCommandCache& cached, absl::string_view method,
+    const std::string& key, const google::protobuf::Message& request,
+    google::protobuf::Message* response, bool* replayed, const Prefetch& prefetch,
+    const std::function<absl::Status(pg::Transaction&)>& body);
+
+// Sets `replayed` on responses that have the field.
+template <typename Response>
+absl::Status MarkReplayed(const absl::Status& status, bool replayed, Response* response) {
+  if constexpr (requires { response->set_replayed(true); }) {
+    if (status.ok() && replayed) response->set_replayed(true);
+  }
+  return status;
+}
+
+// The typed forms.
 template <typename Response>
 absl::Status RunCommand(const Context& context, absl::string_view method,
                         const std::string& org_id, const std::string& key,
@@ -39,12 +57,21 @@ absl::Status RunCommand(const Context& context, absl::string_view method,
                         const Prefetch& prefetch,
                         const std::function<absl::Status(pg::Transaction&)>& body) {
   bool replayed = false;
-  absl::Status status = RunIdempotentCommand(context, method, org_id, key, request, response,
-                                             &replayed, prefetch, body);
-  if constexpr (requires { response->set_replayed(true); }) {
-    if (status.ok() && replayed) response->set_replayed(true);
-  }
-  return status;
+  const absl::Status status = RunIdempotentCommand(context, method, org_id, key, request,
+                                                   response, &replayed, prefetch, body);
+  return MarkReplayed(status, replayed, response);
+}
+
+template <typename Response>
+absl::Status RunMemberCommand(const Context& context, MemberCommandCache& cached,
+                              absl::string_view method, const std::string& key,
+                              const google::protobuf::Message& request, Response* response,
+                              const Prefetch& prefetch,
+                              const std::function<absl::Status(pg::Transaction&)>& body) {
+  bool replayed = false;
+  const absl::Status status = RunIdempotentMemberCommand(context, cached, method, key, request,
+                                                         response, &replayed, prefetch, body);
+  return MarkReplayed(status, replayed, response);
 }
 
 template <typename Response>

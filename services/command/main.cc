@@ -19,6 +19,7 @@
 #include "libs/rpc/server.h"
 #include "prometheus/registry.h"
 #include "services/command/admin_service.h"
+#include "services/command/batch_metrics.h"
 #include "services/command/command_service.h"
 #include "services/command/context.h"
 #include "services/command/migrations.h"
@@ -66,7 +67,9 @@ int Serve() {
   retry.max_attempts = max_attempts;
   ConfigCache config_cache;
   MemberCache member_cache;
-  const Context context{&pool, &clock, retry, &config_cache, &member_cache};
+  BatchMetrics batch_metrics(*registry);
+  MemberBatcher member_batcher(pool, retry, &batch_metrics);
+  const Context context{&pool, &clock, retry, &config_cache, &member_cache, &member_batcher};
   CommandService commands(context, rpc_metrics);
   AdminService admin(context, rpc_metrics);
 

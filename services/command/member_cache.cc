@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "absl/hash/hash.h"
-
 namespace loyalty::command {
 
 std::shared_ptr<const MemberState> MemberCache::Get(const std::string& org_id,
@@ -37,26 +35,24 @@ void MemberCache::Put(const std::string& org_id, MemberState state) {
   members_.emplace(std::move(key), std::make_shared<const MemberState>(std::move(state)));
 }
 
-std::unique_lock<std::mutex> MemberCache::Serialize(const std::string& org_id,
-                                                    const std::string& member_id) {
-  const size_t stripe = absl::HashOf(org_id, member_id) % kStripes;
-  return std::unique_lock<std::mutex>(stripes_[stripe]);
-}
-
 MemberCommandCache::MemberCommandCache(MemberCache* cache, std::string org_id,
                                        std::string member_id)
-    : cache_(cache), org_id_(std::move(org_id)), member_id_(std::move(member_id)) {
-  if (cache_ != nullptr) one_at_a_time_ = cache_->Serialize(org_id_, member_id_);
-}
+    : cache_(cache), org_id_(std::move(org_id)), member_id_(std::move(member_id)) {}
 
 const MemberRead& MemberCommandCache::Attempt(std::optional<absl::Time> summarised_at) {
-  read_ = {summarised_at, cache_ != nullptr ? cache_->Get(org_id_, member_id_) : nullptr};
+  std::shared_ptr<const MemberState> cached = follows_;
+  if (cached == nullptr && cache_ != nullptr) cached = cache_->Get(org_id_, member_id_);
+  read_ = {summarised_at, std::move(cached)};
   after_.reset();
   return read_;
 }
 
 void MemberCommandCache::Leave(const Operation& operation) {
   if (const MemberState* state = operation.StateAfter(member_id_)) after_ = *state;
+}
+
+std::shared_ptr<const MemberState> MemberCommandCache::After() const {
+  return after_.has_value() ? std::make_shared<const MemberState>(*after_) : nullptr;
 }
 
 void MemberCommandCache::Committed() {

@@ -1,8 +1,8 @@
 #pragma once
 
-#include <array>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -22,7 +22,6 @@ class MemberCache final {
   static constexpr size_t kMaxMembers = 20000;
   static constexpr size_t kMaxLots = 100000;         // over all cached members
   static constexpr size_t kMaxLotsPerMember = 2000;  // a larger state is not cached
-  static constexpr size_t kStripes = 1024;
 
   std::shared_ptr<const MemberState> Get(const std::string& org_id,
                                          const std::string& member_id) const;
@@ -30,42 +29,46 @@ class MemberCache final {
   // summaries merged again, MergeLotSummaries).
   void Put(const std::string& org_id, MemberState state);
 
-  // Runs commands on one member one at a time in this process (a stripe of members shares a
-  // mutex), so that each finds the state its predecessor cached instead of one from before it
-  // waited for the member lock. Take it before any database connection, and only one at a time.
-  std::unique_lock<std::mutex> Serialize(const std::string& org_id,
-                                         const std::string& member_id);
-
  private:
   using Key = std::pair<std::string, std::string>;  // org id, member id
 
   mutable std::mutex mutex_;
   absl::flat_hash_map<Key, std::shared_ptr<const MemberState>> members_;
   size_t lots_ = 0;
-  std::array<std::mutex, kStripes> stripes_;
 };
 
 // The cache's part in one command on one member (nothing when the cache is null):
-//   MemberCommandCache cached(cache, org_id, member_id);  // the member's commands one at a time
+//   MemberCommandCache cached(cache, org_id, member_id);
 //   each attempt, first:            const MemberRead& read = cached.Attempt(summarised_at);
 //   in the body, after its Commit:  cached.Leave(operation);
 //   once the transaction committed: cached.Committed();
 // The state is cached only after the commit: a state that never committed could share its
-// version with another that did.
+// version with another that did. MemberBatcher runs the member's commands one at a time, so
+// that each finds the state its predecessor left.
 class MemberCommandCache final {
  public:
   MemberCommandCache(MemberCache* cache, std::string org_id, std::string member_id);
 
-  // The read of this attempt: `summarised_at` as MemberRead says, and the cached state now.
+  const std::string& org_id() const { return org_id_; }
+  const std::string& member_id() const { return member_id_; }
+
+  // The read of this attempt: `summarised_at` as MemberRead says, and the cached state now (or
+  // the one Follow gave).
   const MemberRead& Attempt(std::optional<absl::Time> summarised_at);
   void Leave(const Operation& operation);
   void Committed();
+
+  // For a command that follows another in the same transaction: its attempts start from
+  // `state`, the member's state after that one (null: from the cache again).
+  void Follow(std::shared_ptr<const MemberState> state) { follows_ = std::move(state); }
+  // The member's state after the last attempt's Leave; null when it left none.
+  std::shared_ptr<const MemberState> After() const;
 
  private:
   MemberCache* cache_;
   std::string org_id_;
   std::string member_id_;
-  std::unique_lock<std::mutex> one_at_a_time_;
+  std::shared_ptr<const MemberState> follows_;
   MemberRead read_;
   std::optional<MemberState> after_;
 };

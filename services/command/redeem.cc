@@ -36,8 +36,8 @@ absl::Status RunRedemption(const Context& context, absl::string_view method,
   MemberCommandCache cached(context.member_cache, request.org_id, request.member_id);
   absl::Time now;  // one per attempt, for the prefetched statements and the body alike
   const MemberRead* read = nullptr;
-  const absl::Status status = RunCommand(
-      context, method, request.org_id, key, wire, response,
+  return RunMemberCommand(
+      context, cached, method, key, wire, response,
       [&](pg::Transaction& tx) {
         now = context.clock->Now();
         read = &cached.Attempt(std::nullopt);  // a burn reads every lot
@@ -58,8 +58,6 @@ absl::Status RunRedemption(const Context& context, absl::string_view method,
         return FillBalancesAfter(tx, request.org_id, std::move(decided.member), operation.event(),
                                  now, context.config_cache, response->mutable_balances());
       });
-  if (status.ok()) cached.Committed();
-  return status;
 }
 
 }  // namespace

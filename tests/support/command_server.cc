@@ -31,8 +31,12 @@ CommandServer::CommandServer(int pool_size)
       pool_(std::make_unique<pg::Pool>(pg::PoolOptions{database_url_, pool_size,
                                                        absl::Seconds(10)},
                                        &pool_metrics_)),
+      batch_metrics_(registry_),
       context_{pool_.get(), &clock_, pg::RetryPolicy{}, &config_cache_, &member_cache_} {
   context_.retry.max_attempts = 32;
+  member_batcher_ =
+      std::make_unique<command::MemberBatcher>(*pool_, context_.retry, &batch_metrics_);
+  context_.member_batcher = member_batcher_.get();
   commands_ = std::make_unique<command::CommandService>(context_, rpc_metrics_);
   admin_ = std::make_unique<command::AdminService>(context_, rpc_metrics_);
   absl::StatusOr<rpc::RunningServer> server =

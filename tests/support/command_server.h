@@ -10,6 +10,7 @@
 #include "libs/rpc/server.h"
 #include "prometheus/registry.h"
 #include "services/command/admin_service.h"
+#include "services/command/batch_metrics.h"
 #include "services/command/command_service.h"
 #include "services/command/context.h"
 
@@ -30,6 +31,7 @@ class CommandServer final {
   const std::string& database_url() const { return database_url_; }
   prometheus::Registry& registry() { return registry_; }
   command::MemberCache& member_cache() { return member_cache_; }
+  command::MemberBatcher& member_batcher() { return *member_batcher_; }
 
  private:
   std::string database_url_;
@@ -40,6 +42,8 @@ class CommandServer final {
   std::unique_ptr<pg::Pool> pool_;
   command::ConfigCache config_cache_;
   command::MemberCache member_cache_;
+  command::BatchMetrics batch_metrics_;
+  std::unique_ptr<command::MemberBatcher> member_batcher_;
   command::Context context_;
   std::unique_ptr<command::CommandService> commands_;
   std::unique_ptr<command::AdminService> admin_;

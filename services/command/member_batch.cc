@@ -1,0 +1,103 @@
+#include "services/command/member_batch.h"
+
+#include <memory>
+
+namespace loyalty::command {
+
+absl::Status MemberBatcher::Run(MemberCommandCache& cached, const Attempt& attempt) {
+  Command self{.cached = &cached, .attempt = &attempt, .status = absl::OkStatus()};
+  const Key key(cached.org_id(), cached.member_id());
+  std::vector<Command*> batch;
+  {
+    absl::MutexLock lock(&mutex_);
+    auto [found, first] = queues_.try_emplace(key);
+    Queue& queue = found->second;  // a node's address stays, unlike an iterator
+    if (first) {
+      self.lead = true;
+    } else {
+      queue.waiting.push_back(&self);
+      mutex_.Await(absl::Condition(&self, &Command::Ready));
+      if (self.done) return self.status;
+    }
+    batch.push_back(&self);
+    while (!queue.waiting.empty() && batch.size() < kMaxBatch) {
+      batch.push_back(queue.waiting.front());
+      queue.waiting.pop_front();
+    }
+    queue.running = batch.size();
+  }
+  RunBatch(batch);
+  absl::MutexLock lock(&mutex_);
+  for (Command* command : batch) command->done = true;
+  auto found = queues_.find(key);
+  Queue& queue = found->second;
+  if (queue.waiting.empty()) {
+    queues_.erase(found);
+  } else {
+    queue.running = 0;
+    queue.waiting.front()->lead = true;
+    queue.waiting.pop_front();
+  }
+  return self.status;
+}
+
+size_t MemberBatcher::Queued(const std::string& org_id, const std::string& member_id) const {
+  absl::MutexLock lock(&mutex_);
+  auto found = queues_.find(Key(org_id, member_id));
+  return found == queues_.end() ? 0 : found->second.running + found->second.waiting.size();
+}
+
+void MemberBatcher::RunBatch(const std::vector<Command*>& batch) {
+  if (batch.size() == 1) return RunAlone(*batch.front());
+  const bool together = RunTogether(batch);
+  if (observer_ != nullptr) observer_->OnBatch(batch.size(), !together);
+  if (together) return;
+  for (Command* command : batch) RunAlone(*command);
+}
+
+bool MemberBatcher::RunTogether(const std::vector<Command*>& batch) {
+  absl::StatusOr<pg::Lease> lease = pool_.Acquire();
+  if (!lease.ok()) {  // alone, each would wait for a connection as long again
+    for (Command* command : batch) command->status = lease.status();
+    return true;
+  }
+  MemberCommandCache* last = nullptr;  // the last command that changed the member
+  const absl::Status status = pg::RunTransactionOnce(
+      **lease, pg::Isolation::kReadCommitted, [&](pg::Transaction& tx) -> absl::Status {
+        last = nullptr;
+        std::shared_ptr<const MemberState> state;  // the member's, after the commands so far
+        for (Command* command : batch) {
+          tx.Savepoint();
+          command->cached->Follow(state);
+          command->status = (*command->attempt)(tx);
+          if (command->status.ok()) command->status = tx.Flush();
+          if (tx.RoundTripFailed() || pg::IsRetryable(command->status)) {
+            // Alone, the command would be retried; and after a failed pipeline it is not
+            // known which statements ran.
+            return command->status.ok() ? absl::InternalError("round trip failed")
+                                        : command->status;
+          }
+          if (!command->status.ok()) {
+            tx.RollbackToSavepoint();
+            continue;
+          }
+          if (std::shared_ptr<const MemberState> after = command->cached->After()) {
+            state = std::move(after);
+            last = command->cached;
+          }
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return false;
+  if (last != nullptr) last->Committed();
+  return true;
+}
+
+void MemberBatcher::RunAlone(Command& command) {
+  command.cached->Follow(nullptr);
+  command.status = pg::RunInTransaction(pool_, pg::Isolation::kReadCommitted, retry_,
+                                        *command.attempt);
+  if (command.status.ok()) command.cached->Committed();
+}
+
+}  // namespace loyalty::command
