@@ -456,7 +456,10 @@ svc_balances=n/a balances_p99=n/a apply_rate=n/a query_rss=n/a
 resume_query
 rss() { [[ -n $1 && -r /proc/$1/status ]] && awk '/^VmRSS/ {printf "%.1f MiB", $2 / 1024}' \
   "/proc/$1/status" || echo "n/a"; }
-cache_lookups() {  # cache_lookups RESULT: hit or miss, GetBalances calls since the first scrape
+add() { python3 -c 'import sys
+try: print(int(sys.argv[1]) + int(sys.argv[2]))
+except ValueError: print("n/a")' "$1" "$2"; }
+cache_lookups() {  # cache_lookups RESULT: hit, shared or miss, GetBalances calls since the first scrape
   prom counter "$work/cache.metrics.before" "$work/cache.metrics.after" \
     loyalty_query_balance_cache_lookups_total result="$1" 2>/dev/null | sed 's/\.0*$//' || echo n/a
 }
@@ -473,7 +476,8 @@ if [[ -n $query_pid ]]; then
   balances_p99=$(run_quantile half-balances query loyalty_rpc_duration_seconds method=GetBalances)
   query_rss=$(rss "$query_pid")
   scrape "$query_metrics_url" "$work/cache.metrics.after"
-  cache_hits=$(cache_lookups hit) cache_misses=$(cache_lookups miss)
+  cache_hits=$(add "$(cache_lookups hit)" "$(cache_lookups shared)")
+  cache_misses=$(cache_lookups miss)
   echo "== GetBalances with the balance cache off: every call reads the views"
   stop_query
   start_query --balance_cache_mib=0
@@ -563,9 +567,7 @@ may run on the machine for the record).
 | GetBalances, balance cache off (\`--balance_cache_mib=0\`) | $svc_balances_views | pgbench, same SELECTs: $pg_balances | $(ratio "$svc_balances_views" "$pg_balances") |
 
 GetBalances calls of the cached runs (closed and open loop) that the balance cache answered:
-${cache_hits:-n/a} of $(python3 -c 'import sys
-try: print(int(sys.argv[1]) + int(sys.argv[2]))
-except ValueError: print("n/a")' "${cache_hits:-n/a}" "${cache_misses:-n/a}"); the others read the
+${cache_hits:-n/a} of $(add "${cache_hits:-n/a}" "${cache_misses:-n/a}"); the others read the
 views. No command runs beside them, so after the warm-up nearly every member is in the cache.
 
 Server-side p99 of Accrue at half of peak ($accrue_rate calls/s, open loop): $accrue_half_p99 ms;

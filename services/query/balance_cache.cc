@@ -21,6 +21,9 @@ int64_t HeapOf(const std::string& text) {
   return text.capacity() > 15 ? static_cast<int64_t>(text.capacity()) + 1 : 0;
 }
 
+// FindOrAwaitRead's bound on its bound (an infinite one would overflow the steady clock).
+constexpr absl::Duration kMaxReadWait = absl::Minutes(10);
+
 int64_t RowsOf(const CachedBalances& entry) {
   return static_cast<int64_t>(entry.member.lots.size() + entry.member.totals.size() +
                               entry.member.enrolments.size());
@@ -36,6 +39,7 @@ BalanceCache::BalanceCache(BalanceCacheOptions options, prometheus::Registry* re
                       .Help("GetBalances calls by whether the balance cache answered them")
                       .Register(*registry);
   hits_ = &lookups.Add({{"result", "hit"}});
+  shared_ = &lookups.Add({{"result", "shared"}});
   misses_ = &lookups.Add({{"result", "miss"}});
   listening_gauge_ = &prometheus::BuildGauge()
                           .Name("loyalty_query_balance_cache_listening")
@@ -56,22 +60,58 @@ std::optional<BalanceCache::Hit> BalanceCache::Find(std::string_view org_id,
   std::optional<Hit> hit;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    const auto staleness = absl::ToChronoNanoseconds(options_.max_staleness);
-    const bool fresh =
-        listening_ && confirmed_.has_value() && steady_now - *confirmed_ <= staleness;
-    auto slot = fresh ? slots_.find(KeyOf(org_id, member_id)) : slots_.end();
-    if (slot != slots_.end() && slot->second.entry != nullptr) {
-      const CachedBalances& entry = *slot->second.entry;
-      const int64_t position = std::max(entry.position, announced_position_);
-      if (position >= min_position && *entry.member.lots_summarised_at <= now) {
-        hit = Hit{slot->second.entry, position};
-        recency_.splice(recency_.begin(), recency_, slot->second.recency);
-      }
-    }
+    hit = FindLocked(KeyOf(org_id, member_id), min_position, now, steady_now);
   }
-  prometheus::Counter* counter = hit.has_value() ? hits_ : misses_;
-  if (counter != nullptr) counter->Increment();
+  Count(hit.has_value() ? Lookup::kHit : Lookup::kMiss);
   return hit;
+}
+
+std::optional<BalanceCache::Hit> BalanceCache::FindOrAwaitRead(std::string_view org_id,
+                                                               std::string_view member_id,
+                                                               int64_t min_position,
+                                                               const Clock& clock,
+                                                               absl::Duration max_wait) {
+  const std::string key = KeyOf(org_id, member_id);
+  const SteadyTime until = Now() + absl::ToChronoNanoseconds(std::min(max_wait, kMaxReadWait));
+  std::unique_lock<std::mutex> lock(mutex_);
+  std::optional<Hit> hit = FindLocked(key, min_position, clock.Now(), Now());
+  bool waited = false;
+  while (!hit.has_value() && ReadInFlightLocked(key) && Now() < until) {
+    ++waiting_for_reads_;
+    read_ended_.wait_until(lock, until, [&] { return !ReadInFlightLocked(key); });
+    --waiting_for_reads_;
+    waited = true;
+    hit = FindLocked(key, min_position, clock.Now(), Now());
+  }
+  lock.unlock();
+  Count(!hit.has_value() ? Lookup::kMiss : waited ? Lookup::kShared : Lookup::kHit);
+  return hit;
+}
+
+std::optional<BalanceCache::Hit> BalanceCache::FindLocked(const std::string& key,
+                                                          int64_t min_position, absl::Time now,
+                                                          SteadyTime steady_now) {
+  const auto staleness = absl::ToChronoNanoseconds(options_.max_staleness);
+  const bool fresh = listening_ && confirmed_.has_value() && steady_now - *confirmed_ <= staleness;
+  auto slot = fresh ? slots_.find(key) : slots_.end();
+  if (slot == slots_.end() || slot->second.entry == nullptr) return std::nullopt;
+  const CachedBalances& entry = *slot->second.entry;
+  const int64_t position = std::max(entry.position, announced_position_);
+  if (position < min_position || *entry.member.lots_summarised_at > now) return std::nullopt;
+  recency_.splice(recency_.begin(), recency_, slot->second.recency);
+  return Hit{slot->second.entry, position, now};
+}
+
+bool BalanceCache::ReadInFlightLocked(const std::string& key) const {
+  auto slot = slots_.find(key);
+  return slot != slots_.end() && slot->second.ticket != 0;
+}
+
+void BalanceCache::Count(Lookup lookup) {
+  prometheus::Counter* counter = lookup == Lookup::kHit      ? hits_
+                                 : lookup == Lookup::kShared ? shared_
+                                                             : misses_;
+  if (counter != nullptr) counter->Increment();
 }
 
 uint64_t BalanceCache::Reserve(std::string_view org_id, std::string_view member_id) {
@@ -122,6 +162,21 @@ bool BalanceCache::Fill(std::string_view org_id, std::string_view member_id, uin
   EvictLocked();
   PublishLocked();
   return large_read;
+}
+
+void BalanceCache::Release(std::string_view org_id, std::string_view member_id,
+                           uint64_t ticket) {
+  if (ticket == 0) return;
+  const std::string key = KeyOf(org_id, member_id);
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto slot = slots_.find(key);
+  if (slot == slots_.end() || slot->second.ticket != ticket) return;
+  if (slot->second.entry == nullptr) {
+    EraseLocked(key);
+  } else {
+    slot->second.ticket = 0;
+  }
+  PublishLocked();
 }
 
 void BalanceCache::Open() { StartOver(true); }
@@ -218,6 +273,11 @@ size_t BalanceCache::members() const {
   return slots_.size();
 }
 
+int BalanceCache::read_waiters() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return waiting_for_reads_;
+}
+
 void BalanceCache::EraseLocked(const std::string& key) {
   auto slot = slots_.find(key);
   if (slot == slots_.end()) return;
@@ -240,6 +300,7 @@ void BalanceCache::EvictLocked() {
 void BalanceCache::PublishLocked() {
   if (listening_gauge_ != nullptr) listening_gauge_->Set(listening_ ? 1 : 0);
   if (bytes_gauge_ != nullptr) bytes_gauge_->Set(static_cast<double>(bytes_));
+  if (waiting_for_reads_ > 0) read_ended_.notify_all();
 }
 
 }  // namespace loyalty::query

@@ -27,6 +27,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/time/time.h"
+#include "libs/base/clock.h"
 #include "prometheus/counter.h"
 #include "prometheus/gauge.h"
 #include "prometheus/registry.h"
@@ -63,6 +64,7 @@ class BalanceCache final {
   struct Hit {
     std::shared_ptr<const CachedBalances> entry;
     int64_t position;  // the newest position the entry is known to reflect (>= entry->position)
+    absl::Time now;    // the business time it was judged at
   };
 
   // `registry` (may be null) gets loyalty_query_balance_cache_{lookups_total,listening,bytes}.
@@ -74,8 +76,15 @@ class BalanceCache final {
   // that is pending at `now`).
   std::optional<Hit> Find(std::string_view org_id, std::string_view member_id,
                           int64_t min_position, absl::Time now, SteadyTime steady_now = Now());
-  // Before a read of the views: the ticket its Fill needs; 0 (Fill ignores it) when the cache
-  // is not listening.
+  // Find at `clock`'s time; when that misses while another call's read of the member is in
+  // flight (Reserved, neither Filled nor Released yet), waits for the read to end, `max_wait` at
+  // most, and finds again: concurrent misses on one member share one read of the views instead
+  // of each taking a connection for it (and each cancelling the Fill of the one before).
+  std::optional<Hit> FindOrAwaitRead(std::string_view org_id, std::string_view member_id,
+                                     int64_t min_position, const Clock& clock,
+                                     absl::Duration max_wait);
+  // Before a read of the views: the ticket its Fill and Release need; 0 (both ignore it) when
+  // the cache is not listening. Until one of them, the read is in flight (FindOrAwaitRead).
   uint64_t Reserve(std::string_view org_id, std::string_view member_id);
   // Keeps what the read found, its lots summarised at `read_at` (the clock its balances were
   // judged at), unless an announcement for the member (or everything) arrived since Reserve, or
@@ -84,6 +93,9 @@ class BalanceCache final {
   // (malloc_trim), or it stays resident between the cache's long-lived entries.
   bool Fill(std::string_view org_id, std::string_view member_id, uint64_t ticket,
             CachedBalances entry, absl::Time read_at);
+  // The read of `ticket` ended, filled or not (an error, a refused Fill): calls waiting for it
+  // look again. A slot it reserved with no entry goes.
+  void Release(std::string_view org_id, std::string_view member_id, uint64_t ticket);
 
   // The listener's side.
   void Open();   // its LISTEN is in force: reservations taken from now on are safe
@@ -96,6 +108,7 @@ class BalanceCache final {
   bool listening() const;
   int64_t bytes() const;  // estimated, of all entries and reservations
   size_t members() const;
+  int read_waiters() const;  // calls in FindOrAwaitRead waiting for a read: for tests
 
   // What one member's entry costs: its structures, its lots, totals and enrolments, its key, and
   // the map's and recency list's share. A reservation costs the same with no entry.
@@ -109,15 +122,22 @@ class BalanceCache final {
     std::list<std::string>::iterator recency;
   };
 
+  enum class Lookup { kHit, kShared, kMiss };
+  std::optional<Hit> FindLocked(const std::string& key, int64_t min_position, absl::Time now,
+                                SteadyTime steady_now);
+  bool ReadInFlightLocked(const std::string& key) const;
+  void Count(Lookup lookup);
   void StartOver(bool listening);
   void EraseLocked(const std::string& key);
   void ClearLocked();
   void EvictLocked();
-  void PublishLocked();
+  void PublishLocked();  // the gauges; and wakes the calls waiting for reads
 
   const BalanceCacheOptions options_;
   mutable std::mutex mutex_;
   std::condition_variable confirmed_changed_;
+  std::condition_variable read_ended_;  // a reservation ended: Fill, Release, an erase
+  int waiting_for_reads_ = 0;
   absl::flat_hash_map<std::string, Slot> slots_;
   std::list<std::string> recency_;  // most recently used first
   int64_t bytes_ = 0;
@@ -127,6 +147,7 @@ class BalanceCache final {
   std::optional<SteadyTime> confirmed_;
 
   prometheus::Counter* hits_ = nullptr;
+  prometheus::Counter* shared_ = nullptr;
   prometheus::Counter* misses_ = nullptr;
   prometheus::Gauge* listening_gauge_ = nullptr;
   prometheus::Gauge* bytes_gauge_ = nullptr;

@@ -5,6 +5,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
@@ -29,17 +30,20 @@ absl::Status GetBalances(const QueryContext& context, const v1::GetBalancesReque
   RETURN_IF_ERROR(ValidateMinPosition(request.min_position()));
   BalanceCache* cache = context.balance_cache;
   if (cache != nullptr) {
-    const absl::Time now = context.clock->Now();
-    const std::optional<BalanceCache::Hit> hit =
-        cache->Find(request.org_id(), request.member_id(), request.min_position(), now);
+    // Another call's read of the member in flight is waited for rather than repeated.
+    const std::optional<BalanceCache::Hit> hit = cache->FindOrAwaitRead(
+        request.org_id(), request.member_id(), request.min_position(), *context.clock,
+        std::min(deadline - absl::Now(), context.max_wait));
     if (hit.has_value()) {
       response->Clear();
       response->set_ledger_position(hit->position);
-      command::ToBalances(hit->entry->member, now, hit->entry->valuation,
+      command::ToBalances(hit->entry->member, hit->now, hit->entry->valuation,
                           response->mutable_balances());
       return absl::OkStatus();
     }
   }
+  // Before the reservation: a read in flight is one that is reading the views.
+  RETURN_IF_ERROR(AwaitViews(context, request.min_position(), deadline));
   // Taken before the read's snapshot, so that a change committed after it cancels the Fill.
   const uint64_t ticket =
       cache == nullptr ? 0 : cache->Reserve(request.org_id(), request.member_id());
@@ -64,7 +68,8 @@ absl::Status GetBalances(const QueryContext& context, const v1::GetBalancesReque
     PrefetchMemberView(tx, request.org_id(), request.member_id());
   };
   const absl::Status status = ReadViews(context, request.org_id(), request.member_id(),
-                                        request.min_position(), deadline, body, prefetch);
+                                        /*min_position=*/0, deadline, body, prefetch);
+  if (cache != nullptr) cache->Release(request.org_id(), request.member_id(), ticket);
   // Freed pages between long-lived cache entries would otherwise stay resident: by hand, reads
   // of one member with 31,000 open lots took loyalty-query from 80 to 140 MiB.
   if (large) malloc_trim(0);

@@ -34,27 +34,29 @@ constexpr pg::Statement kSelectTotals{
 
 }  // namespace
 
+absl::Status AwaitViews(const QueryContext& context, int64_t min_position, absl::Time deadline) {
+  if (min_position <= 0) return absl::OkStatus();
+  const auto read = [&]() -> absl::StatusOr<int64_t> {
+    ASSIGN_OR_RETURN(pg::Lease lease, context.pool->Acquire());
+    pg::Transaction tx(*lease);
+    return ReadCheckpoint(tx);
+  };
+  ASSIGN_OR_RETURN(int64_t reached,
+                   context.watch->WaitFor(read, min_position,
+                                          std::min(deadline - kAnswerMargin,
+                                                   absl::Now() + context.max_wait)));
+  if (reached >= min_position) return absl::OkStatus();
+  absl::Status status = absl::UnavailableError(
+      absl::StrCat("the views reflect position ", reached, ", not yet ", min_position, "; retry"));
+  status.SetPayload(kReasonPayload, absl::Cord(kNotYetConsistent));
+  return status;
+}
+
 absl::Status ReadViews(const QueryContext& context, const std::string& org_id,
                        const std::string& member_id, int64_t min_position, absl::Time deadline,
                        const std::function<absl::Status(pg::Transaction&, const ViewRead&)>& body,
                        const std::function<void(pg::Transaction&)>& prefetch) {
-  if (min_position > 0) {
-    const auto read = [&]() -> absl::StatusOr<int64_t> {
-      ASSIGN_OR_RETURN(pg::Lease lease, context.pool->Acquire());
-      pg::Transaction tx(*lease);
-      return ReadCheckpoint(tx);
-    };
-    ASSIGN_OR_RETURN(int64_t reached,
-                     context.watch->WaitFor(read, min_position,
-                                            std::min(deadline - kAnswerMargin,
-                                                     absl::Now() + context.max_wait)));
-    if (reached < min_position) {
-      absl::Status status = absl::UnavailableError(absl::StrCat(
-          "the views reflect position ", reached, ", not yet ", min_position, "; retry"));
-      status.SetPayload(kReasonPayload, absl::Cord(kNotYetConsistent));
-      return status;
-    }
-  }
+  RETURN_IF_ERROR(AwaitViews(context, min_position, deadline));
   return pg::RunInTransaction(
       *context.pool, pg::Isolation::kRepeatableRead, pg::RetryPolicy{},
       [&](pg::Transaction& tx) -> absl::Status {

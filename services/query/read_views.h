@@ -34,8 +34,11 @@ struct ViewRead {
   std::string member_status;
 };
 
-// Waits (until `deadline`, at most context.max_wait) for the views to reach `min_position`, then
-// runs `body` in one REPEATABLE READ transaction with the checkpoint position it sees, after
+// Waits (until `deadline`, at most context.max_wait) for the views to reach `min_position`;
+// UNAVAILABLE with NOT_YET_CONSISTENT when they do not in time.
+absl::Status AwaitViews(const QueryContext& context, int64_t min_position, absl::Time deadline);
+
+// AwaitViews, then runs `body` in one REPEATABLE READ transaction with the checkpoint position it sees, after
 // checking that `member_id` is a member of `org_id` (NOT_FOUND otherwise) and reading its row.
 // `prefetch` (may be empty) declares all of the body's reads (pg::Transaction::Prefetch): they
 // go out with BEGIN, the member check and COMMIT, in one round trip

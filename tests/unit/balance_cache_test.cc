@@ -1,11 +1,15 @@
 // The balance cache without a database: reservations that announcements cancel, positions,
-// staleness, org-wide and total invalidation, the bound on rows, and lot summaries.
+// staleness, org-wide and total invalidation, the bound on rows, lot summaries, and concurrent
+// misses that share one read.
 
 #include "services/query/balance_cache.h"
 
 #include <chrono>
+#include <functional>
+#include <thread>
 
 #include "gtest/gtest.h"
+#include "libs/base/clock.h"
 #include "loyalty/v1/common.pb.h"
 #include "services/command/member_state.h"
 
@@ -235,6 +239,63 @@ TEST_F(BalanceCacheTest, AReadTooLargeToKeepAsksForItsMemoryBack) {
   EXPECT_FALSE(cache_.Fill("acme", "small", cache_.Reserve("acme", "small"), Entry(1, 4),
                            kReadAt));
   EXPECT_FALSE(cache_.Fill("acme", "off", 0, Entry(1, 4), kReadAt));
+}
+
+// A call that misses while another's read of the member is in flight, on another thread until
+// it waits; returns what its FindOrAwaitRead found once `end_read` ended that read.
+std::optional<BalanceCache::Hit> MissDuringRead(BalanceCache& cache, int64_t min_position,
+                                                const std::function<void()>& end_read) {
+  const ManualClock clock(kReadAt);
+  std::optional<BalanceCache::Hit> found;
+  std::thread waiter([&] {
+    found = cache.FindOrAwaitRead("acme", "alice", min_position, clock, absl::Minutes(5));
+  });
+  while (cache.read_waiters() == 0) std::this_thread::yield();
+  end_read();
+  waiter.join();
+  return found;
+}
+
+TEST_F(BalanceCacheTest, AMissDuringAReadWaitsForItsFill) {
+  const uint64_t ticket = cache_.Reserve("acme", "alice");
+  const std::optional<BalanceCache::Hit> hit = MissDuringRead(cache_, 7, [&] {
+    EXPECT_FALSE(cache_.Fill("acme", "alice", ticket, Entry(7), kReadAt));
+  });
+  ASSERT_TRUE(hit.has_value());
+  EXPECT_EQ(hit->position, 7);
+  EXPECT_EQ(hit->now, kReadAt);
+}
+
+TEST_F(BalanceCacheTest, AReadThatEndsWithoutAFillWakesItsWaitersEmptyHanded) {
+  const uint64_t ticket = cache_.Reserve("acme", "alice");
+  EXPECT_FALSE(MissDuringRead(cache_, 0, [&] { cache_.Release("acme", "alice", ticket); }));
+  EXPECT_EQ(cache_.members(), 0u);  // the empty reservation went with its read
+  // An announcement ends the read too (its Fill would be refused).
+  cache_.Reserve("acme", "alice");
+  EXPECT_FALSE(MissDuringRead(cache_, 0, [&] { cache_.Apply("m acme alice"); }));
+}
+
+TEST_F(BalanceCacheTest, AWaiterThatNeedsANewerPositionThanTheReadFoundMisses) {
+  const uint64_t ticket = cache_.Reserve("acme", "alice");
+  EXPECT_FALSE(MissDuringRead(cache_, 9, [&] {
+    cache_.Fill("acme", "alice", ticket, Entry(8), kReadAt);
+  }));
+  EXPECT_TRUE(Has("acme", "alice", 8));
+}
+
+TEST_F(BalanceCacheTest, AMissWaitsOnlyForAReadInFlightAndOnlyUpToItsBound) {
+  const ManualClock clock(kReadAt);
+  // No read in flight: no wait, however long the bound.
+  EXPECT_FALSE(cache_.FindOrAwaitRead("acme", "alice", 0, clock, absl::InfiniteDuration()));
+  // A read that never ends.
+  const uint64_t ticket = cache_.Reserve("acme", "alice");
+  EXPECT_FALSE(cache_.FindOrAwaitRead("acme", "alice", 0, clock, absl::Milliseconds(1)));
+  // A released read keeps the entry the slot had.
+  Read("acme", "bob", Entry(3));
+  const uint64_t again = cache_.Reserve("acme", "bob");
+  cache_.Release("acme", "bob", again);
+  EXPECT_TRUE(cache_.FindOrAwaitRead("acme", "bob", 0, clock, absl::InfiniteDuration()));
+  cache_.Release("acme", "alice", ticket);
 }
 
 }  // namespace
