@@ -41,25 +41,34 @@ absl::Status MemberBatcher::Run(MemberCommandCache& cached, const Attempt& attem
   return self.status;
 }
 
-size_t MemberBatcher::Queued(const std::string& org_id, const std::string& member_id) const {
-  absl::MutexLock lock(&mutex_);
-  auto found = queues_.find(Key(org_id, member_id));
-  return found == queues_.end() ? 0 : found->second.running + found->second.waiting.size();
+void MemberBatcher::AwaitQueued(const std::string& org_id, const std::string& member_id,
+                                size_t commands) const {
+  const Key key(org_id, member_id);
+  const auto reached = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+    auto found = queues_.find(key);
+    const size_t queued = found == queues_.end()
+                              ? 0
+                              : found->second.running + found->second.waiting.size();
+    return queued >= commands;
+  };
+  mutex_.LockWhen(absl::Condition(&reached));
+  mutex_.Unlock();
 }
 
 void MemberBatcher::RunBatch(const std::vector<Command*>& batch) {
   if (batch.size() == 1) return RunAlone(*batch.front());
-  const bool together = RunTogether(batch);
-  if (observer_ != nullptr) observer_->OnBatch(batch.size(), !together);
-  if (together) return;
+  const Together together = RunTogether(batch);
+  if (together == Together::kNoConnection) return;
+  if (observer_ != nullptr) observer_->OnBatch(batch.size(), together == Together::kFailed);
+  if (together == Together::kCommitted) return;
   for (Command* command : batch) RunAlone(*command);
 }
 
-bool MemberBatcher::RunTogether(const std::vector<Command*>& batch) {
+MemberBatcher::Together MemberBatcher::RunTogether(const std::vector<Command*>& batch) {
   absl::StatusOr<pg::Lease> lease = pool_.Acquire();
   if (!lease.ok()) {  // alone, each would wait for a connection as long again
     for (Command* command : batch) command->status = lease.status();
-    return true;
+    return Together::kNoConnection;
   }
   MemberCommandCache* last = nullptr;  // the last command that changed the member
   const absl::Status status = pg::RunTransactionOnce(
@@ -88,9 +97,9 @@ bool MemberBatcher::RunTogether(const std::vector<Command*>& batch) {
         }
         return absl::OkStatus();
       });
-  if (!status.ok()) return false;
+  if (!status.ok()) return Together::kFailed;
   if (last != nullptr) last->Committed();
-  return true;
+  return Together::kCommitted;
 }
 
 void MemberBatcher::RunAlone(Command& command) {

@@ -57,8 +57,10 @@ class MemberBatcher final {
   // state after it is cached (MemberCommandCache::Committed).
   absl::Status Run(MemberCommandCache& cached, const Attempt& attempt);
 
-  // The member's commands in this process, running or waiting: for tests.
-  size_t Queued(const std::string& org_id, const std::string& member_id) const;
+  // Waits until the member has at least `commands` commands running or waiting in this
+  // process: for tests.
+  void AwaitQueued(const std::string& org_id, const std::string& member_id,
+                   size_t commands) const;
 
  private:
   struct Command {
@@ -76,8 +78,9 @@ class MemberBatcher final {
   };
 
   void RunBatch(const std::vector<Command*>& batch);
-  // The batch in one transaction; false when it failed as a whole.
-  bool RunTogether(const std::vector<Command*>& batch);
+  // The batch in one transaction. kNoConnection: each command got the pool's error.
+  enum class Together { kCommitted, kFailed, kNoConnection };
+  Together RunTogether(const std::vector<Command*>& batch);
   void RunAlone(Command& command);
 
   pg::Pool& pool_;

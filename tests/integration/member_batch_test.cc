@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "libs/base/status_macros.h"
 #include "libs/ledger/types.h"
 #include "libs/pg/transaction.h"
@@ -37,9 +36,7 @@ class MemberBatchTest : public CommandTest {
     threads_.emplace_back(std::move(call));
   }
   void WaitUntilQueued(size_t commands) {
-    while (server_.member_batcher().Queued("acme", "alice") < commands) {
-      absl::SleepFor(absl::Milliseconds(1));
-    }
+    server_.member_batcher().AwaitQueued("acme", "alice", commands);
   }
   void JoinAll() {
     for (std::thread& thread : threads_) thread.join();
