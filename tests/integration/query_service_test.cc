@@ -213,7 +213,13 @@ class QueryBalanceCacheTest : public QueryServiceTest {
     query_server_->SyncBalanceCache();
   }
 
-  void Project() { ASSERT_TRUE(query_server_->NewProjector()->RunOnce().ok()); }
+  // Projects what is pending, and returns once the views' announcements of it reached the
+  // cache: a read right after must not race them (one arriving after its reservation refuses
+  // its Fill).
+  void Project() {
+    ASSERT_TRUE(query_server_->NewProjector()->RunOnce().ok());
+    query_server_->SyncBalanceCache();
+  }
 
   void Sql(const std::string& sql) {
     absl::StatusOr<std::unique_ptr<pg::Connection>> connection =
@@ -250,7 +256,6 @@ TEST_F(QueryBalanceCacheTest, EveryChangeReachesTheNextReadWithoutMinPosition) {
 
   Give("alice", 12);  // projected: the views' triggers announce alice
   Project();
-  query_server_->SyncBalanceCache();
   EXPECT_EQ(Available(Read("alice").balances()), 42);
 
   Sql("UPDATE view_lots SET remaining = remaining - 2 WHERE member_id = 'alice'");
