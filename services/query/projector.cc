@@ -86,6 +86,7 @@ absl::StatusOr<int> Projector::RunOnce() {
   int64_t skipped = 0;
   int64_t new_position = 0;
   bool committed = false;
+  found_events_ = false;
   std::vector<absl::Time> created_at;  // of the applied events, for the lag histogram
   const absl::Status status = pg::RunTransactionOnce(*connection_, pg::Isolation::kReadCommitted,
                                                      [&](pg::Transaction& tx) {
@@ -101,7 +102,8 @@ absl::StatusOr<int> Projector::RunOnce() {
     ASSIGN_OR_RETURN(pg::Result rows,
                      tx.Execute(kFetchEvents, pg::Params().Add(state.position).Add(
                                                   static_cast<int64_t>(options_.batch_size))));
-    if (rows.Rows() == 0) return absl::OkStatus();
+    found_events_ = rows.Rows() > 0;
+    if (!found_events_) return absl::OkStatus();
     const uint64_t xmin = ParseXid(rows.Text(0, 2));
     const bool settled =
         state.horizon_xid.has_value() && xmin >= ParseXid(*state.horizon_xid);
@@ -162,7 +164,11 @@ absl::StatusOr<int> Projector::RunOnce() {
     }
     if (watch_ != nullptr) watch_->Advanced(new_position);
   }
-  ReportLag();
+  const absl::Time now = absl::Now();
+  if (now - lag_reported_at_ >= options_.lag_report_interval) {
+    lag_reported_at_ = now;
+    ReportLag();
+  }
   return applied;
 }
 
@@ -225,7 +231,9 @@ void Projector::Run(std::stop_token stop) {
       wait(options_.standby_interval);
       continue;
     }
-    if (*applied < options_.batch_size) wait(options_.poll_interval);
+    if (*applied < options_.batch_size) {
+      wait(found_events_ ? options_.busy_poll_interval : options_.poll_interval);
+    }
   }
 }
 

@@ -16,7 +16,9 @@ namespace loyalty::query {
 struct ProjectorOptions {
   std::string database_url;  // the primary: the projector writes the views
   int batch_size = 500;      // events per SQL transaction, 1..10000
-  absl::Duration poll_interval = absl::Milliseconds(20);  // idle wait between rounds
+  absl::Duration poll_interval = absl::Milliseconds(20);      // after a round that found none
+  absl::Duration busy_poll_interval = absl::Milliseconds(5);  // after one that found events
+  absl::Duration lag_report_interval = absl::Seconds(1);      // between lag gauge refreshes
   absl::Duration standby_interval = absl::Seconds(1);     // retry of the leader lock
 };
 
@@ -45,8 +47,10 @@ class Projector final {
   // Takes the leader lock when free; true while this projector holds it.
   absl::StatusOr<bool> TryLead();
 
-  // Until `stop` is requested: stands by until it leads, then runs rounds, waiting
-  // poll_interval when idle. Errors are logged and retried (the connection is reopened).
+  // Until `stop` is requested: stands by until it leads, then runs rounds: at once after a full
+  // batch, busy_poll_interval after a round that found events (applied, or waiting behind a
+  // position that may still commit), poll_interval after one that found none. Errors are logged
+  // and retried (the connection is reopened).
   void Run(std::stop_token stop);
 
  private:
@@ -54,6 +58,9 @@ class Projector final {
             ProjectorMetrics* metrics, CheckpointWatch* watch);
   absl::Status Reconnect();
   void ReportLag();
+
+  absl::Time lag_reported_at_ = absl::InfinitePast();
+  bool found_events_ = false;  // by the last round
 
   const ProjectorOptions options_;
   std::unique_ptr<pg::Connection> connection_;

@@ -3,6 +3,7 @@
 // position whose transaction rolled back must be skipped, but only once that is certain.
 
 #include <memory>
+#include <thread>
 
 #include "libs/pg/connection.h"
 #include "loyalty/v1/events.pb.h"
@@ -111,6 +112,37 @@ TEST_F(QueryProjectorTest, RolledBackPositionIsSkippedOnlyOnceItsWriterEnded) {
   EXPECT_EQ(Checkpoint(), later);
   EXPECT_EQ(QueryInt("SELECT skipped FROM view_checkpoint"), 1);
   EXPECT_EQ(QueryInt("SELECT count(*) FROM view_entries WHERE entry_id = 900002"), 0);
+}
+
+// While a round waits behind an open position, the next comes after busy_poll_interval, not
+// poll_interval (an hour here): the late commit is applied without the projector going idle.
+TEST_F(QueryProjectorTest, ARoundWaitingBehindAnOpenPositionRunsAgainSoon) {
+  Drain();
+  OpenWriter writer = BeginWriter(3);
+  const int64_t later = Give("alice", 10).ledger_position();
+  query::ProjectorOptions options;
+  options.poll_interval = absl::Hours(1);
+  options.busy_poll_interval = absl::Milliseconds(1);
+  projector_.reset();  // the leader lock is this one's
+  std::unique_ptr<query::Projector> running = query_->NewProjector(options);
+  std::jthread rounds([&](std::stop_token stop) { running->Run(stop); });
+  // A round saw the later position and stopped before the open one (it records the horizon).
+  const auto horizon = [&]() -> absl::StatusOr<int64_t> {
+    return QueryInt("SELECT coalesce(horizon_position, 0) FROM view_checkpoint");
+  };
+  absl::StatusOr<int64_t> seen =
+      query_->watch().WaitFor(horizon, later, absl::Now() + absl::Seconds(30));
+  ASSERT_TRUE(seen.ok()) << seen.status();
+  ASSERT_EQ(*seen, later);
+  EXPECT_EQ(Checkpoint(), writer.position - 1);
+
+  const auto checkpoint = [&]() -> absl::StatusOr<int64_t> { return Checkpoint(); };
+
+  ASSERT_TRUE(writer.connection->ExecuteText("COMMIT").ok());
+  absl::StatusOr<int64_t> reached =
+      query_->watch().WaitFor(checkpoint, later, absl::Now() + absl::Seconds(30));
+  ASSERT_TRUE(reached.ok()) << reached.status();
+  EXPECT_EQ(*reached, later);
 }
 
 TEST_F(QueryProjectorTest, SecondProjectorStandsByWhileTheFirstLeads) {

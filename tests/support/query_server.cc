@@ -53,8 +53,12 @@ std::shared_ptr<grpc::Channel> QueryServer::Channel() const {
 
 std::unique_ptr<query::Projector> QueryServer::NewProjector(int batch_size) {
   query::ProjectorOptions options;
-  options.database_url = database_url_;
   options.batch_size = batch_size;
+  return NewProjector(std::move(options));
+}
+
+std::unique_ptr<query::Projector> QueryServer::NewProjector(query::ProjectorOptions options) {
+  options.database_url = database_url_;
   absl::StatusOr<std::unique_ptr<query::Projector>> projector =
       query::Projector::Open(options, &projector_metrics_, &watch_);
   LOYALTY_CHECK(projector.ok());

@@ -32,6 +32,8 @@ class QueryServer final {
   int port() const { return server_.port; }
   // A projector of its own for tests that drive rounds by hand (RunOnce).
   std::unique_ptr<query::Projector> NewProjector(int batch_size = 500);
+  // The same with its own options (database_url is this server's).
+  std::unique_ptr<query::Projector> NewProjector(query::ProjectorOptions options);
   query::CheckpointWatch& watch() { return watch_; }
   query::ProjectorMetrics& projector_metrics() { return projector_metrics_; }
   prometheus::Registry& registry() { return registry_; }
