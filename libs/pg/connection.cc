@@ -182,12 +182,22 @@ absl::StatusOr<std::vector<Result>> Connection::ExecuteAll(std::span<const Query
   }
   std::vector<Result> results;
   results.reserve(queries.size());
-  absl::Status failure;
+  absl::Status failure;  // the first, named by its statement: what the others were skipped for
+  const auto note = [&](const absl::Status& status, std::string_view name) {
+    if (!failure.ok()) return;
+    failure = queries.size() == 1 ? status
+                                  : Rewrite(status, status.code(), absl::StrCat(std::string(name), ": "));
+  };
   for (size_t i = 0; i < queries.size(); ++i) {
     const std::string_view name = queries[i].statement->name;
     if (prepares[i]) {
       absl::StatusOr<Result> prepared = NextResult();
-      if (prepared.ok()) prepared_.insert(std::string(name));
+      if (prepared.ok()) {
+        prepared_.insert(std::string(name));
+      } else {
+        note(prepared.status(), name);  // its Execute comes back skipped
+      }
+      if (broken_) return failure;
     }
     absl::StatusOr<Result> result = NextResult();
     if (result.ok() && result->CommandTag() == "ROLLBACK" && IsCommit(queries[i].statement->sql)) {
@@ -196,10 +206,8 @@ absl::StatusOr<std::vector<Result>> Connection::ExecuteAll(std::span<const Query
     }
     if (result.ok()) {
       results.push_back(*std::move(result));
-    } else if (failure.ok()) {
-      failure = queries.size() == 1 ? result.status()
-                                    : Rewrite(result.status(), result.status().code(),
-                                              absl::StrCat(std::string(name), ": "));
+    } else {
+      note(result.status(), name);
     }
     if (broken_) return failure;
   }

@@ -110,6 +110,7 @@ TEST_F(PgConnectionTest, SyntaxErrorIsInternal) {
   EXPECT_EQ(SqlStateOf(status), "42601");
   absl::Status prepared = connection_->Execute(Statement{"test_bad_syntax", "SELEKT 1"}).status();
   EXPECT_EQ(prepared.code(), absl::StatusCode::kInternal) << prepared;
+  EXPECT_EQ(SqlStateOf(prepared), "42601") << prepared;  // the Parse's error, not the skip after it
   EXPECT_FALSE(connection_->IsBroken());
 }
 

@@ -100,6 +100,24 @@ TEST_F(PgPipelineTest, ExecuteAllStopsAtTheFirstFailureAndNamesIt) {
   EXPECT_EQ(Notes("after"), 0);
 }
 
+// A statement the server cannot prepare (here: its table does not exist) is the failure named,
+// not the skip of its execution that follows.
+TEST_F(PgPipelineTest, AStatementThatCannotBePreparedIsTheFailureNamed) {
+  constexpr Statement kMissingTable = {"test_missing_table", "SELECT count(*) FROM no_such_table"};
+  absl::StatusOr<Lease> lease = pool_->Acquire();
+  ASSERT_TRUE(lease.ok());
+  const Query queries[] = {{&kEcho, Params().Add(int64_t{1})},
+                           {&kMissingTable, Params()},
+                           {&kEcho, Params().Add(int64_t{2})}};
+  absl::StatusOr<std::vector<Result>> results = (*lease)->ExecuteAll(queries);
+  EXPECT_EQ(SqlStateOf(results.status()), "42P01") << results.status();  // undefined_table
+  EXPECT_NE(results.status().message().find("test_missing_table"), std::string::npos);
+  EXPECT_FALSE((*lease)->IsBroken());
+  absl::StatusOr<Result> echo = (*lease)->Execute(kEcho, Params().Add(int64_t{3}));
+  ASSERT_TRUE(echo.ok()) << echo.status();
+  EXPECT_EQ(echo->Int64(0, 0), 3);
+}
+
 TEST_F(PgPipelineTest, DeferredWritesAndPrefetchedReadsTakeTwoRoundTrips) {
   const absl::Status status = Run([](Transaction& tx) -> absl::Status {
     tx.Prefetch(kEcho, Params().Add(int64_t{1}));
