@@ -185,8 +185,9 @@ absl::StatusOr<std::vector<Result>> Connection::ExecuteAll(std::span<const Query
   absl::Status failure;  // the first, named by its statement: what the others were skipped for
   const auto note = [&](const absl::Status& status, std::string_view name) {
     if (!failure.ok()) return;
-    failure = queries.size() == 1 ? status
-                                  : Rewrite(status, status.code(), absl::StrCat(std::string(name), ": "));
+    failure = queries.size() == 1
+                  ? status
+                  : Rewrite(status, status.code(), absl::StrCat(std::string(name), ": "));
   };
   for (size_t i = 0; i < queries.size(); ++i) {
     const std::string_view name = queries[i].statement->name;

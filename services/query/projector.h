@@ -19,7 +19,7 @@ struct ProjectorOptions {
   absl::Duration poll_interval = absl::Milliseconds(20);      // after a round that found none
   absl::Duration busy_poll_interval = absl::Milliseconds(5);  // after one that found events
   absl::Duration lag_report_interval = absl::Seconds(1);      // between lag gauge refreshes
-  absl::Duration standby_interval = absl::Seconds(1);     // retry of the leader lock
+  absl::Duration standby_interval = absl::Seconds(1);         // retry of the leader lock
 };
 
 // Applies committed outbox events to the views strictly in position order, each round in one SQL

@@ -136,9 +136,8 @@ TEST_F(QueryProjectorTest, ARoundWaitingBehindAnOpenPositionRunsAgainSoon) {
   ASSERT_EQ(*seen, later);
   EXPECT_EQ(Checkpoint(), writer.position - 1);
 
-  const auto checkpoint = [&]() -> absl::StatusOr<int64_t> { return Checkpoint(); };
-
   ASSERT_TRUE(writer.connection->ExecuteText("COMMIT").ok());
+  const auto checkpoint = [&]() -> absl::StatusOr<int64_t> { return Checkpoint(); };
   absl::StatusOr<int64_t> reached =
       query_->watch().WaitFor(checkpoint, later, absl::Now() + absl::Seconds(30));
   ASSERT_TRUE(reached.ok()) << reached.status();
