@@ -51,6 +51,26 @@ Params& Params::AddNull() {
   return *this;
 }
 
+Params& Params::AddArray(const std::vector<std::optional<std::string>>& elements) {
+  std::string literal = "{";
+  for (const std::optional<std::string>& element : elements) {
+    if (literal.size() > 1) literal += ',';
+    if (!element.has_value()) {
+      literal += "NULL";
+      continue;
+    }
+    literal += '"';  // quoted, so that no content (commas, braces, "NULL") is read as syntax
+    for (const char c : *element) {
+      if (c == '"' || c == '\\') literal += '\\';
+      literal += c;
+    }
+    literal += '"';
+  }
+  literal += '}';
+  values_.emplace_back(std::move(literal));
+  return *this;
+}
+
 size_t Params::Bytes() const {
   size_t bytes = 0;
   for (const std::optional<std::string>& value : values_) bytes += value ? value->size() : 0;

@@ -11,7 +11,7 @@
 namespace loyalty::pg {
 
 // Text-format parameters of one statement ($1, $2, ...). Times go out as RFC 3339 UTC with
-// microseconds; booleans as "true"/"false"; nullopt as SQL NULL.
+// microseconds; booleans as "true"/"false"; nullopt as SQL NULL; arrays as array literals.
 class Params final {
  public:
   Params& Add(int64_t value);
@@ -22,6 +22,9 @@ class Params final {
   Params& Add(absl::Time value);
   Params& AddBytes(std::string_view bytes);  // bytea, sent as hex text (\x...)
   Params& AddNull();
+  // A one-dimensional array in text form ("{...}") of values as Add made them (nullopt: NULL),
+  // for statements that take many rows at once: unnest($1::bigint[], $2::text[], ...).
+  Params& AddArray(const std::vector<std::optional<std::string>>& elements);
   template <typename T>
   Params& Add(const std::optional<T>& value) {
     return value.has_value() ? Add(*value) : AddNull();

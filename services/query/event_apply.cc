@@ -1,5 +1,9 @@
 #include "services/query/event_apply.h"
 
+#include <algorithm>
+#include <optional>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "libs/base/status_macros.h"
 #include "libs/rpc/convert.h"
@@ -8,11 +12,14 @@
 namespace loyalty::query {
 namespace {
 
-constexpr pg::Statement kUpsertLot{
-    "projector_upsert_lot",
+// Each statement takes one array per column; unnest turns them back into rows.
+constexpr pg::Statement kUpsertLots{
+    "projector_upsert_lots",
     "INSERT INTO view_lots (org_id, member_id, lot_id, program_id, point_type, subtype,"
     " redeemable, amount, remaining, held, awarded_at, available_at, expires_at)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+    " SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[],"
+    " $6::text[], $7::boolean[], $8::bigint[], $9::bigint[], $10::bigint[], $11::timestamptz[],"
+    " $12::timestamptz[], $13::timestamptz[])"
     " ON CONFLICT (org_id, member_id, lot_id) DO UPDATE SET program_id = EXCLUDED.program_id,"
     " point_type = EXCLUDED.point_type, subtype = EXCLUDED.subtype,"
     " redeemable = EXCLUDED.redeemable, amount = EXCLUDED.amount,"
@@ -22,129 +29,172 @@ constexpr pg::Statement kUpsertLot{
 constexpr pg::Statement kUpsertTotals{
     "projector_upsert_totals",
     "INSERT INTO view_totals (org_id, member_id, program_id, point_type, lifetime, qualifying)"
-    " VALUES ($1, $2, $3, $4, $5, $6)"
+    " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[],"
+    " $6::bigint[])"
     " ON CONFLICT (org_id, member_id, program_id, point_type) DO UPDATE"
     " SET lifetime = EXCLUDED.lifetime, qualifying = EXCLUDED.qualifying"};
 
-constexpr pg::Statement kUpsertEnrolment{
-    "projector_upsert_enrolment",
+constexpr pg::Statement kUpsertEnrolments{
+    "projector_upsert_enrolments",
     "INSERT INTO view_enrolments (org_id, member_id, program_id, tier, debt, period_start,"
-    " period_end) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    " period_end) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],"
+    " $5::bigint[], $6::timestamptz[], $7::timestamptz[])"
     " ON CONFLICT (org_id, member_id, program_id) DO UPDATE SET tier = EXCLUDED.tier,"
     " debt = EXCLUDED.debt, period_start = EXCLUDED.period_start,"
     " period_end = EXCLUDED.period_end"};
 
-constexpr pg::Statement kInsertEntry{
-    "projector_insert_entry",
+constexpr pg::Statement kInsertEntries{
+    "projector_insert_entries",
     "INSERT INTO view_entries (org_id, member_id, entry_id, position, operation_id, program_id,"
     " point_type, kind, points, order_ref, description, created_at)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING"};
+    " SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[],"
+    " $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::text[],"
+    " $12::timestamptz[]) ON CONFLICT DO NOTHING"};
 
-constexpr pg::Statement kInsertRedemption{
-    "projector_insert_redemption",
+constexpr pg::Statement kInsertRedemptions{
+    "projector_insert_redemptions",
     "INSERT INTO view_redemptions (org_id, member_id, redemption_id, position, program_id,"
     " is_group, points, value_minor, currency, order_ref, reward, overdraft_points,"
     " reservation_id, created_at)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+    " SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::text[],"
+    " $6::boolean[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::text[],"
+    " $12::bigint[], $13::bigint[], $14::timestamptz[]) ON CONFLICT DO NOTHING"};
+
+constexpr pg::Statement kInsertRedemptionPrograms{
+    "projector_insert_redemption_programs",
+    "INSERT INTO view_redemption_programs (org_id, member_id, redemption_id, program_id, points)"
+    " SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[])"
     " ON CONFLICT DO NOTHING"};
 
-constexpr pg::Statement kInsertRedemptionProgram{
-    "projector_insert_redemption_program",
-    "INSERT INTO view_redemption_programs (org_id, member_id, redemption_id, program_id, points)"
-    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING"};
-
-constexpr pg::Statement kInsertRedemptionLot{
-    "projector_insert_redemption_lot",
+constexpr pg::Statement kInsertRedemptionLots{
+    "projector_insert_redemption_lots",
     "INSERT INTO view_redemption_lots (org_id, member_id, redemption_id, ordinal, lot_id,"
     " program_id, point_type, points, expires_at)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING"};
+    " SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::integer[], $5::bigint[],"
+    " $6::text[], $7::text[], $8::bigint[], $9::timestamptz[]) ON CONFLICT DO NOTHING"};
 
-constexpr pg::Statement kCancelRedemption{
-    "projector_cancel_redemption",
-    "UPDATE view_redemptions SET cancelled = true"
-    " WHERE org_id = $1 AND member_id = $2 AND redemption_id = $3"};
+constexpr pg::Statement kCancelRedemptions{
+    "projector_cancel_redemptions",
+    "UPDATE view_redemptions v SET cancelled = true"
+    " FROM unnest($1::text[], $2::text[], $3::bigint[]) AS c (org_id, member_id, redemption_id)"
+    " WHERE v.org_id = c.org_id AND v.member_id = c.member_id"
+    " AND v.redemption_id = c.redemption_id"};
+
+// The first `columns` values of `row`, unambiguously joined (each prefixed by its length).
+std::string KeyOf(const pg::Params& row, size_t columns) {
+  std::string key;
+  for (size_t i = 0; i < columns; ++i) {
+    const std::string& value = *row.Values()[i];
+    absl::StrAppend(&key, value.size(), ":", value);
+  }
+  return key;
+}
 
 std::optional<absl::Time> OptionalTime(bool present, const google::protobuf::Timestamp& time) {
   if (!present) return std::nullopt;
   return rpc::FromTimestamp(time);
 }
 
-void ApplyLots(pg::Transaction& tx, const v1::LedgerEvent& event) {
+}  // namespace
+
+void ViewChanges::Rows::Put(size_t key_columns, pg::Params row) {
+  auto [found, inserted] = index_.try_emplace(KeyOf(row, key_columns), rows_.size());
+  if (inserted) {
+    rows_.push_back(std::move(row));
+  } else {
+    rows_[found->second] = std::move(row);
+  }
+}
+
+void ViewChanges::Rows::Defer(pg::Transaction& tx, const pg::Statement& statement) {
+  for (size_t first = 0; first < rows_.size(); first += kMaxRows) {
+    const size_t last = std::min(rows_.size(), first + kMaxRows);
+    pg::Params columns;
+    for (size_t column = 0; column < rows_[first].Values().size(); ++column) {
+      std::vector<std::optional<std::string>> values;
+      values.reserve(last - first);
+      for (size_t row = first; row < last; ++row) values.push_back(rows_[row].Values()[column]);
+      columns.AddArray(values);
+    }
+    tx.Defer(statement, std::move(columns));
+  }
+  rows_.clear();
+  index_.clear();
+}
+
+void ViewChanges::Add(int64_t position, const v1::LedgerEvent& event) {
   for (const v1::LotState& lot : event.lots()) {
-    pg::Params params;
-    params.Add(event.org_id()).Add(lot.member_id()).Add(lot.lot_id()).Add(lot.program_id())
+    pg::Params row;
+    row.Add(event.org_id()).Add(lot.member_id()).Add(lot.lot_id()).Add(lot.program_id())
         .Add(lot.point_type()).Add(lot.subtype()).Add(lot.redeemable()).Add(lot.amount())
         .Add(lot.remaining()).Add(lot.held()).Add(rpc::FromTimestamp(lot.awarded_at()))
         .Add(rpc::FromTimestamp(lot.available_at()))
         .Add(OptionalTime(lot.has_expires_at(), lot.expires_at()));
-    tx.Defer(kUpsertLot, std::move(params));
+    lots_.Put(3, std::move(row));
   }
-}
-
-void ApplyTotalsAndEnrolments(pg::Transaction& tx, const v1::LedgerEvent& event) {
   for (const v1::TotalsState& totals : event.totals()) {
-    pg::Params params;
-    params.Add(event.org_id()).Add(totals.member_id()).Add(totals.program_id())
+    pg::Params row;
+    row.Add(event.org_id()).Add(totals.member_id()).Add(totals.program_id())
         .Add(totals.point_type()).Add(totals.lifetime()).Add(totals.qualifying());
-    tx.Defer(kUpsertTotals, std::move(params));
+    totals_.Put(4, std::move(row));
   }
   for (const v1::EnrolmentState& enrolment : event.enrolments()) {
-    pg::Params params;
-    params.Add(event.org_id()).Add(enrolment.member_id()).Add(enrolment.program_id())
+    pg::Params row;
+    row.Add(event.org_id()).Add(enrolment.member_id()).Add(enrolment.program_id())
         .Add(enrolment.tier()).Add(enrolment.debt())
         .Add(rpc::FromTimestamp(enrolment.period_start()))
         .Add(rpc::FromTimestamp(enrolment.period_end()));
-    tx.Defer(kUpsertEnrolment, std::move(params));
+    enrolments_.Put(3, std::move(row));
   }
-}
-
-void ApplyEntries(pg::Transaction& tx, int64_t position, const v1::LedgerEvent& event) {
   for (const v1::EntryRecord& entry : event.entries()) {
-    pg::Params params;
-    params.Add(event.org_id()).Add(entry.member_id()).Add(entry.entry_id()).Add(position)
+    pg::Params row;
+    row.Add(event.org_id()).Add(entry.member_id()).Add(entry.entry_id()).Add(position)
         .Add(event.operation_id()).Add(entry.program_id()).Add(entry.point_type())
         .Add(command::EntryKindName(entry.kind())).Add(entry.points()).Add(entry.order_ref())
         .Add(entry.description()).Add(rpc::FromTimestamp(entry.created_at()));
-    tx.Defer(kInsertEntry, std::move(params));
+    entries_.Append(std::move(row));
   }
+  if (event.has_redemption()) AddRedemption(position, event);
 }
 
-void ApplyRedemption(pg::Transaction& tx, int64_t position, const v1::LedgerEvent& event) {
+void ViewChanges::AddRedemption(int64_t position, const v1::LedgerEvent& event) {
   const v1::Redemption& redemption = event.redemption();
   pg::Params key;
   key.Add(event.org_id()).Add(redemption.member_id()).Add(redemption.redemption_id());
   if (redemption.cancelled()) {
-    tx.Defer(kCancelRedemption, std::move(key));
+    cancellations_.Append(std::move(key));
     return;
   }
-  pg::Params params = key;
-  params.Add(position).Add(redemption.program_id()).Add(redemption.group())
+  pg::Params row = key;
+  row.Add(position).Add(redemption.program_id()).Add(redemption.group())
       .Add(redemption.points()).Add(redemption.value().minor_units())
       .Add(redemption.value().currency()).Add(redemption.order_ref()).Add(redemption.reward())
       .Add(redemption.overdraft_points()).Add(redemption.reservation_id())
       .Add(rpc::FromTimestamp(redemption.created_at()));
-  tx.Defer(kInsertRedemption, std::move(params));
+  redemptions_.Append(std::move(row));
   for (const v1::ProgramBreakup& program : redemption.breakup_by_program()) {
-    pg::Params row = key;
-    row.Add(program.program_id()).Add(program.points());
-    tx.Defer(kInsertRedemptionProgram, std::move(row));
+    pg::Params program_row = key;
+    program_row.Add(program.program_id()).Add(program.points());
+    redemption_programs_.Append(std::move(program_row));
   }
   int32_t ordinal = 0;
   for (const v1::LotConsumption& lot : redemption.lots()) {
-    pg::Params row = key;
-    row.Add(ordinal++).Add(lot.lot_id()).Add(lot.program_id()).Add(lot.point_type())
+    pg::Params lot_row = key;
+    lot_row.Add(ordinal++).Add(lot.lot_id()).Add(lot.program_id()).Add(lot.point_type())
         .Add(lot.points()).Add(OptionalTime(lot.has_expires_at(), lot.expires_at()));
-    tx.Defer(kInsertRedemptionLot, std::move(row));
+    redemption_lots_.Append(std::move(lot_row));
   }
 }
 
-}  // namespace
-
-void ApplyEvent(pg::Transaction& tx, int64_t position, const v1::LedgerEvent& event) {
-  ApplyLots(tx, event);
-  ApplyTotalsAndEnrolments(tx, event);
-  ApplyEntries(tx, position, event);
-  if (event.has_redemption()) ApplyRedemption(tx, position, event);
+void ViewChanges::Defer(pg::Transaction& tx) {
+  lots_.Defer(tx, kUpsertLots);
+  totals_.Defer(tx, kUpsertTotals);
+  enrolments_.Defer(tx, kUpsertEnrolments);
+  entries_.Defer(tx, kInsertEntries);
+  redemptions_.Defer(tx, kInsertRedemptions);
+  redemption_programs_.Defer(tx, kInsertRedemptionPrograms);
+  redemption_lots_.Defer(tx, kInsertRedemptionLots);
+  cancellations_.Defer(tx, kCancelRedemptions);  // after the inserts: a redemption of this run
 }
 
 }  // namespace loyalty::query

@@ -1,19 +1,53 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
-#include "absl/status/status.h"
+#include "absl/container/flat_hash_map.h"
+#include "libs/pg/params.h"
 #include "libs/pg/transaction.h"
 #include "loyalty/v1/events.pb.h"
 
 namespace loyalty::query {
 
-// Applies one outbox event to the view tables inside `tx`: upserts the absolute states of its
-// lots, totals and enrolments, inserts its ledger entries and redemption (nothing when already
-// there) and marks a cancelled redemption. Idempotent: applying an event twice changes nothing.
-// Table names are unqualified, so a rebuild can aim the same statements at scratch tables.
-// The writes are deferred (pg::Transaction::Defer): they run with the transaction's next round
-// trip.
-void ApplyEvent(pg::Transaction& tx, int64_t position, const v1::LedgerEvent& event);
+// The view rows of a run of outbox events, written with one statement per view table (each
+// column an array, unnest) instead of one per row:
+//   ViewChanges changes;
+//   for each event, in position order:  changes.Add(position, event);
+//   changes.Defer(tx);
+// Upserts the absolute states of lots, totals and enrolments (of a row that several events
+// changed, the last event's state), inserts ledger entries and redemptions (nothing when already
+// there) and then marks cancelled redemptions: the views end as applying the events one by one
+// would leave them. Idempotent: applying an event twice changes nothing. Table names are
+// unqualified, so a rebuild can aim the same statements at scratch tables.
+class ViewChanges final {
+ public:
+  void Add(int64_t position, const v1::LedgerEvent& event);
+  // Queues the writes (pg::Transaction::Defer, at most kMaxRows rows a statement): they run with
+  // the transaction's next round trip. Leaves this empty.
+  void Defer(pg::Transaction& tx);
+
+  static constexpr size_t kMaxRows = 500;
+
+ private:
+  // Rows of one statement; a row Put again with the same key (its first `key_columns` values)
+  // replaces the earlier one.
+  class Rows final {
+   public:
+    void Put(size_t key_columns, pg::Params row);
+    void Append(pg::Params row) { rows_.push_back(std::move(row)); }
+    void Defer(pg::Transaction& tx, const pg::Statement& statement);
+
+   private:
+    std::vector<pg::Params> rows_;
+    absl::flat_hash_map<std::string, size_t> index_;
+  };
+
+  void AddRedemption(int64_t position, const v1::LedgerEvent& event);
+
+  Rows lots_, totals_, enrolments_, entries_, redemptions_, redemption_programs_,
+      redemption_lots_, cancellations_;
+};
 
 }  // namespace loyalty::query

@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "libs/base/log.h"
 #include "libs/base/status_macros.h"
@@ -16,29 +17,31 @@
 namespace loyalty::query {
 namespace {
 
-constexpr pg::Statement kReadState{
-    "projector_read_state",
-    "SELECT position, horizon_xid::text, horizon_position FROM view_checkpoint"};
-
-// The snapshot's xmin comes from the same statement (the same snapshot) as the rows.
+// The checkpoint and the events after it, in one statement: the snapshot's xmin comes from the
+// same snapshot as the rows. Without events, one row with the checkpoint and NULL events.
 constexpr pg::Statement kFetchEvents{
     "projector_fetch_events",
-    "SELECT position, event, pg_snapshot_xmin(pg_current_snapshot())::text,"
-    " (extract(epoch FROM created_at) * 1000000)::int8 FROM outbox"
-    " WHERE position > $1 ORDER BY position LIMIT $2"};
+    "SELECT c.position, c.horizon_xid::text, c.horizon_position,"
+    " pg_snapshot_xmin(pg_current_snapshot())::text, o.position, o.event,"
+    " (extract(epoch FROM o.created_at) * 1000000)::int8 FROM view_checkpoint c"
+    " LEFT JOIN LATERAL (SELECT position, event, created_at FROM outbox"
+    " WHERE position > c.position ORDER BY position LIMIT $1) o ON true ORDER BY o.position"};
 
-constexpr pg::Statement kCurrentXid{"projector_current_xid", "SELECT pg_current_xact_id()::text"};
-
+// Goes out with the view writes and the COMMIT, so its outcome cannot be looked at before the
+// commit: a checkpoint that moved since the fetch sets position to -1, which the table's CHECK
+// (position >= 0) refuses, and the whole transaction fails. $6: take a new horizon, this
+// transaction's own id (it has one by now or takes one here, after the fetch's snapshot).
 constexpr pg::Statement kAdvance{
     "projector_advance",
-    "UPDATE view_checkpoint SET position = $2, horizon_xid = $3::xid8, horizon_position = $4,"
-    " skipped = skipped + $5, applied_at = now() WHERE position = $1"};
+    "UPDATE view_checkpoint SET position = CASE WHEN position = $1 THEN $2 ELSE -1 END,"
+    " horizon_xid = CASE WHEN $6 THEN pg_current_xact_id() ELSE $3::xid8 END,"
+    " horizon_position = $4, skipped = skipped + $5, applied_at = now()"};
 
 constexpr pg::Statement kLag{
     "projector_lag",
-    "SELECT (SELECT coalesce(max(position), 0) FROM outbox) - $1,"
+    "SELECT (SELECT coalesce(max(position), 0) FROM outbox) - c.position,"
     " coalesce(extract(epoch FROM now() - (SELECT min(created_at) FROM outbox"
-    " WHERE position > $1)), 0)::float8::text"};
+    " WHERE position > c.position)), 0)::float8::text FROM view_checkpoint c"};
 
 constexpr pg::Statement kTryLock{"projector_try_lock", "SELECT pg_try_advisory_lock($1)"};
 constexpr pg::Statement kUnlock{"projector_unlock", "SELECT pg_advisory_unlock($1)"};
@@ -53,11 +56,6 @@ struct State {
   int64_t position = 0;
   std::optional<std::string> horizon_xid;  // xid8 as text
   std::optional<int64_t> horizon_position;
-};
-
-struct Event {
-  int64_t position;
-  std::string bytes;
 };
 
 }  // namespace
@@ -94,23 +92,21 @@ absl::StatusOr<int> Projector::RunOnce() {
     skipped = 0;
     committed = false;
     created_at.clear();
-    // Nothing in this transaction may take an xid before the fetch below: the horizon taken
-    // later must be newer than every writer the fetch could have missed.
-    ASSIGN_OR_RETURN(pg::Result state_row, tx.Execute(kReadState));
-    State state{state_row.Int64(0, 0), state_row.OptionalText(0, 1),
-                state_row.OptionalInt64(0, 2)};
     ASSIGN_OR_RETURN(pg::Result rows,
-                     tx.Execute(kFetchEvents, pg::Params().Add(state.position).Add(
+                     tx.Execute(kFetchEvents, pg::Params().Add(
                                                   static_cast<int64_t>(options_.batch_size))));
-    found_events_ = rows.Rows() > 0;
+    const State state{rows.Int64(0, 0), rows.OptionalText(0, 1), rows.OptionalInt64(0, 2)};
+    const int events = rows.IsNull(0, 4) ? 0 : rows.Rows();
+    found_events_ = events > 0;
     if (!found_events_) return absl::OkStatus();
-    const uint64_t xmin = ParseXid(rows.Text(0, 2));
+    const uint64_t xmin = ParseXid(rows.Text(0, 3));
     const bool settled =
         state.horizon_xid.has_value() && xmin >= ParseXid(*state.horizon_xid);
     int64_t expected = state.position + 1;
+    ViewChanges changes;
     int row = 0;
-    for (; row < rows.Rows(); ++row) {
-      const int64_t position = rows.Int64(row, 0);
+    for (; row < events; ++row) {
+      const int64_t position = rows.Int64(row, 4);
       if (position > expected && settled && expected <= *state.horizon_position) {
         // Every transaction that could hold these positions has ended without them.
         const int64_t next = std::min(position, *state.horizon_position + 1);
@@ -119,43 +115,45 @@ absl::StatusOr<int> Projector::RunOnce() {
       }
       if (position != expected) break;
       v1::LedgerEvent event;
-      if (!event.ParseFromString(rows.Bytes(row, 1))) {
+      if (!event.ParseFromString(rows.Bytes(row, 5))) {
         return absl::InternalError(absl::StrCat("outbox event ", position, " does not parse"));
       }
-      ApplyEvent(tx, position, event);
-      created_at.push_back(absl::FromUnixMicros(rows.Int64(row, 3)));
+      changes.Add(position, event);
+      created_at.push_back(absl::FromUnixMicros(rows.Int64(row, 6)));
       ++expected;
       ++applied;
     }
+    changes.Defer(tx);
     new_position = expected - 1;
     State next{new_position, state.horizon_xid, state.horizon_position};
-    const bool stuck = row < rows.Rows();
+    const bool stuck = row < events;
     const bool horizon_covers =
         state.horizon_position.has_value() && expected <= *state.horizon_position;
-    if (stuck && !horizon_covers) {
-      // A gap at `expected`: every position up to the last one seen was taken by a transaction
-      // that already had an xid older than ours. Once all of those ended, the gap is permanent.
-      ASSIGN_OR_RETURN(pg::Result xid, tx.Execute(kCurrentXid));
-      next.horizon_xid = std::string(xid.Text(0, 0));
-      next.horizon_position = rows.Int64(rows.Rows() - 1, 0);
+    // A gap at `expected`: every position up to the last one seen was taken by a transaction
+    // that already had an xid older than ours. Once all of those ended, the gap is permanent.
+    const bool take_horizon = stuck && !horizon_covers;
+    if (take_horizon) {
+      next.horizon_position = rows.Int64(events - 1, 4);
     } else if (!stuck && !horizon_covers) {
       next.horizon_xid.reset();
       next.horizon_position.reset();
     }
-    if (applied == 0 && skipped == 0 && next.horizon_xid == state.horizon_xid &&
+    if (applied == 0 && skipped == 0 && !take_horizon &&
+        next.horizon_xid == state.horizon_xid &&
         next.horizon_position == state.horizon_position) {
       return absl::OkStatus();  // nothing to write
     }
     pg::Params params;
     params.Add(state.position).Add(next.position).Add(next.horizon_xid)
-        .Add(next.horizon_position).Add(skipped);
-    ASSIGN_OR_RETURN(pg::Result advanced, tx.Execute(kAdvance, params));
-    if (advanced.AffectedRows() != 1) {
-      return absl::AbortedError("the checkpoint moved: another projector is running");
-    }
+        .Add(next.horizon_position).Add(skipped).Add(take_horizon);
+    tx.Defer(kAdvance, std::move(params));
     committed = true;
     return absl::OkStatus();
   });
+  if (pg::SqlStateOf(status) == "23514" &&  // the CHECK that kAdvance's guard trips
+      absl::StrContains(status.message(), "view_checkpoint_position_check")) {
+    return absl::AbortedError("the checkpoint moved: another projector is running");
+  }
   RETURN_IF_ERROR(status);
   if (committed) {
     if (metrics_ != nullptr) {
@@ -174,10 +172,7 @@ absl::StatusOr<int> Projector::RunOnce() {
 
 void Projector::ReportLag() {
   if (metrics_ == nullptr) return;
-  absl::StatusOr<pg::Result> state = connection_->Execute(kReadState);
-  if (!state.ok()) return;
-  absl::StatusOr<pg::Result> lag =
-      connection_->Execute(kLag, pg::Params().Add(state->Int64(0, 0)));
+  absl::StatusOr<pg::Result> lag = connection_->Execute(kLag);
   if (!lag.ok()) return;
   double seconds = 0;
   const std::string_view text = lag->Text(0, 1);

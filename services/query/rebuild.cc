@@ -27,7 +27,7 @@ constexpr pg::Statement kReplayEvents{
     "SELECT position, event FROM outbox WHERE position > $1 AND position <= $2"
     " ORDER BY position LIMIT $3"};
 
-// Temporary tables come first in the search path, so the unqualified statements of ApplyEvent,
+// Temporary tables come first in the search path, so the unqualified statements of ViewChanges,
 // prepared on this fresh connection after these exist, write to the scratch copies.
 absl::Status CreateScratchTables(pg::Connection& connection) {
   for (const char* table : kViewTables) {
@@ -47,16 +47,18 @@ absl::Status Replay(pg::Connection& connection, RebuildReport& report) {
     pg::Params params;
     params.Add(after).Add(report.position).Add(kReplayBatch);
     ASSIGN_OR_RETURN(pg::Result rows, tx.Execute(kReplayEvents, params));
+    ViewChanges changes;
     for (int i = 0; i < rows.Rows(); ++i) {
       v1::LedgerEvent event;
       if (!event.ParseFromString(rows.Bytes(i, 1))) {
         return absl::InternalError(absl::StrCat("outbox event ", rows.Int64(i, 0),
                                                 " does not parse"));
       }
-      ApplyEvent(tx, rows.Int64(i, 0), event);
+      changes.Add(rows.Int64(i, 0), event);
       after = rows.Int64(i, 0);
       ++report.events;
     }
+    changes.Defer(tx);
     if (rows.Rows() < kReplayBatch) return tx.Flush();
   }
 }

@@ -142,5 +142,30 @@ TEST_F(PgParamsTest, TextStatementsTakeParams) {
   EXPECT_EQ(result->Text(0, 1), "x");
 }
 
+TEST_F(PgParamsTest, ArraysRoundTripElementByElement) {
+  const std::vector<std::optional<std::string>> texts = {
+      "", "a,b", "{braces}", "NULL", "it's \"quoted\"", "back\\slash", std::nullopt, " x "};
+  const Params numbers = Params().Add(int64_t{-7}).AddNull().Add(int64_t{9007199254740993});
+  const Params times = Params().Add(absl::FromUnixMicros(1796300000123456)).AddNull();
+  Result result = Echo(
+      "echo_arrays",
+      "SELECT t, n, m, cardinality($1::text[]), cardinality($4::text[])"
+      " FROM unnest($1::text[], $2::bigint[], $3::timestamptz[]) WITH ORDINALITY AS u(t, n, m, i)"
+      " ORDER BY i",
+      Params().AddArray(texts).AddArray(numbers.Values()).AddArray(times.Values()).AddArray({}));
+  ASSERT_EQ(result.Rows(), static_cast<int>(texts.size()));
+  for (int row = 0; row < result.Rows(); ++row) {
+    EXPECT_EQ(result.OptionalText(row, 0), texts[static_cast<size_t>(row)]) << row;
+    EXPECT_EQ(result.Int64(row, 3), static_cast<int64_t>(texts.size()));
+    EXPECT_EQ(result.Int64(row, 4), 0);
+  }
+  EXPECT_EQ(result.Int64(0, 1), -7);
+  EXPECT_EQ(result.OptionalInt64(1, 1), std::nullopt);
+  EXPECT_EQ(result.Int64(2, 1), 9007199254740993);
+  EXPECT_EQ(result.OptionalInt64(3, 1), std::nullopt);  // unnest pads the shorter arrays
+  EXPECT_EQ(result.Time(0, 2), absl::FromUnixMicros(1796300000123456));
+  EXPECT_EQ(result.OptionalText(1, 2), std::nullopt);
+}
+
 }  // namespace
 }  // namespace loyalty::pg

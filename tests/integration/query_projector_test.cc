@@ -144,6 +144,35 @@ TEST_F(QueryProjectorTest, ARoundWaitingBehindAnOpenPositionRunsAgainSoon) {
   EXPECT_EQ(*reached, later);
 }
 
+// The round's checkpoint update goes out with its view writes and its COMMIT: when the
+// checkpoint moved after the round read it (here: another session that held its row), the round
+// fails as a whole and leaves the views untouched.
+TEST_F(QueryProjectorTest, ACheckpointMovedDuringARoundFailsItWithNothingApplied) {
+  Drain();
+  const int64_t before = Checkpoint();
+  const int64_t position = Give("alice", 10).ledger_position();
+  auto other = pg::Connection::Open(server_.database_url());
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)->ExecuteText("BEGIN").ok());
+  ASSERT_TRUE((*other)->ExecuteText("UPDATE view_checkpoint SET position = position + 1").ok());
+
+  absl::StatusOr<int> round;
+  std::thread runner([&] { round = projector_->RunOnce(); });
+  // The round's update waits for the other session's row lock.
+  int64_t waiting = 0;
+  for (int i = 0; i < 1000000 && waiting == 0; ++i) {
+    waiting = QueryInt("SELECT count(*) FROM pg_locks WHERE NOT granted");
+  }
+  ASSERT_TRUE((*other)->ExecuteText("COMMIT").ok());
+  runner.join();
+  ASSERT_EQ(waiting, 1);
+  EXPECT_EQ(round.status().code(), absl::StatusCode::kAborted) << round.status();
+  EXPECT_EQ(Checkpoint(), before + 1);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM view_entries WHERE position = " +
+                     std::to_string(position)),
+            0);
+}
+
 TEST_F(QueryProjectorTest, SecondProjectorStandsByWhileTheFirstLeads) {
   std::unique_ptr<query::Projector> other = query_->NewProjector();
   absl::StatusOr<bool> first = projector_->TryLead();
