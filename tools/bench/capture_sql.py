@@ -12,15 +12,15 @@
       after it; prints `statements N`, `round_trips N` (as replayed) and the listing to stderr.
 
 The script replays the same SQL with the logged parameters except: the member id becomes
-('bm-' || :member) with a random member from :first_member on; the idempotency key (and the order reference it
-doubles as) becomes a new key per transaction; an integer the call took from a sequence
-becomes currval() of that sequence minus its distance from the sequence's last value (the
-replay runs the same nextval statements first, on the same connection); a lot of the member that
-existed before the call becomes the member's first lot of the same program and point type with
-at least the points the call took from it. When ROUND_TRIPS is 2 the statements are grouped into
-two pgbench pipelines: from BEGIN to the last statement before the first data-modifying statement
-other than idempotency_claim, and the rest through COMMIT; when it is 1, all of them form one
-pipeline. Otherwise each statement is sent alone.
+('bm-' || :member) with a random member from :first_member on (bench.sh sets it); the
+idempotency key (and the order reference it doubles as) becomes a new key per transaction; an
+integer the call took from a sequence becomes currval() of that sequence minus its distance
+from the sequence's last value (the replay runs the same nextval statements first, on the same
+connection); a lot of the member that existed before the call becomes the member's first lot
+of the same program and point type with at least the points the call took from it. When
+ROUND_TRIPS is 2 the statements are grouped into two pgbench pipelines: from BEGIN to the last
+statement before the first data-modifying statement other than idempotency_claim, and the rest
+through COMMIT; when it is 1, all of them form one pipeline. Otherwise each statement is sent alone.
 """
 import json
 import re
@@ -187,7 +187,8 @@ def replay_sql(statement, substitutions):
 
 
 def pgbench_script(groups, substitutions):
-    lines = ["\\set member random(:first_member, :first_member + :members - 1)", "\\set seq random(1, 9000000000000000000)"]
+    lines = ["\\set member random(:first_member, :first_member + :members - 1)",
+             "\\set seq random(1, 9000000000000000000)"]
     for group in groups:
         if len(group) > 1:
             lines.append("\\startpipeline")
