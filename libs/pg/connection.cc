@@ -202,8 +202,9 @@ absl::StatusOr<std::vector<Result>> Connection::ExecuteAll(std::span<const Query
     }
     absl::StatusOr<Result> result = NextResult();
     if (result.ok() && result->CommandTag() == "ROLLBACK" && IsCommit(queries[i].statement->sql)) {
-      result = StatusWithSqlState(
-          kInFailedTransaction, "COMMIT rolled back: an earlier statement in the transaction failed");
+      result =
+          StatusWithSqlState(kInFailedTransaction,
+                             "COMMIT rolled back: an earlier statement in the transaction failed");
     }
     if (result.ok()) {
       results.push_back(*std::move(result));

@@ -83,7 +83,8 @@ class Connection final {
 // "loyalty.v1/sqlstate". Mapping: 40001 serialization failure and 40P01 deadlock -> ABORTED;
 // class 08 and 57P01..57P03 (connection, shutdown) -> UNAVAILABLE; 57014 -> DEADLINE_EXCEEDED;
 // class 53 -> RESOURCE_EXHAUSTED; 23505 -> ALREADY_EXISTS; 23503 -> NOT_FOUND; 23514 and 23502 ->
-// FAILED_PRECONDITION; 22xxx -> INVALID_ARGUMENT; other -> INTERNAL. The message keeps the server's.
+// FAILED_PRECONDITION; 22xxx -> INVALID_ARGUMENT; other -> INTERNAL. The message keeps the
+// server's text.
 bool IsRetryable(const absl::Status& status);  // 40001 or 40P01
 // `status` with another code and `prefix` before its message, keeping its payloads (SQLSTATE).
 absl::Status Rewrite(const absl::Status& status, absl::StatusCode code, absl::string_view prefix);

@@ -327,7 +327,8 @@ absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
                                  MemberCommandCache& cached, const MemberRead& read,
                                  v1::AccrueResponse* response) {
   const std::string& org_id = request.org_id();
-  ASSIGN_OR_RETURN(ProgramConfig program, LoadProgram(tx, org_id, request.program_id(), context.config_cache));
+  ASSIGN_OR_RETURN(ProgramConfig program,
+                   LoadProgram(tx, org_id, request.program_id(), context.config_cache));
   RETURN_IF_ERROR(RequireActive(program));
   ASSIGN_OR_RETURN(std::optional<std::string> household,
                    LockMemberAndHousehold(tx, org_id, request.member_id(), now));
@@ -352,7 +353,8 @@ absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
   ASSIGN_OR_RETURN(Operation operation,
                    Operation::Begin(tx, org_id, "Accrue", now));
   operation.Track(member);
-  ASSIGN_OR_RETURN(Award award, AwardOf(tx, operation, program, member, *enrolment, *type, request));
+  ASSIGN_OR_RETURN(Award award,
+                   AwardOf(tx, operation, program, member, *enrolment, *type, request));
   if (award.points > 0) {
     RETURN_IF_ERROR(WriteAward(operation, program, *type, subtype, member, *enrolment, award,
                                request, response));

@@ -88,8 +88,12 @@ absl::StatusOr<BurnPlan> PlanBurn(const BurnScope& scope, const MemberState& mem
                    absl::StrCat("wanted ", points, " points, ", positive, " available"));
   }
   std::map<std::string, ledger::Points> by_program;
-  for (const ledger::LotTake& take : plan.consumption.takes) by_program[take.program_id] += take.points;
-  if (plan.consumption.shortfall > 0) by_program[scope.pricing.program_id] += plan.consumption.shortfall;
+  for (const ledger::LotTake& take : plan.consumption.takes) {
+    by_program[take.program_id] += take.points;
+  }
+  if (plan.consumption.shortfall > 0) {
+    by_program[scope.pricing.program_id] += plan.consumption.shortfall;
+  }
   for (const auto& [program_id, program_points] : by_program) {
     v1::ProgramBreakup breakup;
     breakup.set_program_id(program_id);
@@ -119,7 +123,9 @@ absl::Status ApplyBurn(Operation& operation, const BurnScope& scope, const std::
     by_type[{take.program_id, take.point_type}] += take.points;
   }
   const ledger::Points shortfall = plan.consumption.shortfall;
-  if (shortfall > 0) by_type[{scope.pricing.program_id, scope.pricing.default_point_type}] += shortfall;
+  if (shortfall > 0) {
+    by_type[{scope.pricing.program_id, scope.pricing.default_point_type}] += shortfall;
+  }
   for (const auto& [key, points] : by_type) {
     RETURN_IF_ERROR(operation.AddEntry(
         {member_id, key.first, key.second, kind, -points, order_ref, description, ""}));

@@ -81,8 +81,9 @@ absl::Status CancelInTransaction(const Context& context, pg::Transaction& tx,
     return Refused(kAlreadyCancelled,
                    absl::StrCat("redemption ", request.redemption_id(), " is already cancelled"));
   }
-  ASSIGN_OR_RETURN(ProgramConfig program,
-                   LoadProgram(tx, org_id, std::string(redemption.Text(0, 0)), context.config_cache));
+  ASSIGN_OR_RETURN(
+      ProgramConfig program,
+      LoadProgram(tx, org_id, std::string(redemption.Text(0, 0)), context.config_cache));
   ASSIGN_OR_RETURN(Operation operation, Operation::Begin(tx, org_id, "CancelRedemption", now));
   operation.Track(member);
 

@@ -159,9 +159,9 @@ absl::StatusOr<std::shared_ptr<const OrgConfig>> LoadOrgConfig(pg::Transaction& 
 }
 
 absl::Status NoProgram(const std::string& org_id, const std::string& program_id) {
-  return program_id.empty()
-             ? Refused(ledger::kProgramNotActive, absl::StrCat("org '", org_id, "' has no program yet"))
-             : NotFound("program", program_id);
+  return program_id.empty() ? Refused(ledger::kProgramNotActive,
+                                      absl::StrCat("org '", org_id, "' has no program yet"))
+                            : NotFound("program", program_id);
 }
 
 }  // namespace

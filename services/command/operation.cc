@@ -79,7 +79,8 @@ constexpr pg::Statement kAddTotals{
     "INSERT INTO point_totals AS t (org_id, member_id, program_id, point_type, lifetime,"
     " qualifying) VALUES ($1, $2, $3, $4, $5, $6)"
     " ON CONFLICT (org_id, member_id, program_id, point_type) DO UPDATE"
-    " SET lifetime = t.lifetime + EXCLUDED.lifetime, qualifying = t.qualifying + EXCLUDED.qualifying"
+    " SET lifetime = t.lifetime + EXCLUDED.lifetime,"
+    " qualifying = t.qualifying + EXCLUDED.qualifying"
     " RETURNING lifetime, qualifying"};
 
 constexpr pg::Statement kChangeEnrolment{

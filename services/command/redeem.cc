@@ -134,7 +134,8 @@ absl::Status IsRedeemable(const Context& context, const v1::IsRedeemableRequest&
       *context.pool, pg::Isolation::kRepeatableRead, context.retry,
       [&](pg::Transaction& tx) -> absl::Status {
         response->Clear();
-        absl::StatusOr<DecidedBurn> decided = DecideRedemption(tx, burn, context.clock->Now(), false, true, context.config_cache);
+        absl::StatusOr<DecidedBurn> decided =
+            DecideRedemption(tx, burn, context.clock->Now(), false, true, context.config_cache);
         if (!decided.ok()) {
           if (!IsRefusal(decided.status())) return decided.status();
           response->set_redeemable(false);

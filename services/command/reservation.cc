@@ -87,7 +87,9 @@ absl::StatusOr<Reservation> LoadOpenReservation(pg::Transaction& tx, const std::
   Reservation reservation{id, std::string(row.Text(0, 0)), row.Bool(0, 1), row.Int64(0, 2),
                           std::string(row.Text(0, 3)), std::string(row.Text(0, 4)), {}};
   ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kSelectReservationLots, key));
-  for (int i = 0; i < lots.Rows(); ++i) reservation.lots.emplace_back(lots.Int64(i, 0), lots.Int64(i, 1));
+  for (int i = 0; i < lots.Rows(); ++i) {
+    reservation.lots.emplace_back(lots.Int64(i, 0), lots.Int64(i, 1));
+  }
   return reservation;
 }
 
@@ -116,7 +118,8 @@ absl::Status ReservePoints(const Context& context, const v1::ReservePointsReques
   RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
   absl::Duration timeout = kDefaultTimeout;
   if (request.has_timeout()) {
-    timeout = absl::Seconds(request.timeout().seconds()) + absl::Nanoseconds(request.timeout().nanos());
+    timeout =
+        absl::Seconds(request.timeout().seconds()) + absl::Nanoseconds(request.timeout().nanos());
     if (timeout < absl::Seconds(1) || timeout > kMaxTimeout) {
       return InvalidField("timeout", "must be between 1 second and 7 days");
     }

@@ -94,7 +94,8 @@ absl::Status ReverseInTransaction(const Context& context, pg::Transaction& tx,
                                   const v1::ReverseRequest& request,
                                   v1::ReverseResponse* response) {
   const std::string& org_id = request.org_id();
-  ASSIGN_OR_RETURN(ProgramConfig program, LoadProgram(tx, org_id, request.program_id(), context.config_cache));
+  ASSIGN_OR_RETURN(ProgramConfig program,
+                   LoadProgram(tx, org_id, request.program_id(), context.config_cache));
   const absl::Time now = context.clock->Now();
   ASSIGN_OR_RETURN(std::optional<std::string> household,
                    LockMemberAndHousehold(tx, org_id, request.member_id(), now));

@@ -43,8 +43,11 @@ struct Decided {
 absl::StatusOr<Decided> Decide(pg::Transaction& tx, const TransferSpec& spec, absl::Time now,
                                bool lock, ConfigCache* cache) {
   Decided decided;
-  ASSIGN_OR_RETURN(decided.scope, LoadBurnScope(tx, spec.org_id, spec.program_id, spec.group, cache));
-  if (lock) RETURN_IF_ERROR(LockForCommand(tx, spec.org_id, {spec.from_member_id, spec.to_member_id}, now));
+  ASSIGN_OR_RETURN(decided.scope,
+                   LoadBurnScope(tx, spec.org_id, spec.program_id, spec.group, cache));
+  if (lock) {
+    RETURN_IF_ERROR(LockForCommand(tx, spec.org_id, {spec.from_member_id, spec.to_member_id}, now));
+  }
   ASSIGN_OR_RETURN(decided.giver, LoadMember(tx, spec.org_id, spec.from_member_id));
   ASSIGN_OR_RETURN(decided.receiver, LoadMember(tx, spec.org_id, spec.to_member_id));
   RETURN_IF_ERROR(RequireActiveMember(decided.giver));
@@ -53,8 +56,9 @@ absl::StatusOr<Decided> Decide(pg::Transaction& tx, const TransferSpec& spec, ab
     RETURN_IF_ERROR(RequireEnrolment(decided.giver, decided.scope.pricing.program_id).status());
   }
   RETURN_IF_ERROR(RequireEnrolment(decided.receiver, decided.scope.pricing.program_id).status());
-  ASSIGN_OR_RETURN(decided.plan, PlanBurn(decided.scope, decided.giver, spec.points, now,
-                                          {.validate_redemption = false, .allow_overdraft = false}));
+  ASSIGN_OR_RETURN(decided.plan,
+                   PlanBurn(decided.scope, decided.giver, spec.points, now,
+                            {.validate_redemption = false, .allow_overdraft = false}));
   return decided;
 }
 
@@ -144,7 +148,8 @@ absl::Status IsTransferable(const Context& context, const v1::IsTransferableRequ
       *context.pool, pg::Isolation::kRepeatableRead, context.retry,
       [&](pg::Transaction& tx) -> absl::Status {
         response->Clear();
-        absl::StatusOr<Decided> decided = Decide(tx, spec, context.clock->Now(), false, context.config_cache);
+        absl::StatusOr<Decided> decided =
+            Decide(tx, spec, context.clock->Now(), false, context.config_cache);
         if (!decided.ok()) {
           if (!IsRefusal(decided.status())) return decided.status();
           response->set_transferable(false);

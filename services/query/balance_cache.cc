@@ -294,7 +294,9 @@ void BalanceCache::ClearLocked() {
 }
 
 void BalanceCache::EvictLocked() {
-  while (bytes_ > options_.max_bytes && !recency_.empty()) EraseLocked(std::string(recency_.back()));
+  while (bytes_ > options_.max_bytes && !recency_.empty()) {
+    EraseLocked(std::string(recency_.back()));
+  }
 }
 
 void BalanceCache::PublishLocked() {

@@ -107,7 +107,9 @@ absl::StatusOr<command::MemberState> LoadMemberView(pg::Transaction& tx, const V
   ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kSelectLots, params));
   for (int i = 0; i < lots.Rows(); ++i) member.lots.push_back(command::LotFromRow(lots, i));
   ASSIGN_OR_RETURN(pg::Result totals, tx.Execute(kSelectTotals, params));
-  for (int i = 0; i < totals.Rows(); ++i) member.totals.push_back(command::TotalsFromRow(totals, i));
+  for (int i = 0; i < totals.Rows(); ++i) {
+    member.totals.push_back(command::TotalsFromRow(totals, i));
+  }
   return member;
 }
 

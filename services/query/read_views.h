@@ -38,10 +38,10 @@ struct ViewRead {
 // UNAVAILABLE with NOT_YET_CONSISTENT when they do not in time.
 absl::Status AwaitViews(const QueryContext& context, int64_t min_position, absl::Time deadline);
 
-// AwaitViews, then runs `body` in one REPEATABLE READ transaction with the checkpoint position it sees, after
-// checking that `member_id` is a member of `org_id` (NOT_FOUND otherwise) and reading its row.
-// `prefetch` (may be empty) declares all of the body's reads (pg::Transaction::Prefetch): they
-// go out with BEGIN, the member check and COMMIT, in one round trip
+// AwaitViews, then runs `body` in one REPEATABLE READ transaction with the checkpoint position it
+// sees, after checking that `member_id` is a member of `org_id` (NOT_FOUND otherwise) and reading
+// its row. `prefetch` (may be empty) declares all of the body's reads (pg::Transaction::Prefetch):
+// they go out with BEGIN, the member check and COMMIT, in one round trip
 // (pg::Transaction::PrefetchCommit); a read it did not declare fails the call with INTERNAL.
 absl::Status ReadViews(const QueryContext& context, const std::string& org_id,
                        const std::string& member_id, int64_t min_position, absl::Time deadline,

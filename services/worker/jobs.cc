@@ -132,7 +132,8 @@ absl::StatusOr<int64_t> RequalifyMember(pg::Transaction& tx, const std::string& 
     while (period.end <= now) {  // periods with no activity qualify on zero points
       const std::optional<ledger::Tier> met = ledger::TierFor(program.tiers, qualifying);
       tier = met.has_value() ? met->code : "";
-      period = ledger::QualificationPeriodAt(program.period_kind, program.period_months, period.end);
+      period =
+          ledger::QualificationPeriodAt(program.period_kind, program.period_months, period.end);
       qualifying = 0;
     }
     RETURN_IF_ERROR(operation->RenewPeriod(member_id, program.program_id, tier, period.start,

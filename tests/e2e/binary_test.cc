@@ -82,7 +82,9 @@ grpc::Status RawCall(grpc::GenericStub& stub, const std::string& method, const s
   done_cv.wait(lock, [&] { return done; });
   std::vector<grpc::Slice> slices;
   reply_buffer.Dump(&slices);
-  for (const grpc::Slice& s : slices) reply->append(reinterpret_cast<const char*>(s.begin()), s.size());
+  for (const grpc::Slice& s : slices) {
+    reply->append(reinterpret_cast<const char*>(s.begin()), s.size());
+  }
   return result;
 }
 

@@ -17,9 +17,10 @@ TEST(PythonClientTest, AccrueRedeemAndGroupRedeemThroughGeneratedPythonStubs) {
   CommandServer server;
   auto admin = v1::AdminService::NewStub(server.Channel());
   CreateDemoOrg(*admin, "pyorg", {"py-member"});
-  const std::string command = absl::StrCat(
-      "/usr/bin/python3 ", LOYALTY_SOURCE_DIR, "/tests/e2e/python_client.py --protos ", LOYALTY_SOURCE_DIR,
-      "/protos --target 127.0.0.1:", server.port(), " --org pyorg --member py-member");
+  const std::string command =
+      absl::StrCat("/usr/bin/python3 ", LOYALTY_SOURCE_DIR, "/tests/e2e/python_client.py --protos ",
+                   LOYALTY_SOURCE_DIR, "/protos --target 127.0.0.1:", server.port(),
+                   " --org pyorg --member py-member");
   EXPECT_EQ(std::system(command.c_str()), 0) << command;
 }
 

@@ -476,7 +476,9 @@ double CounterValue(prometheus::Registry& registry, const std::string& family_na
     if (family.name != family_name) continue;
     for (const prometheus::ClientMetric& metric : family.metric) {
       std::map<std::string, std::string> found;
-      for (const prometheus::ClientMetric::Label& label : metric.label) found[label.name] = label.value;
+      for (const prometheus::ClientMetric::Label& label : metric.label) {
+        found[label.name] = label.value;
+      }
       bool match = true;
       for (const auto& [name, value] : labels) match = match && found[name] == value;
       if (match) return metric.counter.value;

@@ -55,9 +55,12 @@ class ConcurrencyTest : public CommandTest {
         request.set_point_type(shop ? "bonus" : "miles");
         request.mutable_explicit_points()->set_points(static_cast<int64_t>(10 + random() % 90));
         request.mutable_explicit_points()->set_description("load");
-        CallAndCount<v1::AccrueResponse>(send_twice, [&](grpc::ClientContext* c, v1::AccrueResponse* r) {
-          return commands_->Accrue(c, request, r);
-        }, [&](const v1::AccrueResponse& r) { expected.Add(member, r.points()); });
+        CallAndCount<v1::AccrueResponse>(
+            send_twice,
+            [&](grpc::ClientContext* c, v1::AccrueResponse* r) {
+              return commands_->Accrue(c, request, r);
+            },
+            [&](const v1::AccrueResponse& r) { expected.Add(member, r.points()); });
         if (random() % 8 == 0) {  // same key, different request: refused, no effect
           request.mutable_explicit_points()->set_points(request.explicit_points().points() + 1);
           v1::AccrueResponse response;
@@ -73,9 +76,12 @@ class ConcurrencyTest : public CommandTest {
         request.set_idempotency_key(key);
         request.set_member_id(member);
         request.set_points(static_cast<int64_t>(5 + random() % 60));
-        CallAndCount<v1::RedeemResponse>(send_twice, [&](grpc::ClientContext* c, v1::RedeemResponse* r) {
-          return commands_->Redeem(c, request, r);
-        }, [&](const v1::RedeemResponse& r) { expected.Add(member, -r.redemption().points()); });
+        CallAndCount<v1::RedeemResponse>(
+            send_twice,
+            [&](grpc::ClientContext* c, v1::RedeemResponse* r) {
+              return commands_->Redeem(c, request, r);
+            },
+            [&](const v1::RedeemResponse& r) { expected.Add(member, -r.redemption().points()); });
         break;
       }
       case 2: {
@@ -84,9 +90,12 @@ class ConcurrencyTest : public CommandTest {
         request.set_idempotency_key(key);
         request.set_member_id(member);
         request.set_points(static_cast<int64_t>(5 + random() % 80));
-        CallAndCount<v1::RedeemResponse>(send_twice, [&](grpc::ClientContext* c, v1::RedeemResponse* r) {
-          return commands_->GroupRedeem(c, request, r);
-        }, [&](const v1::RedeemResponse& r) { expected.Add(member, -r.redemption().points()); });
+        CallAndCount<v1::RedeemResponse>(
+            send_twice,
+            [&](grpc::ClientContext* c, v1::RedeemResponse* r) {
+              return commands_->GroupRedeem(c, request, r);
+            },
+            [&](const v1::RedeemResponse& r) { expected.Add(member, -r.redemption().points()); });
         break;
       }
       default: {
@@ -99,12 +108,15 @@ class ConcurrencyTest : public CommandTest {
         request.set_to_member_id(other);
         request.set_group(random() % 2 == 0);
         request.set_points(static_cast<int64_t>(5 + random() % 50));
-        CallAndCount<v1::TransferResponse>(send_twice, [&](grpc::ClientContext* c, v1::TransferResponse* r) {
-          return commands_->Transfer(c, request, r);
-        }, [&](const v1::TransferResponse& r) {
-          expected.Add(member, -r.points());
-          expected.Add(other, r.points());
-        });
+        CallAndCount<v1::TransferResponse>(
+            send_twice,
+            [&](grpc::ClientContext* c, v1::TransferResponse* r) {
+              return commands_->Transfer(c, request, r);
+            },
+            [&](const v1::TransferResponse& r) {
+              expected.Add(member, -r.points());
+              expected.Add(other, r.points());
+            });
         break;
       }
     }
@@ -171,13 +183,13 @@ TEST_F(ConcurrencyTest, HotMembersStayExactUnderConcurrentMixedCommands) {
   EXPECT_EQ(MembersBreakingLedgerInvariant(), 0);
   EXPECT_EQ(QueryInt("SELECT count(*) FROM enrolments WHERE debt <> 0"), 0);
   // Nothing spent twice: every lot's consumed points are exactly its redemptions and transfers.
-  EXPECT_EQ(QueryInt(
-                "SELECT count(*) FROM lots l WHERE l.amount - l.remaining <>"
-                " (SELECT coalesce(sum(points), 0) FROM redemption_lots r"
-                "   WHERE r.org_id = l.org_id AND r.member_id = l.member_id AND r.lot_id = l.lot_id)"
-                " + (SELECT coalesce(sum(amount), 0) FROM lots t"
-                "   WHERE t.org_id = l.org_id AND t.origin_lot_id = l.lot_id)"),
-            0);
+  EXPECT_EQ(
+      QueryInt("SELECT count(*) FROM lots l WHERE l.amount - l.remaining <>"
+               " (SELECT coalesce(sum(points), 0) FROM redemption_lots r"
+               "   WHERE r.org_id = l.org_id AND r.member_id = l.member_id AND r.lot_id = l.lot_id)"
+               " + (SELECT coalesce(sum(amount), 0) FROM lots t"
+               "   WHERE t.org_id = l.org_id AND t.origin_lot_id = l.lot_id)"),
+      0);
   // Every redemption's lots add up to it.
   EXPECT_EQ(QueryInt("SELECT count(*) FROM redemptions d WHERE d.points <>"
                      " (SELECT sum(points) FROM redemption_lots r WHERE"
@@ -267,7 +279,8 @@ class RulesConcurrencyTest : public CommandTest {
           capture.set_idempotency_key(NewKey());
           capture.set_member_id(member);
           capture.set_reservation_id(reserved.reservation_id());
-          capture.set_points(1 + static_cast<int64_t>(random() % static_cast<uint64_t>(reserve.points())));
+          capture.set_points(
+              1 + static_cast<int64_t>(random() % static_cast<uint64_t>(reserve.points())));
           v1::CapturePointsResponse captured;
           ASSERT_TRUE(call(&v1::CommandService::Stub::CapturePoints, capture, &captured));
           expected.Add(member, -captured.redemption().points());

@@ -266,9 +266,10 @@ TEST_F(EarnBurnRulesTest, StaffAdjustmentsKeepReasonAndActorForAudit) {
   v1::AccrueResponse response;
   ASSERT_TRUE(Accrue(request, &response).ok());
   EXPECT_EQ(Available(response.balances()), 70);
-  EXPECT_EQ(QueryInt("SELECT count(*) FROM ledger_entries WHERE kind = 'adjustment'"
-                     " AND points = -30 AND actor = 'staff-17' AND description = 'duplicate award'"),
-            1);
+  EXPECT_EQ(
+      QueryInt("SELECT count(*) FROM ledger_entries WHERE kind = 'adjustment'"
+               " AND points = -30 AND actor = 'staff-17' AND description = 'duplicate award'"),
+      1);
   request.mutable_adjustment()->clear_actor();
   const grpc::Status status = Accrue(request, &response);
   EXPECT_EQ(ErrorField(status), "adjustment.actor");

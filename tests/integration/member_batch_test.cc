@@ -72,7 +72,8 @@ class MemberBatchTest : public CommandTest {
 
   // Runs `attempts` through the batcher on alice: the first alone, holding the member until the
   // rest are queued behind it, so that they run as one batch. Returns each one's status.
-  std::vector<absl::Status> RunQueued(const std::vector<command::MemberBatcher::Attempt>& attempts) {
+  std::vector<absl::Status> RunQueued(
+      const std::vector<command::MemberBatcher::Attempt>& attempts) {
     std::vector<absl::Status> statuses(attempts.size() + 1);
     std::promise<void> release;
     std::shared_future<void> released = release.get_future().share();

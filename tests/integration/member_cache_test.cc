@@ -18,7 +18,8 @@ class MemberCacheTest : public CommandTest {
     const absl::Status status = pg::RunInTransaction(
         server_.pool(), pg::Isolation::kReadCommitted, pg::RetryPolicy{},
         [&](pg::Transaction& tx) -> absl::Status {
-          absl::StatusOr<command::MemberState> loaded = command::LoadMember(tx, "acme", member, read);
+          absl::StatusOr<command::MemberState> loaded =
+              command::LoadMember(tx, "acme", member, read);
           if (!loaded.ok()) return loaded.status();
           state = *std::move(loaded);
           return absl::OkStatus();

@@ -241,7 +241,8 @@ TEST_F(WorkerTest, TimedOutReservationsAreReleasedAndOldKeysPruned) {
   EXPECT_GT(keys, 0);
   server_.clock().Advance(absl::Hours(24 * 31));
   const command::Context context = Context();
-  absl::StatusOr<int64_t> pruned = worker::PruneIdempotencyKeys(context, 1000, absl::Hours(24 * 30));
+  absl::StatusOr<int64_t> pruned =
+      worker::PruneIdempotencyKeys(context, 1000, absl::Hours(24 * 30));
   ASSERT_TRUE(pruned.ok());
   EXPECT_EQ(*pruned, keys);
   EXPECT_EQ(QueryInt("SELECT count(*) FROM idempotency_keys"), 0);

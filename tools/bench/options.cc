@@ -67,7 +67,9 @@ const std::map<std::string, Setter, std::less<>>& Setters() {
          return ParseInt32("concurrency", v, 1, kMaxConcurrency, &o.concurrency);
        }},
       {"rate",
-       [](auto v, Options& o) { return ParseDouble("rate", v, 0, kMaxRatePerSecond, &o.rate_per_s); }},
+       [](auto v, Options& o) {
+         return ParseDouble("rate", v, 0, kMaxRatePerSecond, &o.rate_per_s);
+       }},
       {"max_outstanding",
        [](auto v, Options& o) {
          return ParseInt32("max_outstanding", v, 1, kMaxOutstanding, &o.max_outstanding);
@@ -82,7 +84,9 @@ const std::map<std::string, Setter, std::less<>>& Setters() {
       {"members",
        [](auto v, Options& o) { return ParseInt("members", v, 1, kMaxMembers, &o.keys.members); }},
       {"hot_fraction",
-       [](auto v, Options& o) { return ParseDouble("hot_fraction", v, 0, 1, &o.keys.hot_fraction); }},
+       [](auto v, Options& o) {
+         return ParseDouble("hot_fraction", v, 0, 1, &o.keys.hot_fraction);
+       }},
       {"hot_share",
        [](auto v, Options& o) { return ParseDouble("hot_share", v, 0, 1, &o.keys.hot_share); }},
       {"distribution",

@@ -60,7 +60,8 @@ void PrintTiers(const v1::Program& program, std::ostream& out) {
               {Align::kLeft, Align::kRight, Align::kRight, Align::kLeft});
   for (const v1::Tier& tier : program.tiers()) {
     table.AddRow({tier.code(), absl::StrCat(tier.threshold()),
-                  absl::StrFormat("x%.2f", tier.multiplier_permille() / 1000.0), YesNo(tier.overdraft_allowed())});
+                  absl::StrFormat("x%.2f", tier.multiplier_permille() / 1000.0),
+                  YesNo(tier.overdraft_allowed())});
   }
   out << "\n";
   table.Print(out);
