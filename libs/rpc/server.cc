@@ -1,6 +1,9 @@
 #include "libs/rpc/server.h"
 
+#include <malloc.h>
 #include <signal.h>
+
+#include <cstdlib>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -53,6 +56,7 @@ sigset_t ShutdownSignals() {
 void PrepareServerProcess() {
   sigset_t signals = ShutdownSignals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, kMallocArenas);
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 }
 

@@ -33,10 +33,17 @@ struct RunningServer {
 absl::StatusOr<RunningServer> StartServer(const ServerOptions& options,
                                           const std::vector<grpc::Service*>& services);
 
+// glibc's malloc arenas a server process keeps unless MALLOC_ARENA_MAX says otherwise. With
+// glibc's own default (8 per core) each new thread gets an arena of its own until there are
+// that many, and a burst of calls on many threads leaves their memory resident
+// (docs/operations.md).
+inline constexpr int kMallocArenas = 2;
+
 // Call first thing in a server's main, before other threads start. Blocks SIGINT and SIGTERM
-// (the threads inherit the mask; WaitForShutdownSignal then waits for one) and turns off
-// absl::Mutex's deadlock detection, which Debian's Abseil leaves on: it updates one global lock
-// graph on every lock. The tests keep it.
+// (the threads inherit the mask; WaitForShutdownSignal then waits for one), caps malloc's arenas
+// at kMallocArenas unless the environment sets MALLOC_ARENA_MAX, and turns off absl::Mutex's
+// deadlock detection, which Debian's Abseil leaves on: it updates one global lock graph on every
+// lock. The tests keep it.
 void PrepareServerProcess();
 int WaitForShutdownSignal();
 
