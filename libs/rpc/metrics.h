@@ -24,10 +24,10 @@ class RpcMetrics final {
 
   void Record(absl::string_view method, absl::StatusCode code, absl::Duration elapsed);
 
-  // Runs a handler body, records it, and maps its status for the wire.
+  // Runs a handler body, records it with the time since `start` (a queued call's arrival), and
+  // maps its status for the wire.
   template <typename Body>
-  grpc::Status Observe(absl::string_view method, Body&& body) {
-    const absl::Time start = absl::Now();
+  grpc::Status Observe(absl::string_view method, Body&& body, absl::Time start = absl::Now()) {
     const absl::Status status = body();
     Record(method, status.code(), absl::Now() - start);
     return ToGrpcStatus(status);

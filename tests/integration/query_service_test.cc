@@ -2,7 +2,11 @@
 // min_position, the retryable answer when the views lag, org isolation, balances that follow the
 // clock without new events, and paged histories.
 
+#include <chrono>
 #include <memory>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "google/protobuf/util/message_differencer.h"
 #include "loyalty/v1/query.grpc.pb.h"
@@ -14,9 +18,9 @@ namespace {
 
 class QueryServiceTest : public CommandTest {
  protected:
-  void StartQuery(bool project, bool balance_cache = true) {
+  void StartQuery(bool project, bool balance_cache = true, query::CallLimits limits = {}) {
     query_server_ = std::make_unique<QueryServer>(server_.database_url(), &server_.clock(),
-                                                  project, 8, balance_cache);
+                                                  project, 8, balance_cache, limits);
     queries_ = v1::QueryService::NewStub(query_server_->Channel());
   }
 
@@ -75,6 +79,44 @@ TEST_F(QueryServiceTest, LaggingViewsAnswerUnavailableNotYetConsistent) {
   ASSERT_TRUE(query_server_->NewProjector()->RunOnce().ok());
   ASSERT_TRUE(Balances("alice", position, &response).ok());
   EXPECT_EQ(Available(response.balances()), 10);
+}
+
+TEST_F(QueryServiceTest, ACallPastTheQueueIsRefusedOverloadedAndTheServiceRecovers) {
+  StartQuery(false, true, {.workers = 1, .max_queued = 1});
+  const int64_t unreachable = Give("alice", 10).ledger_position();  // nothing projects it
+  // Three calls that wait for the views, on one worker behind a queue of one: the first always
+  // finds room; a later one is refused, and so is the second too when it arrives before the
+  // worker has taken the first off the queue.
+  std::vector<grpc::Status> statuses(3);
+  std::vector<std::thread> callers;
+  for (grpc::Status& status : statuses) {
+    callers.emplace_back([&] {
+      v1::GetBalancesRequest request;
+      request.set_org_id("acme");
+      request.set_member_id("alice");
+      request.set_min_position(unreachable);
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
+      v1::GetBalancesResponse response;
+      status = queries_->GetBalances(&context, request, &response);
+    });
+  }
+  for (std::thread& caller : callers) caller.join();
+  int refused = 0;
+  for (const grpc::Status& status : statuses) {
+    if (status.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) continue;
+    ++refused;
+    EXPECT_EQ(ErrorReason(status), "OVERLOADED");
+    EXPECT_NE(status.error_message().find("call queue (capacity 1) is full"), std::string::npos)
+        << status.error_message();
+  }
+  EXPECT_GE(refused, 1);
+  EXPECT_LE(refused, 2);
+  for (const grpc::Status& status : statuses) EXPECT_FALSE(status.ok());
+
+  v1::GetBalancesResponse response;
+  const grpc::Status status = Balances("alice", 0, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
 }
 
 TEST_F(QueryServiceTest, GetBalancesIsOneRoundTripWithItsCommit) {

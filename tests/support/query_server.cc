@@ -7,7 +7,7 @@
 namespace loyalty::testing {
 
 QueryServer::QueryServer(const std::string& database_url, const Clock* clock, bool project,
-                         int pool_size, bool balance_cache)
+                         int pool_size, bool balance_cache, query::CallLimits limits)
     : database_url_(database_url),
       rpc_metrics_(registry_),
       pool_metrics_(registry_, "query"),
@@ -22,7 +22,7 @@ QueryServer::QueryServer(const std::string& database_url, const Clock* clock, bo
     });
     context.balance_cache = &balance_cache_;
   }
-  service_ = std::make_unique<query::QueryService>(context, rpc_metrics_);
+  service_ = std::make_unique<query::QueryService>(context, rpc_metrics_, limits);
   absl::StatusOr<rpc::RunningServer> server =
       rpc::StartServer({"127.0.0.1:0", 4 * 1024 * 1024, 64}, {service_.get()});
   LOYALTY_CHECK(server.ok());

@@ -21,11 +21,12 @@ namespace loyalty::testing {
 // CommandServer: a pool, the QueryService on a real gRPC server at 127.0.0.1:<free port>, and,
 // when `project` is true, the projector running in a background thread (as --project=true). The
 // balance cache and its listener run as with loyalty-query's default flags, unless
-// `balance_cache` is false (as --balance_cache_mib=0).
+// `balance_cache` is false (as --balance_cache_mib=0); `limits` are --workers and
+// --max_queued_calls.
 class QueryServer final {
  public:
   QueryServer(const std::string& database_url, const Clock* clock, bool project,
-              int pool_size = 8, bool balance_cache = true);
+              int pool_size = 8, bool balance_cache = true, query::CallLimits limits = {});
   ~QueryServer();
 
   std::shared_ptr<grpc::Channel> Channel() const;
