@@ -31,7 +31,7 @@ grpc::ServerUnaryReactor* QueryService::Queue(
     reactor->Finish(metrics_.Observe(
         method,
         [&]() -> absl::Status {
-          // Its client has given up: the views are not read for nobody.
+          // Its client has given up: no use reading the views for it.
           if (absl::Now() >= deadline) {
             return absl::DeadlineExceededError("the call's deadline passed while it was queued");
           }

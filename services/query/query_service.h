@@ -1,7 +1,5 @@
 #pragma once
 
-#include <utility>
-
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "libs/rpc/call_queue.h"

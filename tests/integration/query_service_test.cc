@@ -25,13 +25,14 @@ class QueryServiceTest : public CommandTest {
   }
 
   grpc::Status Balances(const std::string& member, int64_t min_position,
-                        v1::GetBalancesResponse* response, const std::string& org = "acme") {
+                        v1::GetBalancesResponse* response, const std::string& org = "acme",
+                        std::chrono::seconds timeout = std::chrono::seconds(10)) {
     v1::GetBalancesRequest request;
     request.set_org_id(org);
     request.set_member_id(member);
     request.set_min_position(min_position);
     grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    context.set_deadline(std::chrono::system_clock::now() + timeout);
     return queries_->GetBalances(&context, request, response);
   }
 
@@ -91,14 +92,8 @@ TEST_F(QueryServiceTest, ACallPastTheQueueIsRefusedOverloadedAndTheServiceRecove
   std::vector<std::thread> callers;
   for (grpc::Status& status : statuses) {
     callers.emplace_back([&] {
-      v1::GetBalancesRequest request;
-      request.set_org_id("acme");
-      request.set_member_id("alice");
-      request.set_min_position(unreachable);
-      grpc::ClientContext context;
-      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
       v1::GetBalancesResponse response;
-      status = queries_->GetBalances(&context, request, &response);
+      status = Balances("alice", unreachable, &response, "acme", std::chrono::seconds(3));
     });
   }
   for (std::thread& caller : callers) caller.join();
