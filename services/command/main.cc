@@ -16,6 +16,7 @@
 #include "libs/pg/pool.h"
 #include "libs/rpc/metrics.h"
 #include "libs/rpc/metrics_endpoint.h"
+#include "libs/rpc/queued_calls.h"
 #include "libs/rpc/server.h"
 #include "prometheus/registry.h"
 #include "services/command/admin_service.h"
@@ -32,6 +33,10 @@ ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
 ABSL_FLAG(int, pool_size, 16, "database connections (1..256)");
 ABSL_FLAG(int, acquire_timeout_ms, 2000, "wait for a free connection before RESOURCE_EXHAUSTED");
 ABSL_FLAG(int, max_threads, loyalty::rpc::kDefaultMaxThreads, "gRPC server threads (4..1024)");
+ABSL_FLAG(int, workers, loyalty::rpc::CallLimits{}.workers,
+          "threads that run the command calls (1..1024)");
+ABSL_FLAG(int, max_queued_calls, loyalty::rpc::CallLimits{}.max_queued,
+          "calls that wait for a worker; past it RESOURCE_EXHAUSTED (1..100000)");
 ABSL_FLAG(int, max_attempts, 8, "attempts of a transaction on serialization failure (1..32)");
 
 namespace loyalty::command {
@@ -55,6 +60,11 @@ int Serve() {
   if (pool_size < 1 || pool_size > 256) return Fail("--pool_size must be 1..256");
   if (max_threads < 4 || max_threads > 1024) return Fail("--max_threads must be 4..1024");
   if (max_attempts < 1 || max_attempts > 32) return Fail("--max_attempts must be 1..32");
+  const rpc::CallLimits limits{absl::GetFlag(FLAGS_workers),
+                               absl::GetFlag(FLAGS_max_queued_calls)};
+  if (absl::Status checked = rpc::CheckCallLimits(limits); !checked.ok()) {
+    return Fail(std::string(checked.message()));
+  }
 
   auto registry = std::make_shared<prometheus::Registry>();
   rpc::RpcMetrics rpc_metrics(*registry);
@@ -70,7 +80,7 @@ int Serve() {
   BatchMetrics batch_metrics(*registry);
   MemberBatcher member_batcher(pool, retry, &batch_metrics);
   const Context context{&pool, &clock, retry, &config_cache, &member_cache, &member_batcher};
-  CommandService commands(context, rpc_metrics);
+  CommandService commands(context, rpc_metrics, limits);
   AdminService admin(context, rpc_metrics);
 
   const std::string metrics_listen = absl::GetFlag(FLAGS_metrics_listen);

@@ -19,6 +19,7 @@
 #include "libs/pg/pool.h"
 #include "libs/rpc/metrics.h"
 #include "libs/rpc/metrics_endpoint.h"
+#include "libs/rpc/queued_calls.h"
 #include "libs/rpc/server.h"
 #include "prometheus/registry.h"
 #include "services/query/projector.h"
@@ -36,9 +37,9 @@ ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9465",
 ABSL_FLAG(int, pool_size, 16, "database connections (1..256)");
 ABSL_FLAG(int, max_threads, loyalty::rpc::kDefaultMaxThreads,
           "gRPC server threads of the health and reflection services (4..1024)");
-ABSL_FLAG(int, workers, loyalty::query::CallLimits{}.workers,
+ABSL_FLAG(int, workers, loyalty::query::kQueryCallLimits.workers,
           "threads that run the query calls (1..1024)");
-ABSL_FLAG(int, max_queued_calls, loyalty::query::CallLimits{}.max_queued,
+ABSL_FLAG(int, max_queued_calls, loyalty::query::kQueryCallLimits.max_queued,
           "calls that wait for a worker; past it RESOURCE_EXHAUSTED (1..100000)");
 ABSL_FLAG(bool, project, true, "run the projector in this process (one leader at a time)");
 ABSL_FLAG(int, batch_size, 500, "events per projector transaction (1..10000)");
@@ -71,10 +72,10 @@ int Serve() {
   const int max_threads = absl::GetFlag(FLAGS_max_threads);
   if (pool_size < 1 || pool_size > 256) return Fail("--pool_size must be 1..256");
   if (max_threads < 4 || max_threads > 1024) return Fail("--max_threads must be 4..1024");
-  const CallLimits limits{absl::GetFlag(FLAGS_workers), absl::GetFlag(FLAGS_max_queued_calls)};
-  if (limits.workers < 1 || limits.workers > 1024) return Fail("--workers must be 1..1024");
-  if (limits.max_queued < 1 || limits.max_queued > 100000) {
-    return Fail("--max_queued_calls must be 1..100000");
+  const rpc::CallLimits limits{absl::GetFlag(FLAGS_workers),
+                               absl::GetFlag(FLAGS_max_queued_calls)};
+  if (absl::Status checked = rpc::CheckCallLimits(limits); !checked.ok()) {
+    return Fail(std::string(checked.message()));
   }
   const int cache_mib = absl::GetFlag(FLAGS_balance_cache_mib);
   if (cache_mib < 0 || cache_mib > 16384) return Fail("--balance_cache_mib must be 0..16384");

@@ -18,7 +18,8 @@ namespace {
 
 class QueryServiceTest : public CommandTest {
  protected:
-  void StartQuery(bool project, bool balance_cache = true, query::CallLimits limits = {}) {
+  void StartQuery(bool project, bool balance_cache = true,
+                  rpc::CallLimits limits = query::kQueryCallLimits) {
     query_server_ = std::make_unique<QueryServer>(server_.database_url(), &server_.clock(),
                                                   project, 8, balance_cache, limits);
     queries_ = v1::QueryService::NewStub(query_server_->Channel());

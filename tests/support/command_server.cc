@@ -23,7 +23,7 @@ std::string MigratedDatabase() {
 
 }  // namespace
 
-CommandServer::CommandServer(int pool_size)
+CommandServer::CommandServer(int pool_size, rpc::CallLimits limits)
     : database_url_(MigratedDatabase()),
       clock_(absl::FromCivil(absl::CivilSecond(2026, 3, 1, 0, 0, 0), absl::UTCTimeZone())),
       rpc_metrics_(registry_),
@@ -37,7 +37,7 @@ CommandServer::CommandServer(int pool_size)
   member_batcher_ =
       std::make_unique<command::MemberBatcher>(*pool_, context_.retry, &batch_metrics_);
   context_.member_batcher = member_batcher_.get();
-  commands_ = std::make_unique<command::CommandService>(context_, rpc_metrics_);
+  commands_ = std::make_unique<command::CommandService>(context_, rpc_metrics_, limits);
   admin_ = std::make_unique<command::AdminService>(context_, rpc_metrics_);
   absl::StatusOr<rpc::RunningServer> server =
       rpc::StartServer({"127.0.0.1:0", 4 * 1024 * 1024, 128}, {commands_.get(), admin_.get()});

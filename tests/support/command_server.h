@@ -18,10 +18,11 @@ namespace loyalty::testing {
 
 // The command side in-process, as main() builds it: a fresh migrated database in the shared test
 // cluster, a pool, a manual clock (starting 2026-03-01T00:00:00Z), metrics, and the CommandService
-// and AdminService on a real gRPC server at 127.0.0.1:<free port>.
+// and AdminService on a real gRPC server at 127.0.0.1:<free port>. `limits` are loyalty-command's
+// --workers and --max_queued_calls.
 class CommandServer final {
  public:
-  explicit CommandServer(int pool_size = 8);
+  explicit CommandServer(int pool_size = 8, rpc::CallLimits limits = {});
   ~CommandServer();
 
   std::shared_ptr<grpc::Channel> Channel() const;

@@ -7,7 +7,7 @@
 namespace loyalty::testing {
 
 QueryServer::QueryServer(const std::string& database_url, const Clock* clock, bool project,
-                         int pool_size, bool balance_cache, query::CallLimits limits)
+                         int pool_size, bool balance_cache, rpc::CallLimits limits)
     : database_url_(database_url),
       rpc_metrics_(registry_),
       pool_metrics_(registry_, "query"),

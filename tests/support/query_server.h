@@ -26,7 +26,8 @@ namespace loyalty::testing {
 class QueryServer final {
  public:
   QueryServer(const std::string& database_url, const Clock* clock, bool project,
-              int pool_size = 8, bool balance_cache = true, query::CallLimits limits = {});
+              int pool_size = 8, bool balance_cache = true,
+              rpc::CallLimits limits = query::kQueryCallLimits);
   ~QueryServer();
 
   std::shared_ptr<grpc::Channel> Channel() const;

@@ -1,7 +1,8 @@
 // loyalty-noop-server: CommandService with handlers that answer an empty response at once,
-// started with the same rpc::StartServer settings as loyalty-command. The benchmark's gRPC
-// baseline: what the transport, the server threads and the client cost without any work.
-//   loyalty-noop-server --listen=127.0.0.1:50061 [--max_threads=256]
+// started with the same rpc::StartServer settings as loyalty-command and its calls run by the
+// same call queue. The benchmark's gRPC baseline: what the transport, the server's threads and
+// the client cost without any work.
+//   loyalty-noop-server --listen=127.0.0.1:50061 [--workers=16] [--max_queued_calls=1024]
 
 #include <memory>
 #include <string>
@@ -10,61 +11,86 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "libs/base/log.h"
+#include "libs/rpc/metrics.h"
+#include "libs/rpc/queued_calls.h"
 #include "libs/rpc/server.h"
 #include "loyalty/v1/command.grpc.pb.h"
+#include "prometheus/registry.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50061", "gRPC listen address (host:port)");
 ABSL_FLAG(int, max_threads, loyalty::rpc::kDefaultMaxThreads,
           "gRPC server threads (4..1024), as loyalty-command");
+ABSL_FLAG(int, workers, loyalty::rpc::CallLimits{}.workers,
+          "threads that run the calls (1..1024), as loyalty-command");
+ABSL_FLAG(int, max_queued_calls, loyalty::rpc::CallLimits{}.max_queued,
+          "calls that wait for a worker (1..100000), as loyalty-command");
 
 namespace loyalty::bench {
 namespace {
 
-using grpc::ServerContext;
-using grpc::Status;
+using grpc::CallbackServerContext;
+using grpc::ServerUnaryReactor;
 
-class NoopCommandService final : public v1::CommandService::Service {
+// Every call goes through rpc::QueuedCalls, as loyalty-command's do, and answers at once.
+class NoopCommandService final : public v1::CommandService::CallbackService {
  public:
-  Status Accrue(ServerContext*, const v1::AccrueRequest*, v1::AccrueResponse*) override {
-    return Status::OK;
+  NoopCommandService(rpc::RpcMetrics& metrics, rpc::CallLimits limits)
+      : calls_("no-op", metrics, limits) {}
+
+  ServerUnaryReactor* Accrue(CallbackServerContext* context, const v1::AccrueRequest*,
+                             v1::AccrueResponse*) override {
+    return Answer("Accrue", context);
   }
-  Status Reverse(ServerContext*, const v1::ReverseRequest*, v1::ReverseResponse*) override {
-    return Status::OK;
+  ServerUnaryReactor* Reverse(CallbackServerContext* context, const v1::ReverseRequest*,
+                              v1::ReverseResponse*) override {
+    return Answer("Reverse", context);
   }
-  Status Redeem(ServerContext*, const v1::RedeemRequest*, v1::RedeemResponse*) override {
-    return Status::OK;
+  ServerUnaryReactor* Redeem(CallbackServerContext* context, const v1::RedeemRequest*,
+                             v1::RedeemResponse*) override {
+    return Answer("Redeem", context);
   }
-  Status GroupRedeem(ServerContext*, const v1::GroupRedeemRequest*,
-                     v1::RedeemResponse*) override {
-    return Status::OK;
+  ServerUnaryReactor* GroupRedeem(CallbackServerContext* context, const v1::GroupRedeemRequest*,
+                                  v1::RedeemResponse*) override {
+    return Answer("GroupRedeem", context);
   }
-  Status IsRedeemable(ServerContext*, const v1::IsRedeemableRequest*,
-                      v1::IsRedeemableResponse*) override {
-    return Status::OK;
+  ServerUnaryReactor* IsRedeemable(CallbackServerContext* context, const v1::IsRedeemableRequest*,
+                                   v1::IsRedeemableResponse*) override {
+    return Answer("IsRedeemable", context);
   }
-  Status Transfer(ServerContext*, const v1::TransferRequest*, v1::TransferResponse*) override {
-    return Status::OK;
+  ServerUnaryReactor* Transfer(CallbackServerContext* context, const v1::TransferRequest*,
+                               v1::TransferResponse*) override {
+    return Answer("Transfer", context);
   }
-  Status IsTransferable(ServerContext*, const v1::IsTransferableRequest*,
-                        v1::IsTransferableResponse*) override {
-    return Status::OK;
+  ServerUnaryReactor* IsTransferable(CallbackServerContext* context,
+                                     const v1::IsTransferableRequest*,
+                                     v1::IsTransferableResponse*) override {
+    return Answer("IsTransferable", context);
   }
-  Status CancelRedemption(ServerContext*, const v1::CancelRedemptionRequest*,
-                          v1::CancelRedemptionResponse*) override {
-    return Status::OK;
+  ServerUnaryReactor* CancelRedemption(CallbackServerContext* context,
+                                       const v1::CancelRedemptionRequest*,
+                                       v1::CancelRedemptionResponse*) override {
+    return Answer("CancelRedemption", context);
   }
-  Status ReservePoints(ServerContext*, const v1::ReservePointsRequest*,
-                       v1::ReservePointsResponse*) override {
-    return Status::OK;
+  ServerUnaryReactor* ReservePoints(CallbackServerContext* context, const v1::ReservePointsRequest*,
+                                    v1::ReservePointsResponse*) override {
+    return Answer("ReservePoints", context);
   }
-  Status CapturePoints(ServerContext*, const v1::CapturePointsRequest*,
-                       v1::CapturePointsResponse*) override {
-    return Status::OK;
+  ServerUnaryReactor* CapturePoints(CallbackServerContext* context, const v1::CapturePointsRequest*,
+                                    v1::CapturePointsResponse*) override {
+    return Answer("CapturePoints", context);
   }
-  Status VoidReservation(ServerContext*, const v1::VoidReservationRequest*,
-                         v1::VoidReservationResponse*) override {
-    return Status::OK;
+  ServerUnaryReactor* VoidReservation(CallbackServerContext* context,
+                                      const v1::VoidReservationRequest*,
+                                      v1::VoidReservationResponse*) override {
+    return Answer("VoidReservation", context);
   }
+
+ private:
+  ServerUnaryReactor* Answer(absl::string_view method, CallbackServerContext* context) {
+    return calls_.Run(method, context, [](absl::Time) { return absl::OkStatus(); });
+  }
+
+  rpc::QueuedCalls calls_;
 };
 
 int Serve() {
@@ -73,7 +99,14 @@ int Serve() {
     LogError("--max_threads must be 4..1024");
     return 1;
   }
-  NoopCommandService service;
+  const rpc::CallLimits limits{absl::GetFlag(FLAGS_workers), absl::GetFlag(FLAGS_max_queued_calls)};
+  if (absl::Status checked = rpc::CheckCallLimits(limits); !checked.ok()) {
+    LogError(std::string(checked.message()));
+    return 1;
+  }
+  prometheus::Registry registry;
+  rpc::RpcMetrics metrics(registry);
+  NoopCommandService service(metrics, limits);
   absl::StatusOr<rpc::RunningServer> server =
       rpc::StartServer({absl::GetFlag(FLAGS_listen), 4 * 1024 * 1024, max_threads}, {&service});
   if (!server.ok()) {
