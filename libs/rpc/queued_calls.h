@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -42,6 +43,21 @@ class QueuedCalls final {
       : service_(std::move(service)),
         metrics_(metrics),
         calls_(limits.workers, limits.max_queued) {}
+
+  // As Run, but `at_once()` first, on gRPC's own thread: when it returns a status (having
+  // filled the response), the call is answered with it there and then, without a worker. It must
+  // never wait (a cache hit, a refused argument); nullopt: `body` is queued as by Run.
+  template <typename AtOnce, typename Body>
+  grpc::ServerUnaryReactor* RunUnlessAnswered(absl::string_view method,
+                                              grpc::CallbackServerContext* server_context,
+                                              AtOnce at_once, Body body) {
+    const absl::Time arrived = absl::Now();
+    std::optional<absl::Status> answered = at_once();
+    if (!answered.has_value()) return Run(method, server_context, std::move(body));
+    grpc::ServerUnaryReactor* reactor = server_context->DefaultReactor();
+    reactor->Finish(metrics_.Observe(method, [&] { return *std::move(answered); }, arrived));
+    return reactor;
+  }
 
   // `body(deadline)` returns the call's absl::Status and fills its response.
   template <typename Body>

@@ -62,7 +62,7 @@ std::optional<BalanceCache::Hit> BalanceCache::Find(std::string_view org_id,
     std::lock_guard<std::mutex> lock(mutex_);
     hit = FindLocked(KeyOf(org_id, member_id), min_position, now, steady_now);
   }
-  Count(hit.has_value() ? Lookup::kHit : Lookup::kMiss);
+  if (hit.has_value()) Count(Lookup::kHit);
   return hit;
 }
 

@@ -73,7 +73,8 @@ class BalanceCache final {
   // The member's entry when it reflects at least `min_position`; nullopt when there is none,
   // the cache is not listening, the last heartbeat is older than max_staleness, or the entry's
   // lots were summarised after `now` (the clock went back: a summary may count a lot available
-  // that is pending at `now`).
+  // that is pending at `now`). Never waits. Counts a hit only: a caller that misses goes on to
+  // FindOrAwaitRead, which counts the call's outcome.
   std::optional<Hit> Find(std::string_view org_id, std::string_view member_id,
                           int64_t min_position, absl::Time now, SteadyTime steady_now = Now());
   // Find at `clock`'s time; when that misses while another call's read of the member is in

@@ -23,11 +23,38 @@ absl::Status ValidateMinPosition(int64_t min_position) {
   return absl::OkStatus();
 }
 
-absl::Status GetBalances(const QueryContext& context, const v1::GetBalancesRequest& request,
-                         absl::Time deadline, v1::GetBalancesResponse* response) {
+namespace {
+
+absl::Status Validate(const v1::GetBalancesRequest& request) {
   RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
   RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
-  RETURN_IF_ERROR(ValidateMinPosition(request.min_position()));
+  return ValidateMinPosition(request.min_position());
+}
+
+void Answer(const BalanceCache::Hit& hit, v1::GetBalancesResponse* response) {
+  response->Clear();
+  response->set_ledger_position(hit.position);
+  command::ToBalances(hit.entry->member, hit.now, hit.entry->valuation,
+                      response->mutable_balances());
+}
+
+}  // namespace
+
+std::optional<absl::Status> GetBalancesAtOnce(const QueryContext& context,
+                                              const v1::GetBalancesRequest& request,
+                                              v1::GetBalancesResponse* response) {
+  if (absl::Status valid = Validate(request); !valid.ok()) return valid;
+  if (context.balance_cache == nullptr) return std::nullopt;
+  const std::optional<BalanceCache::Hit> hit = context.balance_cache->Find(
+      request.org_id(), request.member_id(), request.min_position(), context.clock->Now());
+  if (!hit.has_value()) return std::nullopt;
+  Answer(*hit, response);
+  return absl::OkStatus();
+}
+
+absl::Status GetBalances(const QueryContext& context, const v1::GetBalancesRequest& request,
+                         absl::Time deadline, v1::GetBalancesResponse* response) {
+  RETURN_IF_ERROR(Validate(request));
   BalanceCache* cache = context.balance_cache;
   if (cache != nullptr) {
     // Another call's read of the member in flight is waited for rather than repeated.
@@ -35,10 +62,7 @@ absl::Status GetBalances(const QueryContext& context, const v1::GetBalancesReque
         request.org_id(), request.member_id(), request.min_position(), *context.clock,
         std::min(deadline - absl::Now(), context.max_wait));
     if (hit.has_value()) {
-      response->Clear();
-      response->set_ledger_position(hit->position);
-      command::ToBalances(hit->entry->member, hit->now, hit->entry->valuation,
-                          response->mutable_balances());
+      Answer(*hit, response);
       return absl::OkStatus();
     }
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/cleanup/cleanup.h"
 #include "libs/base/status_macros.h"
 
 namespace loyalty::query {
@@ -31,6 +32,14 @@ void CheckpointWatch::Advanced(int64_t position) {
 absl::StatusOr<int64_t> CheckpointWatch::WaitFor(
     const std::function<absl::StatusOr<int64_t>()>& read, int64_t min_position,
     absl::Time deadline) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++waiters_;
+  }
+  absl::Cleanup left = [this] {
+    std::lock_guard<std::mutex> lock(mutex_);
+    --waiters_;
+  };
   while (true) {
     ASSIGN_OR_RETURN(int64_t position, read());
     const absl::Time now = absl::Now();
@@ -40,6 +49,11 @@ absl::StatusOr<int64_t> CheckpointWatch::WaitFor(
     advanced_.wait_until(lock, absl::ToChronoTime(wake),
                          [&] { return last_position_ >= min_position; });
   }
+}
+
+int CheckpointWatch::waiters() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return waiters_;
 }
 
 }  // namespace loyalty::query

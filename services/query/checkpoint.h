@@ -28,11 +28,14 @@ class CheckpointWatch final {
   // (returns the last value read). Errors of `read` come back as they are.
   absl::StatusOr<int64_t> WaitFor(const std::function<absl::StatusOr<int64_t>()>& read,
                                   int64_t min_position, absl::Time deadline);
+  // The calls inside WaitFor: for tests.
+  int waiters();
 
  private:
   std::mutex mutex_;
   std::condition_variable advanced_;
   int64_t last_position_ = 0;
+  int waiters_ = 0;
 };
 
 }  // namespace loyalty::query

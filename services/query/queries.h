@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "loyalty/v1/query.pb.h"
@@ -11,6 +13,12 @@ namespace loyalty::query {
 // waits for min_position until `deadline`, and reads the views in one transaction.
 absl::Status GetBalances(const QueryContext& context, const v1::GetBalancesRequest& request,
                          absl::Time deadline, v1::GetBalancesResponse* response);
+// GetBalances' answer when it needs neither a wait nor the database: a refused request, or a
+// balance cache hit at min_position. Never blocks, so gRPC's own thread may call it; nullopt
+// when GetBalances must run.
+std::optional<absl::Status> GetBalancesAtOnce(const QueryContext& context,
+                                              const v1::GetBalancesRequest& request,
+                                              v1::GetBalancesResponse* response);
 absl::Status ListRedemptions(const QueryContext& context,
                              const v1::ListRedemptionsRequest& request, absl::Time deadline,
                              v1::ListRedemptionsResponse* response);

@@ -7,7 +7,13 @@ namespace loyalty::query {
 grpc::ServerUnaryReactor* QueryService::GetBalances(grpc::CallbackServerContext* server_context,
                                                     const v1::GetBalancesRequest* request,
                                                     v1::GetBalancesResponse* response) {
-  return Queue("GetBalances", server_context, &query::GetBalances, request, response);
+  // A cache hit is answered on gRPC's thread: no handoff to a worker, no wait in the queue.
+  return calls_.RunUnlessAnswered(
+      "GetBalances", server_context,
+      [=, this] { return query::GetBalancesAtOnce(context_, *request, response); },
+      [=, this](absl::Time deadline) {
+        return query::GetBalances(context_, *request, deadline, response);
+      });
 }
 
 grpc::ServerUnaryReactor* QueryService::ListRedemptions(

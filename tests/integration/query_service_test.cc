@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/time/clock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "loyalty/v1/query.grpc.pb.h"
 #include "tests/integration/command_test_base.h"
@@ -113,6 +114,36 @@ TEST_F(QueryServiceTest, ACallPastTheQueueIsRefusedOverloadedAndTheServiceRecove
   v1::GetBalancesResponse response;
   const grpc::Status status = Balances("alice", 0, &response);
   EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+TEST_F(QueryServiceTest, ACacheHitIsAnsweredWhileEveryWorkerIsBusy) {
+  StartQuery(false, true, {.workers = 1, .max_queued = 1});
+  query_server_->SyncBalanceCache();  // listening, so that a read fills the cache
+  v1::GetBalancesResponse bob;
+  ASSERT_TRUE(Balances("bob", 0, &bob).ok());  // read from the views, now in the cache
+  const int64_t unreachable = Give("alice", 10).ledger_position();  // nothing projects it
+  std::jthread waiting([&] {
+    v1::GetBalancesResponse response;
+    EXPECT_EQ(Balances("alice", unreachable, &response).error_code(),
+              grpc::StatusCode::UNAVAILABLE);
+  });
+  for (int i = 0; i < 3000 && query_server_->watch().waiters() == 0; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  ASSERT_EQ(query_server_->watch().waiters(), 1);
+  // The one worker waits for the views (up to 5 s); a queued call would wait behind it past its
+  // deadline, and a second one would find the queue full. Hits answer at once, all of them.
+  for (int i = 0; i < 3; ++i) {
+    v1::GetBalancesResponse response;
+    const grpc::Status status = Balances("bob", 0, &response, "acme", std::chrono::seconds(2));
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(response.balances(),
+                                                                   bob.balances()));
+  }
+  v1::GetBalancesResponse response;
+  EXPECT_EQ(Balances("", 0, &response, "acme", std::chrono::seconds(2)).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(query_server_->watch().waiters(), 1);  // all the while
 }
 
 TEST_F(QueryServiceTest, GetBalancesIsOneRoundTripWithItsCommit) {
