@@ -32,7 +32,8 @@ ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
           "Prometheus /metrics listen address; empty disables it");
 ABSL_FLAG(int, pool_size, 16, "database connections (1..256)");
 ABSL_FLAG(int, acquire_timeout_ms, 2000, "wait for a free connection before RESOURCE_EXHAUSTED");
-ABSL_FLAG(int, max_threads, loyalty::rpc::kDefaultMaxThreads, "gRPC server threads (4..1024)");
+ABSL_FLAG(int, max_threads, loyalty::rpc::kDefaultMaxThreads,
+          "gRPC server threads of the admin, health and reflection services (4..1024)");
 ABSL_FLAG(int, workers, loyalty::rpc::CallLimits{}.workers,
           "threads that run the command calls (1..1024)");
 ABSL_FLAG(int, max_queued_calls, loyalty::rpc::CallLimits{}.max_queued,
