@@ -32,14 +32,15 @@ void CheckpointWatch::Advanced(int64_t position) {
 absl::StatusOr<int64_t> CheckpointWatch::WaitFor(
     const std::function<absl::StatusOr<int64_t>()>& read, int64_t min_position,
     absl::Time deadline) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    ++waiters_;
-  }
-  absl::Cleanup left = [this] {
-    std::lock_guard<std::mutex> lock(mutex_);
-    --waiters_;
+  const auto count = [this](int change) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      waiters_ += change;
+    }
+    waiters_changed_.notify_all();
   };
+  count(1);
+  absl::Cleanup left = [&] { count(-1); };
   while (true) {
     ASSIGN_OR_RETURN(int64_t position, read());
     const absl::Time now = absl::Now();
@@ -54,6 +55,12 @@ absl::StatusOr<int64_t> CheckpointWatch::WaitFor(
 int CheckpointWatch::waiters() {
   std::lock_guard<std::mutex> lock(mutex_);
   return waiters_;
+}
+
+bool CheckpointWatch::AwaitWaiters(int count, absl::Duration timeout) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  return waiters_changed_.wait_for(lock, absl::ToChronoNanoseconds(timeout),
+                                   [&] { return waiters_ == count; });
 }
 
 }  // namespace loyalty::query

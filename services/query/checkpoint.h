@@ -28,12 +28,14 @@ class CheckpointWatch final {
   // (returns the last value read). Errors of `read` come back as they are.
   absl::StatusOr<int64_t> WaitFor(const std::function<absl::StatusOr<int64_t>()>& read,
                                   int64_t min_position, absl::Time deadline);
-  // The calls inside WaitFor: for tests.
+  // The calls inside WaitFor, and a wait (at most `timeout`) until there are `count`: for tests.
   int waiters();
+  bool AwaitWaiters(int count, absl::Duration timeout);
 
  private:
   std::mutex mutex_;
   std::condition_variable advanced_;
+  std::condition_variable waiters_changed_;
   int64_t last_position_ = 0;
   int waiters_ = 0;
 };

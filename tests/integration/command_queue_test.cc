@@ -1,13 +1,12 @@
-// The command service's bounded call queue (rpc::QueuedCalls) through real
-// gRPC.
+// The command service's bounded call queue (rpc::QueuedCalls) through real gRPC.
 
 #include <array>
-#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
 
-#include "absl/time/clock.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
 #include "libs/pg/connection.h"
@@ -45,42 +44,43 @@ TEST(CommandQueueTest, ACallPastTheQueueIsRefusedOverloadedChangesNothingAndTheR
   };
 
   const std::string alice_points =
-      "SELECT coalesce(sum(points), 0) FROM "
-      "ledger_entries WHERE member_id = 'alice'";
+      "SELECT coalesce(sum(points), 0) FROM ledger_entries WHERE member_id = 'alice'";
   const int64_t before = count(alice_points);
 
-  // Alice's row is locked, so the one worker's accrue on her waits inside the
-  // database.
+  // Alice's row is locked, so the one worker's accrue on her waits inside the database.
   auto holder = pg::Connection::Open(server.database_url());
   ASSERT_TRUE(holder.ok());
   ASSERT_TRUE((*holder)->ExecuteText("BEGIN").ok());
   ASSERT_TRUE(
       (*holder)->ExecuteText("SELECT 1 FROM members WHERE member_id = 'alice' FOR UPDATE").ok());
   std::array<grpc::Status, 3> statuses;
-  std::atomic<int> finished = 0;
-  std::thread first([&] { statuses[0] = accrue(1); });
-  const auto waiting_for_lock = [&] {
-    return count(
-               "SELECT count(*) FROM pg_stat_activity"
-               " WHERE datname = current_database() AND wait_event_type = "
-               "'Lock'") > 0;
-  };
-  for (int i = 0; i < 3000 && !waiting_for_lock(); ++i) absl::SleepFor(absl::Milliseconds(10));
-  ASSERT_TRUE(waiting_for_lock());
+  std::jthread first([&] { statuses[0] = accrue(1); });
+  server.member_batcher().AwaitQueued("acme", "alice", 1);  // the worker runs it
 
   // Two more calls: the queue holds one of them, the other is refused at once.
-  std::thread second([&] {
-    statuses[1] = accrue(10);
-    ++finished;
-  });
-  std::thread third([&] {
-    statuses[2] = accrue(100);
-    ++finished;
-  });
-  for (int i = 0; i < 3000 && finished == 0; ++i) absl::SleepFor(absl::Milliseconds(10));
-  EXPECT_EQ(finished, 1);
-  ASSERT_TRUE((*holder)->ExecuteText("COMMIT").ok());
-  for (std::thread* thread : {&first, &second, &third}) thread->join();
+  absl::Mutex mutex;
+  int finished = 0;
+  const auto call = [&](size_t i, int64_t points) {
+    return std::jthread([&, i, points] {
+      statuses[i] = accrue(points);
+      absl::MutexLock lock(&mutex);
+      ++finished;
+    });
+  };
+  {
+    std::jthread second = call(1, 10);
+    std::jthread third = call(2, 100);
+    const auto one_finished = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex) { return finished > 0; };
+    const bool reached =
+        mutex.LockWhenWithTimeout(absl::Condition(&one_finished), absl::Seconds(30));
+    const int finished_while_locked = finished;
+    mutex.Unlock();
+    // Released before any check can return, or the queued call would never end.
+    EXPECT_TRUE((*holder)->ExecuteText("COMMIT").ok());
+    EXPECT_TRUE(reached);
+    EXPECT_EQ(finished_while_locked, 1);
+  }
+  first.join();
 
   int refused = 0;
   int64_t accrued = 0;
