@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "libs/base/check.h"
 #include "libs/base/status_macros.h"
+#include "libs/fiber/wait.h"
 
 namespace loyalty::pg {
 namespace {
@@ -239,7 +240,7 @@ absl::Status RunInTransaction(Pool& pool, Isolation isolation, const RetryPolicy
                                   " attempts; last error (", SqlStateOf(status), "): "));
     }
     if (pool.observer() != nullptr) pool.observer()->OnRetry(SqlStateOf(status));
-    absl::SleepFor(Backoff(policy, attempt));
+    fiber::SleepFor(Backoff(policy, attempt));  // on a worker fiber, only the fiber waits
   }
 }
 

@@ -5,38 +5,48 @@
 namespace loyalty::command {
 
 absl::Status MemberBatcher::Run(MemberCommandCache& cached, const Attempt& attempt) {
-  Command self{.cached = &cached, .attempt = &attempt, .status = absl::OkStatus()};
+  Command self{.cached = &cached, .attempt = &attempt, .status = absl::OkStatus(), .woken = {}};
   const Key key(cached.org_id(), cached.member_id());
   std::vector<Command*> batch;
-  {
-    absl::MutexLock lock(&mutex_);
-    auto [found, first] = queues_.try_emplace(key);
-    Queue& queue = found->second;  // a node's address stays, unlike an iterator
-    if (first) {
-      self.lead = true;
-    } else {
-      queue.waiting.push_back(&self);
-      mutex_.Await(absl::Condition(&self, &Command::Ready));
-      if (self.done) return self.status;
+  mutex_.Lock();
+  auto [found, first] = queues_.try_emplace(key);
+  Queue* queue = &found->second;  // a node's address stays, unlike an iterator
+  if (first) {
+    self.lead = true;
+  } else {
+    queue->waiting.push_back(&self);
+    mutex_.Unlock();
+    self.woken.Wait();
+    mutex_.Lock();
+    if (self.done) {
+      mutex_.Unlock();
+      return self.status;
     }
-    batch.push_back(&self);
-    while (!queue.waiting.empty() && batch.size() < kMaxBatch) {
-      batch.push_back(queue.waiting.front());
-      queue.waiting.pop_front();
-    }
-    queue.running = batch.size();
+    queue = &queues_.find(key)->second;
   }
+  batch.push_back(&self);
+  while (!queue->waiting.empty() && batch.size() < kMaxBatch) {
+    batch.push_back(queue->waiting.front());
+    queue->waiting.pop_front();
+  }
+  queue->running = batch.size();
+  mutex_.Unlock();
   RunBatch(batch);
   absl::MutexLock lock(&mutex_);
-  for (Command* command : batch) command->done = true;
-  auto found = queues_.find(key);
-  Queue& queue = found->second;
-  if (queue.waiting.empty()) {
-    queues_.erase(found);
+  // Woken under the lock, so that a command cannot end (and free its Parker) before.
+  for (Command* command : batch) {
+    command->done = true;
+    if (command != &self) command->woken.Unpark();
+  }
+  auto running = queues_.find(key);
+  if (running->second.waiting.empty()) {
+    queues_.erase(running);
   } else {
-    queue.running = 0;
-    queue.waiting.front()->lead = true;
-    queue.waiting.pop_front();
+    running->second.running = 0;
+    Command* next = running->second.waiting.front();
+    running->second.waiting.pop_front();
+    next->lead = true;
+    next->woken.Unpark();
   }
   return self.status;
 }

@@ -11,6 +11,7 @@
 #include "absl/container/node_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "libs/fiber/wait.h"
 #include "libs/pg/pool.h"
 #include "libs/pg/transaction.h"
 #include "services/command/member_cache.h"
@@ -69,7 +70,7 @@ class MemberBatcher final {
     absl::Status status;
     bool lead = false;  // its turn to run the next batch
     bool done = false;
-    bool Ready() const { return lead || done; }
+    fiber::Parker woken;  // lead or done; a waiting command on a worker fiber frees its thread
   };
   using Key = std::pair<std::string, std::string>;  // org id, member id
   struct Queue {  // present while a batch runs on the member
