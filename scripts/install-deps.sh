@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libgrpc++-dev libgrpc-dev protobuf-compiler protobuf-compiler-grpc libprotobuf-dev
-  libabsl-dev libpq-dev prometheus-cpp-dev libboost-context-dev
+  libabsl-dev libpq-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev
   postgresql-15 postgresql-client-15
   python3-grpcio python3-grpc-tools python3-protobuf

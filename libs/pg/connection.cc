@@ -1,7 +1,10 @@
 #include "libs/pg/connection.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -15,13 +18,12 @@
 #include "absl/types/optional.h"
 #include "libs/base/check.h"
 #include "libs/base/status_macros.h"
-#include "libs/fiber/wait.h"
 
 namespace loyalty::pg {
 namespace {
 
 constexpr absl::string_view kSqlStatePayload = "loyalty.v1/sqlstate";
-constexpr absl::Duration kConnectTimeout = absl::Seconds(5);
+constexpr char kConnectTimeoutSeconds[] = "5";
 // Reported when libpq loses the socket without a server error (connection_failure).
 constexpr absl::string_view kConnectionFailure = "08006";
 // Reported when a connection cannot be established.
@@ -121,29 +123,18 @@ void IgnoreNotice(void* /*arg*/, const char* /*message*/) {}
 
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
   // Keywords before "dbname" are defaults that the expanded URL may override.
-  const char* const keywords[] = {"client_encoding", "options", "dbname", nullptr};
-  const char* const values[] = {"UTF8", "-c TimeZone=UTC", url.c_str(), nullptr};
-  PGconn* raw = PQconnectStartParams(keywords, values, /*expand_dbname=*/1);
+  const char* const keywords[] = {"connect_timeout", "client_encoding", "options", "dbname",
+                                  nullptr};
+  const char* const values[] = {kConnectTimeoutSeconds, "UTF8", "-c TimeZone=UTC", url.c_str(),
+                                nullptr};
+  PGconn* raw = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (raw == nullptr) return absl::UnavailableError("cannot allocate a connection");
-  const auto refused = [raw](absl::string_view why) {
-    absl::Status status =
-        StatusWithSqlState(kCannotConnect, absl::StrCat("cannot connect to PostgreSQL: ", why));
+  if (PQstatus(raw) != CONNECTION_OK) {
+    absl::Status status = StatusWithSqlState(
+        kCannotConnect, absl::StrCat("cannot connect to PostgreSQL: ", ConnectionMessage(raw)));
     PQfinish(raw);
     return status;
-  };
-  // libpq's asynchronous connect, so that a fiber waits for the socket, not its thread.
-  const absl::Time deadline = absl::Now() + kConnectTimeout;
-  PostgresPollingStatusType polled = PGRES_POLLING_WRITING;
-  while (PQstatus(raw) != CONNECTION_BAD && polled != PGRES_POLLING_OK &&
-         polled != PGRES_POLLING_FAILED) {
-    if (!fiber::WaitFd(PQsocket(raw), polled == PGRES_POLLING_READING,
-                       polled == PGRES_POLLING_WRITING, deadline - absl::Now())) {
-      return refused(absl::StrCat("no connection within ", absl::FormatDuration(kConnectTimeout)));
-    }
-    polled = PQconnectPoll(raw);
   }
-  if (PQstatus(raw) != CONNECTION_OK) return refused(ConnectionMessage(raw));
-  if (PQsetnonblocking(raw, 1) != 0) return refused(ConnectionMessage(raw));
   PQsetNoticeProcessor(raw, IgnoreNotice, nullptr);
   std::unique_ptr<Connection> connection(new Connection(raw));
   const char* time_zone = PQparameterStatus(raw, "TimeZone");
@@ -185,7 +176,7 @@ absl::StatusOr<std::vector<Result>> Connection::ExecuteAll(std::span<const Query
     sent = sent && PQsendQueryPrepared(connection_, statement.name, queries[i].params.Size(),
                                        values.data(), nullptr, nullptr, 0) == 1;
   }
-  if (!sent || PQpipelineSync(connection_) != 1 || !Flush()) {
+  if (!sent || PQpipelineSync(connection_) != 1) {
     broken_ = true;  // the server may hold part of the pipeline: the connection is done for
     return StatusWithSqlState(kConnectionFailure, ConnectionMessage(connection_));
   }
@@ -228,35 +219,17 @@ absl::StatusOr<std::vector<Result>> Connection::ExecuteAll(std::span<const Query
   return results;
 }
 
-bool Connection::Flush() {
-  while (true) {
-    const int flushed = PQflush(connection_);
-    if (flushed <= 0) return flushed == 0;
-    // Reading what the server sends meanwhile, so that neither side waits for the other.
-    fiber::WaitFd(PQsocket(connection_), /*readable=*/true, /*writable=*/true);
-    if (PQconsumeInput(connection_) == 0) return false;
-  }
-}
-
-PGresult* Connection::AwaitResult() {
-  while (PQisBusy(connection_) == 1) {
-    fiber::WaitFd(PQsocket(connection_), /*readable=*/true, /*writable=*/false);
-    if (PQconsumeInput(connection_) == 0) return nullptr;
-  }
-  return PQgetResult(connection_);
-}
-
 // The next command's result in a pipeline, and the NULL that ends it. A command skipped after an
 // earlier failure comes back as PGRES_PIPELINE_ABORTED, which is reported as an error too.
 absl::StatusOr<Result> Connection::NextResult() {
-  PGresult* raw = AwaitResult();
+  PGresult* raw = PQgetResult(connection_);
   if (raw == nullptr) {
     broken_ = true;
     return StatusWithSqlState(kConnectionFailure, ConnectionMessage(connection_));
   }
   const bool aborted = PQresultStatus(raw) == PGRES_PIPELINE_ABORTED;
   absl::StatusOr<Result> result = TakeResult(connection_, raw);
-  while (PGresult* extra = AwaitResult()) PQclear(extra);
+  while (PGresult* extra = PQgetResult(connection_)) PQclear(extra);
   if (aborted) return StatusWithSqlState(kInFailedTransaction, "skipped after an earlier failure");
   return result;
 }
@@ -264,7 +237,7 @@ absl::StatusOr<Result> Connection::NextResult() {
 // Reads the pipeline's sync point and leaves pipeline mode; marks the connection broken when
 // that is not what comes.
 void Connection::DrainPipeline() {
-  PGresult* sync = AwaitResult();
+  PGresult* sync = PQgetResult(connection_);
   const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
   PQclear(sync);
   if (!synced || PQexitPipelineMode(connection_) != 1) broken_ = true;
@@ -273,25 +246,13 @@ void Connection::DrainPipeline() {
 absl::StatusOr<Result> Connection::ExecuteText(std::string_view sql, const Params& params) {
   ++round_trips_;
   const std::string text(sql);
-  int sent = 0;
+  PGresult* raw = nullptr;
   if (params.Size() == 0) {
-    sent = PQsendQuery(connection_, text.c_str());
+    raw = PQexec(connection_, text.c_str());
   } else {
     const std::vector<const char*> values = ParamPointers(params);
-    sent = PQsendQueryParams(connection_, text.c_str(), params.Size(), nullptr, values.data(),
-                             nullptr, nullptr, 0);
-  }
-  // As PQexec: the result of the last statement, or of the one that failed.
-  PGresult* raw = nullptr;
-  if (sent == 1 && Flush()) {
-    while (PGresult* next = AwaitResult()) {
-      if (raw != nullptr && PQresultStatus(raw) == PGRES_FATAL_ERROR) {
-        PQclear(next);
-      } else {
-        PQclear(raw);
-        raw = next;
-      }
-    }
+    raw = PQexecParams(connection_, text.c_str(), params.Size(), nullptr, values.data(), nullptr,
+                       nullptr, 0);
   }
   absl::StatusOr<Result> result = TakeResult(connection_, raw);
   // A COMMIT of a transaction that an earlier (ignored) error aborted "succeeds" as ROLLBACK.
@@ -326,10 +287,12 @@ absl::StatusOr<std::vector<Notification>> Connection::AwaitNotifications(absl::D
   };
   take();  // those a statement's results brought along
   if (!arrived.empty()) return arrived;
-  const int socket = PQsocket(connection_);
-  if (socket < 0) return lost();
-  const bool ready = fiber::WaitFd(socket, /*readable=*/true, /*writable=*/false, timeout);
-  if (ready && PQconsumeInput(connection_) == 0) return lost();
+  pollfd socket{PQsocket(connection_), POLLIN, 0};
+  if (socket.fd < 0) return lost();
+  const int64_t wait_ms = std::clamp<int64_t>(absl::ToInt64Milliseconds(timeout), 0, 3600000);
+  const int ready = poll(&socket, 1, static_cast<int>(wait_ms));
+  if (ready < 0 && errno != EINTR) return lost();
+  if (ready > 0 && PQconsumeInput(connection_) == 0) return lost();
   take();
   if (PQstatus(connection_) == CONNECTION_BAD) return lost();
   return arrived;

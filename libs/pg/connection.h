@@ -16,7 +16,6 @@
 #include "libs/pg/statement.h"
 
 struct pg_conn;
-struct pg_result;
 
 namespace loyalty::pg {
 
@@ -34,9 +33,7 @@ struct Query {
 };
 
 // One libpq connection. Sessions run with TimeZone=UTC. Not thread-safe: one user at a time
-// (the pool hands it out). Its socket is non-blocking: every wait for the server is a
-// fiber::WaitFd, so that on a worker fiber (loyalty-command's calls) only the fiber waits, and
-// on a plain thread the thread blocks in poll(2) as libpq itself would.
+// (the pool hands it out).
 class Connection final {
  public:
   // `url` is a libpq connection string or URI. UNAVAILABLE when the server cannot be reached.
@@ -73,11 +70,6 @@ class Connection final {
 
  private:
   explicit Connection(pg_conn* connection);
-  // Sends what libpq holds: false when the connection failed.
-  bool Flush();
-  // PQgetResult, after reading until it would not block: null at the end of a command's
-  // results, or when the connection failed.
-  pg_result* AwaitResult();
   absl::StatusOr<Result> NextResult();
   void DrainPipeline();
 

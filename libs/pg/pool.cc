@@ -1,6 +1,5 @@
 #include "libs/pg/pool.h"
 
-#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -37,83 +36,54 @@ Pool::~Pool() {
 
 absl::StatusOr<Lease> Pool::Acquire() {
   const absl::Time start = absl::Now();
-  std::unique_ptr<Connection> connection;
-  bool open_new = false;
-  {
-    absl::MutexLock lock(&mutex_);
-    if (!idle_.empty()) {
-      connection = std::move(idle_.back());  // warmest first
-      idle_.pop_back();
-    } else if (open_ < options_.size) {
-      ++open_;
-      open_new = true;
-    } else if (Waiter waiter; !AwaitHandOver(waiter, connection, open_new)) {
-      return absl::ResourceExhaustedError(
-          absl::StrCat("no free database connection within ",
-                       absl::FormatDuration(options_.acquire_timeout), " (pool size ",
-                       options_.size, ")"));
-    }
-    ++in_use_;
-    if (observer_ != nullptr) observer_->OnInUseChanged(in_use_, options_.size);
+  mutex_.Lock();
+  if (!mutex_.AwaitWithTimeout(absl::Condition(this, &Pool::Available),
+                               options_.acquire_timeout)) {
+    mutex_.Unlock();
+    return absl::ResourceExhaustedError(
+        absl::StrCat("no free database connection within ",
+                     absl::FormatDuration(options_.acquire_timeout), " (pool size ",
+                     options_.size, ")"));
   }
-  if (open_new) {
-    absl::StatusOr<std::unique_ptr<Connection>> opened = Connection::Open(options_.url);
-    if (!opened.ok()) {
-      absl::MutexLock lock(&mutex_);
-      FreeSlot(nullptr);  // a waiter may try to open in our place
-      return opened.status();
-    }
-    connection = *std::move(opened);
+  ++in_use_;
+  if (observer_ != nullptr) observer_->OnInUseChanged(in_use_, options_.size);
+  if (!idle_.empty()) {
+    std::unique_ptr<Connection> connection = std::move(idle_.back());  // warmest first
+    idle_.pop_back();
+    mutex_.Unlock();
+    if (observer_ != nullptr) observer_->OnAcquire(absl::Now() - start);
+    return Lease(this, std::move(connection));
+  }
+  ++open_;
+  mutex_.Unlock();
+  absl::StatusOr<std::unique_ptr<Connection>> connection = Connection::Open(options_.url);
+  if (!connection.ok()) {
+    absl::MutexLock lock(&mutex_);  // a waiter may try to open in our place
+    --open_;
+    --in_use_;
+    if (observer_ != nullptr) observer_->OnInUseChanged(in_use_, options_.size);
+    return connection.status();
   }
   if (observer_ != nullptr) observer_->OnAcquire(absl::Now() - start);
-  return Lease(this, std::move(connection));
-}
-
-bool Pool::AwaitHandOver(Waiter& waiter, std::unique_ptr<Connection>& connection,
-                         bool& open_new) {
-  waiters_.push_back(&waiter);
-  mutex_.Unlock();
-  waiter.parker.WaitFor(options_.acquire_timeout);
-  mutex_.Lock();
-  // Decided under the lock: a hand-over that came with the timeout still counts.
-  if (waiter.connection == nullptr && !waiter.may_open) {
-    waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &waiter));
-    return false;
-  }
-  connection = std::move(waiter.connection);
-  open_new = waiter.may_open;
-  return true;
+  return Lease(this, *std::move(connection));
 }
 
 void Pool::Release(std::unique_ptr<Connection> connection) {
   if (observer_ != nullptr && connection != nullptr) {
     observer_->OnRoundTrips(connection->TakeRoundTrips());
   }
-  std::unique_ptr<Connection> dropped;  // closed after the lock is released
-  if (connection != nullptr && connection->IsBroken()) dropped = std::move(connection);
-  absl::MutexLock lock(&mutex_);
-  FreeSlot(std::move(connection));
-}
-
-void Pool::FreeSlot(std::unique_ptr<Connection> connection) {
-  --in_use_;
-  if (observer_ != nullptr) observer_->OnInUseChanged(in_use_, options_.size);
-  if (!waiters_.empty()) {  // the slot passes on: open_ stays
-    Waiter* waiter = waiters_.front();
-    waiters_.pop_front();
-    if (connection != nullptr) {
-      waiter->connection = std::move(connection);
+  const bool keep = connection != nullptr && !connection->IsBroken();
+  {
+    absl::MutexLock lock(&mutex_);  // its release wakes a waiter that can go on
+    --in_use_;
+    if (keep) {
+      idle_.push_back(std::move(connection));
     } else {
-      waiter->may_open = true;
+      --open_;
     }
-    waiter->parker.Unpark();  // under the lock: the waiter cannot go (and free it) before
-    return;
+    if (observer_ != nullptr) observer_->OnInUseChanged(in_use_, options_.size);
   }
-  if (connection != nullptr) {
-    idle_.push_back(std::move(connection));
-  } else {
-    --open_;
-  }
+  // A dropped connection closes here, outside the lock.
 }
 
 }  // namespace loyalty::pg

@@ -10,7 +10,6 @@
 #include "absl/time/clock.h"
 #include "libs/base/check.h"
 #include "libs/base/status_macros.h"
-#include "libs/fiber/wait.h"
 
 namespace loyalty::pg {
 namespace {
@@ -240,7 +239,7 @@ absl::Status RunInTransaction(Pool& pool, Isolation isolation, const RetryPolicy
                                   " attempts; last error (", SqlStateOf(status), "): "));
     }
     if (pool.observer() != nullptr) pool.observer()->OnRetry(SqlStateOf(status));
-    fiber::SleepFor(Backoff(policy, attempt));  // on a worker fiber, only the fiber waits
+    absl::SleepFor(Backoff(policy, attempt));
   }
 }
 

@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
+#include "libs/rpc/call_queue.h"
 #include "libs/rpc/metrics.h"
 
 namespace loyalty::rpc {
@@ -29,13 +30,12 @@ absl::Status CheckCallLimits(const CallLimits& limits);
 // The call's deadline, or absl::InfiniteFuture() when it has none (or one over a day away).
 absl::Time DeadlineOf(const grpc::CallbackServerContext& server_context);
 
-// The unary calls of a callback service: gRPC's threads only hand each call's body to a Runner
-// (a fixed set of workers behind a bounded queue: CallQueue's threads, or fiber::EventLoop's
-// fibers) and return its reactor, which a worker finishes. A call that finds the queue full is refused at once with RESOURCE_EXHAUSTED
+// The unary calls of a callback service: gRPC's threads only hand each call's body to a
+// CallQueue (a fixed set of workers behind a bounded queue) and return its reactor, which a
+// worker finishes. A call that finds the queue full is refused at once with RESOURCE_EXHAUSTED
 // (OVERLOADED); one whose deadline passed while it was queued gets DEADLINE_EXCEEDED without
 // running. Every call is recorded in RpcMetrics from its arrival, so the time queued counts.
 // Shut the gRPC server down before destroying it.
-template <typename Runner>
 class QueuedCalls final {
  public:
   // `service` names the service in the refusal ("the query service is busy: ...").
@@ -92,7 +92,7 @@ class QueuedCalls final {
  private:
   const std::string service_;
   RpcMetrics& metrics_;
-  Runner calls_;
+  CallQueue calls_;
 };
 
 }  // namespace loyalty::rpc

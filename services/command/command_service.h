@@ -1,6 +1,5 @@
 #pragma once
 
-#include "libs/fiber/event_loop.h"
 #include "libs/rpc/metrics.h"
 #include "libs/rpc/queued_calls.h"
 #include "loyalty/v1/command.grpc.pb.h"
@@ -9,10 +8,8 @@
 namespace loyalty::command {
 
 // gRPC handlers of loyalty.v1.CommandService: each runs one use case and maps its status. Each
-// call runs on rpc::QueuedCalls over a fiber::EventLoop (a fixed set of fibers on one thread
-// behind a bounded queue; past it, RESOURCE_EXHAUSTED OVERLOADED): a call waiting for the
-// database, a connection or its member's batch suspends its fiber, not a thread. Shut the gRPC
-// server down before destroying the service.
+// call runs on rpc::QueuedCalls (a fixed set of workers behind a bounded queue; past it,
+// RESOURCE_EXHAUSTED OVERLOADED). Shut the gRPC server down before destroying the service.
 class CommandService final : public v1::CommandService::CallbackService {
  public:
   CommandService(const Context& context, rpc::RpcMetrics& metrics, rpc::CallLimits limits = {})
@@ -65,7 +62,7 @@ class CommandService final : public v1::CommandService::CallbackService {
   }
 
   const Context& context_;
-  rpc::QueuedCalls<fiber::EventLoop> calls_;
+  rpc::QueuedCalls calls_;
 };
 
 }  // namespace loyalty::command

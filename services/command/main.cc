@@ -35,7 +35,7 @@ ABSL_FLAG(int, acquire_timeout_ms, 2000, "wait for a free connection before RESO
 ABSL_FLAG(int, max_threads, loyalty::rpc::kDefaultMaxThreads,
           "gRPC server threads of the admin, health and reflection services (4..1024)");
 ABSL_FLAG(int, workers, loyalty::rpc::CallLimits{}.workers,
-          "fibers that run the command calls, on one thread (1..1024)");
+          "threads that run the command calls (1..1024)");
 ABSL_FLAG(int, max_queued_calls, loyalty::rpc::CallLimits{}.max_queued,
           "calls that wait for a worker; past it RESOURCE_EXHAUSTED (1..100000)");
 ABSL_FLAG(int, max_attempts, 8, "attempts of a transaction on serialization failure (1..32)");

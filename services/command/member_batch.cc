@@ -5,48 +5,38 @@
 namespace loyalty::command {
 
 absl::Status MemberBatcher::Run(MemberCommandCache& cached, const Attempt& attempt) {
-  Command self{.cached = &cached, .attempt = &attempt, .status = absl::OkStatus(), .woken = {}};
+  Command self{.cached = &cached, .attempt = &attempt, .status = absl::OkStatus()};
   const Key key(cached.org_id(), cached.member_id());
   std::vector<Command*> batch;
-  mutex_.Lock();
-  auto [found, first] = queues_.try_emplace(key);
-  Queue* queue = &found->second;  // a node's address stays, unlike an iterator
-  if (first) {
-    self.lead = true;
-  } else {
-    queue->waiting.push_back(&self);
-    mutex_.Unlock();
-    self.woken.Wait();
-    mutex_.Lock();
-    if (self.done) {
-      mutex_.Unlock();
-      return self.status;
+  {
+    absl::MutexLock lock(&mutex_);
+    auto [found, first] = queues_.try_emplace(key);
+    Queue& queue = found->second;  // a node's address stays, unlike an iterator
+    if (first) {
+      self.lead = true;
+    } else {
+      queue.waiting.push_back(&self);
+      mutex_.Await(absl::Condition(&self, &Command::Ready));
+      if (self.done) return self.status;
     }
-    queue = &queues_.find(key)->second;
+    batch.push_back(&self);
+    while (!queue.waiting.empty() && batch.size() < kMaxBatch) {
+      batch.push_back(queue.waiting.front());
+      queue.waiting.pop_front();
+    }
+    queue.running = batch.size();
   }
-  batch.push_back(&self);
-  while (!queue->waiting.empty() && batch.size() < kMaxBatch) {
-    batch.push_back(queue->waiting.front());
-    queue->waiting.pop_front();
-  }
-  queue->running = batch.size();
-  mutex_.Unlock();
   RunBatch(batch);
   absl::MutexLock lock(&mutex_);
-  // Woken under the lock, so that a command cannot end (and free its Parker) before.
-  for (Command* command : batch) {
-    command->done = true;
-    if (command != &self) command->woken.Unpark();
-  }
-  auto running = queues_.find(key);
-  if (running->second.waiting.empty()) {
-    queues_.erase(running);
+  for (Command* command : batch) command->done = true;
+  auto found = queues_.find(key);
+  Queue& queue = found->second;
+  if (queue.waiting.empty()) {
+    queues_.erase(found);
   } else {
-    running->second.running = 0;
-    Command* next = running->second.waiting.front();
-    running->second.waiting.pop_front();
-    next->lead = true;
-    next->woken.Unpark();
+    queue.running = 0;
+    queue.waiting.front()->lead = true;
+    queue.waiting.pop_front();
   }
   return self.status;
 }

@@ -11,7 +11,6 @@
 #include "absl/container/node_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
-#include "libs/fiber/wait.h"
 #include "libs/pg/pool.h"
 #include "libs/pg/transaction.h"
 #include "services/command/member_cache.h"
@@ -70,7 +69,7 @@ class MemberBatcher final {
     absl::Status status;
     bool lead = false;  // its turn to run the next batch
     bool done = false;
-    fiber::Parker woken;  // lead or done; a waiting command on a worker fiber frees its thread
+    bool Ready() const { return lead || done; }
   };
   using Key = std::pair<std::string, std::string>;  // org id, member id
   struct Queue {  // present while a batch runs on the member

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "libs/rpc/metrics.h"
-#include "libs/rpc/call_queue.h"
 #include "libs/rpc/queued_calls.h"
 #include "loyalty/v1/query.grpc.pb.h"
 #include "services/query/read_views.h"
@@ -51,7 +50,7 @@ class QueryService final : public v1::QueryService::CallbackService {
   }
 
   const QueryContext context_;
-  rpc::QueuedCalls<rpc::CallQueue> calls_;
+  rpc::QueuedCalls calls_;
 };
 
 }  // namespace loyalty::query

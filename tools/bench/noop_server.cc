@@ -11,7 +11,6 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "libs/base/log.h"
-#include "libs/fiber/event_loop.h"
 #include "libs/rpc/metrics.h"
 #include "libs/rpc/queued_calls.h"
 #include "libs/rpc/server.h"
@@ -22,7 +21,7 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50061", "gRPC listen address (host:por
 ABSL_FLAG(int, max_threads, loyalty::rpc::kDefaultMaxThreads,
           "gRPC server threads (4..1024), as loyalty-command");
 ABSL_FLAG(int, workers, loyalty::rpc::CallLimits{}.workers,
-          "fibers that run the calls (1..1024), as loyalty-command");
+          "threads that run the calls (1..1024), as loyalty-command");
 ABSL_FLAG(int, max_queued_calls, loyalty::rpc::CallLimits{}.max_queued,
           "calls that wait for a worker (1..100000), as loyalty-command");
 
@@ -91,7 +90,7 @@ class NoopCommandService final : public v1::CommandService::CallbackService {
     return calls_.Run(method, context, [](absl::Time) { return absl::OkStatus(); });
   }
 
-  rpc::QueuedCalls<fiber::EventLoop> calls_;
+  rpc::QueuedCalls calls_;
 };
 
 int Serve() {
