@@ -13,7 +13,8 @@
 # loyalty_db_round_trips_total; then measures, with a CHECKPOINT before every run and the median
 # of the runs: pgbench (same SQL, same database concurrency as the service's pool), the no-op
 # gRPC server under the same loyalty-bench load, the real services at peak (closed loop), at half
-# of peak (open loop: server-side p99 and projection lag from the services' histograms), and the
+# of peak (open loop: server-side p99 and projection lag from the services' histograms), pgbench
+# beside the no-op server's traffic at the service's rates (the transport's share), and the
 # projector's catch-up rate. Every step is bounded in time. Method: tools/bench/benchmarks_method.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -377,6 +378,23 @@ paired() {
   done
 }
 
+# beside_noop NAME SCRIPT RATE OP: pgbench on SCRIPT by turns alone (NAME-alone) and beside
+# loyalty-bench calling OP on the no-op server in open loop at RATE calls/s (NAME-beside): what
+# the transport alone, at the rate the service reached, takes from the database on this machine.
+beside_noop() {
+  local name=$1 script=$2 rate=$3 op=$4 i runner
+  [[ $rate == n/a || $rate == 0 ]] && return 0  # --rate=0 would be a closed loop
+  for i in $(seq 1 $RUNS); do
+    pgbench_run "$name-alone" "$script" $POOL_SIZE "$i"
+    timeout $((DURATION_S + 60)) "$bench" run --target="$NOOP_ADDRESS" "${common[@]}" \
+      --warmup_s=0 --duration_s=$((DURATION_S + 5)) --rate="$rate" --mix="$op=1" \
+      --label="$name-noop" --json_out="$work/$name-noop-$i.json" >"$work/$name-noop-$i.txt" 2>&1 &
+    runner=$!
+    pgbench_run "$name-beside" "$script" $POOL_SIZE "$i"
+    wait "$runner" || true
+  done
+}
+
 # apply_rate_run I: with the query service stopped, accrue at peak (closed loop) for DURATION_S;
 # then start it and time the projector from its first checkpoint advance to the outbox's max
 # position. Writes events/s to $work/apply-I.rate (not in a subshell: it restarts the service).
@@ -458,6 +476,9 @@ paired pgbench-redeem "$work/redeem.sql" $POOL_SIZE service-redeem "$COMMAND_ADD
   --mix=redeem=1
 pg_redeem=$(pgbench_median pgbench-redeem)
 svc_redeem=$(service_median service-redeem)
+echo "== pgbench beside the no-op server's traffic at the service's rates"
+beside_noop transport-accrue "$work/accrue.sql" "$svc_accrue" accrue
+beside_noop transport-redeem "$work/redeem.sql" "$svc_redeem" redeem
 pg_balances=n/a
 noop_accrue=$(measure noop-accrue "$NOOP_ADDRESS" --mix=accrue=1)
 noop_mixed=$(measure noop-mixed "$NOOP_ADDRESS" --mix=accrue=60,redeem=20,group_redeem=5,transfer=5)
@@ -526,6 +547,13 @@ r_redeem=$(ratio "$svc_redeem" "$pg_redeem")
 r_balances=$(ratio "$svc_balances" "$pg_balances")
 r_hot=$(ratio "$svc_hot1" "$svc_accrue")
 r_apply=$(ratio "$apply_rate" "$svc_accrue")
+transport_row() {  # transport_row NAME CALL RATE: the Other figures row of beside_noop NAME
+  local alone beside
+  alone=$(pgbench_median "$1-alone") beside=$(pgbench_median "$1-beside")
+  echo "| pgbench on the $2's SQL beside no-op gRPC traffic at the service's $2 rate ($3" \
+    "calls/s, open loop) | $beside tps | the same pgbench alone (by turns): $alone tps |" \
+    "$(ratio "$beside" "$alone") |"
+}
 accrue_trips=$(value "$work/accrue.round_trips")
 redeem_trips=$(value "$work/redeem.round_trips")
 mkdir -p "$(dirname "$OUT")"
@@ -580,6 +608,8 @@ may run on the machine for the record).
 | mixed commands (accrue 60, redeem 20, group 5, transfer 5) | $svc_mixed | no-op server: $noop_mixed | $(ratio "$svc_mixed" "$noop_mixed") |
 | accrue, 1% of members get 90% | $svc_hot | uniform accrue: $svc_accrue | $(ratio "$svc_hot" "$svc_accrue") |
 | GetBalances, balance cache off (\`--balance_cache_mib=0\`) | $svc_balances_views | pgbench, same SELECTs: $pg_balances | $(ratio "$svc_balances_views" "$pg_balances") |
+$(transport_row transport-accrue accrue "$svc_accrue")
+$(transport_row transport-redeem redeem "$svc_redeem")
 
 GetBalances calls of the cached runs (closed and open loop) that the balance cache answered:
 ${cache_hits:-n/a} of $(add "${cache_hits:-n/a}" "${cache_misses:-n/a}"); the others read the
@@ -604,7 +634,8 @@ with PostgreSQL, so what the service and its load generator use is what PostgreS
 | run | cores by program |
 | --- | --- |
 $(for run in pgbench-accrue service-accrue pgbench-redeem service-redeem pgbench-balances \
-    service-get-balances service-accrue-hot1 noop-accrue; do
+    service-get-balances service-accrue-hot1 noop-accrue transport-accrue-alone \
+    transport-accrue-beside; do
     echo "| $run | $(cat "$work/$run.cpu" 2>/dev/null || echo n/a) |"
   done)
 
