@@ -1,9 +1,11 @@
 #include "libs/ledger/balances.h"
 
+#include <algorithm>
 #include <map>
 #include <utility>
 
 #include "libs/ledger/consumption.h"
+#include "libs/ledger/limits.h"
 
 namespace loyalty::ledger {
 namespace {
@@ -25,16 +27,16 @@ void MergeExpiring(std::optional<ExpiringSoon>& into, const ExpiringSoon& next) 
   if (!into.has_value() || next.at < into->at) {
     into = next;
   } else if (next.at == into->at) {
-    into->points += next.points;
+    into->points = SaturatingAdd(into->points, next.points);
   }
 }
 
 void AddLot(PointTypeBalance& row, const Lot& lot, absl::Time now) {
   const bool expired = lot.expires_at.has_value() && *lot.expires_at <= now;
-  if (IsSpendable(lot, now)) row.available += FreePoints(lot);
+  if (IsSpendable(lot, now)) row.available = SaturatingAdd(row.available, FreePoints(lot));
   if (expired) return;
-  row.held += lot.held;
-  if (lot.available_at > now) row.pending += lot.remaining;
+  row.held = SaturatingAdd(row.held, lot.held);
+  if (lot.available_at > now) row.pending = SaturatingAdd(row.pending, lot.remaining);
   if (lot.expires_at.has_value() && lot.remaining > 0) {
     MergeExpiring(row.expiring, ExpiringSoon{*lot.expires_at, lot.remaining});
   }
@@ -43,15 +45,15 @@ void AddLot(PointTypeBalance& row, const Lot& lot, absl::Time now) {
 ProgramBalance Finish(ProgramBalance program, TypeRows& types) {
   for (auto& entry : types) {
     PointTypeBalance& row = entry.second;
-    program.available += row.available;
-    program.held += row.held;
-    program.pending += row.pending;
-    program.lifetime += row.lifetime;
-    program.qualifying += row.qualifying;
+    program.available = SaturatingAdd(program.available, row.available);
+    program.held = SaturatingAdd(program.held, row.held);
+    program.pending = SaturatingAdd(program.pending, row.pending);
+    program.lifetime = SaturatingAdd(program.lifetime, row.lifetime);
+    program.qualifying = SaturatingAdd(program.qualifying, row.qualifying);
     if (row.expiring.has_value()) MergeExpiring(program.expiring, *row.expiring);
     program.point_types.push_back(std::move(row));
   }
-  program.available -= program.debt;
+  program.available = SaturatingAdd(program.available, -program.debt);
   return program;
 }
 
@@ -64,13 +66,13 @@ std::vector<ProgramBalance> ComputeBalances(std::span<const Lot> lots,
   for (const Lot& lot : lots) AddLot(RowFor(programs, lot.program_id, lot.point_type), lot, now);
   for (const PointTotals& total : totals) {
     PointTypeBalance& row = RowFor(programs, total.program_id, total.point_type);
-    row.lifetime += total.lifetime;
-    row.qualifying += total.qualifying;
+    row.lifetime = SaturatingAdd(row.lifetime, total.lifetime);
+    row.qualifying = SaturatingAdd(row.qualifying, total.qualifying);
   }
   for (const ProgramDebt& debt : debts) {
     ProgramBalance& program = programs[debt.program_id].first;
     program.program_id = debt.program_id;
-    program.debt += debt.debt;
+    program.debt = SaturatingAdd(program.debt, std::max<Points>(debt.debt, 0));
   }
   std::vector<ProgramBalance> balances;
   balances.reserve(programs.size());
@@ -82,7 +84,7 @@ std::vector<ProgramBalance> ComputeBalances(std::span<const Lot> lots,
 
 Points GroupAvailable(std::span<const ProgramBalance> programs) {
   Points total = 0;
-  for (const ProgramBalance& program : programs) total += program.available;
+  for (const ProgramBalance& program : programs) total = SaturatingAdd(total, program.available);
   return total;
 }
 

@@ -1,8 +1,12 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
+#include <span>
 
+#include "absl/status/status.h"
+#include "libs/ledger/balances.h"
 #include "libs/ledger/types.h"
 
 namespace loyalty::ledger {
@@ -31,9 +35,24 @@ inline std::optional<int64_t> CheckedAdd(int64_t a, int64_t b) {
   return sum;
 }
 
+// a + b, clamped to [-INT64_MAX, INT64_MAX] (so that it can be negated): for sums that are
+// shown or compared (balances, a group's programs), never for sums that are written.
+inline int64_t SaturatingAdd(int64_t a, int64_t b) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  int64_t sum = 0;
+  if (__builtin_add_overflow(a, b, &sum)) return b > 0 ? kMax : -kMax;
+  return sum < -kMax ? -kMax : sum;
+}
+
 // Whether a balance-like value (signed totals included) stays within the bounds.
 inline bool WithinBalanceLimit(int64_t value) {
   return value >= -kMaxBalancePoints && value <= kMaxBalancePoints;
 }
+
+// FAILED_PRECONDITION POINTS_LIMIT_EXCEEDED when a member's state is beyond the bounds: per
+// program, the lots' remaining points, the lifetime and the qualifying totals (each point type's
+// and their sum), and the debt. A command checks the state it would leave before it commits.
+absl::Status CheckBalanceLimits(std::span<const Lot> lots, std::span<const PointTotals> totals,
+                                std::span<const ProgramDebt> debts);
 
 }  // namespace loyalty::ledger

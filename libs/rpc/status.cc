@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/base/log.h"
 #include "libs/base/refusal.h"
+#include "libs/pg/connection.h"
 #include "loyalty/v1/common.pb.h"
 
 namespace loyalty::rpc {
@@ -32,25 +33,53 @@ std::string NextRequestId() {
   return absl::StrCat("err-", absl::ToUnixMillis(absl::Now()), "-", counter.fetch_add(1));
 }
 
+// What a client is told of a failure that came from the database: its code (one a client can act
+// on, else INTERNAL) and a fixed message. The server's text (SQL, statement names, hosts) goes
+// only to the log, under the request id.
+absl::Status FromDatabase(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kUnavailable:
+      return absl::UnavailableError(
+          "the database is unavailable; retry with the same idempotency key");
+    case absl::StatusCode::kDeadlineExceeded:
+      return absl::DeadlineExceededError(
+          "the deadline passed while the database worked on the call; retry with the same "
+          "idempotency key");
+    case absl::StatusCode::kAborted:
+      return absl::AbortedError(
+          "the call conflicted with concurrent calls too many times; retry with the same "
+          "idempotency key");
+    case absl::StatusCode::kResourceExhausted:
+      return absl::ResourceExhaustedError("the database is out of resources; retry later");
+    default:
+      return absl::InternalError("");
+  }
+}
+
 }  // namespace
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
-  std::string message(status.message());
+  const bool from_database = !pg::SqlStateOf(status).empty();
+  const absl::Status shown = from_database ? FromDatabase(status) : status;
+  std::string message(shown.message());
   v1::ErrorInfo info;
   info.set_domain("loyalty.v1");
-  info.set_reason(ReasonOf(status).value_or(DefaultReason(status.code())));
-  if (std::optional<std::string> field = FieldOf(status)) {
+  absl::StatusCode code = shown.code();
+  info.set_reason(from_database ? DefaultReason(code)
+                                : ReasonOf(status).value_or(DefaultReason(code)));
+  if (std::optional<std::string> field = FieldOf(shown)) {
     (*info.mutable_metadata())["field"] = *field;
   }
-  absl::StatusCode code = status.code();
-  if (code == absl::StatusCode::kInternal || code == absl::StatusCode::kUnknown ||
-      code == absl::StatusCode::kDataLoss) {
+  const bool internal = code == absl::StatusCode::kInternal ||
+                        code == absl::StatusCode::kUnknown || code == absl::StatusCode::kDataLoss;
+  if (internal || from_database) {
     const std::string request_id = NextRequestId();
     LogError(absl::StrCat("request ", request_id, ": ", status.ToString()));
     (*info.mutable_metadata())["request_id"] = request_id;
-    message = absl::StrCat("internal error (request id ", request_id, ")");
-    code = absl::StatusCode::kInternal;
+    message = internal ? absl::StrCat("internal error (request id ", request_id, ")")
+                       : absl::StrCat(message, " (request id ", request_id, ")");
+    if (internal) code = absl::StatusCode::kInternal;
   }
   v1::RpcStatus details;
   details.set_code(static_cast<int32_t>(code));

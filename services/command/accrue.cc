@@ -331,7 +331,7 @@ absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
                    LoadProgram(tx, org_id, request.program_id(), context.config_cache));
   RETURN_IF_ERROR(RequireActive(program));
   ASSIGN_OR_RETURN(std::optional<std::string> household,
-                   LockMemberAndHousehold(tx, org_id, request.member_id(), now));
+                   LockMemberAndHousehold(tx, org_id, request.member_id(), &now));
   ASSIGN_OR_RETURN(MemberState member,
                    LoadMember(tx, org_id, request.member_id(), read));
   RETURN_IF_ERROR(RequireActiveMember(member));

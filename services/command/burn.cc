@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
+#include "libs/ledger/limits.h"
 #include "libs/ledger/redemption_rules.h"
 #include "libs/rpc/convert.h"
 #include "libs/rpc/validate.h"
@@ -32,7 +33,9 @@ ledger::Points ScopeAvailable(const BurnScope& scope, const MemberState& member,
   ledger::Points available = 0;
   for (const ProgramConfig& program : scope.programs) {
     if (member.FindEnrolment(program.program_id) == nullptr) continue;
-    available += ProgramBalanceOf(member, program.program_id, now).available;
+    const ledger::Points program_available =
+        ProgramBalanceOf(member, program.program_id, now).available;
+    available = ledger::SaturatingAdd(available, program_available);
   }
   return available;
 }
@@ -148,7 +151,7 @@ absl::Status ValidateBurnRequest(const BurnRequest& request) {
 }
 
 absl::StatusOr<DecidedBurn> DecideRedemption(pg::Transaction& tx, const BurnRequest& request,
-                                             absl::Time now, bool lock, bool allow_overdraft,
+                                             absl::Time* now, bool lock, bool allow_overdraft,
                                              ConfigCache* cache, const MemberRead& read) {
   DecidedBurn decided;
   ASSIGN_OR_RETURN(decided.scope,
@@ -161,7 +164,7 @@ absl::StatusOr<DecidedBurn> DecideRedemption(pg::Transaction& tx, const BurnRequ
   }
   RETURN_IF_ERROR(RequireOrderNotEarned(tx, request.org_id, request.member_id, request.order_ref));
   ASSIGN_OR_RETURN(decided.plan,
-                   PlanBurn(decided.scope, decided.member, request.points, now,
+                   PlanBurn(decided.scope, decided.member, request.points, *now,
                             {.validate_redemption = true, .allow_overdraft = allow_overdraft}));
   return decided;
 }

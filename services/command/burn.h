@@ -77,9 +77,10 @@ struct DecidedBurn {
 
 // Everything a redemption checks, shared by Redeem, GroupRedeem, ReservePoints and the dry run
 // (which passes lock = false). A reservation passes allow_overdraft = false. `read` says how
-// the member is read (every lot, always: a burn spends lots).
+// the member is read (every lot, always: a burn spends lots). The lock raises `*now` (see
+// LockForCommand).
 absl::StatusOr<DecidedBurn> DecideRedemption(pg::Transaction& tx, const BurnRequest& request,
-                                             absl::Time now, bool lock, bool allow_overdraft,
+                                             absl::Time* now, bool lock, bool allow_overdraft,
                                              ConfigCache* cache, const MemberRead& read = {});
 
 // Declares what DecideRedemption with lock = true reads, in its order, and Operation::Begin's ids

@@ -68,8 +68,8 @@ absl::Status CancelInTransaction(const Context& context, pg::Transaction& tx,
                                  const v1::CancelRedemptionRequest& request,
                                  v1::CancelRedemptionResponse* response) {
   const std::string& org_id = request.org_id();
-  const absl::Time now = context.clock->Now();
-  RETURN_IF_ERROR(LockForCommand(tx, org_id, {request.member_id()}, now));
+  absl::Time now = context.clock->Now();
+  RETURN_IF_ERROR(LockForCommand(tx, org_id, {request.member_id()}, &now));
   ASSIGN_OR_RETURN(MemberState member, LoadMember(tx, org_id, request.member_id()));
   pg::Params key;
   key.Add(org_id).Add(member.member_id).Add(request.redemption_id());

@@ -35,14 +35,15 @@ void PrefetchLockMemberAndHousehold(pg::Transaction& tx, const std::string& org_
 absl::StatusOr<std::optional<std::string>> LockMemberAndHousehold(pg::Transaction& tx,
                                                                   const std::string& org_id,
                                                                   const std::string& member_id,
-                                                                  absl::Time now) {
+                                                                  absl::Time* now) {
+  const absl::Time asked = *now;  // the time the statements were prefetched with
   ASSIGN_OR_RETURN(std::optional<std::string> household,
-                   RollupHouseholdOf(tx, org_id, member_id, now));
+                   RollupHouseholdOf(tx, org_id, member_id, asked));
   std::vector<std::string> members = {member_id};
   if (household.has_value()) members.push_back(*household);
   RETURN_IF_ERROR(LockForCommand(tx, org_id, members, now));
   ASSIGN_OR_RETURN(std::optional<std::string> locked,
-                   RollupHouseholdOf(tx, org_id, member_id, now));
+                   RollupHouseholdOf(tx, org_id, member_id, asked));
   // Memberships change only under the member's lock, so `locked` is final. If it changed
   // between the look-up and the lock, the new household is not locked: roll up to none this
   // once rather than break the lock order (the membership changed at that very moment).

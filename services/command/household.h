@@ -18,11 +18,12 @@ absl::StatusOr<std::optional<std::string>> RollupHouseholdOf(pg::Transaction& tx
                                                              absl::Time now);
 
 // Locks the member (and its roll-up household, in the one lock order) for a command that may
-// change qualifying points; returns the household, re-checked under the lock.
+// change qualifying points; returns the household, re-checked under the lock. Raises `*now` as
+// LockForCommand does.
 absl::StatusOr<std::optional<std::string>> LockMemberAndHousehold(pg::Transaction& tx,
                                                                   const std::string& org_id,
                                                                   const std::string& member_id,
-                                                                  absl::Time now);
+                                                                  absl::Time* now);
 
 // Declares LockMemberAndHousehold's statements for a member that has no roll-up household (the
 // usual case) for the transaction's first round trip.

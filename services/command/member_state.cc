@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
+#include "libs/ledger/limits.h"
 #include "libs/ledger/redemption_rules.h"
 #include "libs/ledger/tiers.h"
 #include "libs/rpc/convert.h"
@@ -23,8 +24,8 @@ constexpr pg::Statement kLockMember{
 constexpr pg::Statement kLockMemberForCommand{
     "member_lock_for_command",
     "SELECT EXISTS (SELECT 1 FROM reservations r WHERE r.org_id = m.org_id"
-    " AND r.member_id = m.member_id AND r.status = 'open' AND r.expires_at <= $3)"
-    " FROM members m WHERE m.org_id = $1 AND m.member_id = $2 FOR UPDATE OF m"};
+    " AND r.member_id = m.member_id AND r.status = 'open' AND r.expires_at <= $3),"
+    " m.last_operation_at FROM members m WHERE m.org_id = $1 AND m.member_id = $2 FOR UPDATE OF m"};
 
 constexpr pg::Statement kSelectMember{
     "member_select",
@@ -129,14 +130,16 @@ absl::Status LockMembers(pg::Transaction& tx, const std::string& org_id,
 }
 
 absl::Status LockForCommand(pg::Transaction& tx, const std::string& org_id,
-                            std::vector<std::string> member_ids, absl::Time now) {
+                            std::vector<std::string> member_ids, absl::Time* now) {
+  const absl::Time asked = *now;  // the time the lock statements were prefetched with
   std::sort(member_ids.begin(), member_ids.end());
   member_ids.erase(std::unique(member_ids.begin(), member_ids.end()), member_ids.end());
   for (const std::string& member_id : member_ids) {
     ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kLockMemberForCommand,
-                                                pg::Params().Add(org_id).Add(member_id).Add(now)));
+                                                pg::Params().Add(org_id).Add(member_id).Add(asked)));
     if (row.Rows() == 0) return NotFound("member", member_id);
-    if (row.Bool(0, 0)) RETURN_IF_ERROR(ReleaseExpiredReservations(tx, org_id, member_id, now));
+    if (row.Bool(0, 0)) RETURN_IF_ERROR(ReleaseExpiredReservations(tx, org_id, member_id, asked));
+    if (std::optional<absl::Time> last = row.OptionalTime(0, 1)) *now = std::max(*now, *last);
   }
   return absl::OkStatus();
 }
@@ -203,9 +206,9 @@ void MergeLotSummaries(absl::Time at, std::vector<ledger::Lot>* lots) {
     }
     ledger::Lot& summary = merged[found->second];
     summary.subtype = std::min(summary.subtype, lot.subtype);
-    summary.amount += lot.amount;
-    summary.remaining += lot.remaining;
-    summary.held += lot.held;
+    summary.amount = ledger::SaturatingAdd(summary.amount, lot.amount);
+    summary.remaining = ledger::SaturatingAdd(summary.remaining, lot.remaining);
+    summary.held = ledger::SaturatingAdd(summary.held, lot.held);
     summary.awarded_at = std::min(summary.awarded_at, lot.awarded_at);
     summary.available_at = std::max(summary.available_at, lot.available_at);
   }
@@ -325,7 +328,7 @@ std::optional<std::string> TierMove(const ProgramConfig& program, const MemberSt
   for (const ledger::PointTotals& totals : member.totals) {
     const PointTypeConfig* type = program.FindPointType(totals.point_type);
     if (totals.program_id == program.program_id && type != nullptr && type->counts_toward_tier) {
-      qualifying += totals.qualifying;
+      qualifying = ledger::SaturatingAdd(qualifying, totals.qualifying);
     }
   }
   const bool reached_this_period =

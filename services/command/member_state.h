@@ -45,11 +45,15 @@ struct MemberState {
 absl::Status LockMembers(pg::Transaction& tx, const std::string& org_id,
                          std::vector<std::string> member_ids);
 
-// LockMembers, then releases the members' reservations whose timeout passed by `now` (as an
+// LockMembers, then releases the members' reservations whose timeout passed by `*now` (as an
 // operation of its own in this transaction), so that what follows sees only live holds. Every
 // command that moves points locks through this.
+// Then raises `*now` to the latest time an operation on one of the members committed at, when
+// that is later: the time a command read before it waited for the lock (or another process's
+// clock) may be earlier. So a member's operations never go back in time in their commit order,
+// and points that one operation made available are available to every operation after it.
 absl::Status LockForCommand(pg::Transaction& tx, const std::string& org_id,
-                            std::vector<std::string> member_ids, absl::Time now);
+                            std::vector<std::string> member_ids, absl::Time* now);
 
 // Declares LockForCommand's lock of one member, and LoadMember's reads, for the transaction's
 // first round trip (pg::Transaction::Prefetch); `now` must be the one LockForCommand gets.

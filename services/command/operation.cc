@@ -8,7 +8,10 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "libs/base/check.h"
+#include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
+#include "libs/ledger/limits.h"
+#include "libs/pg/connection.h"
 #include "libs/rpc/convert.h"
 
 namespace loyalty::command {
@@ -98,10 +101,12 @@ constexpr pg::Statement kRenewPeriod{
     " period_end = $6 WHERE org_id = $1 AND member_id = $2 AND program_id = $3"
     " RETURNING coalesce(tier, ''), debt, period_start, period_end"};
 
-// Every member whose state the operation changed: see MemberState::state_version.
+// Every member whose state the operation changed: see MemberState::state_version, and
+// LockForCommand for the time of its last operation.
 constexpr pg::Statement kBumpStateVersion{
     "operation_bump_state_version",
-    "UPDATE members SET state_version = state_version + 1 WHERE org_id = $1 AND member_id = $2"};
+    "UPDATE members SET state_version = state_version + 1,"
+    " last_operation_at = greatest(last_operation_at, $3) WHERE org_id = $1 AND member_id = $2"};
 
 constexpr pg::Statement kInsertOutbox{
     "operation_insert_outbox",
@@ -135,6 +140,25 @@ constexpr KindName kKindNames[] = {
     {v1::LEDGER_ENTRY_KIND_OVERDRAFT_REPAYMENT, "overdraft_repayment"},
     {v1::LEDGER_ENTRY_KIND_REDEMPTION_CANCELLATION, "redemption_cancellation"},
 };
+
+// numeric_value_out_of_range: a total written for a member the operation does not track went
+// past bigint.
+constexpr absl::string_view kNumericOutOfRange = "22003";
+
+// FAILED_PRECONDITION POINTS_LIMIT_EXCEEDED when the member's state is beyond the bounds.
+absl::Status CheckLimits(const MemberState& member) {
+  std::vector<ledger::ProgramDebt> debts;
+  for (const Enrolment& enrolment : member.enrolments) {
+    debts.push_back({enrolment.program_id, enrolment.debt});
+  }
+  return ledger::CheckBalanceLimits(member.lots, member.totals, debts);
+}
+
+absl::Status UntrackedLimitExceeded(absl::string_view what, const std::string& program_id) {
+  return Refused(ledger::kPointsLimitExceeded,
+                 absl::StrCat("the ", what, " in program '", program_id, "' would pass ",
+                              ledger::kMaxBalancePoints, " points"));
+}
 
 }  // namespace
 
@@ -328,8 +352,17 @@ absl::Status Operation::AddTotals(const std::string& member_id, const std::strin
       .Add(lifetime_delta).Add(qualifying_delta);
   MemberState* member = Tracked(member_id);
   if (member == nullptr) {
-    ASSIGN_OR_RETURN(pg::Result row, tx_->Execute(kAddTotals, params));
-    RecordTotals(member_id, {program_id, point_type, row.Int64(0, 0), row.Int64(0, 1)});
+    absl::StatusOr<pg::Result> row = tx_->Execute(kAddTotals, params);
+    if (!row.ok() && pg::SqlStateOf(row.status()) == kNumericOutOfRange) {
+      return UntrackedLimitExceeded("point totals", program_id);
+    }
+    if (!row.ok()) return row.status();
+    const ledger::PointTotals totals{program_id, point_type, row->Int64(0, 0), row->Int64(0, 1)};
+    if (!ledger::WithinBalanceLimit(totals.lifetime) ||
+        !ledger::WithinBalanceLimit(totals.qualifying)) {
+      return UntrackedLimitExceeded("point totals", program_id);
+    }
+    RecordTotals(member_id, totals);
     return absl::OkStatus();
   }
   tx_->Defer(kAddTotals, std::move(params));
@@ -399,13 +432,19 @@ absl::Status Operation::WriteEnrolment(const pg::Statement& statement, pg::Param
     tx_->Defer(statement, std::move(params));
     *tracked = changed;
   } else {
-    ASSIGN_OR_RETURN(pg::Result row, tx_->Execute(statement, params));
+    absl::StatusOr<pg::Result> result = tx_->Execute(statement, params);
+    if (!result.ok() && pg::SqlStateOf(result.status()) == kNumericOutOfRange) {
+      return UntrackedLimitExceeded("debt", program_id);
+    }
+    if (!result.ok()) return result.status();
+    const pg::Result& row = *result;
     if (row.Rows() != 1) {
       return absl::InternalError(absl::StrCat("no enrolment of ", member_id, " in ", program_id));
     }
     state.program_id = program_id;
     state.tier = std::string(row.Text(0, 0));
     state.debt = row.Int64(0, 1);
+    if (!ledger::WithinBalanceLimit(state.debt)) return UntrackedLimitExceeded("debt", program_id);
     state.period_start = row.Time(0, 2);
     state.period_end = row.Time(0, 3);
   }
@@ -440,8 +479,9 @@ const MemberState* Operation::StateAfter(const std::string& member_id) const {
 }
 
 absl::StatusOr<int64_t> Operation::Commit() {
+  for (const MemberState& member : tracked_) RETURN_IF_ERROR(CheckLimits(member));
   for (const std::string& member_id : ChangedMembers()) {
-    tx_->Defer(kBumpStateVersion, pg::Params().Add(event_.org_id()).Add(member_id));
+    tx_->Defer(kBumpStateVersion, pg::Params().Add(event_.org_id()).Add(member_id).Add(now_));
     if (MemberState* member = Tracked(member_id)) ++member->state_version;
   }
   pg::Params params;

@@ -45,7 +45,7 @@ absl::Status RunRedemption(const Context& context, absl::string_view method,
       },
       [&](pg::Transaction& tx) -> absl::Status {
         ASSIGN_OR_RETURN(DecidedBurn decided,
-                         DecideRedemption(tx, request, now, true, true, context.config_cache,
+                         DecideRedemption(tx, request, &now, true, true, context.config_cache,
                                           *read));
         ASSIGN_OR_RETURN(Operation operation,
                          Operation::Begin(tx, request.org_id, std::string(method), now));
@@ -134,8 +134,9 @@ absl::Status IsRedeemable(const Context& context, const v1::IsRedeemableRequest&
       *context.pool, pg::Isolation::kRepeatableRead, context.retry,
       [&](pg::Transaction& tx) -> absl::Status {
         response->Clear();
+        absl::Time now = context.clock->Now();
         absl::StatusOr<DecidedBurn> decided =
-            DecideRedemption(tx, burn, context.clock->Now(), false, true, context.config_cache);
+            DecideRedemption(tx, burn, &now, false, true, context.config_cache);
         if (!decided.ok()) {
           if (!IsRefusal(decided.status())) return decided.status();
           response->set_redeemable(false);

@@ -71,7 +71,7 @@ absl::Status ValidateResolve(absl::string_view org_id, absl::string_view key,
 // Locks the member and loads an open, unexpired reservation of it.
 absl::StatusOr<Reservation> LoadOpenReservation(pg::Transaction& tx, const std::string& org_id,
                                                 const std::string& member_id, int64_t id,
-                                                absl::Time now) {
+                                                absl::Time* now) {
   RETURN_IF_ERROR(LockForCommand(tx, org_id, {member_id}, now));
   pg::Params key;
   key.Add(org_id).Add(member_id).Add(id);
@@ -127,8 +127,8 @@ absl::Status ReservePoints(const Context& context, const v1::ReservePointsReques
   return RunCommand(
       context, "ReservePoints", request.org_id(), request.idempotency_key(), request, response,
       [&](pg::Transaction& tx) -> absl::Status {
-        const absl::Time now = context.clock->Now();
-        ASSIGN_OR_RETURN(DecidedBurn decided, DecideRedemption(tx, burn, now, true, false,
+        absl::Time now = context.clock->Now();
+        ASSIGN_OR_RETURN(DecidedBurn decided, DecideRedemption(tx, burn, &now, true, false,
                                                                          context.config_cache));
         ASSIGN_OR_RETURN(Operation operation,
                          Operation::Begin(tx, request.org_id(), "ReservePoints", now));
@@ -169,10 +169,10 @@ absl::Status CapturePoints(const Context& context, const v1::CapturePointsReques
   return RunCommand(
       context, "CapturePoints", request.org_id(), request.idempotency_key(), request, response,
       [&](pg::Transaction& tx) -> absl::Status {
-        const absl::Time now = context.clock->Now();
+        absl::Time now = context.clock->Now();
         ASSIGN_OR_RETURN(Reservation reservation,
                          LoadOpenReservation(tx, request.org_id(), request.member_id(),
-                                             request.reservation_id(), now));
+                                             request.reservation_id(), &now));
         const ledger::Points points = request.points() == 0 ? reservation.points : request.points();
         if (points > reservation.points) {
           return InvalidField("points", absl::StrCat("is more than the ", reservation.points,
@@ -234,10 +234,10 @@ absl::Status VoidReservation(const Context& context, const v1::VoidReservationRe
   return RunCommand(
       context, "VoidReservation", request.org_id(), request.idempotency_key(), request, response,
       [&](pg::Transaction& tx) -> absl::Status {
-        const absl::Time now = context.clock->Now();
+        absl::Time now = context.clock->Now();
         ASSIGN_OR_RETURN(Reservation reservation,
                          LoadOpenReservation(tx, request.org_id(), request.member_id(),
-                                             request.reservation_id(), now));
+                                             request.reservation_id(), &now));
         ASSIGN_OR_RETURN(Operation operation,
                          Operation::Begin(tx, request.org_id(), "VoidReservation", now));
         RETURN_IF_ERROR(Resolve(tx, operation, request.member_id(), reservation, "voided"));

@@ -6,6 +6,7 @@
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
 #include "libs/ledger/consumption.h"
+#include "libs/ledger/limits.h"
 #include "libs/ledger/reversal.h"
 #include "libs/rpc/validate.h"
 #include "services/command/catalog.h"
@@ -96,9 +97,9 @@ absl::Status ReverseInTransaction(const Context& context, pg::Transaction& tx,
   const std::string& org_id = request.org_id();
   ASSIGN_OR_RETURN(ProgramConfig program,
                    LoadProgram(tx, org_id, request.program_id(), context.config_cache));
-  const absl::Time now = context.clock->Now();
+  absl::Time now = context.clock->Now();
   ASSIGN_OR_RETURN(std::optional<std::string> household,
-                   LockMemberAndHousehold(tx, org_id, request.member_id(), now));
+                   LockMemberAndHousehold(tx, org_id, request.member_id(), &now));
   ASSIGN_OR_RETURN(MemberState member, LoadMember(tx, org_id, request.member_id()));
   ASSIGN_OR_RETURN(const Enrolment* enrolment, RequireEnrolment(member, program.program_id));
   ASSIGN_OR_RETURN(Purchase purchase, LoadPurchase(tx, request, program.program_id));
@@ -111,7 +112,8 @@ absl::Status ReverseInTransaction(const Context& context, pg::Transaction& tx,
                                        " but the order was paid in ", purchase.currency));
     }
     cumulative = std::min(purchase.amount_minor,
-                          purchase.returned_minor + request.returned_amount().minor_units());
+                          ledger::SaturatingAdd(purchase.returned_minor,
+                                                request.returned_amount().minor_units()));
   }
   const ledger::Points target =
       purchase.amount_minor == 0

@@ -40,7 +40,7 @@ struct Decided {
   BurnPlan plan;  // the receiving program is scope.pricing: the named or the default program
 };
 
-absl::StatusOr<Decided> Decide(pg::Transaction& tx, const TransferSpec& spec, absl::Time now,
+absl::StatusOr<Decided> Decide(pg::Transaction& tx, const TransferSpec& spec, absl::Time* now,
                                bool lock, ConfigCache* cache) {
   Decided decided;
   ASSIGN_OR_RETURN(decided.scope,
@@ -57,7 +57,7 @@ absl::StatusOr<Decided> Decide(pg::Transaction& tx, const TransferSpec& spec, ab
   }
   RETURN_IF_ERROR(RequireEnrolment(decided.receiver, decided.scope.pricing.program_id).status());
   ASSIGN_OR_RETURN(decided.plan,
-                   PlanBurn(decided.scope, decided.giver, spec.points, now,
+                   PlanBurn(decided.scope, decided.giver, spec.points, *now,
                             {.validate_redemption = false, .allow_overdraft = false}));
   return decided;
 }
@@ -123,8 +123,8 @@ absl::Status Transfer(const Context& context, const v1::TransferRequest& request
   return RunCommand(
       context, "Transfer", request.org_id(), request.idempotency_key(), request, response,
       [&](pg::Transaction& tx) -> absl::Status {
-        const absl::Time now = context.clock->Now();
-        ASSIGN_OR_RETURN(Decided decided, Decide(tx, spec, now, true, context.config_cache));
+        absl::Time now = context.clock->Now();
+        ASSIGN_OR_RETURN(Decided decided, Decide(tx, spec, &now, true, context.config_cache));
         ASSIGN_OR_RETURN(Operation operation, Operation::Begin(tx, spec.org_id, "Transfer", now));
         operation.Track(decided.giver);
         operation.Track(decided.receiver);
@@ -148,8 +148,8 @@ absl::Status IsTransferable(const Context& context, const v1::IsTransferableRequ
       *context.pool, pg::Isolation::kRepeatableRead, context.retry,
       [&](pg::Transaction& tx) -> absl::Status {
         response->Clear();
-        absl::StatusOr<Decided> decided =
-            Decide(tx, spec, context.clock->Now(), false, context.config_cache);
+        absl::Time now = context.clock->Now();
+        absl::StatusOr<Decided> decided = Decide(tx, spec, &now, false, context.config_cache);
         if (!decided.ok()) {
           if (!IsRefusal(decided.status())) return decided.status();
           response->set_transferable(false);

@@ -71,7 +71,7 @@ constexpr pg::Statement kPruneKeys{
 
 absl::StatusOr<int64_t> ExpireMember(pg::Transaction& tx, const std::string& org_id,
                                      const std::string& member_id, absl::Time now) {
-  RETURN_IF_ERROR(command::LockForCommand(tx, org_id, {member_id}, now));
+  RETURN_IF_ERROR(command::LockForCommand(tx, org_id, {member_id}, &now));
   ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kExpiredLots,
                                                pg::Params().Add(now).Add(org_id).Add(member_id)));
   if (lots.Rows() == 0) return 0;
@@ -97,7 +97,7 @@ absl::StatusOr<int64_t> ReleaseMember(pg::Transaction& tx, const std::string& or
   params.Add(org_id).Add(member_id).Add(now);
   ASSIGN_OR_RETURN(pg::Result open, tx.Execute(kOpenExpiredReservations, params));
   // Locking the member for a command releases its expired reservations.
-  RETURN_IF_ERROR(command::LockForCommand(tx, org_id, {member_id}, now));
+  RETURN_IF_ERROR(command::LockForCommand(tx, org_id, {member_id}, &now));
   return open.Int64(0, 0);
 }
 
