@@ -4,6 +4,7 @@
 
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
+#include "libs/ledger/limits.h"
 #include "libs/ledger/types.h"
 #include "libs/rpc/validate.h"
 
@@ -11,14 +12,27 @@ namespace loyalty::command {
 namespace {
 
 const absl::Duration kDefaultTimeout = absl::Minutes(15);
+const absl::Duration kMinTimeout = absl::Seconds(1);
 const absl::Duration kMaxTimeout = absl::Hours(24 * 7);
+
+// 1..kMaxCommandPoints points (the bounds of libs/ledger/limits.h).
+absl::Status CheckPositivePoints(absl::string_view field, ledger::Points points) {
+  if (points <= 0) return InvalidField(field, "must be positive");
+  return rpc::ValidateRange(field, points, 1, ledger::kMaxCommandPoints);
+}
+
+// 0..kMaxAmountMinor minor units, or 1..kMaxAmountMinor when `positive`.
+absl::Status CheckAmount(absl::string_view field, int64_t minor_units, bool positive) {
+  if (minor_units < 0) return InvalidField(field, "must not be negative");
+  if (positive && minor_units == 0) return InvalidField(field, "must be positive");
+  return rpc::ValidateRange(field, minor_units, 0, ledger::kMaxAmountMinor);
+}
 
 absl::Status CheckPurchase(const v1::Purchase& purchase) {
   RETURN_IF_ERROR(rpc::ValidateKey("purchase.order_ref", purchase.order_ref()));
   if (!purchase.has_amount()) return InvalidField("purchase.amount", "is required");
-  if (purchase.amount().minor_units() < 0) {
-    return InvalidField("purchase.amount.minor_units", "must not be negative");
-  }
+  RETURN_IF_ERROR(CheckAmount("purchase.amount.minor_units", purchase.amount().minor_units(),
+                              /*positive=*/false));
   return rpc::ValidateCurrency("purchase.amount.currency", purchase.amount().currency());
 }
 
@@ -30,15 +44,16 @@ absl::Status CheckKind(const v1::AccrueRequest& request) {
       RETURN_IF_ERROR(rpc::ValidateId("action.action_code", request.action().action_code()));
       return rpc::ValidateText("action.reference", request.action().reference(), false);
     case v1::AccrueRequest::kExplicitPoints:
-      if (request.explicit_points().points() <= 0) {
-        return InvalidField("explicit_points.points", "must be positive");
-      }
+      RETURN_IF_ERROR(
+          CheckPositivePoints("explicit_points.points", request.explicit_points().points()));
       return rpc::ValidateText("explicit_points.description",
                                request.explicit_points().description(), true);
     case v1::AccrueRequest::kAdjustment:
       if (request.adjustment().points() == 0) {
         return InvalidField("adjustment.points", "must not be zero");
       }
+      RETURN_IF_ERROR(rpc::ValidateRange("adjustment.points", request.adjustment().points(),
+                                         -ledger::kMaxCommandPoints, ledger::kMaxCommandPoints));
       RETURN_IF_ERROR(rpc::ValidateText("adjustment.reason", request.adjustment().reason(), true));
       return rpc::ValidateKey("adjustment.actor", request.adjustment().actor());
     case v1::AccrueRequest::KIND_NOT_SET:
@@ -54,7 +69,7 @@ absl::Status CheckBurn(const std::string& org_id, const std::string& member_id,
   RETURN_IF_ERROR(rpc::ValidateId("org_id", org_id));
   RETURN_IF_ERROR(rpc::ValidateId("member_id", member_id));
   RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", program_id));
-  if (points <= 0) return InvalidField("points", "must be positive");
+  RETURN_IF_ERROR(CheckPositivePoints("points", points));
   RETURN_IF_ERROR(rpc::ValidateOptionalKey("order_ref", order_ref));
   return rpc::ValidateText("reward", reward, false);
 }
@@ -69,8 +84,7 @@ absl::Status CheckTransfer(const Request& request) {
     return InvalidField("to_member_id", "must differ from from_member_id");
   }
   RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", request.program_id()));
-  if (request.points() <= 0) return InvalidField("points", "must be positive");
-  return absl::OkStatus();
+  return CheckPositivePoints("points", request.points());
 }
 
 // The fields capturing and voiding a reservation share.
@@ -112,9 +126,8 @@ absl::Status CheckRequest(const v1::ReverseRequest& request) {
   RETURN_IF_ERROR(rpc::ValidateKey("order_ref", request.order_ref()));
   switch (request.scope_case()) {
     case v1::ReverseRequest::kReturnedAmount:
-      if (request.returned_amount().minor_units() <= 0) {
-        return InvalidField("returned_amount.minor_units", "must be positive");
-      }
+      RETURN_IF_ERROR(CheckAmount("returned_amount.minor_units",
+                                  request.returned_amount().minor_units(), /*positive=*/true));
       return rpc::ValidateCurrency("returned_amount.currency",
                                    request.returned_amount().currency());
     case v1::ReverseRequest::kFull:
@@ -165,8 +178,9 @@ absl::Status CheckRequest(const v1::ReservePointsRequest& request) {
                             request.points(), request.order_ref(), request.reward()));
   RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
   if (request.has_timeout()) {
+    RETURN_IF_ERROR(rpc::ValidateDuration("timeout", request.timeout()));
     const absl::Duration timeout = ReservationTimeout(request);
-    if (timeout < absl::Seconds(1) || timeout > kMaxTimeout) {
+    if (timeout < kMinTimeout || timeout > kMaxTimeout) {
       return InvalidField("timeout", "must be between 1 second and 7 days");
     }
   }
@@ -176,7 +190,7 @@ absl::Status CheckRequest(const v1::ReservePointsRequest& request) {
 absl::Status CheckRequest(const v1::CapturePointsRequest& request) {
   RETURN_IF_ERROR(CheckResolve(request));
   if (request.points() < 0) return InvalidField("points", "must not be negative");
-  return absl::OkStatus();
+  return rpc::ValidateRange("points", request.points(), 0, ledger::kMaxCommandPoints);
 }
 
 absl::Status CheckRequest(const v1::VoidReservationRequest& request) {

@@ -22,7 +22,8 @@ absl::Status CheckRequest(const v1::ReservePointsRequest& request);
 absl::Status CheckRequest(const v1::CapturePointsRequest& request);
 absl::Status CheckRequest(const v1::VoidReservationRequest& request);
 
-// The hold of a checked ReservePointsRequest: its timeout, or 15 minutes when unset.
+// The hold of a checked ReservePointsRequest: its timeout (a valid Duration of 1 second to 7
+// days), or 15 minutes when unset.
 absl::Duration ReservationTimeout(const v1::ReservePointsRequest& request);
 
 }  // namespace loyalty::command
