@@ -85,6 +85,26 @@ absl::Status ValidateTimestamp(absl::string_view field, const google::protobuf::
   return absl::OkStatus();
 }
 
+absl::Status ValidateDuration(absl::string_view field, const google::protobuf::Duration& value) {
+  constexpr int64_t kMaxSeconds = 315576000000;
+  constexpr int32_t kMaxNanos = 999999999;
+  if (value.seconds() < -kMaxSeconds || value.seconds() > kMaxSeconds) {
+    return InvalidField(field, "is not a duration: seconds beyond 315576000000");
+  }
+  if (value.nanos() < -kMaxNanos || value.nanos() > kMaxNanos) {
+    return InvalidField(field, "is not a duration: nanos beyond 999999999");
+  }
+  if ((value.seconds() > 0 && value.nanos() < 0) || (value.seconds() < 0 && value.nanos() > 0)) {
+    return InvalidField(field, "is not a duration: seconds and nanos of opposite signs");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateRange(absl::string_view field, int64_t value, int64_t low, int64_t high) {
+  if (value >= low && value <= high) return absl::OkStatus();
+  return InvalidField(field, absl::StrCat("must be between ", low, " and ", high));
+}
+
 absl::Status ValidateCurrency(absl::string_view field, absl::string_view value) {
   if (value.size() != 3) return InvalidField(field, "must be a three-letter ISO 4217 code");
   for (char c : value) {

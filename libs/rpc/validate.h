@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "google/protobuf/duration.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 
 namespace loyalty::rpc {
@@ -22,6 +23,11 @@ absl::Status ValidateOptionalKey(absl::string_view field, absl::string_view valu
 absl::Status ValidateText(absl::string_view field, absl::string_view value, bool required);
 // A protobuf Timestamp within years 1970..9999 with valid nanos.
 absl::Status ValidateTimestamp(absl::string_view field, const google::protobuf::Timestamp& value);
+// A protobuf Duration as google/protobuf/duration.proto defines it: seconds within
+// +-315,576,000,000 (10,000 years), nanos within +-999,999,999 and of the sign of seconds.
+absl::Status ValidateDuration(absl::string_view field, const google::protobuf::Duration& value);
+// low <= value <= high.
+absl::Status ValidateRange(absl::string_view field, int64_t value, int64_t low, int64_t high);
 // ISO 4217 code: three upper-case letters.
 absl::Status ValidateCurrency(absl::string_view field, absl::string_view value);
 

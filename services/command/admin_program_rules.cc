@@ -1,20 +1,17 @@
 #include "services/command/admin_program_rules.h"
 
-#include "absl/strings/str_cat.h"
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
+#include "libs/ledger/limits.h"
 #include "libs/rpc/validate.h"
 
 namespace loyalty::command {
 namespace {
 
-
-absl::Status RequireAtLeast(absl::string_view field, int64_t value, int64_t minimum) {
-  if (value >= minimum) return absl::OkStatus();
-  return InvalidField(field, absl::StrCat("must be at least ", minimum));
-}
-
-
+using ledger::kMaxAmountMinor;
+using ledger::kMaxBalancePoints;
+using ledger::kMaxCommandPoints;
+using rpc::ValidateRange;
 
 v1::ProgramStatus ProgramStatusOf(const std::string& status) {
   if (status == kDraft) return v1::PROGRAM_STATUS_DRAFT;
@@ -34,28 +31,33 @@ v1::ExpiryKind ExpiryKindOf(ledger::ExpiryKind kind) {
 
 }  // namespace
 
-absl::Status RequireBetween(absl::string_view field, int64_t value, int64_t low, int64_t high) {
-  if (value >= low && value <= high) return absl::OkStatus();
-  return InvalidField(field, absl::StrCat("must be between ", low, " and ", high));
-}
-
-// Checks the rules and copies them into `program`.
+// Checks the rules and copies them into `program`. Points and money are bounded so that no
+// configured value can make the arithmetic of a later command overflow (libs/ledger/limits.h):
+// an earn rate or a ratio of at most kMaxCommandPoints points per kMaxAmountMinor, redemption
+// rules within one command's points, an overdraft limit and tier thresholds within a balance.
 absl::Status ValidateRules(const v1::ProgramRules& rules, ProgramConfig* program) {
   const v1::EarnRate& earn = rules.earn_rate();
-  RETURN_IF_ERROR(RequireAtLeast("rules.earn_rate.points", earn.points(), 0));
-  RETURN_IF_ERROR(RequireAtLeast("rules.earn_rate.per_amount_minor", earn.per_amount_minor(), 1));
+  RETURN_IF_ERROR(ValidateRange("rules.earn_rate.points", earn.points(), 0, kMaxCommandPoints));
+  RETURN_IF_ERROR(ValidateRange("rules.earn_rate.per_amount_minor", earn.per_amount_minor(), 1,
+                                kMaxAmountMinor));
   const v1::RedemptionRatio& ratio = rules.redemption_ratio();
-  RETURN_IF_ERROR(RequireAtLeast("rules.redemption_ratio.points", ratio.points(), 1));
-  RETURN_IF_ERROR(RequireAtLeast("rules.redemption_ratio.value_minor", ratio.value_minor(), 0));
+  RETURN_IF_ERROR(
+      ValidateRange("rules.redemption_ratio.points", ratio.points(), 1, kMaxCommandPoints));
+  RETURN_IF_ERROR(ValidateRange("rules.redemption_ratio.value_minor", ratio.value_minor(), 0,
+                                kMaxAmountMinor));
   const v1::RedemptionRules& redemption = rules.redemption();
-  RETURN_IF_ERROR(RequireAtLeast("rules.redemption.minimum", redemption.minimum(), 0));
-  RETURN_IF_ERROR(RequireAtLeast("rules.redemption.maximum", redemption.maximum(), 0));
-  RETURN_IF_ERROR(RequireAtLeast("rules.redemption.multiple_of", redemption.multiple_of(), 0));
+  RETURN_IF_ERROR(
+      ValidateRange("rules.redemption.minimum", redemption.minimum(), 0, kMaxCommandPoints));
+  RETURN_IF_ERROR(
+      ValidateRange("rules.redemption.maximum", redemption.maximum(), 0, kMaxCommandPoints));
+  RETURN_IF_ERROR(ValidateRange("rules.redemption.multiple_of", redemption.multiple_of(), 0,
+                                kMaxCommandPoints));
   if (redemption.maximum() > 0 && redemption.maximum() < redemption.minimum()) {
     return InvalidField("rules.redemption.maximum", "must not be below rules.redemption.minimum");
   }
-  RETURN_IF_ERROR(RequireAtLeast("rules.overdraft.limit", rules.overdraft().limit(), 0));
-  RETURN_IF_ERROR(RequireBetween("rules.hold_days", rules.hold_days(), 0, 3650));
+  RETURN_IF_ERROR(
+      ValidateRange("rules.overdraft.limit", rules.overdraft().limit(), 0, kMaxBalancePoints));
+  RETURN_IF_ERROR(ValidateRange("rules.hold_days", rules.hold_days(), 0, 3650));
   const v1::QualificationPeriod& period = rules.qualification_period();
   switch (period.kind()) {
     case v1::QUALIFICATION_PERIOD_KIND_UNSPECIFIED:
@@ -65,7 +67,7 @@ absl::Status ValidateRules(const v1::ProgramRules& rules, ProgramConfig* program
       break;
     case v1::QUALIFICATION_PERIOD_KIND_ROLLING_MONTHS:
       RETURN_IF_ERROR(
-          RequireBetween("rules.qualification_period.months", period.months(), 1, 120));
+          ValidateRange("rules.qualification_period.months", period.months(), 1, 120));
       program->period_kind = "rolling_months";
       program->period_months = period.months();
       break;
@@ -113,21 +115,21 @@ absl::StatusOr<PointTypeConfig> ValidatePointType(const v1::PointType& type) {
     default:
       return InvalidField("point_type.expiry", "is not a known expiry kind");
   }
-  RETURN_IF_ERROR(RequireBetween("point_type.expiry_days", type.expiry_days(), 1, 36500));
+  RETURN_IF_ERROR(ValidateRange("point_type.expiry_days", type.expiry_days(), 1, 36500));
   config.expiry.days = type.expiry_days();
   return config;
 }
 
 absl::Status ValidateTier(const v1::Tier& tier) {
   RETURN_IF_ERROR(rpc::ValidateId("tier.code", tier.code()));
-  RETURN_IF_ERROR(RequireAtLeast("tier.threshold", tier.threshold(), 0));
-  return RequireBetween("tier.multiplier_permille", tier.multiplier_permille(), 0, 100000);
+  RETURN_IF_ERROR(ValidateRange("tier.threshold", tier.threshold(), 0, kMaxBalancePoints));
+  return ValidateRange("tier.multiplier_permille", tier.multiplier_permille(), 0, 100000);
 }
 
 absl::Status ValidateAction(const v1::Action& action) {
   RETURN_IF_ERROR(rpc::ValidateId("action.code", action.code()));
-  RETURN_IF_ERROR(RequireAtLeast("action.points", action.points(), 1));
-  return RequireAtLeast("action.per_member_limit", action.per_member_limit(), 0);
+  RETURN_IF_ERROR(ValidateRange("action.points", action.points(), 1, kMaxCommandPoints));
+  return ValidateRange("action.per_member_limit", action.per_member_limit(), 0, INT32_MAX);
 }
 
 void ToProto(const ProgramConfig& program, v1::Program* out) {

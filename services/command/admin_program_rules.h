@@ -22,9 +22,6 @@ absl::StatusOr<PointTypeConfig> ValidatePointType(const v1::PointType& type);
 absl::Status ValidateTier(const v1::Tier& tier);
 absl::Status ValidateAction(const v1::Action& action);
 
-// OK when low <= value <= high; INVALID_ARGUMENT naming `field` otherwise.
-absl::Status RequireBetween(absl::string_view field, int64_t value, int64_t low, int64_t high);
-
 // "never" | "fixed_days" | "inactivity_days", as stored in point_types.expiry_kind.
 const char* ExpiryKindText(ledger::ExpiryKind kind);
 

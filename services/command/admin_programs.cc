@@ -280,7 +280,7 @@ absl::Status GetProgram(const Context& context, const v1::GetProgramRequest& req
 absl::Status ListPrograms(const Context& context, const v1::ListProgramsRequest& request,
                           v1::ListProgramsResponse* response) {
   RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
-  RETURN_IF_ERROR(RequireBetween("page_size", request.page_size(), 0, kMaxProgramPageSize));
+  RETURN_IF_ERROR(rpc::ValidateRange("page_size", request.page_size(), 0, kMaxProgramPageSize));
   const size_t page_size = static_cast<size_t>(
       request.page_size() == 0 ? kDefaultProgramPageSize : request.page_size());
   std::string after;

@@ -9,7 +9,6 @@
 #include "libs/ledger/limits.h"
 #include "libs/ledger/redemption_rules.h"
 #include "libs/rpc/convert.h"
-#include "libs/rpc/validate.h"
 
 namespace loyalty::command {
 namespace {
@@ -139,15 +138,6 @@ absl::Status ApplyBurn(Operation& operation, const BurnScope& scope, const std::
                                               charged ? shortfall : 0, std::nullopt));
   }
   return absl::OkStatus();
-}
-
-absl::Status ValidateBurnRequest(const BurnRequest& request) {
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id));
-  RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id));
-  RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", request.program_id));
-  if (request.points <= 0) return InvalidField("points", "must be positive");
-  RETURN_IF_ERROR(rpc::ValidateOptionalKey("order_ref", request.order_ref));
-  return rpc::ValidateText("reward", request.reward, false);
 }
 
 absl::StatusOr<DecidedBurn> DecideRedemption(pg::Transaction& tx, const BurnRequest& request,

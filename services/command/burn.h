@@ -67,8 +67,6 @@ struct BurnRequest {
   const std::string& reward;
 };
 
-absl::Status ValidateBurnRequest(const BurnRequest& request);
-
 struct DecidedBurn {
   BurnScope scope;
   MemberState member;

@@ -6,11 +6,11 @@
 #include "absl/strings/str_cat.h"
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
-#include "libs/rpc/validate.h"
 #include "services/command/catalog.h"
 #include "services/command/idempotency.h"
 #include "services/command/member_state.h"
 #include "services/command/operation.h"
+#include "services/command/request_checks.h"
 
 namespace loyalty::command {
 namespace {
@@ -33,14 +33,6 @@ constexpr pg::Statement kMarkCancelled{
     "cancel_mark_cancelled",
     "UPDATE redemptions SET cancelled_at = $4"
     " WHERE org_id = $1 AND member_id = $2 AND redemption_id = $3"};
-
-absl::Status ValidateCancel(const v1::CancelRedemptionRequest& request) {
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
-  RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
-  RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
-  if (request.redemption_id() <= 0) return InvalidField("redemption_id", "must be positive");
-  return absl::OkStatus();
-}
 
 using TypeKey = std::pair<std::string, std::string>;  // program, point type
 
@@ -148,7 +140,7 @@ absl::Status CancelInTransaction(const Context& context, pg::Transaction& tx,
 
 absl::Status CancelRedemption(const Context& context, const v1::CancelRedemptionRequest& request,
                               v1::CancelRedemptionResponse* response) {
-  RETURN_IF_ERROR(ValidateCancel(request));
+  RETURN_IF_ERROR(CheckRequest(request));
   return RunCommand(context, "CancelRedemption", request.org_id(), request.idempotency_key(),
                     request, response, [&](pg::Transaction& tx) {
                       return CancelInTransaction(context, tx, request, response);

@@ -4,9 +4,9 @@
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
 #include "libs/rpc/convert.h"
-#include "libs/rpc/validate.h"
 #include "services/command/burn.h"
 #include "services/command/idempotency.h"
+#include "services/command/request_checks.h"
 
 namespace loyalty::command {
 namespace {
@@ -31,8 +31,6 @@ constexpr pg::Statement kInsertRedemptionProgram{
 absl::Status RunRedemption(const Context& context, absl::string_view method,
                            const std::string& key, const google::protobuf::Message& wire,
                            const BurnRequest& request, v1::RedeemResponse* response) {
-  RETURN_IF_ERROR(ValidateBurnRequest(request));
-  RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", key));
   MemberCommandCache cached(context.member_cache, request.org_id, request.member_id);
   absl::Time now;  // one per attempt, for the prefetched statements and the body alike
   const MemberRead* read = nullptr;
@@ -109,6 +107,7 @@ absl::Status WriteRedemption(pg::Transaction& tx, Operation& operation,
 
 absl::Status Redeem(const Context& context, const v1::RedeemRequest& request,
                     v1::RedeemResponse* response) {
+  RETURN_IF_ERROR(CheckRequest(request));
   return RunRedemption(context, "Redeem", request.idempotency_key(), request,
                        {request.org_id(), request.member_id(), request.program_id(), false,
                         request.points(), request.order_ref(), request.reward()},
@@ -117,6 +116,7 @@ absl::Status Redeem(const Context& context, const v1::RedeemRequest& request,
 
 absl::Status GroupRedeem(const Context& context, const v1::GroupRedeemRequest& request,
                          v1::RedeemResponse* response) {
+  RETURN_IF_ERROR(CheckRequest(request));
   static const std::string kNoProgram;
   return RunRedemption(context, "GroupRedeem", request.idempotency_key(), request,
                        {request.org_id(), request.member_id(), kNoProgram, true,
@@ -129,7 +129,7 @@ absl::Status IsRedeemable(const Context& context, const v1::IsRedeemableRequest&
   static const std::string kNoReward;
   const BurnRequest burn{request.org_id(), request.member_id(), request.program_id(),
                          request.group(),  request.points(),    request.order_ref(), kNoReward};
-  RETURN_IF_ERROR(ValidateBurnRequest(burn));
+  RETURN_IF_ERROR(CheckRequest(request));
   return pg::RunInTransaction(
       *context.pool, pg::Isolation::kRepeatableRead, context.retry,
       [&](pg::Transaction& tx) -> absl::Status {

@@ -8,20 +8,18 @@
 #include "libs/ledger/consumption.h"
 #include "libs/ledger/redemption_rules.h"
 #include "libs/rpc/convert.h"
-#include "libs/rpc/validate.h"
 #include "services/command/burn.h"
 #include "services/command/idempotency.h"
 #include "services/command/member_state.h"
 #include "services/command/operation.h"
 #include "services/command/redeem.h"
+#include "services/command/request_checks.h"
 
 namespace loyalty::command {
 namespace {
 
 constexpr char kReservationNotOpen[] = "RESERVATION_NOT_OPEN";
 constexpr char kReservationExpired[] = "RESERVATION_EXPIRED";
-const absl::Duration kDefaultTimeout = absl::Minutes(15);
-const absl::Duration kMaxTimeout = absl::Hours(24 * 7);
 
 constexpr pg::Statement kInsertReservation{
     "reservation_insert",
@@ -58,15 +56,6 @@ struct Reservation {
   std::string reward;
   std::vector<std::pair<int64_t, ledger::Points>> lots;  // lot id, held points
 };
-
-absl::Status ValidateResolve(absl::string_view org_id, absl::string_view key,
-                             absl::string_view member_id, int64_t reservation_id) {
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", org_id));
-  RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", key));
-  RETURN_IF_ERROR(rpc::ValidateId("member_id", member_id));
-  if (reservation_id <= 0) return InvalidField("reservation_id", "must be positive");
-  return absl::OkStatus();
-}
 
 // Locks the member and loads an open, unexpired reservation of it.
 absl::StatusOr<Reservation> LoadOpenReservation(pg::Transaction& tx, const std::string& org_id,
@@ -114,16 +103,8 @@ absl::Status ReservePoints(const Context& context, const v1::ReservePointsReques
   const BurnRequest burn{request.org_id(), request.member_id(), request.program_id(),
                          request.group(),  request.points(),    request.order_ref(),
                          request.reward()};
-  RETURN_IF_ERROR(ValidateBurnRequest(burn));
-  RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
-  absl::Duration timeout = kDefaultTimeout;
-  if (request.has_timeout()) {
-    timeout =
-        absl::Seconds(request.timeout().seconds()) + absl::Nanoseconds(request.timeout().nanos());
-    if (timeout < absl::Seconds(1) || timeout > kMaxTimeout) {
-      return InvalidField("timeout", "must be between 1 second and 7 days");
-    }
-  }
+  RETURN_IF_ERROR(CheckRequest(request));
+  const absl::Duration timeout = ReservationTimeout(request);
   return RunCommand(
       context, "ReservePoints", request.org_id(), request.idempotency_key(), request, response,
       [&](pg::Transaction& tx) -> absl::Status {
@@ -163,9 +144,7 @@ absl::Status ReservePoints(const Context& context, const v1::ReservePointsReques
 
 absl::Status CapturePoints(const Context& context, const v1::CapturePointsRequest& request,
                            v1::CapturePointsResponse* response) {
-  RETURN_IF_ERROR(ValidateResolve(request.org_id(), request.idempotency_key(),
-                                  request.member_id(), request.reservation_id()));
-  if (request.points() < 0) return InvalidField("points", "must not be negative");
+  RETURN_IF_ERROR(CheckRequest(request));
   return RunCommand(
       context, "CapturePoints", request.org_id(), request.idempotency_key(), request, response,
       [&](pg::Transaction& tx) -> absl::Status {
@@ -229,8 +208,7 @@ absl::Status CapturePoints(const Context& context, const v1::CapturePointsReques
 
 absl::Status VoidReservation(const Context& context, const v1::VoidReservationRequest& request,
                              v1::VoidReservationResponse* response) {
-  RETURN_IF_ERROR(ValidateResolve(request.org_id(), request.idempotency_key(),
-                                  request.member_id(), request.reservation_id()));
+  RETURN_IF_ERROR(CheckRequest(request));
   return RunCommand(
       context, "VoidReservation", request.org_id(), request.idempotency_key(), request, response,
       [&](pg::Transaction& tx) -> absl::Status {

@@ -5,9 +5,9 @@
 #include "absl/strings/str_cat.h"
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
-#include "libs/rpc/validate.h"
 #include "services/command/burn.h"
 #include "services/command/idempotency.h"
+#include "services/command/request_checks.h"
 
 namespace loyalty::command {
 namespace {
@@ -20,18 +20,6 @@ struct TransferSpec {
   bool group;
   ledger::Points points;
 };
-
-absl::Status ValidateTransfer(const TransferSpec& spec) {
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", spec.org_id));
-  RETURN_IF_ERROR(rpc::ValidateId("from_member_id", spec.from_member_id));
-  RETURN_IF_ERROR(rpc::ValidateId("to_member_id", spec.to_member_id));
-  if (spec.from_member_id == spec.to_member_id) {
-    return InvalidField("to_member_id", "must differ from from_member_id");
-  }
-  RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", spec.program_id));
-  if (spec.points <= 0) return InvalidField("points", "must be positive");
-  return absl::OkStatus();
-}
 
 struct Decided {
   BurnScope scope;
@@ -118,8 +106,7 @@ absl::Status Transfer(const Context& context, const v1::TransferRequest& request
                       v1::TransferResponse* response) {
   const TransferSpec spec{request.org_id(),     request.from_member_id(), request.to_member_id(),
                           request.program_id(), request.group(),          request.points()};
-  RETURN_IF_ERROR(ValidateTransfer(spec));
-  RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
+  RETURN_IF_ERROR(CheckRequest(request));
   return RunCommand(
       context, "Transfer", request.org_id(), request.idempotency_key(), request, response,
       [&](pg::Transaction& tx) -> absl::Status {
@@ -143,7 +130,7 @@ absl::Status IsTransferable(const Context& context, const v1::IsTransferableRequ
                             v1::IsTransferableResponse* response) {
   const TransferSpec spec{request.org_id(),     request.from_member_id(), request.to_member_id(),
                           request.program_id(), request.group(),          request.points()};
-  RETURN_IF_ERROR(ValidateTransfer(spec));
+  RETURN_IF_ERROR(CheckRequest(request));
   return pg::RunInTransaction(
       *context.pool, pg::Isolation::kRepeatableRead, context.retry,
       [&](pg::Transaction& tx) -> absl::Status {

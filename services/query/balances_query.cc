@@ -11,25 +11,14 @@
 
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
-#include "libs/rpc/validate.h"
 #include "services/command/catalog.h"
 #include "services/command/member_state.h"
 #include "services/query/queries.h"
+#include "services/query/request_checks.h"
 
 namespace loyalty::query {
 
-absl::Status ValidateMinPosition(int64_t min_position) {
-  if (min_position < 0) return InvalidField("min_position", "must be >= 0");
-  return absl::OkStatus();
-}
-
 namespace {
-
-absl::Status Validate(const v1::GetBalancesRequest& request) {
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
-  RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
-  return ValidateMinPosition(request.min_position());
-}
 
 void Answer(const BalanceCache::Hit& hit, v1::GetBalancesResponse* response) {
   response->Clear();
@@ -43,7 +32,7 @@ void Answer(const BalanceCache::Hit& hit, v1::GetBalancesResponse* response) {
 std::optional<absl::Status> GetBalancesAtOnce(const QueryContext& context,
                                               const v1::GetBalancesRequest& request,
                                               v1::GetBalancesResponse* response) {
-  if (absl::Status valid = Validate(request); !valid.ok()) return valid;
+  if (absl::Status valid = CheckRequest(request); !valid.ok()) return valid;
   if (context.balance_cache == nullptr) return std::nullopt;
   const std::optional<BalanceCache::Hit> hit = context.balance_cache->Find(
       request.org_id(), request.member_id(), request.min_position(), context.clock->Now());
@@ -54,7 +43,7 @@ std::optional<absl::Status> GetBalancesAtOnce(const QueryContext& context,
 
 absl::Status GetBalances(const QueryContext& context, const v1::GetBalancesRequest& request,
                          absl::Time deadline, v1::GetBalancesResponse* response) {
-  RETURN_IF_ERROR(Validate(request));
+  RETURN_IF_ERROR(CheckRequest(request));
   BalanceCache* cache = context.balance_cache;
   if (cache != nullptr) {
     // Another call's read of the member in flight is waited for rather than repeated.

@@ -5,15 +5,14 @@
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
 #include "libs/rpc/convert.h"
-#include "libs/rpc/validate.h"
 #include "services/command/operation.h"
 #include "services/query/page_token.h"
 #include "services/query/queries.h"
+#include "services/query/request_checks.h"
 
 namespace loyalty::query {
 namespace {
 
-constexpr int kMaxKindFilters = 16;
 constexpr int64_t kNoCursor = INT64_MAX;
 
 // One more row than the page, to tell whether another page follows.
@@ -97,16 +96,11 @@ void ToRedemption(const pg::Result& rows, int i, const std::string& member_id,
   redemption->set_cancelled(rows.Bool(i, 11));
 }
 
-// A text[] literal of kind names ("{accrual,expiry}"); the names need no quoting.
-absl::StatusOr<std::string> KindArray(const v1::ListLedgerEntriesRequest& request) {
-  if (request.kinds_size() > kMaxKindFilters) return InvalidField("kinds", "at most 16 kinds");
+// A text[] literal of the (checked) kind names ("{accrual,expiry}"); the names need no quoting.
+std::string KindArray(const v1::ListLedgerEntriesRequest& request) {
   std::vector<std::string> names;
-  for (int i = 0; i < request.kinds_size(); ++i) {
-    const auto kind = static_cast<v1::LedgerEntryKind>(request.kinds(i));
-    if (kind == v1::LEDGER_ENTRY_KIND_UNSPECIFIED || !v1::LedgerEntryKind_IsValid(kind)) {
-      return InvalidField(absl::StrCat("kinds[", i, "]"), "is not a ledger entry kind");
-    }
-    names.push_back(command::EntryKindName(kind));
+  for (int kind : request.kinds()) {
+    names.push_back(command::EntryKindName(static_cast<v1::LedgerEntryKind>(kind)));
   }
   return absl::StrCat("{", absl::StrJoin(names, ","), "}");
 }
@@ -116,9 +110,7 @@ absl::StatusOr<std::string> KindArray(const v1::ListLedgerEntriesRequest& reques
 absl::Status ListRedemptions(const QueryContext& context,
                              const v1::ListRedemptionsRequest& request, absl::Time deadline,
                              v1::ListRedemptionsResponse* response) {
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
-  RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
-  RETURN_IF_ERROR(ValidateMinPosition(request.min_position()));
+  RETURN_IF_ERROR(CheckRequest(request));
   ASSIGN_OR_RETURN(int32_t page_size, PageSize("page_size", request.page_size()));
   ASSIGN_OR_RETURN(std::optional<int64_t> cursor,
                    DecodePageToken("page_token", "redemptions", request.page_token()));
@@ -149,11 +141,8 @@ absl::Status ListRedemptions(const QueryContext& context,
 absl::Status ListLedgerEntries(const QueryContext& context,
                                const v1::ListLedgerEntriesRequest& request, absl::Time deadline,
                                v1::ListLedgerEntriesResponse* response) {
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
-  RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
-  RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", request.program_id()));
-  RETURN_IF_ERROR(ValidateMinPosition(request.min_position()));
-  ASSIGN_OR_RETURN(std::string kinds, KindArray(request));
+  RETURN_IF_ERROR(CheckRequest(request));
+  const std::string kinds = KindArray(request);
   ASSIGN_OR_RETURN(int32_t page_size, PageSize("page_size", request.page_size()));
   ASSIGN_OR_RETURN(std::optional<int64_t> cursor,
                    DecodePageToken("page_token", "entries", request.page_token()));

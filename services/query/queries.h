@@ -31,7 +31,4 @@ absl::Status GetTierProgress(const QueryContext& context,
 absl::Status GetHousehold(const QueryContext& context, const v1::GetHouseholdRequest& request,
                           absl::Time deadline, v1::GetHouseholdResponse* response);
 
-// INVALID_ARGUMENT unless min_position >= 0.
-absl::Status ValidateMinPosition(int64_t min_position);
-
 }  // namespace loyalty::query

@@ -6,10 +6,10 @@
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
 #include "libs/rpc/convert.h"
-#include "libs/rpc/validate.h"
 #include "services/command/catalog.h"
 #include "services/command/member_state.h"
 #include "services/query/queries.h"
+#include "services/query/request_checks.h"
 
 namespace loyalty::query {
 namespace {
@@ -98,10 +98,7 @@ absl::Status AddHouseholdMembers(pg::Transaction& tx, const std::string& org_id,
 absl::Status GetTierProgress(const QueryContext& context,
                              const v1::GetTierProgressRequest& request, absl::Time deadline,
                              v1::GetTierProgressResponse* response) {
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
-  RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
-  RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", request.program_id()));
-  RETURN_IF_ERROR(ValidateMinPosition(request.min_position()));
+  RETURN_IF_ERROR(CheckRequest(request));
   return ReadViews(context, request.org_id(), request.member_id(), request.min_position(),
                    deadline, [&](pg::Transaction& tx, const ViewRead& read) -> absl::Status {
                      response->Clear();
@@ -119,9 +116,7 @@ absl::Status GetTierProgress(const QueryContext& context,
 
 absl::Status GetHousehold(const QueryContext& context, const v1::GetHouseholdRequest& request,
                           absl::Time deadline, v1::GetHouseholdResponse* response) {
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
-  RETURN_IF_ERROR(rpc::ValidateId("household_id", request.household_id()));
-  RETURN_IF_ERROR(ValidateMinPosition(request.min_position()));
+  RETURN_IF_ERROR(CheckRequest(request));
   return ReadViews(
       context, request.org_id(), request.household_id(), request.min_position(), deadline,
       [&](pg::Transaction& tx, const ViewRead& read) -> absl::Status {
