@@ -14,7 +14,7 @@
 namespace loyalty::command {
 
 // A gRPC service of loyalty-command (rpc::UnaryService: parsed requests, a bounded call queue)
-// whose methods each run one use case.
+// whose methods each run one use case, on the Context with the call's deadline.
 class ContextService : public rpc::UnaryService {
  protected:
   ContextService(std::string service, std::string queue, const Context& context,
@@ -28,8 +28,10 @@ class ContextService : public rpc::UnaryService {
   void Serve(absl::string_view method,
              absl::Status (*use_case)(const Context&, const Request&, Response*)) {
     Handle<Request, Response>(
-        method, [this, use_case](const Request& request, absl::Time, Response* response) {
-          return use_case(context_, request, response);
+        method, [this, use_case](const Request& request, absl::Time deadline, Response* response) {
+          Context context = context_;
+          context.deadline = deadline;
+          return use_case(context, request, response);
         });
   }
 
