@@ -34,12 +34,17 @@ Pool::~Pool() {
   LOYALTY_CHECK(in_use_ == 0);  // a Lease must not outlive its pool
 }
 
-absl::StatusOr<Lease> Pool::Acquire() {
+absl::StatusOr<Lease> Pool::Acquire(absl::Time deadline) {
   const absl::Time start = absl::Now();
+  const bool deadline_first = deadline < start + options_.acquire_timeout;
   mutex_.Lock();
-  if (!mutex_.AwaitWithTimeout(absl::Condition(this, &Pool::Available),
-                               options_.acquire_timeout)) {
+  if (!mutex_.AwaitWithDeadline(absl::Condition(this, &Pool::Available),
+                                deadline_first ? deadline : start + options_.acquire_timeout)) {
     mutex_.Unlock();
+    if (deadline_first) {
+      return absl::DeadlineExceededError(
+          "the call's deadline passed while it waited for a database connection");
+    }
     return absl::ResourceExhaustedError(
         absl::StrCat("no free database connection within ",
                      absl::FormatDuration(options_.acquire_timeout), " (pool size ",

@@ -56,8 +56,9 @@ class Pool final {
   ~Pool();
 
   // Waits at most acquire_timeout for a free connection: RESOURCE_EXHAUSTED after that,
-  // UNAVAILABLE when a new connection cannot be opened.
-  absl::StatusOr<Lease> Acquire();
+  // UNAVAILABLE when a new connection cannot be opened; DEADLINE_EXCEEDED when `deadline` comes
+  // first.
+  absl::StatusOr<Lease> Acquire(absl::Time deadline = absl::InfiniteFuture());
   int size() const { return options_.size; }
   PoolObserver* observer() const { return observer_; }
 

@@ -22,6 +22,9 @@ constexpr Statement kBeginRepeatableRead{"begin_repeatable_read",
                                          "BEGIN ISOLATION LEVEL REPEATABLE READ"};
 constexpr Statement kBeginSerializable{"begin_serializable", "BEGIN ISOLATION LEVEL SERIALIZABLE"};
 constexpr Statement kCommit{"commit", "COMMIT"};
+// SET LOCAL statement_timeout, with a parameter: the milliseconds left before the deadline.
+constexpr Statement kStatementTimeout{"statement_timeout",
+                                      "SELECT set_config('statement_timeout', $1, true)"};
 constexpr Statement kSavepoint{"savepoint", "SAVEPOINT command"};
 constexpr Statement kRollbackToSavepoint{"rollback_to_savepoint", "ROLLBACK TO SAVEPOINT command"};
 
@@ -48,10 +51,27 @@ absl::Duration Backoff(const RetryPolicy& policy, int attempt) {
   return backoff * jitter(random);
 }
 
+// The longest statement timeout set: a deadline further away sets none.
+constexpr absl::Duration kMaxStatementTimeout = absl::Hours(24);
+
+absl::Status DeadlinePassed(absl::string_view when) {
+  return absl::DeadlineExceededError(
+      absl::StrCat("the call's deadline passed ", when, "; nothing was committed"));
+}
+
 }  // namespace
 
-Transaction::Transaction(Connection& connection, Isolation isolation) : connection_(connection) {
+Transaction::Transaction(Connection& connection, Isolation isolation, absl::Time deadline)
+    : connection_(connection), deadline_(deadline) {
   Queue(BeginStatement(isolation), {}, false);
+  preamble_ = 1;
+  const absl::Duration left = deadline - absl::Now();
+  if (left < kMaxStatementTimeout) {
+    // Whole milliseconds, rounded up: the server cancels at the deadline, not before it.
+    const int64_t ms = absl::ToInt64Milliseconds(absl::Ceil(left, absl::Milliseconds(1)));
+    Queue(kStatementTimeout, Params().Add(std::max<int64_t>(ms, 1)), false);
+    preamble_ = 2;
+  }
 }
 
 absl::StatusOr<Result> Transaction::Execute(const Statement& statement, const Params& params) {
@@ -106,7 +126,8 @@ bool Transaction::RefusedAfterCommit(std::string_view what) {
 absl::Status Transaction::Commit() {
   RETURN_IF_ERROR(failure_);
   DropPrefetched();
-  const size_t nothing_run = commit_declared_ ? 2 : 1;  // BEGIN (and the declared COMMIT)
+  // BEGIN (and the statement timeout, and the declared COMMIT)
+  const size_t nothing_run = preamble_ + (commit_declared_ ? 1 : 0);
   if (!begun_ && queued_.size() == nothing_run) {  // nothing ran, nothing to commit
     queued_.clear();
     return absl::OkStatus();
@@ -171,10 +192,18 @@ absl::Status Transaction::Flush() {
   }
   queued_.clear();
   queued_bytes_ = 0;
+  if (absl::Now() >= deadline_) {
+    // Not sent: after its deadline a call starts nothing and commits nothing.
+    round_trip_failed_ = true;
+    return DeadlinePassed(begun_ ? "while its transaction ran" : "before its transaction began");
+  }
   begun_ = true;
   absl::StatusOr<std::vector<Result>> run = connection_.ExecuteAll(queries);
   if (!run.ok()) {
     round_trip_failed_ = true;
+    if (SqlStateOf(run.status()) == "57014" && absl::Now() >= deadline_) {
+      return DeadlinePassed("while its transaction ran (the statement was cancelled)");
+    }
     return run.status();
   }
   std::vector<Result> results = *std::move(run);
@@ -205,8 +234,9 @@ absl::StatusOr<std::optional<Result>> Transaction::TakePrefetched(const Statemen
 }
 
 absl::Status RunTransactionOnce(Connection& connection, Isolation isolation,
-                                const std::function<absl::Status(Transaction&)>& body) {
-  Transaction transaction(connection, isolation);
+                                const std::function<absl::Status(Transaction&)>& body,
+                                absl::Time deadline) {
+  Transaction transaction(connection, isolation, deadline);
   absl::Status status = body(transaction);
   if (status.ok()) status = transaction.Commit();
   if (!status.ok()) transaction.Rollback();
@@ -214,16 +244,21 @@ absl::Status RunTransactionOnce(Connection& connection, Isolation isolation,
 }
 
 absl::Status RunInTransaction(Pool& pool, Isolation isolation, const RetryPolicy& policy,
-                              const std::function<absl::Status(Transaction&)>& body) {
+                              const std::function<absl::Status(Transaction&)>& body,
+                              absl::Time deadline) {
   LOYALTY_CHECK(policy.max_attempts >= 1 && policy.max_attempts <= kMaxAttempts);
   LOYALTY_CHECK(policy.first_backoff >= absl::ZeroDuration());
   LOYALTY_CHECK(policy.max_backoff >= policy.first_backoff);
   for (int attempt = 1;; ++attempt) {
+    if (absl::Now() >= deadline) {
+      return DeadlinePassed(attempt == 1 ? "before its transaction began"
+                                         : "before its transaction could be retried");
+    }
     absl::Status status;
     {
-      absl::StatusOr<Lease> lease = pool.Acquire();
+      absl::StatusOr<Lease> lease = pool.Acquire(deadline);
       if (!lease.ok()) return lease.status();
-      status = RunTransactionOnce(**lease, isolation, body);
+      status = RunTransactionOnce(**lease, isolation, body, deadline);
       if (status.ok()) return status;
       if ((*lease)->IsBroken()) {
         // The connection died mid-transaction; the lease drops it. The outcome of a COMMIT that
@@ -239,7 +274,7 @@ absl::Status RunInTransaction(Pool& pool, Isolation isolation, const RetryPolicy
                                   " attempts; last error (", SqlStateOf(status), "): "));
     }
     if (pool.observer() != nullptr) pool.observer()->OnRetry(SqlStateOf(status));
-    absl::SleepFor(Backoff(policy, attempt));
+    absl::SleepFor(std::min(Backoff(policy, attempt), deadline - absl::Now()));
   }
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "libs/pg/pool.h"
 
 namespace loyalty::pg {
@@ -33,10 +34,17 @@ struct RetryPolicy {
 //  - PrefetchCommit() declares that the reads declared so far are all the transaction runs: the
 //    COMMIT goes out with them, in the same round trip. For read-only transactions. A statement
 //    not declared before it fails with INTERNAL (it would run after the COMMIT).
+//  - A transaction with a deadline (a call's) is bounded by it: with BEGIN, in the same round
+//    trip, goes `SET LOCAL statement_timeout` to the time left, so the server cancels a statement
+//    still running (or waiting for a lock) at the deadline; and no round trip, COMMIT included,
+//    is sent once it has passed. Either way the transaction fails with DEADLINE_EXCEEDED and is
+//    rolled back.
 class Transaction final {
  public:
-  // BEGIN (queued) in `isolation`: see RunInTransaction and RunTransactionOnce.
-  Transaction(Connection& connection, Isolation isolation);
+  // BEGIN (queued) in `isolation`, bounded by `deadline`: see RunInTransaction and
+  // RunTransactionOnce.
+  Transaction(Connection& connection, Isolation isolation,
+              absl::Time deadline = absl::InfiniteFuture());
   // No BEGIN: statements run in a transaction block the caller manages, or each on its own.
   explicit Transaction(Connection& connection) : connection_(connection), begun_(true) {}
 
@@ -87,6 +95,8 @@ class Transaction final {
                                                        const Params& params);
 
   Connection& connection_;
+  const absl::Time deadline_ = absl::InfiniteFuture();
+  size_t preamble_ = 0;  // BEGIN, and the statement timeout when there is a deadline
   std::vector<Queued> queued_;
   size_t queued_bytes_ = 0;
   std::deque<Prefetched> prefetched_;
@@ -103,12 +113,17 @@ class Transaction final {
 // body that returns a non-OK status is rolled back and that status is returned (no retry unless
 // retryable). After the last attempt the retryable error comes back as ABORTED. The body must be
 // safe to run again: keep its effects on local state reset at its start.
+// `deadline` (a call's) bounds it all: the wait for a connection, each attempt (see Transaction)
+// and the backoff; no attempt starts after it. Then DEADLINE_EXCEEDED, with nothing committed
+// unless the COMMIT had gone out before it.
 absl::Status RunInTransaction(Pool& pool, Isolation isolation, const RetryPolicy& policy,
-                              const std::function<absl::Status(Transaction&)>& body);
+                              const std::function<absl::Status(Transaction&)>& body,
+                              absl::Time deadline = absl::InfiniteFuture());
 
 // One attempt on a connection the caller holds: BEGIN, body, COMMIT; ROLLBACK when the body or
-// COMMIT fails. No retry.
+// COMMIT fails. No retry. Bounded by `deadline` as a Transaction.
 absl::Status RunTransactionOnce(Connection& connection, Isolation isolation,
-                                const std::function<absl::Status(Transaction&)>& body);
+                                const std::function<absl::Status(Transaction&)>& body,
+                                absl::Time deadline = absl::InfiniteFuture());
 
 }  // namespace loyalty::pg

@@ -199,7 +199,8 @@ absl::Status AlreadyExists(absl::string_view what, absl::string_view id) {
 
 absl::Status RunRead(const Context& context,
                      const std::function<absl::Status(pg::Transaction&)>& body) {
-  return pg::RunInTransaction(*context.pool, pg::Isolation::kRepeatableRead, context.retry, body);
+  return pg::RunInTransaction(*context.pool, pg::Isolation::kRepeatableRead, context.retry, body,
+                              context.deadline);
 }
 
 absl::Status LoadOrganisation(pg::Transaction& tx, const std::string& org_id,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "absl/time/time.h"
 #include "libs/base/clock.h"
 #include "services/command/config_cache.h"
 #include "services/command/member_cache.h"
@@ -19,6 +20,9 @@ struct Context {
   MemberCache* member_cache = nullptr;  // members' states after commands; none when null
   // Runs a member's commands one at a time, and those queued together (none when null).
   MemberBatcher* member_batcher = nullptr;
+  // The call's deadline: its transactions are bounded by it (pg::RunInTransaction). The services
+  // set it on a copy for each call.
+  absl::Time deadline = absl::InfiniteFuture();
 };
 
 }  // namespace loyalty::command

@@ -88,7 +88,8 @@ absl::Status RunIdempotentCommand(const Context& context, absl::string_view meth
       *context.pool, pg::Isolation::kReadCommitted, context.retry, [&](pg::Transaction& tx) {
         return AttemptIdempotent(context, method, org_id, key, request_bytes, response,
                                  replayed, prefetch, body, tx);
-      });
+      },
+      context.deadline);
 }
 
 absl::Status RunIdempotentMemberCommand(
@@ -101,9 +102,11 @@ absl::Status RunIdempotentMemberCommand(
     return AttemptIdempotent(context, method, cached.org_id(), key, request_bytes, response,
                              replayed, prefetch, body, tx);
   };
-  if (context.member_batcher != nullptr) return context.member_batcher->Run(cached, attempt);
+  if (context.member_batcher != nullptr) {
+    return context.member_batcher->Run(cached, attempt, context.deadline);
+  }
   const absl::Status status = pg::RunInTransaction(*context.pool, pg::Isolation::kReadCommitted,
-                                                   context.retry, attempt);
+                                                   context.retry, attempt, context.deadline);
   if (status.ok()) cached.Committed();
   return status;
 }

@@ -33,9 +33,9 @@ ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
 ABSL_FLAG(int, pool_size, 16, "database connections (1..256)");
 ABSL_FLAG(int, acquire_timeout_ms, 2000, "wait for a free connection before RESOURCE_EXHAUSTED");
 ABSL_FLAG(int, max_threads, loyalty::rpc::kDefaultMaxThreads,
-          "gRPC server threads of the admin, health and reflection services (4..1024)");
+          "gRPC server threads of the health and reflection services (4..1024)");
 ABSL_FLAG(int, workers, loyalty::rpc::CallLimits{}.workers,
-          "threads that run the command calls (1..1024)");
+          "threads that run the command calls; the admin calls have as many (1..1024)");
 ABSL_FLAG(int, max_queued_calls, loyalty::rpc::CallLimits{}.max_queued,
           "calls that wait for a worker; past it RESOURCE_EXHAUSTED (1..100000)");
 ABSL_FLAG(int, max_attempts, 8, "attempts of a transaction on serialization failure (1..32)");
@@ -82,7 +82,7 @@ int Serve() {
   MemberBatcher member_batcher(pool, retry, &batch_metrics);
   const Context context{&pool, &clock, retry, &config_cache, &member_cache, &member_batcher};
   CommandService commands(context, rpc_metrics, limits);
-  AdminService admin(context, rpc_metrics);
+  AdminService admin(context, rpc_metrics, limits);
 
   const std::string metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   absl::StatusOr<std::unique_ptr<prometheus::Exposer>> exposer =

@@ -1,11 +1,14 @@
 #include "services/command/member_batch.h"
 
+#include <algorithm>
 #include <memory>
 
 namespace loyalty::command {
 
-absl::Status MemberBatcher::Run(MemberCommandCache& cached, const Attempt& attempt) {
-  Command self{.cached = &cached, .attempt = &attempt, .status = absl::OkStatus()};
+absl::Status MemberBatcher::Run(MemberCommandCache& cached, const Attempt& attempt,
+                                absl::Time deadline) {
+  Command self{
+      .cached = &cached, .attempt = &attempt, .deadline = deadline, .status = absl::OkStatus()};
   const Key key(cached.org_id(), cached.member_id());
   std::vector<Command*> batch;
   {
@@ -65,8 +68,13 @@ void MemberBatcher::RunBatch(const std::vector<Command*>& batch) {
 }
 
 MemberBatcher::Together MemberBatcher::RunTogether(const std::vector<Command*>& batch) {
-  absl::StatusOr<pg::Lease> lease = pool_.Acquire();
-  if (!lease.ok()) {  // alone, each would wait for a connection as long again
+  absl::Time deadline = absl::InfiniteFuture();  // none of them commits after its deadline
+  for (const Command* command : batch) deadline = std::min(deadline, command->deadline);
+  absl::StatusOr<pg::Lease> lease = pool_.Acquire(deadline);
+  if (!lease.ok()) {
+    // The earliest deadline passed: the others may still run, alone.
+    if (absl::IsDeadlineExceeded(lease.status())) return Together::kFailed;
+    // Alone, each would wait for a connection as long again.
     for (Command* command : batch) command->status = lease.status();
     return Together::kNoConnection;
   }
@@ -96,7 +104,8 @@ MemberBatcher::Together MemberBatcher::RunTogether(const std::vector<Command*>& 
           }
         }
         return absl::OkStatus();
-      });
+      },
+      deadline);
   if (!status.ok()) return Together::kFailed;
   if (last != nullptr) last->Committed();
   return Together::kCommitted;
@@ -105,7 +114,7 @@ MemberBatcher::Together MemberBatcher::RunTogether(const std::vector<Command*>& 
 void MemberBatcher::RunAlone(Command& command) {
   command.cached->Follow(nullptr);
   command.status = pg::RunInTransaction(pool_, pg::Isolation::kReadCommitted, retry_,
-                                        *command.attempt);
+                                        *command.attempt, command.deadline);
   if (command.status.ok()) command.cached->Committed();
 }
 

@@ -11,6 +11,7 @@
 #include "absl/container/node_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "libs/pg/pool.h"
 #include "libs/pg/transaction.h"
 #include "services/command/member_cache.h"
@@ -54,8 +55,10 @@ class MemberBatcher final {
       : pool_(pool), retry_(retry), observer_(observer) {}
 
   // Runs the command on `cached`'s member and returns its outcome; on success the member's
-  // state after it is cached (MemberCommandCache::Committed).
-  absl::Status Run(MemberCommandCache& cached, const Attempt& attempt);
+  // state after it is cached (MemberCommandCache::Committed). The command's transactions are
+  // bounded by `deadline` (pg::RunInTransaction); a batch's, by the earliest of its commands'.
+  absl::Status Run(MemberCommandCache& cached, const Attempt& attempt,
+                   absl::Time deadline = absl::InfiniteFuture());
 
   // Waits until the member has at least `commands` commands running or waiting in this
   // process: for tests.
@@ -66,6 +69,7 @@ class MemberBatcher final {
   struct Command {
     MemberCommandCache* cached;
     const Attempt* attempt;
+    absl::Time deadline;
     absl::Status status;
     bool lead = false;  // its turn to run the next batch
     bool done = false;

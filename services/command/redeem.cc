@@ -151,7 +151,8 @@ absl::Status IsRedeemable(const Context& context, const v1::IsRedeemableRequest&
           *response->add_breakup_by_program() = program;
         }
         return absl::OkStatus();
-      });
+      },
+      context.deadline);
 }
 
 }  // namespace loyalty::command

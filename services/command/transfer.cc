@@ -149,7 +149,8 @@ absl::Status IsTransferable(const Context& context, const v1::IsTransferableRequ
           *response->add_breakup_by_program() = program;
         }
         return absl::OkStatus();
-      });
+      },
+      context.deadline);
 }
 
 }  // namespace loyalty::command

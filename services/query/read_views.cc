@@ -37,7 +37,7 @@ constexpr pg::Statement kSelectTotals{
 absl::Status AwaitViews(const QueryContext& context, int64_t min_position, absl::Time deadline) {
   if (min_position <= 0) return absl::OkStatus();
   const auto read = [&]() -> absl::StatusOr<int64_t> {
-    ASSIGN_OR_RETURN(pg::Lease lease, context.pool->Acquire());
+    ASSIGN_OR_RETURN(pg::Lease lease, context.pool->Acquire(deadline));
     pg::Transaction tx(*lease);
     return ReadCheckpoint(tx);
   };
@@ -74,7 +74,8 @@ absl::Status ReadViews(const QueryContext& context, const std::string& org_id,
         read.member_status = std::string(member.Text(0, 1));
         ASSIGN_OR_RETURN(read.position, ReadCheckpoint(tx));
         return body(tx, read);
-      });
+      },
+      deadline);
 }
 
 void PrefetchMemberView(pg::Transaction& tx, const std::string& org_id,

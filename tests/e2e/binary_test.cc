@@ -15,10 +15,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
-#include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "loyalty/v1/admin.grpc.pb.h"
 #include "tests/support/pg_cluster.h"
+#include "tests/support/raw_call.h"
 
 extern char** environ;
 
@@ -56,36 +56,6 @@ std::string HttpGetMetrics(int port) {
   while ((n = read(fd, buffer, sizeof(buffer))) > 0) answer.append(buffer, static_cast<size_t>(n));
   close(fd);
   return answer;
-}
-
-// A unary call with raw bytes (for services whose stubs we do not generate).
-grpc::Status RawCall(grpc::GenericStub& stub, const std::string& method, const std::string& body,
-                     std::string* reply) {
-  grpc::ByteBuffer request_buffer;
-  grpc::Slice slice(body);
-  request_buffer = grpc::ByteBuffer(&slice, 1);
-  grpc::ByteBuffer reply_buffer;
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  std::mutex mutex;
-  std::condition_variable done_cv;
-  bool done = false;
-  grpc::Status result;
-  stub.UnaryCall(&context, method, grpc::StubOptions(), &request_buffer, &reply_buffer,
-                 [&](grpc::Status status) {
-                   std::lock_guard<std::mutex> lock(mutex);
-                   result = status;
-                   done = true;
-                   done_cv.notify_one();
-                 });
-  std::unique_lock<std::mutex> lock(mutex);
-  done_cv.wait(lock, [&] { return done; });
-  std::vector<grpc::Slice> slices;
-  reply_buffer.Dump(&slices);
-  for (const grpc::Slice& s : slices) {
-    reply->append(reinterpret_cast<const char*>(s.begin()), s.size());
-  }
-  return result;
 }
 
 // Starts loyalty-command serve on the given ports, after the words of `prefix` (a wrapper such

@@ -1,4 +1,5 @@
-// RunInTransaction: commit, rollback, retry on serialization failures, exhausted retries.
+// RunInTransaction: commit, rollback, retry on serialization failures, exhausted retries,
+// deadlines.
 #include <atomic>
 #include <latch>
 #include <mutex>
@@ -6,7 +7,9 @@
 #include <thread>
 #include <vector>
 
+#include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "libs/base/status_macros.h"
 #include "libs/pg/transaction.h"
 #include "tests/support/pg_cluster.h"
 
@@ -229,6 +232,77 @@ TEST_F(PgTransactionTest, BrokenConnectionIsUnavailableAndDropped) {
   EXPECT_EQ(runs, 1);
   // The pool opens a fresh connection next time.
   EXPECT_EQ(Query("SELECT count(*) FROM notes"), 0);
+}
+
+}  // namespace
+}  // namespace loyalty::pg
+
+namespace loyalty::pg {
+namespace {
+
+constexpr Statement kSleep = {"test_sleep", "SELECT pg_sleep(30)"};
+
+TEST_F(PgTransactionTest, ADeadlineCancelsTheRunningStatementAndCommitsNothing) {
+  const absl::Time deadline = absl::Now() + absl::Milliseconds(200);
+  const absl::Status status = RunInTransaction(
+      *pool_, Isolation::kReadCommitted, RetryPolicy{},
+      [&](Transaction& tx) -> absl::Status {
+        tx.Defer(kInsertNote, Params().Add("written before the deadline"));
+        return tx.Execute(kSleep).status();
+      },
+      deadline);
+  EXPECT_GE(absl::Now(), deadline);
+  EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
+  // Our words, not the server's ("canceling statement due to statement timeout").
+  EXPECT_EQ(status.message(),
+            "the call's deadline passed while its transaction ran (the statement was cancelled);"
+            " nothing was committed");
+  EXPECT_EQ(Query("SELECT count(*) FROM notes"), 0);
+}
+
+TEST_F(PgTransactionTest, NothingStartsOrCommitsAfterTheDeadline) {
+  bool ran = false;
+  absl::Status status = RunInTransaction(
+      *pool_, Isolation::kReadCommitted, RetryPolicy{},
+      [&](Transaction&) {
+        ran = true;
+        return absl::OkStatus();
+      },
+      absl::Now() - absl::Milliseconds(1));
+  EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
+  EXPECT_FALSE(ran);
+
+  // The deadline passes between the body's reads and its COMMIT: the COMMIT is not sent.
+  const absl::Time deadline = absl::Now() + absl::Seconds(1);
+  status = RunInTransaction(
+      *pool_, Isolation::kReadCommitted, RetryPolicy{},
+      [&](Transaction& tx) -> absl::Status {
+        RETURN_IF_ERROR(tx.Execute(kSelectBalances).status());
+        tx.Defer(kInsertNote, Params().Add("committed after the deadline"));
+        absl::SleepFor(deadline - absl::Now());
+        return absl::OkStatus();
+      },
+      deadline);
+  EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
+  EXPECT_EQ(Query("SELECT count(*) FROM notes"), 0);
+}
+
+TEST_F(PgTransactionTest, ADeadlineAddsNoRoundTrip) {
+  const auto round_trips = [&](absl::Time deadline) {
+    absl::StatusOr<Lease> lease = pool_->Acquire();
+    EXPECT_TRUE(lease.ok());
+    (*lease)->TakeRoundTrips();
+    EXPECT_TRUE(RunTransactionOnce(
+                    **lease, Isolation::kReadCommitted,
+                    [](Transaction& tx) -> absl::Status {
+                      tx.Defer(kInsertNote, Params().Add("note"));
+                      return tx.Execute(kSelectBalances).status();
+                    },
+                    deadline)
+                    .ok());
+    return (*lease)->TakeRoundTrips();
+  };
+  EXPECT_EQ(round_trips(absl::Now() + absl::Seconds(10)), round_trips(absl::InfiniteFuture()));
 }
 
 }  // namespace

@@ -38,7 +38,7 @@ CommandServer::CommandServer(int pool_size, rpc::CallLimits limits)
       std::make_unique<command::MemberBatcher>(*pool_, context_.retry, &batch_metrics_);
   context_.member_batcher = member_batcher_.get();
   commands_ = std::make_unique<command::CommandService>(context_, rpc_metrics_, limits);
-  admin_ = std::make_unique<command::AdminService>(context_, rpc_metrics_);
+  admin_ = std::make_unique<command::AdminService>(context_, rpc_metrics_, limits);
   absl::StatusOr<rpc::RunningServer> server =
       rpc::StartServer({"127.0.0.1:0", 4 * 1024 * 1024, 128}, {commands_.get(), admin_.get()});
   LOYALTY_CHECK(server.ok());

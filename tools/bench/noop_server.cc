@@ -14,7 +14,8 @@
 #include "libs/rpc/metrics.h"
 #include "libs/rpc/queued_calls.h"
 #include "libs/rpc/server.h"
-#include "loyalty/v1/command.grpc.pb.h"
+#include "libs/rpc/unary_service.h"
+#include "loyalty/v1/command.pb.h"
 #include "prometheus/registry.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50061", "gRPC listen address (host:port)");
@@ -28,69 +29,31 @@ ABSL_FLAG(int, max_queued_calls, loyalty::rpc::CallLimits{}.max_queued,
 namespace loyalty::bench {
 namespace {
 
-using grpc::CallbackServerContext;
-using grpc::ServerUnaryReactor;
-
-// Every call goes through rpc::QueuedCalls, as loyalty-command's do, and answers at once.
-class NoopCommandService final : public v1::CommandService::CallbackService {
+// Every call is parsed and goes through rpc::QueuedCalls (rpc::UnaryService), as
+// loyalty-command's do, and answers at once.
+class NoopCommandService final : public rpc::UnaryService {
  public:
   NoopCommandService(rpc::RpcMetrics& metrics, rpc::CallLimits limits)
-      : calls_("no-op", metrics, limits) {}
-
-  ServerUnaryReactor* Accrue(CallbackServerContext* context, const v1::AccrueRequest*,
-                             v1::AccrueResponse*) override {
-    return Answer("Accrue", context);
-  }
-  ServerUnaryReactor* Reverse(CallbackServerContext* context, const v1::ReverseRequest*,
-                              v1::ReverseResponse*) override {
-    return Answer("Reverse", context);
-  }
-  ServerUnaryReactor* Redeem(CallbackServerContext* context, const v1::RedeemRequest*,
-                             v1::RedeemResponse*) override {
-    return Answer("Redeem", context);
-  }
-  ServerUnaryReactor* GroupRedeem(CallbackServerContext* context, const v1::GroupRedeemRequest*,
-                                  v1::RedeemResponse*) override {
-    return Answer("GroupRedeem", context);
-  }
-  ServerUnaryReactor* IsRedeemable(CallbackServerContext* context, const v1::IsRedeemableRequest*,
-                                   v1::IsRedeemableResponse*) override {
-    return Answer("IsRedeemable", context);
-  }
-  ServerUnaryReactor* Transfer(CallbackServerContext* context, const v1::TransferRequest*,
-                               v1::TransferResponse*) override {
-    return Answer("Transfer", context);
-  }
-  ServerUnaryReactor* IsTransferable(CallbackServerContext* context,
-                                     const v1::IsTransferableRequest*,
-                                     v1::IsTransferableResponse*) override {
-    return Answer("IsTransferable", context);
-  }
-  ServerUnaryReactor* CancelRedemption(CallbackServerContext* context,
-                                       const v1::CancelRedemptionRequest*,
-                                       v1::CancelRedemptionResponse*) override {
-    return Answer("CancelRedemption", context);
-  }
-  ServerUnaryReactor* ReservePoints(CallbackServerContext* context, const v1::ReservePointsRequest*,
-                                    v1::ReservePointsResponse*) override {
-    return Answer("ReservePoints", context);
-  }
-  ServerUnaryReactor* CapturePoints(CallbackServerContext* context, const v1::CapturePointsRequest*,
-                                    v1::CapturePointsResponse*) override {
-    return Answer("CapturePoints", context);
-  }
-  ServerUnaryReactor* VoidReservation(CallbackServerContext* context,
-                                      const v1::VoidReservationRequest*,
-                                      v1::VoidReservationResponse*) override {
-    return Answer("VoidReservation", context);
+      : rpc::UnaryService("loyalty.v1.CommandService", "no-op", metrics, limits) {
+    Noop<v1::AccrueRequest, v1::AccrueResponse>("Accrue");
+    Noop<v1::ReverseRequest, v1::ReverseResponse>("Reverse");
+    Noop<v1::RedeemRequest, v1::RedeemResponse>("Redeem");
+    Noop<v1::GroupRedeemRequest, v1::RedeemResponse>("GroupRedeem");
+    Noop<v1::IsRedeemableRequest, v1::IsRedeemableResponse>("IsRedeemable");
+    Noop<v1::TransferRequest, v1::TransferResponse>("Transfer");
+    Noop<v1::IsTransferableRequest, v1::IsTransferableResponse>("IsTransferable");
+    Noop<v1::CancelRedemptionRequest, v1::CancelRedemptionResponse>("CancelRedemption");
+    Noop<v1::ReservePointsRequest, v1::ReservePointsResponse>("ReservePoints");
+    Noop<v1::CapturePointsRequest, v1::CapturePointsResponse>("CapturePoints");
+    Noop<v1::VoidReservationRequest, v1::VoidReservationResponse>("VoidReservation");
   }
 
  private:
-  ServerUnaryReactor* Answer(absl::string_view method, CallbackServerContext* context) {
-    return calls_.Run(method, context, [](absl::Time) { return absl::OkStatus(); });
+  template <typename Request, typename Response>
+  void Noop(absl::string_view method) {
+    Handle<Request, Response>(
+        method, [](const Request&, absl::Time, Response*) { return absl::OkStatus(); });
   }
-
-  rpc::QueuedCalls calls_;
 };
 
 int Serve() {

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "libs/rpc/metrics.h"
+#include "libs/rpc/queued_calls.h"
+#include "libs/rpc/unary_service.h"
+#include "services/command/context.h"
+
+namespace loyalty::command {
+
+// A gRPC service of loyalty-command (rpc::UnaryService: parsed requests, a bounded call queue)
+// whose methods each run one use case, on the Context with the call's deadline.
+class ContextService : public rpc::UnaryService {
+ protected:
+  ContextService(std::string service, std::string queue, const Context& context,
+                 rpc::RpcMetrics& metrics, rpc::CallLimits limits, std::string label_prefix = "")
+      : rpc::UnaryService(std::move(service), std::move(queue), metrics, limits,
+                          std::move(label_prefix)),
+        context_(context) {}
+
+  // Serves `method` with `use_case(context, request, &response)`.
+  template <typename Request, typename Response>
+  void Serve(absl::string_view method,
+             absl::Status (*use_case)(const Context&, const Request&, Response*)) {
+    Handle<Request, Response>(
+        method, [this, use_case](const Request& request, absl::Time deadline, Response* response) {
+          Context context = context_;
+          context.deadline = deadline;
+          return use_case(context, request, response);
+        });
+  }
+
+ private:
+  const Context& context_;
+};
+
+}  // namespace loyalty::command
