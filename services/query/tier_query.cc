@@ -2,9 +2,11 @@
 // qualifying points and periods from the views.
 
 #include <algorithm>
+#include <optional>
 
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
+#include "libs/ledger/tiers.h"
 #include "libs/rpc/convert.h"
 #include "libs/rpc/validate.h"
 #include "services/command/catalog.h"
@@ -46,9 +48,7 @@ absl::Status FillTierProgress(const command::ProgramConfig& program,
       qualifying += totals.qualifying;
     }
   }
-  std::vector<ledger::Tier> tiers = program.tiers;
-  std::sort(tiers.begin(), tiers.end(),
-            [](const ledger::Tier& a, const ledger::Tier& b) { return a.threshold < b.threshold; });
+  // The next tier: the lowest above the current one (in no tier: the lowest of all).
   ledger::Points current_threshold = -1;
   if (const ledger::Tier* current = program.FindTier(enrolment->tier)) {
     current_threshold = current->threshold;
@@ -56,12 +56,9 @@ absl::Status FillTierProgress(const command::ProgramConfig& program,
   out->set_program_id(program.program_id);
   out->set_tier(enrolment->tier);
   out->set_qualifying(qualifying);
-  for (const ledger::Tier& tier : tiers) {
-    if (tier.threshold > current_threshold) {
-      out->set_next_tier(tier.code);
-      out->set_points_to_next_tier(std::max<ledger::Points>(0, tier.threshold - qualifying));
-      break;
-    }
+  if (const std::optional<ledger::Tier> next = ledger::NextTier(program.tiers, current_threshold)) {
+    out->set_next_tier(next->code);
+    out->set_points_to_next_tier(std::max<ledger::Points>(0, next->threshold - qualifying));
   }
   rpc::ToTimestamp(enrolment->period_start, out->mutable_period_start());
   rpc::ToTimestamp(enrolment->period_end, out->mutable_period_end());
