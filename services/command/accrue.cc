@@ -330,7 +330,7 @@ absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
   ASSIGN_OR_RETURN(ProgramConfig program,
                    LoadProgram(tx, org_id, request.program_id(), context.config_cache));
   RETURN_IF_ERROR(RequireActive(program));
-  ASSIGN_OR_RETURN(std::optional<std::string> household,
+  ASSIGN_OR_RETURN(std::optional<HouseholdRollup> household,
                    LockMemberAndHousehold(tx, org_id, request.member_id(), now));
   ASSIGN_OR_RETURN(MemberState member,
                    LoadMember(tx, org_id, request.member_id(), read));
@@ -360,7 +360,8 @@ absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
                                request, response));
     if (household.has_value() && type->counts_toward_tier) {
       RETURN_IF_ERROR(
-          RollUpQualifying(tx, operation, program, *household, type->code, award.points));
+          RollUpQualifying(tx, operation, program, *household, type->code, award.points,
+                           award.order_ref));
     }
   } else if (award.points < 0) {
     RETURN_IF_ERROR(WriteRemoval(operation, program, *type, member, award));

@@ -97,8 +97,9 @@ absl::Status ReverseInTransaction(const Context& context, pg::Transaction& tx,
   ASSIGN_OR_RETURN(ProgramConfig program,
                    LoadProgram(tx, org_id, request.program_id(), context.config_cache));
   const absl::Time now = context.clock->Now();
-  ASSIGN_OR_RETURN(std::optional<std::string> household,
-                   LockMemberAndHousehold(tx, org_id, request.member_id(), now));
+  ASSIGN_OR_RETURN(std::optional<HouseholdRollup> household,
+                   LockMemberAndOrderHousehold(tx, org_id, request.member_id(),
+                                               program.program_id, request.order_ref(), now));
   ASSIGN_OR_RETURN(MemberState member, LoadMember(tx, org_id, request.member_id()));
   ASSIGN_OR_RETURN(const Enrolment* enrolment, RequireEnrolment(member, program.program_id));
   ASSIGN_OR_RETURN(Purchase purchase, LoadPurchase(tx, request, program.program_id));
