@@ -14,6 +14,8 @@ std::optional<Tier> TierFor(std::span<const Tier> tiers, Points qualifying) {
   return *best;
 }
 
+std::optional<Tier> TierAtEnrolment(std::span<const Tier> tiers) { return TierFor(tiers, 0); }
+
 std::optional<Tier> NextTier(std::span<const Tier> tiers, Points qualifying) {
   const Tier* next = nullptr;
   for (const Tier& tier : tiers) {

@@ -19,6 +19,10 @@ struct Tier {
 // `tiers` may come in any order.
 std::optional<Tier> TierFor(std::span<const Tier> tiers, Points qualifying);
 
+// The tier a member starts in when enrolled: the highest whose threshold zero qualifying points
+// meet (the tier of threshold 0), or nullopt (no tier) when every tier asks for more.
+std::optional<Tier> TierAtEnrolment(std::span<const Tier> tiers);
+
 // The lowest tier whose threshold is above `qualifying` (the next one to reach), or nullopt.
 std::optional<Tier> NextTier(std::span<const Tier> tiers, Points qualifying);
 

@@ -9,13 +9,13 @@
 #include "libs/ledger/earn.h"
 #include "libs/ledger/tiers.h"
 #include "libs/rpc/convert.h"
+#include "libs/rpc/validate.h"
 #include "services/command/burn.h"
 #include "services/command/catalog.h"
 #include "services/command/household.h"
 #include "services/command/idempotency.h"
 #include "services/command/member_state.h"
 #include "services/command/operation.h"
-#include "services/command/request_checks.h"
 
 namespace loyalty::command {
 namespace {
@@ -69,6 +69,57 @@ std::optional<std::pair<const pg::Statement*, pg::Params>> AwardCheckOf(
                                            request.action().action_code()));
   }
   return std::nullopt;
+}
+
+absl::Status ValidateKind(const v1::AccrueRequest& request) {
+  switch (request.kind_case()) {
+    case v1::AccrueRequest::kPurchase: {
+      const v1::Purchase& purchase = request.purchase();
+      RETURN_IF_ERROR(rpc::ValidateKey("purchase.order_ref", purchase.order_ref()));
+      if (!purchase.has_amount()) return InvalidField("purchase.amount", "is required");
+      if (purchase.amount().minor_units() < 0) {
+        return InvalidField("purchase.amount.minor_units", "must not be negative");
+      }
+      return rpc::ValidateCurrency("purchase.amount.currency", purchase.amount().currency());
+    }
+    case v1::AccrueRequest::kAction:
+      RETURN_IF_ERROR(rpc::ValidateId("action.action_code", request.action().action_code()));
+      return rpc::ValidateText("action.reference", request.action().reference(), false);
+    case v1::AccrueRequest::kExplicitPoints:
+      if (request.explicit_points().points() <= 0) {
+        return InvalidField("explicit_points.points", "must be positive");
+      }
+      return rpc::ValidateText("explicit_points.description",
+                               request.explicit_points().description(), true);
+    case v1::AccrueRequest::kAdjustment:
+      if (request.adjustment().points() == 0) {
+        return InvalidField("adjustment.points", "must not be zero");
+      }
+      RETURN_IF_ERROR(rpc::ValidateText("adjustment.reason", request.adjustment().reason(), true));
+      return rpc::ValidateKey("adjustment.actor", request.adjustment().actor());
+    case v1::AccrueRequest::KIND_NOT_SET:
+      break;
+  }
+  return InvalidField("kind", "one of purchase, action, explicit_points, adjustment is required");
+}
+
+absl::Status ValidateAccrue(const v1::AccrueRequest& request) {
+  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
+  RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
+  RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", request.program_id()));
+  RETURN_IF_ERROR(rpc::ValidateOptionalId("point_type", request.point_type()));
+  RETURN_IF_ERROR(rpc::ValidateOptionalId("subtype", request.subtype()));
+  if (request.has_occurred_at()) {
+    RETURN_IF_ERROR(rpc::ValidateTimestamp("occurred_at", request.occurred_at()));
+  }
+  if (request.has_available_at()) {
+    RETURN_IF_ERROR(rpc::ValidateTimestamp("available_at", request.available_at()));
+  }
+  if (request.has_expires_at()) {
+    RETURN_IF_ERROR(rpc::ValidateTimestamp("expires_at", request.expires_at()));
+  }
+  return ValidateKind(request);
 }
 
 // What an accrual awards, before it is written.
@@ -279,7 +330,7 @@ absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
   ASSIGN_OR_RETURN(ProgramConfig program,
                    LoadProgram(tx, org_id, request.program_id(), context.config_cache));
   RETURN_IF_ERROR(RequireActive(program));
-  ASSIGN_OR_RETURN(std::optional<std::string> household,
+  ASSIGN_OR_RETURN(std::optional<HouseholdRollup> household,
                    LockMemberAndHousehold(tx, org_id, request.member_id(), &now));
   ASSIGN_OR_RETURN(MemberState member,
                    LoadMember(tx, org_id, request.member_id(), read));
@@ -309,7 +360,8 @@ absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
                                request, response));
     if (household.has_value() && type->counts_toward_tier) {
       RETURN_IF_ERROR(
-          RollUpQualifying(tx, operation, program, *household, type->code, award.points));
+          RollUpQualifying(tx, operation, program, *household, type->code, award.points,
+                           award.order_ref));
     }
   } else if (award.points < 0) {
     RETURN_IF_ERROR(WriteRemoval(operation, program, *type, member, award));
@@ -330,7 +382,7 @@ absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
 
 absl::Status Accrue(const Context& context, const v1::AccrueRequest& request,
                     v1::AccrueResponse* response) {
-  RETURN_IF_ERROR(CheckRequest(request));
+  RETURN_IF_ERROR(ValidateAccrue(request));
   MemberCommandCache cached(context.member_cache, request.org_id(), request.member_id());
   absl::Time now;  // one per attempt, for the prefetched statements and the body alike
   const MemberRead* read = nullptr;

@@ -8,8 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "libs/base/refusal.h"
-#include "libs/ledger/period.h"
 #include "libs/base/status_macros.h"
+#include "libs/ledger/period.h"
+#include "libs/ledger/tiers.h"
 #include "libs/ledger/types.h"
 #include "libs/rpc/convert.h"
 #include "libs/rpc/validate.h"
@@ -48,14 +49,18 @@ constexpr pg::Statement kSetMemberStatus{
     "UPDATE members SET status = $3, state_version = state_version + 1"
     " WHERE org_id = $1 AND member_id = $2 RETURNING 1"};
 
-// What enrolment needs of a program: its status, period rule and lowest tier. FOR SHARE keeps
-// the program from closing meanwhile (members are locked first, then programs).
+// What enrolment needs of a program: its status and period rule. FOR SHARE keeps the program
+// from closing meanwhile (members are locked first, then programs).
 constexpr pg::Statement kSelectEnrolProgram{
     "admin_select_enrol_program",
-    "SELECT p.status, p.period_kind, p.period_months,"
-    " (SELECT t.code FROM tiers t WHERE t.org_id = p.org_id AND t.program_id = p.program_id"
-    "   ORDER BY t.threshold LIMIT 1)"
+    "SELECT p.status, p.period_kind, p.period_months"
     " FROM programs p WHERE p.org_id = $1 AND p.program_id = $2 FOR SHARE OF p"};
+
+// The program's tiers, for the one a new member starts in.
+constexpr pg::Statement kSelectEnrolTiers{
+    "admin_select_enrol_tiers",
+    "SELECT code, threshold, multiplier_permille, overdraft_allowed FROM tiers"
+    " WHERE org_id = $1 AND program_id = $2"};
 
 constexpr pg::Statement kInsertEnrolment{
     "admin_insert_enrolment",
@@ -174,6 +179,23 @@ absl::Status LoadMemberInto(pg::Transaction& tx, const std::string& org_id,
   return absl::OkStatus();
 }
 
+// The tier a new enrolment starts in: the highest that zero qualifying points meet, or none
+// (nullopt) when every tier of the program asks for more.
+absl::StatusOr<std::optional<std::string>> StartingTier(pg::Transaction& tx,
+                                                        const std::string& org_id,
+                                                        const std::string& program_id) {
+  ASSIGN_OR_RETURN(pg::Result rows,
+                   tx.Execute(kSelectEnrolTiers, pg::Params().Add(org_id).Add(program_id)));
+  std::vector<ledger::Tier> tiers;
+  for (int i = 0; i < rows.Rows(); ++i) {
+    tiers.push_back({std::string(rows.Text(i, 0)), rows.Int64(i, 1), rows.Int32(i, 2),
+                     rows.Bool(i, 3)});
+  }
+  const std::optional<ledger::Tier> tier = ledger::TierAtEnrolment(tiers);
+  if (!tier.has_value()) return std::nullopt;
+  return tier->code;
+}
+
 // Enrols a member (locked by the caller) in a program at `now` and adds the new enrolment to
 // `event`. No change when already enrolled. A closed program is refused, or skipped when
 // `skip_closed`.
@@ -190,7 +212,8 @@ absl::Status Enrol(pg::Transaction& tx, const std::string& org_id, const std::st
   }
   const ledger::QualificationPeriod period =
       ledger::QualificationPeriodAt(std::string(program.Text(0, 1)), program.Int32(0, 2), now);
-  const std::optional<std::string> tier = program.OptionalText(0, 3);
+  ASSIGN_OR_RETURN(const std::optional<std::string> tier,
+                   StartingTier(tx, org_id, program_id));
   const std::optional<absl::Time> tier_reached_at =
       tier.has_value() ? std::optional<absl::Time>(now) : std::nullopt;
   pg::Params params;

@@ -1,6 +1,10 @@
 #include "services/command/household.h"
 
+#include <string>
+#include <vector>
+
 #include "libs/base/status_macros.h"
+#include "libs/rpc/convert.h"
 #include "services/command/member_state.h"
 
 namespace loyalty::command {
@@ -8,20 +12,61 @@ namespace {
 
 constexpr pg::Statement kSelectRollupHousehold{
     "household_select_rollup",
-    "SELECT household_id FROM household_memberships WHERE org_id = $1 AND member_id = $2"
-    " AND start_at <= $3 AND (end_at IS NULL OR end_at > $3) AND rollup"
+    "SELECT household_id, start_at FROM household_memberships WHERE org_id = $1"
+    " AND member_id = $2 AND start_at <= $3 AND (end_at IS NULL OR end_at > $3) AND rollup"
     " ORDER BY start_at DESC LIMIT 1"};
+
+// The membership an order's qualifying points rolled up through (NULLs when none).
+constexpr pg::Statement kSelectOrderHousehold{
+    "household_select_order_rollup",
+    "SELECT rollup_household_id, rollup_membership_start FROM purchases WHERE org_id = $1"
+    " AND member_id = $2 AND program_id = $3 AND order_ref = $4"};
+
+constexpr pg::Statement kRecordOrderHousehold{
+    "household_record_order_rollup",
+    "UPDATE purchases SET rollup_household_id = $5, rollup_membership_start = $6"
+    " WHERE org_id = $1 AND member_id = $2 AND program_id = $3 AND order_ref = $4"};
+
+constexpr pg::Statement kAddContribution{
+    "household_add_contribution",
+    "INSERT INTO household_contributions (org_id, household_id, program_id, period_start,"
+    " member_id, membership_start, qualifying) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    " ON CONFLICT (org_id, household_id, program_id, period_start, member_id, membership_start)"
+    " DO UPDATE SET qualifying = household_contributions.qualifying + EXCLUDED.qualifying"
+    " RETURNING qualifying"};
+
+std::optional<HouseholdRollup> RollupOf(const pg::Result& row, const std::string& member_id) {
+  if (row.Rows() == 0 || row.IsNull(0, 0)) return std::nullopt;
+  return HouseholdRollup{member_id, std::string(row.Text(0, 0)), row.Time(0, 1)};
+}
+
+absl::StatusOr<std::optional<HouseholdRollup>> OrderHouseholdOf(
+    pg::Transaction& tx, const std::string& org_id, const std::string& member_id,
+    const std::string& program_id, const std::string& order_ref) {
+  pg::Params params;
+  params.Add(org_id).Add(member_id).Add(program_id).Add(order_ref);
+  ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectOrderHousehold, params));
+  return RollupOf(row, member_id);
+}
+
+// Locks the member and the household of `rollup` (none when nullopt) in the one lock order.
+absl::Status LockWith(pg::Transaction& tx, const std::string& org_id,
+                      const std::string& member_id, const std::optional<HouseholdRollup>& rollup,
+                      absl::Time* now) {
+  std::vector<std::string> members = {member_id};
+  if (rollup.has_value()) members.push_back(rollup->household_id);
+  return LockForCommand(tx, org_id, members, now);
+}
 
 }  // namespace
 
-absl::StatusOr<std::optional<std::string>> RollupHouseholdOf(pg::Transaction& tx,
-                                                             const std::string& org_id,
-                                                             const std::string& member_id,
-                                                             absl::Time now) {
+absl::StatusOr<std::optional<HouseholdRollup>> RollupHouseholdOf(pg::Transaction& tx,
+                                                                 const std::string& org_id,
+                                                                 const std::string& member_id,
+                                                                 absl::Time now) {
   ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectRollupHousehold,
                                               pg::Params().Add(org_id).Add(member_id).Add(now)));
-  if (row.Rows() == 0) return std::nullopt;
-  return std::string(row.Text(0, 0));
+  return RollupOf(row, member_id);
 }
 
 void PrefetchLockMemberAndHousehold(pg::Transaction& tx, const std::string& org_id,
@@ -32,17 +77,14 @@ void PrefetchLockMemberAndHousehold(pg::Transaction& tx, const std::string& org_
   tx.Prefetch(kSelectRollupHousehold, household);
 }
 
-absl::StatusOr<std::optional<std::string>> LockMemberAndHousehold(pg::Transaction& tx,
-                                                                  const std::string& org_id,
-                                                                  const std::string& member_id,
-                                                                  absl::Time* now) {
+absl::StatusOr<std::optional<HouseholdRollup>> LockMemberAndHousehold(
+    pg::Transaction& tx, const std::string& org_id, const std::string& member_id,
+    absl::Time* now) {
   const absl::Time asked = *now;  // the time the statements were prefetched with
-  ASSIGN_OR_RETURN(std::optional<std::string> household,
+  ASSIGN_OR_RETURN(std::optional<HouseholdRollup> household,
                    RollupHouseholdOf(tx, org_id, member_id, asked));
-  std::vector<std::string> members = {member_id};
-  if (household.has_value()) members.push_back(*household);
-  RETURN_IF_ERROR(LockForCommand(tx, org_id, members, now));
-  ASSIGN_OR_RETURN(std::optional<std::string> locked,
+  RETURN_IF_ERROR(LockWith(tx, org_id, member_id, household, now));
+  ASSIGN_OR_RETURN(std::optional<HouseholdRollup> locked,
                    RollupHouseholdOf(tx, org_id, member_id, asked));
   // Memberships change only under the member's lock, so `locked` is final. If it changed
   // between the look-up and the lock, the new household is not locked: roll up to none this
@@ -51,18 +93,55 @@ absl::StatusOr<std::optional<std::string>> LockMemberAndHousehold(pg::Transactio
   return locked;
 }
 
+absl::StatusOr<std::optional<HouseholdRollup>> LockMemberAndOrderHousehold(
+    pg::Transaction& tx, const std::string& org_id, const std::string& member_id,
+    const std::string& program_id, const std::string& order_ref, absl::Time* now) {
+  ASSIGN_OR_RETURN(std::optional<HouseholdRollup> household,
+                   OrderHouseholdOf(tx, org_id, member_id, program_id, order_ref));
+  RETURN_IF_ERROR(LockWith(tx, org_id, member_id, household, now));
+  // An order's roll-up is written once, by its accrual, under the member's lock: read again
+  // under it in case that accrual committed while this waited.
+  ASSIGN_OR_RETURN(std::optional<HouseholdRollup> locked,
+                   OrderHouseholdOf(tx, org_id, member_id, program_id, order_ref));
+  if (locked.has_value() && locked != household) {
+    // Out of the lock order, at most once per order; a deadlock is retried as a conflict.
+    RETURN_IF_ERROR(LockMembers(tx, org_id, {locked->household_id}));
+  }
+  return locked;
+}
+
 absl::Status RollUpQualifying(pg::Transaction& tx, Operation& operation,
-                              const ProgramConfig& program, const std::string& household_id,
-                              const std::string& point_type, ledger::Points delta) {
+                              const ProgramConfig& program, const HouseholdRollup& rollup,
+                              const std::string& point_type, ledger::Points delta,
+                              const std::string& order_ref) {
   if (delta == 0) return absl::OkStatus();
-  ASSIGN_OR_RETURN(MemberState household, LoadMember(tx, program.org_id, household_id));
+  ASSIGN_OR_RETURN(MemberState household, LoadMember(tx, program.org_id, rollup.household_id));
   operation.Track(household);
   const Enrolment* enrolment = household.FindEnrolment(program.program_id);
   if (enrolment == nullptr) return absl::OkStatus();
-  RETURN_IF_ERROR(operation.AddTotals(household_id, program.program_id, point_type, 0, delta));
+  RETURN_IF_ERROR(
+      operation.AddTotals(rollup.household_id, program.program_id, point_type, 0, delta));
+  if (delta > 0 && !order_ref.empty()) {
+    pg::Params order;
+    order.Add(program.org_id).Add(rollup.member_id).Add(program.program_id).Add(order_ref)
+        .Add(rollup.household_id).Add(rollup.membership_start);
+    tx.Defer(kRecordOrderHousehold, std::move(order));
+  }
+  pg::Params contribution;
+  contribution.Add(program.org_id).Add(rollup.household_id).Add(program.program_id)
+      .Add(enrolment->period_start).Add(rollup.member_id).Add(rollup.membership_start)
+      .Add(delta);
+  ASSIGN_OR_RETURN(pg::Result total, tx.Execute(kAddContribution, contribution));
+  v1::ContributionState* state = operation.event().add_contributions();
+  state->set_household_id(rollup.household_id);
+  state->set_member_id(rollup.member_id);
+  rpc::ToTimestamp(rollup.membership_start, state->mutable_membership_start());
+  state->set_program_id(program.program_id);
+  rpc::ToTimestamp(enrolment->period_start, state->mutable_period_start());
+  state->set_qualifying(total.Int64(0, 0));
   const std::optional<std::string> tier = TierMove(program, household, *enrolment, delta);
   if (!tier.has_value()) return absl::OkStatus();
-  return operation.ChangeEnrolment(household_id, program.program_id, 0, tier,
+  return operation.ChangeEnrolment(rollup.household_id, program.program_id, 0, tier,
                                    /*mark_activity=*/false);
 }
 

@@ -4,26 +4,44 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "libs/pg/transaction.h"
 #include "services/command/catalog.h"
 #include "services/command/operation.h"
 
 namespace loyalty::command {
 
-// The household whose qualifying balance the member's qualifying points roll up to at `now`:
-// an open membership (start <= now, no end or end > now) with roll-up on. nullopt otherwise.
-absl::StatusOr<std::optional<std::string>> RollupHouseholdOf(pg::Transaction& tx,
-                                                             const std::string& org_id,
-                                                             const std::string& member_id,
-                                                             absl::Time now);
+// A household membership that qualifying points roll up through: the individual, the household
+// and the membership's start (the membership's key with the individual).
+struct HouseholdRollup {
+  std::string member_id;
+  std::string household_id;
+  absl::Time membership_start;
+
+  bool operator==(const HouseholdRollup&) const = default;
+};
+
+// The membership through which the member's qualifying points roll up at `now`: an open one
+// (start <= now, no end or end > now) with roll-up on. nullopt otherwise.
+absl::StatusOr<std::optional<HouseholdRollup>> RollupHouseholdOf(pg::Transaction& tx,
+                                                                 const std::string& org_id,
+                                                                 const std::string& member_id,
+                                                                 absl::Time now);
 
 // Locks the member (and its roll-up household, in the one lock order) for a command that may
-// change qualifying points; returns the household, re-checked under the lock. Raises `*now` as
-// LockForCommand does.
-absl::StatusOr<std::optional<std::string>> LockMemberAndHousehold(pg::Transaction& tx,
-                                                                  const std::string& org_id,
-                                                                  const std::string& member_id,
-                                                                  absl::Time* now);
+// change qualifying points; returns the roll-up, re-checked under the lock. Raises `*now` as
+// LockForCommand does (and so does LockMemberAndOrderHousehold).
+absl::StatusOr<std::optional<HouseholdRollup>> LockMemberAndHousehold(
+    pg::Transaction& tx, const std::string& org_id, const std::string& member_id,
+    absl::Time* now);
+
+// For a return of the member's order `order_ref` in `program_id`: locks the member and the
+// household the order's qualifying points rolled up to (in the one lock order), and returns that
+// roll-up, whether or not the membership still rolls up or is still open. nullopt when the order
+// rolled up to no household (or is unknown).
+absl::StatusOr<std::optional<HouseholdRollup>> LockMemberAndOrderHousehold(
+    pg::Transaction& tx, const std::string& org_id, const std::string& member_id,
+    const std::string& program_id, const std::string& order_ref, absl::Time* now);
 
 // Declares LockMemberAndHousehold's statements for a member that has no roll-up household (the
 // usual case) for the transaction's first round trip.
@@ -31,9 +49,13 @@ void PrefetchLockMemberAndHousehold(pg::Transaction& tx, const std::string& org_
                                     const std::string& member_id, absl::Time now);
 
 // Adds `delta` qualifying points of `point_type` to the household's qualifying balance in
-// `program` and moves its tier as for any member. Nothing when the household is not enrolled.
+// `program`, and to what the membership contributed in the household's current period
+// (household_contributions, and the event's contributions), and moves the household's tier as
+// for any member. A positive `delta` of an order (`order_ref` not empty) records on the order the
+// membership it rolled up through, for its returns. Nothing when the household is not enrolled.
 absl::Status RollUpQualifying(pg::Transaction& tx, Operation& operation,
-                              const ProgramConfig& program, const std::string& household_id,
-                              const std::string& point_type, ledger::Points delta);
+                              const ProgramConfig& program, const HouseholdRollup& rollup,
+                              const std::string& point_type, ledger::Points delta,
+                              const std::string& order_ref = "");
 
 }  // namespace loyalty::command

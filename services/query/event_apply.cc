@@ -43,6 +43,15 @@ constexpr pg::Statement kUpsertEnrolments{
     " debt = EXCLUDED.debt, period_start = EXCLUDED.period_start,"
     " period_end = EXCLUDED.period_end"};
 
+constexpr pg::Statement kUpsertContributions{
+    "projector_upsert_contributions",
+    "INSERT INTO view_household_contributions (org_id, household_id, program_id, period_start,"
+    " member_id, membership_start, qualifying)"
+    " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[],"
+    " $6::timestamptz[], $7::bigint[])"
+    " ON CONFLICT (org_id, household_id, program_id, period_start, member_id, membership_start)"
+    " DO UPDATE SET qualifying = EXCLUDED.qualifying"};
+
 constexpr pg::Statement kInsertEntries{
     "projector_insert_entries",
     "INSERT INTO view_entries (org_id, member_id, entry_id, position, operation_id, program_id,"
@@ -146,6 +155,13 @@ void ViewChanges::Add(int64_t position, const v1::LedgerEvent& event) {
         .Add(rpc::FromTimestamp(enrolment.period_end()));
     enrolments_.Put(3, std::move(row));
   }
+  for (const v1::ContributionState& contribution : event.contributions()) {
+    pg::Params row;
+    row.Add(event.org_id()).Add(contribution.household_id()).Add(contribution.program_id())
+        .Add(rpc::FromTimestamp(contribution.period_start())).Add(contribution.member_id())
+        .Add(rpc::FromTimestamp(contribution.membership_start())).Add(contribution.qualifying());
+    contributions_.Put(6, std::move(row));
+  }
   for (const v1::EntryRecord& entry : event.entries()) {
     pg::Params row;
     row.Add(event.org_id()).Add(entry.member_id()).Add(entry.entry_id()).Add(position)
@@ -190,6 +206,7 @@ void ViewChanges::Defer(pg::Transaction& tx) {
   lots_.Defer(tx, kUpsertLots);
   totals_.Defer(tx, kUpsertTotals);
   enrolments_.Defer(tx, kUpsertEnrolments);
+  contributions_.Defer(tx, kUpsertContributions);
   entries_.Defer(tx, kInsertEntries);
   redemptions_.Defer(tx, kInsertRedemptions);
   redemption_programs_.Defer(tx, kInsertRedemptionPrograms);

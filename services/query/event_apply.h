@@ -16,11 +16,11 @@ namespace loyalty::query {
 //   ViewChanges changes;
 //   for each event, in position order:  changes.Add(position, event);
 //   changes.Defer(tx);
-// Upserts the absolute states of lots, totals and enrolments (of a row that several events
-// changed, the last event's state), inserts ledger entries and redemptions (nothing when already
-// there) and then marks cancelled redemptions: the views end as applying the events one by one
-// would leave them. Idempotent: applying an event twice changes nothing. Table names are
-// unqualified, so a rebuild can aim the same statements at scratch tables.
+// Upserts the absolute states of lots, totals, enrolments and household contributions (of a row
+// that several events changed, the last event's state), inserts ledger entries and redemptions
+// (nothing when already there) and then marks cancelled redemptions: the views end as applying
+// the events one by one would leave them. Idempotent: applying an event twice changes nothing.
+// Table names are unqualified, so a rebuild can aim the same statements at scratch tables.
 class ViewChanges final {
  public:
   void Add(int64_t position, const v1::LedgerEvent& event);
@@ -46,7 +46,7 @@ class ViewChanges final {
 
   void AddRedemption(int64_t position, const v1::LedgerEvent& event);
 
-  Rows lots_, totals_, enrolments_, entries_, redemptions_, redemption_programs_,
+  Rows lots_, totals_, enrolments_, contributions_, entries_, redemptions_, redemption_programs_,
       redemption_lots_, cancellations_;
 };
 

@@ -17,7 +17,8 @@ constexpr int64_t kMaxSamples = 50;
 // The views a rebuild recomputes (view_checkpoint is the position, not a view).
 constexpr const char* kViewTables[] = {
     "view_lots",        "view_totals",              "view_enrolments",     "view_entries",
-    "view_redemptions", "view_redemption_programs", "view_redemption_lots"};
+    "view_redemptions", "view_redemption_programs", "view_redemption_lots",
+    "view_household_contributions"};
 
 constexpr pg::Statement kLiveCheckpoint{"projector_rebuild_checkpoint",
                                         "SELECT position FROM public.view_checkpoint"};

@@ -2,9 +2,11 @@
 // qualifying points and periods from the views.
 
 #include <algorithm>
+#include <optional>
 
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
+#include "libs/ledger/tiers.h"
 #include "libs/rpc/convert.h"
 #include "services/command/catalog.h"
 #include "services/command/member_state.h"
@@ -16,21 +18,18 @@ namespace {
 
 constexpr int64_t kMaxHouseholdMembers = 1000;
 
+// The household's memberships, each with what it rolled up in `program` ($5) in the household's
+// period starting at $6 (0 when the household is not enrolled: $6 NULL). `rollup` shows false
+// once a membership has ended by $4 (now): nothing rolls up through it any more.
 constexpr pg::Statement kSelectHouseholdMembers{
     "query_select_household_members",
-    "SELECT member_id, start_at, end_at, rollup FROM household_memberships"
-    " WHERE org_id = $1 AND household_id = $2 ORDER BY start_at, member_id LIMIT $3"};
-
-// Qualifying points a member earned (net of reversals) in `program` while in the household and
-// within the household's period [$4, $5).
-constexpr pg::Statement kSelectContribution{
-    "query_select_contribution",
-    "SELECT coalesce(sum(e.points), 0) FROM view_entries e JOIN point_types t"
-    " ON t.org_id = e.org_id AND t.program_id = e.program_id AND t.code = e.point_type"
-    " WHERE e.org_id = $1 AND e.member_id = $2 AND e.program_id = $3"
-    " AND t.counts_toward_tier AND e.kind IN ('accrual', 'reversal')"
-    " AND e.created_at >= greatest($4::timestamptz, $6::timestamptz)"
-    " AND e.created_at < least($5::timestamptz, coalesce($7::timestamptz, 'infinity'))"};
+    "SELECT m.member_id, m.start_at, m.end_at,"
+    " m.rollup AND (m.end_at IS NULL OR m.end_at > $4::timestamptz), coalesce(c.qualifying, 0)"
+    " FROM household_memberships m LEFT JOIN view_household_contributions c"
+    " ON c.org_id = m.org_id AND c.household_id = m.household_id AND c.member_id = m.member_id"
+    " AND c.membership_start = m.start_at AND c.program_id = $5"
+    " AND c.period_start = $6::timestamptz"
+    " WHERE m.org_id = $1 AND m.household_id = $2 ORDER BY m.start_at, m.member_id LIMIT $3"};
 
 // Fills the tier progress of `member` in `program` (the member must be enrolled).
 absl::Status FillTierProgress(const command::ProgramConfig& program,
@@ -46,9 +45,7 @@ absl::Status FillTierProgress(const command::ProgramConfig& program,
       qualifying += totals.qualifying;
     }
   }
-  std::vector<ledger::Tier> tiers = program.tiers;
-  std::sort(tiers.begin(), tiers.end(),
-            [](const ledger::Tier& a, const ledger::Tier& b) { return a.threshold < b.threshold; });
+  // The next tier: the lowest above the current one (in no tier: the lowest of all).
   ledger::Points current_threshold = -1;
   if (const ledger::Tier* current = program.FindTier(enrolment->tier)) {
     current_threshold = current->threshold;
@@ -56,12 +53,9 @@ absl::Status FillTierProgress(const command::ProgramConfig& program,
   out->set_program_id(program.program_id);
   out->set_tier(enrolment->tier);
   out->set_qualifying(qualifying);
-  for (const ledger::Tier& tier : tiers) {
-    if (tier.threshold > current_threshold) {
-      out->set_next_tier(tier.code);
-      out->set_points_to_next_tier(std::max<ledger::Points>(0, tier.threshold - qualifying));
-      break;
-    }
+  if (const std::optional<ledger::Tier> next = ledger::NextTier(program.tiers, current_threshold)) {
+    out->set_next_tier(next->code);
+    out->set_points_to_next_tier(std::max<ledger::Points>(0, next->threshold - qualifying));
   }
   rpc::ToTimestamp(enrolment->period_start, out->mutable_period_start());
   rpc::ToTimestamp(enrolment->period_end, out->mutable_period_end());
@@ -70,25 +64,22 @@ absl::Status FillTierProgress(const command::ProgramConfig& program,
 
 absl::Status AddHouseholdMembers(pg::Transaction& tx, const std::string& org_id,
                                  const command::ProgramConfig& program,
-                                 const command::MemberState& household,
+                                 const command::MemberState& household, absl::Time now,
                                  v1::GetHouseholdResponse* response) {
-  ASSIGN_OR_RETURN(pg::Result rows,
-                   tx.Execute(kSelectHouseholdMembers, pg::Params().Add(org_id).Add(
-                                  household.member_id).Add(kMaxHouseholdMembers)));
   const command::Enrolment* enrolment = household.FindEnrolment(program.program_id);
+  pg::Params params;
+  params.Add(org_id).Add(household.member_id).Add(kMaxHouseholdMembers).Add(now)
+      .Add(program.program_id)
+      .Add(enrolment != nullptr ? std::optional<absl::Time>(enrolment->period_start)
+                                : std::nullopt);
+  ASSIGN_OR_RETURN(pg::Result rows, tx.Execute(kSelectHouseholdMembers, params));
   for (int i = 0; i < rows.Rows(); ++i) {
     v1::HouseholdMemberSummary* summary = response->add_members();
     summary->set_member_id(std::string(rows.Text(i, 0)));
     rpc::ToTimestamp(rows.Time(i, 1), summary->mutable_start());
     rpc::ToOptionalTimestamp(rows.OptionalTime(i, 2), [&] { return summary->mutable_end(); });
     summary->set_rollup(rows.Bool(i, 3));
-    if (enrolment == nullptr) continue;
-    pg::Params params;
-    params.Add(org_id).Add(summary->member_id()).Add(program.program_id)
-        .Add(enrolment->period_start).Add(enrolment->period_end).Add(rows.Time(i, 1))
-        .Add(rows.OptionalTime(i, 2));
-    ASSIGN_OR_RETURN(pg::Result contributed, tx.Execute(kSelectContribution, params));
-    summary->set_contributed(contributed.Int64(0, 0));
+    summary->set_contributed(rows.Int64(i, 4));
   }
   return absl::OkStatus();
 }
@@ -137,7 +128,8 @@ absl::Status GetHousehold(const QueryContext& context, const v1::GetHouseholdReq
         response->set_ledger_position(read.position);
         response->set_household_id(request.household_id());
         if (default_program == nullptr) return absl::OkStatus();
-        return AddHouseholdMembers(tx, request.org_id(), *default_program, household, response);
+        return AddHouseholdMembers(tx, request.org_id(), *default_program, household,
+                                   context.clock->Now(), response);
       });
 }
 

@@ -15,6 +15,7 @@
 #include "tools/loyaltyctl/json.h"
 #include "tools/loyaltyctl/limits.h"
 #include "tools/loyaltyctl/render_balances.h"
+#include "tools/loyaltyctl/render_query.h"
 #include "tools/loyaltyctl/run.h"
 #include "tools/loyaltyctl/table.h"
 
@@ -280,6 +281,27 @@ TEST(RenderTest, BalancesOneRowPerProgram) {
             "PROGRAM  AVAILABLE  HELD  PENDING  LIFETIME  QUALIFYING  DEBT  TIER    NEXT EXPIRY\n"
             "shop           125     0        0       150         150     0  silver  -\n"
             "travel         -20     0        0         0           0    20  -       -\n");
+}
+
+TEST(RenderTest, TierProgressOfAMemberInNoTier) {
+  v1::GetTierProgressResponse progress;
+  progress.set_program_id("shop");
+  progress.set_qualifying(125);
+  progress.set_next_tier("gold");
+  progress.set_points_to_next_tier(875);
+  std::ostringstream out;
+  RenderTierProgress(progress, out);
+  EXPECT_THAT(out.str(), HasSubstr("tier             -\n"));
+  EXPECT_THAT(out.str(), HasSubstr("next tier        gold in 875 points\n"));
+  progress.clear_next_tier();  // a program without tiers
+  std::ostringstream none;
+  RenderTierProgress(progress, none);
+  EXPECT_THAT(none.str(), HasSubstr("next tier        -\n"));
+  EXPECT_THAT(none.str(), Not(HasSubstr("top tier")));
+  progress.set_tier("gold");
+  std::ostringstream top;
+  RenderTierProgress(progress, top);
+  EXPECT_THAT(top.str(), HasSubstr("next tier        - (top tier)\n"));
 }
 
 TEST(RenderTest, RedemptionsShowTheirBreakupByProgram) {

@@ -95,3 +95,28 @@ TEST(TierAfterChangeTest, MovesUpAtOnceAndDownOnlyWithinThePeriodItWasReached) {
 
 }  // namespace
 }  // namespace loyalty::ledger
+
+namespace loyalty::ledger {
+namespace {
+
+TEST(TierAtEnrolmentTest, StartsInTheTierZeroPointsMeetOrInNone) {
+  const std::vector<Tier> gold_only = {{"gold", 1000, 1500, true}};  // docs' acme
+  EXPECT_EQ(CodeOf(TierAtEnrolment(gold_only)), "<none>");
+  EXPECT_EQ(CodeOf(TierAtEnrolment(Tiers())), "base");  // threshold 0, listed second
+  EXPECT_EQ(CodeOf(TierAtEnrolment(std::vector<Tier>{})), "<none>");
+  const std::vector<Tier> no_base = {{"silver", 1000, 1250, false}, {"gold", 5000, 1500, true}};
+  EXPECT_EQ(CodeOf(TierAtEnrolment(no_base)), "<none>");
+}
+
+TEST(TierAtEnrolmentTest, AFirstPurchaseBelowTheOnlyThresholdKeepsTheMemberInNone) {
+  const std::vector<Tier> gold_only = {{"gold", 1000, 1500, true}};
+  const std::optional<Tier> start = TierAtEnrolment(gold_only);
+  ASSERT_FALSE(start.has_value());
+  // In no tier, the purchase earns x1.0: 125 qualifying points, still below gold, no move.
+  EXPECT_EQ(TierAfterChange(gold_only, "", 125, /*reached_this_period=*/false), std::nullopt);
+  // Reaching the threshold moves up at once.
+  EXPECT_EQ(TierAfterChange(gold_only, "", 1000, false), "gold");
+}
+
+}  // namespace
+}  // namespace loyalty::ledger

@@ -28,10 +28,12 @@ void RenderTierProgress(const v1::GetTierProgressResponse& response, std::ostrea
   fields.AddRow({"program", response.program_id()});
   fields.AddRow({"tier", response.tier().empty() ? "-" : response.tier()});
   fields.AddRow({"qualifying", absl::StrCat(response.qualifying())});
-  fields.AddRow({"next tier", response.next_tier().empty()
-                                  ? "- (top tier)"
-                                  : absl::StrCat(response.next_tier(), " in ",
-                                                 response.points_to_next_tier(), " points")});
+  // No next tier: at the top, or (in no tier) the program has none.
+  std::string next = response.tier().empty() ? "-" : "- (top tier)";
+  if (!response.next_tier().empty()) {
+    next = absl::StrCat(response.next_tier(), " in ", response.points_to_next_tier(), " points");
+  }
+  fields.AddRow({"next tier", next});
   fields.AddRow({"period", absl::StrCat(FormatTimestamp(response.period_start(),
                                                         response.has_period_start()),
                                         " .. ",
