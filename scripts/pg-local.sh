@@ -4,6 +4,8 @@
 #   scripts/pg-local.sh start DATA_DIR PORT   initialise DATA_DIR if absent, start on 127.0.0.1:PORT
 #   scripts/pg-local.sh init DATA_DIR         only initialise DATA_DIR if absent (e.g. a template)
 #   scripts/pg-local.sh stop DATA_DIR         stop (fast mode); a no-op when not running
+#   scripts/pg-local.sh crash DATA_DIR        stop in immediate mode (no checkpoint, as a crash:
+#                                             the next start runs crash recovery); fault tests
 #   scripts/pg-local.sh status DATA_DIR       exit 0 when running, 3 when not
 #
 # The cluster trusts every local connection (user postgres, no password): never expose it.
@@ -21,7 +23,8 @@ die() {
 }
 
 usage() {
-  echo "usage: $0 start DATA_DIR PORT | init DATA_DIR | stop DATA_DIR | status DATA_DIR" >&2
+  echo "usage: $0 start DATA_DIR PORT | init DATA_DIR | stop DATA_DIR | crash DATA_DIR |" \
+    "status DATA_DIR" >&2
   exit 2
 }
 
@@ -110,16 +113,17 @@ cmd_start() {
   echo "pg-local: running in $dir on 127.0.0.1:$port"
 }
 
+# Stops the cluster in DATA_DIR with pg_ctl's shutdown MODE (fast, or immediate for a crash).
 cmd_stop() {
-  local dir=$1
+  local dir=$1 mode=$2
   [[ -d $dir ]] || { echo "pg-local: $dir does not exist, nothing to stop"; return 0; }
   if ! is_running "$dir"; then
     echo "pg-local: not running in $dir"
     return 0
   fi
-  as_owner "$PG_BIN/pg_ctl" stop -w -t 60 -m fast -D "$dir" >/dev/null ||
+  as_owner "$PG_BIN/pg_ctl" stop -w -t 60 -m "$mode" -D "$dir" >/dev/null ||
     die "could not stop PostgreSQL in $dir (see $dir/server.log)"
-  echo "pg-local: stopped $dir"
+  echo "pg-local: stopped $dir ($mode)"
 }
 
 cmd_status() {
@@ -138,7 +142,8 @@ main() {
   case $command in
     start) (($# == 3)) || usage; cmd_start "$dir" "$3" ;;
     init) (($# == 2)) || usage; cmd_init "$dir" ;;
-    stop) (($# == 2)) || usage; cmd_stop "$dir" ;;
+    stop) (($# == 2)) || usage; cmd_stop "$dir" fast ;;
+    crash) (($# == 2)) || usage; cmd_stop "$dir" immediate ;;
     status) (($# == 2)) || usage; cmd_status "$dir" ;;
     *) usage ;;
   esac

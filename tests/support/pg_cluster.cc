@@ -21,8 +21,7 @@ namespace loyalty::testing {
 namespace {
 
 constexpr int kStartAttempts = 3;  // a fresh port each time, in case another process took it
-constexpr char kServerOptions[] =
-    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
+constexpr char kServerOptions[] = "-c fsync=off -c full_page_writes=off -c max_connections=300";
 
 [[noreturn]] void Fail(const std::string& message) {
   std::fprintf(stderr, "\n*** PgCluster: %s\n", message.c_str());
@@ -30,8 +29,9 @@ constexpr char kServerOptions[] =
   std::abort();
 }
 
-// A loopback port that was free a moment ago.
-int FreePort() {
+}  // namespace
+
+int FreeLoopbackPort() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) Fail("socket() failed");
   sockaddr_in address{};
@@ -47,6 +47,8 @@ int FreePort() {
   ::close(fd);
   return ntohs(address.sin_port);
 }
+
+namespace {
 
 struct CommandResult {
   int exit_code = -1;
@@ -99,6 +101,12 @@ std::string ClusterTemplate(const std::filesystem::path& root) {
   return path;
 }
 
+// Starts the cluster in `data_dir` with `options` on `port`.
+CommandResult Start(const std::string& options, const std::string& data_dir, int port) {
+  return RunCommand(absl::StrCat("PG_LOCAL_OPTIONS='", options, "' ", Script(), " start ",
+                                 Quoted(data_dir), " ", port));
+}
+
 std::string ReadFile(const std::string& path) {
   std::ifstream file(path);
   if (!file) return absl::StrCat("(cannot read ", path, ")");
@@ -109,7 +117,10 @@ std::string ReadFile(const std::string& path) {
 
 }  // namespace
 
-PgCluster::PgCluster() {
+PgCluster::PgCluster(Commits commits)
+    : server_options_(absl::StrCat(kServerOptions, commits == Commits::kFast
+                                                       ? " -c synchronous_commit=off"
+                                                       : " -c synchronous_commit=on")) {
   const std::filesystem::path root = TempRoot();
   std::string pattern = (root / "loyalty-pg-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) Fail("mkdtemp failed for " + pattern);
@@ -121,9 +132,8 @@ PgCluster::PgCluster() {
   }
   CommandResult started;
   for (int attempt = 1; attempt <= kStartAttempts; ++attempt) {
-    port_ = FreePort();
-    started = RunCommand(absl::StrCat("PG_LOCAL_OPTIONS='", kServerOptions, "' ", Script(),
-                                      " start ", Quoted(data_dir_), " ", port_));
+    port_ = FreeLoopbackPort();
+    started = Start(server_options_, data_dir_, port_);
     if (started.exit_code == 0) return;
     if (attempt == 1 && !cluster_template.empty()) {
       // Maybe a bad template rather than a port clash: retry on a cluster of our own.
@@ -147,6 +157,19 @@ PgCluster::~PgCluster() {
   }
   std::error_code ignored;
   std::filesystem::remove_all(root_dir_, ignored);
+}
+
+void PgCluster::Crash() {
+  const CommandResult crashed = RunCommand(absl::StrCat(Script(), " crash ", Quoted(data_dir_)));
+  if (crashed.exit_code != 0) Fail("pg_ctl stop -m immediate failed: " + crashed.output);
+}
+
+void PgCluster::Restart() {
+  const CommandResult started = Start(server_options_, data_dir_, port_);
+  if (started.exit_code != 0) {
+    Fail(absl::StrCat("cannot restart PostgreSQL on port ", port_, ": ", started.output,
+                      "--- server.log:\n", ReadFile(data_dir_ + "/server.log")));
+  }
 }
 
 std::string PgCluster::Url(const std::string& database) const {

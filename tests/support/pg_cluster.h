@@ -11,7 +11,12 @@ namespace loyalty::testing {
 // database is a test failure, never a skip.
 class PgCluster final {
  public:
-  PgCluster();
+  // kFast turns synchronous_commit off: a commit may be lost when the server crashes. kCrashSafe
+  // keeps it on, so that every acknowledged commit survives Crash() (fsync stays off in both:
+  // the tests crash PostgreSQL, never the operating system).
+  enum class Commits { kFast, kCrashSafe };
+
+  explicit PgCluster(Commits commits = Commits::kFast);
   ~PgCluster();
   PgCluster(const PgCluster&) = delete;
   PgCluster& operator=(const PgCluster&) = delete;
@@ -22,14 +27,25 @@ class PgCluster final {
   // Creates a uniquely named, empty database and returns its URL. Thread-safe.
   std::string CreateDatabase();
 
+  // Stops the server in immediate mode (`pg_ctl stop -m immediate`): every backend is killed at
+  // once, no checkpoint; the next start runs crash recovery.
+  void Crash();
+  // Starts the stopped server again on the same port (crash recovery included); aborts with the
+  // server log when it cannot.
+  void Restart();
+
  private:
   std::string root_dir_;  // temporary directory holding data_dir_
   std::string data_dir_;
+  std::string server_options_;
   int port_ = 0;
   std::atomic<int> next_database_{0};
 };
 
 // One cluster per test process, started on first use (thread-safe), stopped at exit.
 PgCluster& SharedPgCluster();
+
+// A loopback TCP port that was free a moment ago; aborts when none can be bound.
+int FreeLoopbackPort();
 
 }  // namespace loyalty::testing
