@@ -175,7 +175,7 @@ TEST_F(MalformedRequestTest, EveryMethodRefusesABodyThatDoesNotParseAndChangesNo
 
 TEST_F(MalformedRequestTest, InvalidUtf8WritesABoundedNumberOfLogLines) {
   grpc::GenericStub commands(command_server_.Channel());
-  const std::string body = InvalidUtf8(2);  // org_id of AccrueRequest
+  const std::string body = InvalidUtf8(2);  // AccrueRequest.idempotency_key
   ASSERT_FALSE(Parses(*v1::AccrueRequest::descriptor(), body));
   constexpr int kCalls = 100;
   ::testing::internal::CaptureStderr();
