@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev
   postgresql-15 postgresql-client-15
   python3-grpcio python3-grpc-tools python3-protobuf
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()
