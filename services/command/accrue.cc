@@ -7,15 +7,16 @@
 #include "libs/base/status_macros.h"
 #include "libs/ledger/dates.h"
 #include "libs/ledger/earn.h"
+#include "libs/ledger/limits.h"
 #include "libs/ledger/tiers.h"
 #include "libs/rpc/convert.h"
-#include "libs/rpc/validate.h"
 #include "services/command/burn.h"
 #include "services/command/catalog.h"
 #include "services/command/household.h"
 #include "services/command/idempotency.h"
 #include "services/command/member_state.h"
 #include "services/command/operation.h"
+#include "services/command/request_checks.h"
 
 namespace loyalty::command {
 namespace {
@@ -71,57 +72,6 @@ std::optional<std::pair<const pg::Statement*, pg::Params>> AwardCheckOf(
   return std::nullopt;
 }
 
-absl::Status ValidateKind(const v1::AccrueRequest& request) {
-  switch (request.kind_case()) {
-    case v1::AccrueRequest::kPurchase: {
-      const v1::Purchase& purchase = request.purchase();
-      RETURN_IF_ERROR(rpc::ValidateKey("purchase.order_ref", purchase.order_ref()));
-      if (!purchase.has_amount()) return InvalidField("purchase.amount", "is required");
-      if (purchase.amount().minor_units() < 0) {
-        return InvalidField("purchase.amount.minor_units", "must not be negative");
-      }
-      return rpc::ValidateCurrency("purchase.amount.currency", purchase.amount().currency());
-    }
-    case v1::AccrueRequest::kAction:
-      RETURN_IF_ERROR(rpc::ValidateId("action.action_code", request.action().action_code()));
-      return rpc::ValidateText("action.reference", request.action().reference(), false);
-    case v1::AccrueRequest::kExplicitPoints:
-      if (request.explicit_points().points() <= 0) {
-        return InvalidField("explicit_points.points", "must be positive");
-      }
-      return rpc::ValidateText("explicit_points.description",
-                               request.explicit_points().description(), true);
-    case v1::AccrueRequest::kAdjustment:
-      if (request.adjustment().points() == 0) {
-        return InvalidField("adjustment.points", "must not be zero");
-      }
-      RETURN_IF_ERROR(rpc::ValidateText("adjustment.reason", request.adjustment().reason(), true));
-      return rpc::ValidateKey("adjustment.actor", request.adjustment().actor());
-    case v1::AccrueRequest::KIND_NOT_SET:
-      break;
-  }
-  return InvalidField("kind", "one of purchase, action, explicit_points, adjustment is required");
-}
-
-absl::Status ValidateAccrue(const v1::AccrueRequest& request) {
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
-  RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
-  RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
-  RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", request.program_id()));
-  RETURN_IF_ERROR(rpc::ValidateOptionalId("point_type", request.point_type()));
-  RETURN_IF_ERROR(rpc::ValidateOptionalId("subtype", request.subtype()));
-  if (request.has_occurred_at()) {
-    RETURN_IF_ERROR(rpc::ValidateTimestamp("occurred_at", request.occurred_at()));
-  }
-  if (request.has_available_at()) {
-    RETURN_IF_ERROR(rpc::ValidateTimestamp("available_at", request.available_at()));
-  }
-  if (request.has_expires_at()) {
-    RETURN_IF_ERROR(rpc::ValidateTimestamp("expires_at", request.expires_at()));
-  }
-  return ValidateKind(request);
-}
-
 // What an accrual awards, before it is written.
 struct Award {
   ledger::Points points = 0;  // signed for adjustments
@@ -148,6 +98,11 @@ absl::StatusOr<ledger::Points> PurchasePointsOf(pg::Transaction& tx, const Opera
       purchase.amount().minor_units(), program.earn_rate,
       tier != nullptr ? tier->multiplier_permille : ledger::kPermille);
   if (!points.ok()) return InvalidField("purchase.amount.minor_units", points.status().message());
+  if (*points > ledger::kMaxCommandPoints) {
+    return Refused(ledger::kPointsLimitExceeded,
+                   absl::StrCat("the purchase would earn ", *points, " points, more than the ",
+                                ledger::kMaxCommandPoints, " one command may award"));
+  }
   ASSIGN_OR_RETURN(pg::Result used,
                    tx.Execute(kSelectOrderUse, AwardCheckParams(program.org_id, member.member_id,
                                                                 program.program_id,
@@ -382,7 +337,7 @@ absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
 
 absl::Status Accrue(const Context& context, const v1::AccrueRequest& request,
                     v1::AccrueResponse* response) {
-  RETURN_IF_ERROR(ValidateAccrue(request));
+  RETURN_IF_ERROR(CheckRequest(request));
   MemberCommandCache cached(context.member_cache, request.org_id(), request.member_id());
   absl::Time now;  // one per attempt, for the prefetched statements and the body alike
   const MemberRead* read = nullptr;

@@ -103,6 +103,11 @@ absl::StatusOr<BurnPlan> PlanBurn(const BurnScope& scope, const MemberState& mem
     plan.breakup.push_back(std::move(breakup));
   }
   plan.value_minor = ledger::RedemptionValue(points, scope.pricing.ratio);
+  if (rules.validate_redemption && plan.value_minor > ledger::kMaxAmountMinor) {
+    return Refused(ledger::kPointsLimitExceeded,
+                   absl::StrCat("the redemption's value would pass ", ledger::kMaxAmountMinor,
+                                " minor units"));
+  }
   return plan;
 }
 

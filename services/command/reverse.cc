@@ -8,12 +8,12 @@
 #include "libs/ledger/consumption.h"
 #include "libs/ledger/limits.h"
 #include "libs/ledger/reversal.h"
-#include "libs/rpc/validate.h"
 #include "services/command/catalog.h"
 #include "services/command/household.h"
 #include "services/command/idempotency.h"
 #include "services/command/member_state.h"
 #include "services/command/operation.h"
+#include "services/command/request_checks.h"
 
 namespace loyalty::command {
 namespace {
@@ -41,28 +41,6 @@ struct Purchase {
   int64_t returned_minor = 0;
   ledger::Points reversed_points = 0;
 };
-
-absl::Status ValidateReverse(const v1::ReverseRequest& request) {
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
-  RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
-  RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
-  RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", request.program_id()));
-  RETURN_IF_ERROR(rpc::ValidateKey("order_ref", request.order_ref()));
-  switch (request.scope_case()) {
-    case v1::ReverseRequest::kReturnedAmount:
-      if (request.returned_amount().minor_units() <= 0) {
-        return InvalidField("returned_amount.minor_units", "must be positive");
-      }
-      return rpc::ValidateCurrency("returned_amount.currency",
-                                   request.returned_amount().currency());
-    case v1::ReverseRequest::kFull:
-      if (!request.full()) return InvalidField("full", "must be true when set");
-      return absl::OkStatus();
-    case v1::ReverseRequest::SCOPE_NOT_SET:
-      break;
-  }
-  return InvalidField("scope", "one of returned_amount or full is required");
-}
 
 absl::StatusOr<Purchase> LoadPurchase(pg::Transaction& tx, const v1::ReverseRequest& request,
                                       const std::string& program_id) {
@@ -170,7 +148,7 @@ absl::Status ReverseInTransaction(const Context& context, pg::Transaction& tx,
 
 absl::Status Reverse(const Context& context, const v1::ReverseRequest& request,
                      v1::ReverseResponse* response) {
-  RETURN_IF_ERROR(ValidateReverse(request));
+  RETURN_IF_ERROR(CheckRequest(request));
   return RunCommand(context, "Reverse", request.org_id(), request.idempotency_key(), request,
                     response, [&](pg::Transaction& tx) {
                       return ReverseInTransaction(context, tx, request, response);

@@ -126,6 +126,21 @@ TEST_F(LimitsTest, AReturnedAmountBeyondTheLimitIsRefusedAndRepeatedReturnsNever
   EXPECT_EQ(MembersBreakingLedgerInvariant(), 0);
 }
 
+TEST_F(LimitsTest, APurchaseThatWouldEarnMoreThanOneCommandMayIsRefused) {
+  v1::AccrueRequest purchase;
+  purchase.set_member_id("alice");
+  purchase.set_program_id("shop");  // 1 point per 100 minor: the largest amount earns 10^13
+  purchase.mutable_purchase()->set_order_ref("big");
+  purchase.mutable_purchase()->mutable_amount()->set_minor_units(ledger::kMaxAmountMinor);
+  purchase.mutable_purchase()->mutable_amount()->set_currency("USD");
+  v1::AccrueResponse response;
+  const grpc::Status status = Accrue(purchase, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ErrorReason(status), "POINTS_LIMIT_EXCEEDED");
+  EXPECT_EQ(Entries(), 0);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM purchases"), 0);
+}
+
 TEST_F(LimitsTest, ABalanceNeverPassesTheLimitByAccrualOrTransfer) {
   FillToTheLimit("bob");
   ASSERT_TRUE(Explicit("alice", 10).ok());
