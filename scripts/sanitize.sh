@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The tests again under sanitizers (docs/reliability-sanitizers.md), each in its own build
+# The tests again under sanitizers (docs/reliability.md, "Sanitizers"), each in its own build
 # directory: `asan` builds every unit and integration test with ASan+UBSan into build-asan/ and
 # runs them; `tsan` builds the tests of our own concurrency with TSan into build-tsan/ and runs
 # them; `all` (the default) does both. The first report of any sanitizer ends the test process

@@ -135,8 +135,8 @@ absl::Status LockForCommand(pg::Transaction& tx, const std::string& org_id,
   std::sort(member_ids.begin(), member_ids.end());
   member_ids.erase(std::unique(member_ids.begin(), member_ids.end()), member_ids.end());
   for (const std::string& member_id : member_ids) {
-    ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kLockMemberForCommand,
-                                                pg::Params().Add(org_id).Add(member_id).Add(asked)));
+    const pg::Params params = pg::Params().Add(org_id).Add(member_id).Add(asked);
+    ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kLockMemberForCommand, params));
     if (row.Rows() == 0) return NotFound("member", member_id);
     if (row.Bool(0, 0)) RETURN_IF_ERROR(ReleaseExpiredReservations(tx, org_id, member_id, asked));
     if (std::optional<absl::Time> last = row.OptionalTime(0, 1)) *now = std::max(*now, *last);
