@@ -86,6 +86,19 @@ class CommandTest : public ::testing::Test {
     return commands_->GroupRedeem(&context, request, response);
   }
 
+  grpc::Status Transfer(const std::string& from, const std::string& to, int64_t points,
+                        v1::TransferResponse* response, const std::string& program = "shop") {
+    v1::TransferRequest request;
+    request.set_org_id("acme");
+    request.set_idempotency_key(NewKey());
+    request.set_from_member_id(from);
+    request.set_to_member_id(to);
+    request.set_program_id(program);
+    request.set_points(points);
+    grpc::ClientContext context;
+    return commands_->Transfer(&context, request, response);
+  }
+
   // One SQL value from the test database.
   int64_t QueryInt(const std::string& sql) {
     auto connection = pg::Connection::Open(server_.database_url());

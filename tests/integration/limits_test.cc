@@ -39,16 +39,8 @@ class LimitsTest : public CommandTest {
   }
 
   grpc::Status Transfer(const std::string& from, const std::string& to, int64_t points) {
-    v1::TransferRequest request;
-    request.set_org_id("acme");
-    request.set_idempotency_key(NewKey());
-    request.set_from_member_id(from);
-    request.set_to_member_id(to);
-    request.set_program_id("shop");
-    request.set_points(points);
     v1::TransferResponse response;
-    grpc::ClientContext context;
-    return commands_->Transfer(&context, request, &response);
+    return CommandTest::Transfer(from, to, points, &response);
   }
 
   grpc::Status Reverse(const std::string& order, int64_t returned_minor,

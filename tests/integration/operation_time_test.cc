@@ -18,19 +18,6 @@ class OperationTimeTest : public CommandTest {
     return QueryInt("SELECT extract(epoch FROM max(created_at))::bigint FROM ledger_entries"
                     " WHERE member_id = '" + member + "'");
   }
-
-  grpc::Status Transfer(const std::string& from, const std::string& to, int64_t points,
-                        v1::TransferResponse* response) {
-    v1::TransferRequest request;
-    request.set_org_id("acme");
-    request.set_idempotency_key(NewKey());
-    request.set_from_member_id(from);
-    request.set_to_member_id(to);
-    request.set_program_id("shop");
-    request.set_points(points);
-    grpc::ClientContext context;
-    return commands_->Transfer(&context, request, response);
-  }
 };
 
 TEST_F(OperationTimeTest, PointsMadeAvailableByAnEarlierCommandAreAvailableToALaterOne) {
