@@ -1,6 +1,5 @@
 #include "libs/ledger/balances.h"
 
-#include <algorithm>
 #include <map>
 #include <utility>
 
@@ -72,7 +71,7 @@ std::vector<ProgramBalance> ComputeBalances(std::span<const Lot> lots,
   for (const ProgramDebt& debt : debts) {
     ProgramBalance& program = programs[debt.program_id].first;
     program.program_id = debt.program_id;
-    program.debt = SaturatingAdd(program.debt, std::max<Points>(debt.debt, 0));
+    program.debt = SaturatingAdd(program.debt, debt.debt);
   }
   std::vector<ProgramBalance> balances;
   balances.reserve(programs.size());
