@@ -19,13 +19,13 @@ struct ProgramSums {
 
 bool Within(Int128 value) { return value >= -kMaxBalancePoints && value <= kMaxBalancePoints; }
 
+}  // namespace
+
 absl::Status Exceeded(absl::string_view what, const std::string& program_id) {
   return Refused(kPointsLimitExceeded, absl::StrCat("the ", what, " in program '", program_id,
                                                     "' would pass ", kMaxBalancePoints,
                                                     " points"));
 }
-
-}  // namespace
 
 absl::Status CheckBalanceLimits(std::span<const Lot> lots, std::span<const PointTotals> totals,
                                 std::span<const ProgramDebt> debts) {

@@ -4,6 +4,7 @@
 #include <limits>
 #include <optional>
 #include <span>
+#include <string>
 
 #include "absl/status/status.h"
 #include "libs/ledger/balances.h"
@@ -48,6 +49,10 @@ inline int64_t SaturatingAdd(int64_t a, int64_t b) {
 inline bool WithinBalanceLimit(int64_t value) {
   return value >= -kMaxBalancePoints && value <= kMaxBalancePoints;
 }
+
+// FAILED_PRECONDITION POINTS_LIMIT_EXCEEDED: the `what` ("balance", "debt", ...) in the program
+// would pass kMaxBalancePoints.
+absl::Status Exceeded(absl::string_view what, const std::string& program_id);
 
 // FAILED_PRECONDITION POINTS_LIMIT_EXCEEDED when a member's state is beyond the bounds: per
 // program, the lots' remaining points, the lifetime and the qualifying totals (each point type's

@@ -8,7 +8,6 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "libs/base/check.h"
-#include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
 #include "libs/ledger/limits.h"
 #include "libs/pg/connection.h"
@@ -154,10 +153,16 @@ absl::Status CheckLimits(const MemberState& member) {
   return ledger::CheckBalanceLimits(member.lots, member.totals, debts);
 }
 
-absl::Status UntrackedLimitExceeded(absl::string_view what, const std::string& program_id) {
-  return Refused(ledger::kPointsLimitExceeded,
-                 absl::StrCat("the ", what, " in program '", program_id, "' would pass ",
-                              ledger::kMaxBalancePoints, " points"));
+// Runs a write of a member the operation does not track: a total it takes past bigint is the
+// member's bounds passed (`what` names the total), not a failure of the database.
+absl::StatusOr<pg::Result> ExecuteUntracked(pg::Transaction& tx, const pg::Statement& statement,
+                                            const pg::Params& params, absl::string_view what,
+                                            const std::string& program_id) {
+  absl::StatusOr<pg::Result> result = tx.Execute(statement, params);
+  if (!result.ok() && pg::SqlStateOf(result.status()) == kNumericOutOfRange) {
+    return ledger::Exceeded(what, program_id);
+  }
+  return result;
 }
 
 }  // namespace
@@ -352,15 +357,12 @@ absl::Status Operation::AddTotals(const std::string& member_id, const std::strin
       .Add(lifetime_delta).Add(qualifying_delta);
   MemberState* member = Tracked(member_id);
   if (member == nullptr) {
-    absl::StatusOr<pg::Result> row = tx_->Execute(kAddTotals, params);
-    if (!row.ok() && pg::SqlStateOf(row.status()) == kNumericOutOfRange) {
-      return UntrackedLimitExceeded("point totals", program_id);
-    }
-    if (!row.ok()) return row.status();
-    const ledger::PointTotals totals{program_id, point_type, row->Int64(0, 0), row->Int64(0, 1)};
+    ASSIGN_OR_RETURN(pg::Result row,
+                     ExecuteUntracked(*tx_, kAddTotals, params, "point totals", program_id));
+    const ledger::PointTotals totals{program_id, point_type, row.Int64(0, 0), row.Int64(0, 1)};
     if (!ledger::WithinBalanceLimit(totals.lifetime) ||
         !ledger::WithinBalanceLimit(totals.qualifying)) {
-      return UntrackedLimitExceeded("point totals", program_id);
+      return ledger::Exceeded("point totals", program_id);
     }
     RecordTotals(member_id, totals);
     return absl::OkStatus();
@@ -432,19 +434,15 @@ absl::Status Operation::WriteEnrolment(const pg::Statement& statement, pg::Param
     tx_->Defer(statement, std::move(params));
     *tracked = changed;
   } else {
-    absl::StatusOr<pg::Result> result = tx_->Execute(statement, params);
-    if (!result.ok() && pg::SqlStateOf(result.status()) == kNumericOutOfRange) {
-      return UntrackedLimitExceeded("debt", program_id);
-    }
-    if (!result.ok()) return result.status();
-    const pg::Result& row = *result;
+    ASSIGN_OR_RETURN(pg::Result row,
+                     ExecuteUntracked(*tx_, statement, params, "debt", program_id));
     if (row.Rows() != 1) {
       return absl::InternalError(absl::StrCat("no enrolment of ", member_id, " in ", program_id));
     }
     state.program_id = program_id;
     state.tier = std::string(row.Text(0, 0));
     state.debt = row.Int64(0, 1);
-    if (!ledger::WithinBalanceLimit(state.debt)) return UntrackedLimitExceeded("debt", program_id);
+    if (!ledger::WithinBalanceLimit(state.debt)) return ledger::Exceeded("debt", program_id);
     state.period_start = row.Time(0, 2);
     state.period_end = row.Time(0, 3);
   }
