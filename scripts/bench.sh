@@ -100,13 +100,14 @@ query_metrics_url=http://$query_metrics/metrics
 echo "== services (metrics on $command_metrics and $query_metrics)"
 "$bin/services/command/loyalty-command" serve --database_url="$DATABASE_URL" \
   --listen="$COMMAND_ADDRESS" --metrics_listen="$command_metrics" --pool_size=$POOL_SIZE \
-  >"$work/command.log" 2>&1 &
+  --insecure_plaintext >"$work/command.log" 2>&1 &
 command_pid=$!
 pids+=("$command_pid")
 query_pid=
 start_query() {  # start_query [EXTRA FLAGS]: loyalty-query serve, with its projector
   "$query_binary" serve --database_url="$DATABASE_URL" --listen="$QUERY_ADDRESS" \
-    --metrics_listen="$query_metrics" --pool_size=$QUERY_POOL_SIZE "$@" >>"$work/query.log" 2>&1 &
+    --metrics_listen="$query_metrics" --pool_size=$QUERY_POOL_SIZE --insecure_plaintext "$@" \
+    >>"$work/query.log" 2>&1 &
   query_pid=$!
   pids+=("$query_pid")
 }

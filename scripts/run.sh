@@ -37,10 +37,10 @@ fi
 build/services/command/loyalty-command migrate --database_url="$DATABASE_URL"
 
 build/services/command/loyalty-command serve --database_url="$DATABASE_URL" \
-  --listen="$COMMAND_ADDRESS" --metrics_listen="$METRICS_ADDRESS" &
+  --listen="$COMMAND_ADDRESS" --metrics_listen="$METRICS_ADDRESS" --insecure_plaintext &
 pids+=($!)
 build/services/query/loyalty-query --database_url="$DATABASE_URL" \
-  --listen="$QUERY_ADDRESS" --metrics_listen="$QUERY_METRICS_ADDRESS" &
+  --listen="$QUERY_ADDRESS" --metrics_listen="$QUERY_METRICS_ADDRESS" --insecure_plaintext &
 pids+=($!)
 build/services/worker/loyalty-worker --database_url="$DATABASE_URL" \
   --metrics_listen="$WORKER_METRICS_ADDRESS" &

@@ -16,7 +16,10 @@ std::optional<std::string> PayloadOf(const absl::Status& status, absl::string_vi
 }  // namespace
 
 absl::Status Refused(absl::string_view reason, absl::string_view message) {
-  absl::Status status = absl::FailedPreconditionError(absl::StrCat(reason, ": ", message));
+  return WithReason(absl::FailedPreconditionError(absl::StrCat(reason, ": ", message)), reason);
+}
+
+absl::Status WithReason(absl::Status status, absl::string_view reason) {
   status.SetPayload(kReasonPayload, absl::Cord(reason));
   return status;
 }

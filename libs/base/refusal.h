@@ -25,6 +25,9 @@ absl::Status InvalidField(absl::string_view field, absl::string_view message);
 // Unknown org, program, member, ... `what` names the kind ("member"), `id` its identifier.
 absl::Status NotFound(absl::string_view what, absl::string_view id);
 
+// `status` with the reason code `reason` attached (PERMISSION_DENIED CALLER_NOT_ALLOWED, ...).
+absl::Status WithReason(absl::Status status, absl::string_view reason);
+
 // A business-rule refusal: FAILED_PRECONDITION with a reason code.
 bool IsRefusal(const absl::Status& status);
 

@@ -22,8 +22,10 @@ absl::StatusOr<RunningServer> StartServer(const ServerOptions& options,
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   RunningServer running;
-  builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(),
-                           &running.port);
+  builder.AddListeningPort(
+      options.listen_address,
+      options.credentials ? options.credentials : grpc::InsecureServerCredentials(),
+      &running.port);
   // gRPC sets SO_REUSEPORT by default, so a second process on a busy port would silently share
   // its calls with the first; a port in use must be an error instead.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/support/config.h"
 
@@ -21,6 +22,8 @@ struct ServerOptions {
   std::string listen_address = "127.0.0.1:50051";  // port 0 picks a free one
   int max_message_bytes = 4 * 1024 * 1024;
   int max_threads = kDefaultMaxThreads;  // sync server threads, bounded by a resource quota
+  // The listener's credentials (MutualTlsServerCredentials); null: plaintext.
+  std::shared_ptr<grpc::ServerCredentials> credentials{};
 };
 
 // A started gRPC server with the standard health service (SERVING for "" and each registered

@@ -81,10 +81,29 @@ absl::Status SerializeResponse(const google::protobuf::Message& response, grpc::
 }
 
 UnaryService::UnaryService(std::string service, std::string queue, RpcMetrics& metrics,
-                           CallLimits limits, std::string label_prefix)
+                           CallLimits limits, AccessControl* access, std::string label_prefix)
     : service_(std::move(service)),
       label_prefix_(std::move(label_prefix)),
+      access_(access),
       calls_(std::move(queue), metrics, limits) {}
+
+absl::Status UnaryService::Admit(const grpc::CallbackServerContext& server_context,
+                                 absl::string_view method, const grpc::ByteBuffer& body,
+                                 google::protobuf::Message& request,
+                                 std::optional<AccessControl::Admission>* admission) {
+  std::string identity;
+  if (access_ != nullptr) {
+    identity = CallerIdentity(*server_context.auth_context());
+    if (identity.empty()) return access_->Unauthenticated();
+  }
+  if (absl::Status parsed = ParseRequest(body, request); !parsed.ok()) return parsed;
+  if (access_ == nullptr) return absl::OkStatus();
+  absl::StatusOr<AccessControl::Admission> admitted =
+      access_->Admit(identity, service_, method, OrgIdOf(request));
+  if (!admitted.ok()) return admitted.status();
+  admission->emplace(*std::move(admitted));
+  return absl::OkStatus();
+}
 
 void UnaryService::AddRawMethod(absl::string_view method,
                                 const google::protobuf::Descriptor& request,

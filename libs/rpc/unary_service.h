@@ -13,6 +13,8 @@
 #include "grpcpp/impl/codegen/server_callback_handlers.h"
 #include "grpcpp/impl/service_type.h"
 #include "grpcpp/support/byte_buffer.h"
+#include "libs/rpc/access_control.h"
+#include "libs/rpc/caller.h"
 #include "libs/rpc/metrics.h"
 #include "libs/rpc/queued_calls.h"
 
@@ -38,10 +40,11 @@ class UnaryService : public grpc::Service {
   // `service` is the proto service's full name ("loyalty.v1.CommandService"); `queue` names it
   // in the queue's refusal ("the command service is busy: ..."); a method's metrics label is
   // `label_prefix` and its name.
+  // `access` checks every call before it runs (null: none, over plaintext).
   UnaryService(std::string service, std::string queue, RpcMetrics& metrics, CallLimits limits,
-               std::string label_prefix = "");
+               AccessControl* access, std::string label_prefix = "");
 
-  // Serves `method` ("Accrue"): `body(request, deadline, &response)` runs on a worker and
+  // Serves `method` ("Accrue"): `body(request, call_info, &response)` runs on a worker and
   // returns the call's status (QueuedCalls::Run).
   template <typename Request, typename Response, typename Body>
   void Handle(absl::string_view method, Body body) {
@@ -56,18 +59,19 @@ class UnaryService : public grpc::Service {
   void Handle(absl::string_view method, AtOnce at_once, Body body) {
     AddRawMethod(method, *Request::descriptor(), *Response::descriptor(),
                  new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
-        [this, label = label_prefix_ + std::string(method), at_once = std::move(at_once),
-         body = std::move(body)](grpc::CallbackServerContext* server_context,
-                                 const grpc::ByteBuffer* request_body,
-                                 grpc::ByteBuffer* response_body) {
+        [this, method = std::string(method), label = label_prefix_ + std::string(method),
+         at_once = std::move(at_once), body = std::move(body)](
+            grpc::CallbackServerContext* server_context, const grpc::ByteBuffer* request_body,
+            grpc::ByteBuffer* response_body) {
           auto call = std::make_unique<Call<Request, Response>>();
           Call<Request, Response>& typed = *call;
           return calls_.RunUnlessAnswered(
               label, server_context,
               [&]() -> std::optional<absl::Status> {
-                if (absl::Status parsed = ParseRequest(*request_body, typed.request);
-                    !parsed.ok()) {
-                  return parsed;
+                if (absl::Status admitted = Admit(*server_context, method, *request_body,
+                                                  typed.request, &typed.admission);
+                    !admitted.ok()) {
+                  return admitted;
                 }
                 std::optional<absl::Status> answered = at_once(typed.request, &typed.response);
                 if (answered.has_value() && answered->ok()) {
@@ -76,7 +80,10 @@ class UnaryService : public grpc::Service {
                 return answered;
               },
               [&body, call = std::move(call), response_body](absl::Time deadline) {
-                absl::Status status = body(call->request, deadline, &call->response);
+                const CallInfo info{deadline, call->admission.has_value()
+                                                  ? call->admission->caller()
+                                                  : std::string()};
+                absl::Status status = body(call->request, info, &call->response);
                 if (status.ok()) status = SerializeResponse(call->response, response_body);
                 return status;
               });
@@ -88,7 +95,15 @@ class UnaryService : public grpc::Service {
   struct Call {
     Request request;
     Response response;
+    std::optional<AccessControl::Admission> admission;  // held until the call ends
   };
+
+  // Parses `body` into `request` and lets the call in: OK, or the refusal of the access control
+  // (UNAUTHENTICATED before the request is parsed, so that a caller without a certificate learns
+  // nothing of it) or of the parse. Without access control (plaintext), every call is let in.
+  absl::Status Admit(const grpc::CallbackServerContext& server_context, absl::string_view method,
+                     const grpc::ByteBuffer& body, google::protobuf::Message& request,
+                     std::optional<AccessControl::Admission>* admission);
 
   // Registers "/<service>/<method>" with `handler` on gRPC's callback API, request and response
   // as bytes. The proto service must have the method, with these request and response types.
@@ -98,6 +113,7 @@ class UnaryService : public grpc::Service {
 
   const std::string service_;
   const std::string label_prefix_;
+  AccessControl* const access_;
   std::deque<std::string> paths_;  // gRPC keeps a pointer to each method's path
   QueuedCalls calls_;
 };

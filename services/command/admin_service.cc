@@ -6,8 +6,8 @@
 namespace loyalty::command {
 
 AdminService::AdminService(const Context& context, rpc::RpcMetrics& metrics,
-                           rpc::CallLimits limits)
-    : ContextService("loyalty.v1.AdminService", "admin", context, metrics, limits,
+                           rpc::CallLimits limits, rpc::AccessControl* access)
+    : ContextService("loyalty.v1.AdminService", "admin", context, metrics, limits, access,
                      "AdminService/") {
   Serve("CreateOrganisation", &command::CreateOrganisation);
   Serve("GetOrganisation", &command::GetOrganisation);

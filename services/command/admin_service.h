@@ -14,7 +14,9 @@ namespace loyalty::command {
 // Shut the gRPC server down before destroying the service.
 class AdminService final : public ContextService {
  public:
-  AdminService(const Context& context, rpc::RpcMetrics& metrics, rpc::CallLimits limits = {});
+  // `access` checks every call (null: none, over plaintext).
+  AdminService(const Context& context, rpc::RpcMetrics& metrics, rpc::CallLimits limits = {},
+               rpc::AccessControl* access = nullptr);
 };
 
 }  // namespace loyalty::command

@@ -10,8 +10,8 @@
 namespace loyalty::command {
 
 CommandService::CommandService(const Context& context, rpc::RpcMetrics& metrics,
-                               rpc::CallLimits limits)
-    : ContextService("loyalty.v1.CommandService", "command", context, metrics, limits) {
+                               rpc::CallLimits limits, rpc::AccessControl* access)
+    : ContextService("loyalty.v1.CommandService", "command", context, metrics, limits, access) {
   Serve("Accrue", &command::Accrue);
   Serve("Reverse", &command::Reverse);
   Serve("Redeem", &command::Redeem);

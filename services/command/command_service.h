@@ -13,7 +13,9 @@ namespace loyalty::command {
 // INVALID_ARGUMENT (rpc::UnaryService). Shut the gRPC server down before destroying the service.
 class CommandService final : public ContextService {
  public:
-  CommandService(const Context& context, rpc::RpcMetrics& metrics, rpc::CallLimits limits = {});
+  // `access` checks every call (null: none, over plaintext).
+  CommandService(const Context& context, rpc::RpcMetrics& metrics, rpc::CallLimits limits = {},
+                 rpc::AccessControl* access = nullptr);
 };
 
 }  // namespace loyalty::command

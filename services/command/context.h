@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 #include "absl/time/time.h"
 #include "libs/base/clock.h"
 #include "services/command/config_cache.h"
@@ -23,6 +25,9 @@ struct Context {
   // The call's deadline: its transactions are bounded by it (pg::RunInTransaction). The services
   // set it on a copy for each call.
   absl::Time deadline = absl::InfiniteFuture();
+  // The caller's identity (rpc::CallerIdentity), recorded beside the operation's ledger entries
+  // for audit; empty over plaintext. The services set it on each call's copy too.
+  std::string caller{};
 };
 
 }  // namespace loyalty::command

@@ -14,12 +14,13 @@
 namespace loyalty::command {
 
 // A gRPC service of loyalty-command (rpc::UnaryService: parsed requests, a bounded call queue)
-// whose methods each run one use case, on the Context with the call's deadline.
+// whose methods each run one use case, on the Context with the call's deadline and caller.
 class ContextService : public rpc::UnaryService {
  protected:
   ContextService(std::string service, std::string queue, const Context& context,
-                 rpc::RpcMetrics& metrics, rpc::CallLimits limits, std::string label_prefix = "")
-      : rpc::UnaryService(std::move(service), std::move(queue), metrics, limits,
+                 rpc::RpcMetrics& metrics, rpc::CallLimits limits, rpc::AccessControl* access,
+                 std::string label_prefix = "")
+      : rpc::UnaryService(std::move(service), std::move(queue), metrics, limits, access,
                           std::move(label_prefix)),
         context_(context) {}
 
@@ -28,9 +29,11 @@ class ContextService : public rpc::UnaryService {
   void Serve(absl::string_view method,
              absl::Status (*use_case)(const Context&, const Request&, Response*)) {
     Handle<Request, Response>(
-        method, [this, use_case](const Request& request, absl::Time deadline, Response* response) {
+        method,
+        [this, use_case](const Request& request, const rpc::CallInfo& call, Response* response) {
           Context context = context_;
-          context.deadline = deadline;
+          context.deadline = call.deadline;
+          context.caller = call.caller;
           return use_case(context, request, response);
         });
   }

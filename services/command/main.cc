@@ -18,6 +18,7 @@
 #include "libs/rpc/metrics_endpoint.h"
 #include "libs/rpc/queued_calls.h"
 #include "libs/rpc/server.h"
+#include "libs/rpc/server_security.h"
 #include "prometheus/registry.h"
 #include "services/command/admin_service.h"
 #include "services/command/batch_metrics.h"
@@ -28,6 +29,8 @@
 ABSL_FLAG(std::string, database_url, "postgresql://postgres@127.0.0.1:5432/loyalty",
           "libpq connection string of the command database");
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "gRPC listen address (host:port)");
+ABSL_FLAG(std::string, admin_listen, "",
+          "a listen address of its own for AdminService (host:port); empty: it shares --listen");
 ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
           "Prometheus /metrics listen address; empty disables it");
 ABSL_FLAG(int, pool_size, 16, "database connections (1..256)");
@@ -80,22 +83,42 @@ int Serve() {
   MemberCache member_cache;
   BatchMetrics batch_metrics(*registry);
   MemberBatcher member_batcher(pool, retry, &batch_metrics);
+  absl::StatusOr<rpc::ServerSecurity> security = rpc::ServerSecurityFromFlags(*registry);
+  if (!security.ok()) return Fail(std::string(security.status().message()));
   const Context context{&pool, &clock, retry, &config_cache, &member_cache, &member_batcher};
-  CommandService commands(context, rpc_metrics, limits);
-  AdminService admin(context, rpc_metrics, limits);
+  CommandService commands(context, rpc_metrics, limits, security->access.get());
+  AdminService admin(context, rpc_metrics, limits, security->access.get());
 
   const std::string metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   absl::StatusOr<std::unique_ptr<prometheus::Exposer>> exposer =
       rpc::ServeMetrics(metrics_listen, registry);
   if (!exposer.ok()) return Fail(exposer.status().ToString());
-  absl::StatusOr<rpc::RunningServer> server = rpc::StartServer(
-      {absl::GetFlag(FLAGS_listen), 4 * 1024 * 1024, max_threads}, {&commands, &admin});
+  const std::string admin_listen = absl::GetFlag(FLAGS_admin_listen);
+  const auto listener = [&](std::string address) {
+    return rpc::ServerOptions{std::move(address), 4 * 1024 * 1024, max_threads,
+                              security->credentials};
+  };
+  std::vector<grpc::Service*> services{&commands};
+  if (admin_listen.empty()) services.push_back(&admin);
+  absl::StatusOr<rpc::RunningServer> server =
+      rpc::StartServer(listener(absl::GetFlag(FLAGS_listen)), services);
   if (!server.ok()) return Fail(server.status().ToString());
+  rpc::RunningServer admin_server;
+  if (!admin_listen.empty()) {
+    absl::StatusOr<rpc::RunningServer> started = rpc::StartServer(listener(admin_listen), {&admin});
+    if (!started.ok()) return Fail(started.status().ToString());
+    admin_server = *std::move(started);
+  }
   LogInfo(absl::StrCat("loyalty-command serving gRPC on port ", server->port,
+                       admin_listen.empty() ? "" : absl::StrCat(", admin on port ",
+                                                                admin_server.port),
+                       security->credentials ? " (mutual TLS)" : " (plaintext)",
                        metrics_listen.empty() ? "" : ", metrics on " + metrics_listen));
   const int signal_number = rpc::WaitForShutdownSignal();
   LogInfo(absl::StrCat("signal ", signal_number, ": draining and stopping"));
-  server->server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  const auto drained_by = absl::ToChronoTime(absl::Now() + absl::Seconds(10));
+  server->server->Shutdown(drained_by);
+  if (admin_server.server) admin_server.server->Shutdown(drained_by);
   return 0;
 }
 

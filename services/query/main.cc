@@ -21,6 +21,7 @@
 #include "libs/rpc/metrics_endpoint.h"
 #include "libs/rpc/queued_calls.h"
 #include "libs/rpc/server.h"
+#include "libs/rpc/server_security.h"
 #include "prometheus/registry.h"
 #include "services/query/projector.h"
 #include "services/query/query_service.h"
@@ -100,7 +101,9 @@ int Serve() {
       ViewListener({absl::GetFlag(FLAGS_database_url)}, cache.get()).Run(stop);
     });
   }
-  QueryService queries(context, rpc_metrics, limits);
+  absl::StatusOr<rpc::ServerSecurity> security = rpc::ServerSecurityFromFlags(*registry);
+  if (!security.ok()) return Fail(std::string(security.status().message()));
+  QueryService queries(context, rpc_metrics, limits, security->access.get());
 
   std::unique_ptr<Projector> projector;
   std::jthread projector_thread;
@@ -122,9 +125,12 @@ int Serve() {
       rpc::ServeMetrics(metrics_listen, registry);
   if (!exposer.ok()) return Fail(exposer.status().ToString());
   absl::StatusOr<rpc::RunningServer> server =
-      rpc::StartServer({absl::GetFlag(FLAGS_listen), 4 * 1024 * 1024, max_threads}, {&queries});
+      rpc::StartServer({absl::GetFlag(FLAGS_listen), 4 * 1024 * 1024, max_threads,
+                        security->credentials},
+                       {&queries});
   if (!server.ok()) return Fail(server.status().ToString());
   LogInfo(absl::StrCat("loyalty-query serving gRPC on port ", server->port,
+                       security->credentials ? " (mutual TLS)" : " (plaintext)",
                        projector ? ", projecting" : ", not projecting",
                        metrics_listen.empty() ? "" : ", metrics on " + metrics_listen));
   const int signal_number = rpc::WaitForShutdownSignal();

@@ -18,8 +18,9 @@ inline constexpr rpc::CallLimits kQueryCallLimits{.workers = 32, .max_queued = 1
 // (rpc::UnaryService). Shut the gRPC server down before destroying the service.
 class QueryService final : public rpc::UnaryService {
  public:
+  // `access` checks every call (null: none, over plaintext).
   QueryService(const QueryContext& context, rpc::RpcMetrics& metrics,
-               rpc::CallLimits limits = kQueryCallLimits);
+               rpc::CallLimits limits = kQueryCallLimits, rpc::AccessControl* access = nullptr);
 
  private:
   // Serves `method` with `use_case(context_, request, deadline, &response)`.
@@ -27,9 +28,10 @@ class QueryService final : public rpc::UnaryService {
   void Serve(absl::string_view method,
              absl::Status (*use_case)(const QueryContext&, const Request&, absl::Time,
                                       Response*)) {
-    Handle<Request, Response>(method, [this, use_case](const Request& request, absl::Time deadline,
+    Handle<Request, Response>(method, [this, use_case](const Request& request,
+                                                       const rpc::CallInfo& call,
                                                        Response* response) {
-      return use_case(context_, request, deadline, response);
+      return use_case(context_, request, call.deadline, response);
     });
   }
 

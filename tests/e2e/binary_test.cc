@@ -66,7 +66,7 @@ pid_t SpawnServe(const std::string& url, int grpc_port, int metrics_port, int po
   args.insert(args.end(), {LOYALTY_COMMAND_BINARY, "serve", "--database_url=" + url,
                            absl::StrCat("--listen=127.0.0.1:", grpc_port),
                            absl::StrCat("--metrics_listen=127.0.0.1:", metrics_port),
-                           absl::StrCat("--pool_size=", pool_size)});
+                           absl::StrCat("--pool_size=", pool_size), "--insecure_plaintext"});
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);

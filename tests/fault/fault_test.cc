@@ -69,7 +69,8 @@ class FaultTest : public ::testing::Test {
     return std::make_unique<ServiceProcess>(
         binary,
         std::vector<std::string>{"serve", "--database_url=" + url_, "--listen=" + Loopback(port),
-                                 "--metrics_listen=", absl::StrCat("--pool_size=", pool_size)},
+                                 "--metrics_listen=", absl::StrCat("--pool_size=", pool_size),
+                                 "--insecure_plaintext"},
         port, absl::StrCat(log_dir_, "/", name, ".log"));
   }
 

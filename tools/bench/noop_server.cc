@@ -34,7 +34,7 @@ namespace {
 class NoopCommandService final : public rpc::UnaryService {
  public:
   NoopCommandService(rpc::RpcMetrics& metrics, rpc::CallLimits limits)
-      : rpc::UnaryService("loyalty.v1.CommandService", "no-op", metrics, limits) {
+      : rpc::UnaryService("loyalty.v1.CommandService", "no-op", metrics, limits, nullptr) {
     Noop<v1::AccrueRequest, v1::AccrueResponse>("Accrue");
     Noop<v1::ReverseRequest, v1::ReverseResponse>("Reverse");
     Noop<v1::RedeemRequest, v1::RedeemResponse>("Redeem");
@@ -52,7 +52,7 @@ class NoopCommandService final : public rpc::UnaryService {
   template <typename Request, typename Response>
   void Noop(absl::string_view method) {
     Handle<Request, Response>(
-        method, [](const Request&, absl::Time, Response*) { return absl::OkStatus(); });
+        method, [](const Request&, const rpc::CallInfo&, Response*) { return absl::OkStatus(); });
   }
 };
 
