@@ -23,7 +23,8 @@ std::string MigratedDatabase() {
 
 }  // namespace
 
-CommandServer::CommandServer(int pool_size, rpc::CallLimits limits)
+CommandServer::CommandServer(int pool_size, rpc::CallLimits limits,
+                             const rpc::ServerSecurity* security)
     : database_url_(MigratedDatabase()),
       clock_(absl::FromCivil(absl::CivilSecond(2026, 3, 1, 0, 0, 0), absl::UTCTimeZone())),
       rpc_metrics_(registry_),
@@ -37,10 +38,13 @@ CommandServer::CommandServer(int pool_size, rpc::CallLimits limits)
   member_batcher_ =
       std::make_unique<command::MemberBatcher>(*pool_, context_.retry, &batch_metrics_);
   context_.member_batcher = member_batcher_.get();
-  commands_ = std::make_unique<command::CommandService>(context_, rpc_metrics_, limits);
-  admin_ = std::make_unique<command::AdminService>(context_, rpc_metrics_, limits);
+  rpc::AccessControl* access = security == nullptr ? nullptr : security->access.get();
+  commands_ = std::make_unique<command::CommandService>(context_, rpc_metrics_, limits, access);
+  admin_ = std::make_unique<command::AdminService>(context_, rpc_metrics_, limits, access);
   absl::StatusOr<rpc::RunningServer> server =
-      rpc::StartServer({"127.0.0.1:0", 4 * 1024 * 1024, 128}, {commands_.get(), admin_.get()});
+      rpc::StartServer({"127.0.0.1:0", 4 * 1024 * 1024, 128,
+                        security == nullptr ? nullptr : security->credentials},
+                       {commands_.get(), admin_.get()});
   LOYALTY_CHECK(server.ok());
   server_ = std::move(*server);
 }
@@ -50,6 +54,10 @@ CommandServer::~CommandServer() { server_.server->Shutdown(); }
 std::shared_ptr<grpc::Channel> CommandServer::Channel() const {
   return grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_.port),
                              grpc::InsecureChannelCredentials());
+}
+
+std::shared_ptr<grpc::Channel> CommandServer::Channel(const rpc::ClientTls& tls) const {
+  return rpc::OpenChannel(absl::StrCat("127.0.0.1:", server_.port), tls);
 }
 
 }  // namespace loyalty::testing

@@ -8,6 +8,8 @@
 #include "libs/pg/pool.h"
 #include "libs/rpc/metrics.h"
 #include "libs/rpc/server.h"
+#include "libs/rpc/server_security.h"
+#include "libs/rpc/tls.h"
 #include "prometheus/registry.h"
 #include "services/command/admin_service.h"
 #include "services/command/batch_metrics.h"
@@ -19,13 +21,16 @@ namespace loyalty::testing {
 // The command side in-process, as main() builds it: a fresh migrated database in the shared test
 // cluster, a pool, a manual clock (starting 2026-03-01T00:00:00Z), metrics, and the CommandService
 // and AdminService on a real gRPC server at 127.0.0.1:<free port>. `limits` are loyalty-command's
-// --workers and --max_queued_calls.
+// --workers and --max_queued_calls; `security` its mutual TLS and access control (null:
+// --insecure_plaintext).
 class CommandServer final {
  public:
-  explicit CommandServer(int pool_size = 8, rpc::CallLimits limits = {});
+  explicit CommandServer(int pool_size = 8, rpc::CallLimits limits = {},
+                         const rpc::ServerSecurity* security = nullptr);
   ~CommandServer();
 
-  std::shared_ptr<grpc::Channel> Channel() const;
+  std::shared_ptr<grpc::Channel> Channel() const;  // plaintext
+  std::shared_ptr<grpc::Channel> Channel(const rpc::ClientTls& tls) const;
   int port() const { return server_.port; }
   ManualClock& clock() { return clock_; }
   pg::Pool& pool() { return *pool_; }

@@ -7,7 +7,8 @@
 namespace loyalty::testing {
 
 QueryServer::QueryServer(const std::string& database_url, const Clock* clock, bool project,
-                         int pool_size, bool balance_cache, rpc::CallLimits limits)
+                         int pool_size, bool balance_cache, rpc::CallLimits limits,
+                         const rpc::ServerSecurity* security)
     : database_url_(database_url),
       rpc_metrics_(registry_),
       pool_metrics_(registry_, "query"),
@@ -22,9 +23,11 @@ QueryServer::QueryServer(const std::string& database_url, const Clock* clock, bo
     });
     context.balance_cache = &balance_cache_;
   }
-  service_ = std::make_unique<query::QueryService>(context, rpc_metrics_, limits);
-  absl::StatusOr<rpc::RunningServer> server =
-      rpc::StartServer({"127.0.0.1:0", 4 * 1024 * 1024, 64}, {service_.get()});
+  service_ = std::make_unique<query::QueryService>(
+      context, rpc_metrics_, limits, security == nullptr ? nullptr : security->access.get());
+  absl::StatusOr<rpc::RunningServer> server = rpc::StartServer(
+      {"127.0.0.1:0", 4 * 1024 * 1024, 64, security == nullptr ? nullptr : security->credentials},
+      {service_.get()});
   LOYALTY_CHECK(server.ok());
   server_ = std::move(*server);
   if (project) {
@@ -49,6 +52,10 @@ void QueryServer::SyncBalanceCache() {
 std::shared_ptr<grpc::Channel> QueryServer::Channel() const {
   return grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_.port),
                              grpc::InsecureChannelCredentials());
+}
+
+std::shared_ptr<grpc::Channel> QueryServer::Channel(const rpc::ClientTls& tls) const {
+  return rpc::OpenChannel(absl::StrCat("127.0.0.1:", server_.port), tls);
 }
 
 std::unique_ptr<query::Projector> QueryServer::NewProjector(int batch_size) {

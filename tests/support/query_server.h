@@ -12,6 +12,8 @@
 #include "prometheus/registry.h"
 #include "services/query/checkpoint.h"
 #include "services/query/projector.h"
+#include "libs/rpc/server_security.h"
+#include "libs/rpc/tls.h"
 #include "services/query/query_service.h"
 #include "services/query/view_listener.h"
 
@@ -22,15 +24,17 @@ namespace loyalty::testing {
 // when `project` is true, the projector running in a background thread (as --project=true). The
 // balance cache and its listener run as with loyalty-query's default flags, unless
 // `balance_cache` is false (as --balance_cache_mib=0); `limits` are --workers and
-// --max_queued_calls.
+// --max_queued_calls; `security` its mutual TLS and access control (null: --insecure_plaintext).
 class QueryServer final {
  public:
   QueryServer(const std::string& database_url, const Clock* clock, bool project,
               int pool_size = 8, bool balance_cache = true,
-              rpc::CallLimits limits = query::kQueryCallLimits);
+              rpc::CallLimits limits = query::kQueryCallLimits,
+              const rpc::ServerSecurity* security = nullptr);
   ~QueryServer();
 
-  std::shared_ptr<grpc::Channel> Channel() const;
+  std::shared_ptr<grpc::Channel> Channel() const;  // plaintext
+  std::shared_ptr<grpc::Channel> Channel(const rpc::ClientTls& tls) const;
   int port() const { return server_.port; }
   // A projector of its own for tests that drive rounds by hand (RunOnce).
   std::unique_ptr<query::Projector> NewProjector(int batch_size = 500);
