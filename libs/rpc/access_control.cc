@@ -28,10 +28,10 @@ absl::StatusOr<std::unique_ptr<AccessControl>> AccessControl::Open(
   absl::StatusOr<AccessPolicy> policy = AccessPolicy::Parse(options.policy_path, *text);
   if (!policy.ok()) return policy.status();
   return std::unique_ptr<AccessControl>(
-      new AccessControl(options, *std::move(policy), registry));
+      new AccessControl(options, *std::move(text), *std::move(policy), registry));
 }
 
-AccessControl::AccessControl(const AccessOptions& options, AccessPolicy policy,
+AccessControl::AccessControl(const AccessOptions& options, std::string text, AccessPolicy policy,
                              prometheus::Registry& registry)
     : options_(options),
       policy_(std::move(policy)),
@@ -59,7 +59,8 @@ AccessControl::AccessControl(const AccessOptions& options, AccessPolicy policy,
                         .Register(registry)
                         .Add({})) {
   policy_valid_.Set(1);
-  watcher_ = std::jthread([this](std::stop_token stop) { Watch(stop); });
+  watcher_ = std::jthread(
+      [this, text = std::move(text)](std::stop_token stop) { Watch(std::move(text), stop); });
 }
 
 AccessControl::~AccessControl() = default;
@@ -117,10 +118,10 @@ void AccessControl::Release(const std::string& caller, Role role) {
   calls_in_flight_.Add({{"role", std::string(RoleName(role))}}).Decrement();
 }
 
-void AccessControl::Watch(std::stop_token stop) {
+void AccessControl::Watch(std::string loaded, std::stop_token stop) {
   std::mutex wait_mutex;
   std::condition_variable_any wakeup;
-  absl::StatusOr<std::string> last = AccessPolicy::Read(options_.policy_path);
+  absl::StatusOr<std::string> last = std::move(loaded);
   while (true) {
     {
       std::unique_lock lock(wait_mutex);

@@ -70,9 +70,13 @@ class AccessControl final {
   absl::Status Unauthenticated();
 
  private:
-  AccessControl(const AccessOptions& options, AccessPolicy policy, prometheus::Registry& registry);
+  // `text`: the policy file as `policy` was loaded from it.
+  AccessControl(const AccessOptions& options, std::string text, AccessPolicy policy,
+                prometheus::Registry& registry);
   void Release(const std::string& caller, Role role);
-  void Watch(std::stop_token stop);
+  // Re-reads the file every reload_interval until stopped; loads it when it differs from the
+  // text read last (`loaded` at first).
+  void Watch(std::string loaded, std::stop_token stop);
   absl::Status Refuse(absl::Status status, absl::string_view reason);
 
   const AccessOptions options_;

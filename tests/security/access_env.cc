@@ -1,6 +1,7 @@
 #include "tests/security/access_env.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
@@ -17,7 +18,10 @@ rpc::ServerSecurity Security(const TestPki& pki, const std::string& policy, int 
   absl::StatusOr<std::unique_ptr<rpc::AccessControl>> access =
       rpc::AccessControl::Open({policy, max_calls, absl::Milliseconds(100)}, registry);
   LOYALTY_CHECK(access.ok());
-  return {rpc::MutualTlsServerCredentials(pki.Server()), *std::move(access)};
+  const std::string live = pki.Path("live/");
+  return {rpc::MutualTlsServerCredentials(
+              {live + "server.crt", live + "server.key", live + "client-ca.crt"}),
+          *std::move(access)};
 }
 
 }  // namespace
@@ -35,6 +39,7 @@ std::string DefaultPolicyJson() {
 
 AccessEnv::AccessEnv(int max_calls_per_caller) : policy_path_(pki_.Path("policy.json")) {
   WritePolicy(DefaultPolicyJson());
+  InstallServerFiles("server", {"ca"});
   op = pki_.Issue("op", "--spiffe=spiffe://test.loyalty/operator");
   acme_op = pki_.Issue("acme-op", "--spiffe=spiffe://test.loyalty/acme-op");
   shop = pki_.Issue("shop", "--spiffe=spiffe://test.loyalty/shop --dns=shop.test.loyalty");
@@ -63,6 +68,38 @@ void AccessEnv::WritePolicy(const std::string& json) const {
     file << json;
   }
   LOYALTY_CHECK(std::rename(staged.c_str(), policy_path_.c_str()) == 0);
+}
+
+void AccessEnv::InstallServerFiles(const std::string& name,
+                                   const std::vector<std::string>& client_cas) {
+  namespace fs = std::filesystem;
+  const std::string generation = absl::StrCat("gen-", ++generation_);
+  const fs::path dir = pki_.Path(generation);
+  fs::create_directory(dir);
+  fs::copy_file(pki_.Path(name + ".crt"), dir / "server.crt");
+  fs::copy_file(pki_.Path(name + ".key"), dir / "server.key");
+  std::ofstream bundle(dir / "client-ca.crt");
+  for (const std::string& ca : client_cas) bundle << std::ifstream(pki_.Path(ca + ".crt")).rdbuf();
+  bundle.close();
+  const fs::path staged = pki_.Path("live.new");
+  fs::create_directory_symlink(generation, staged);
+  fs::rename(staged, pki_.Path("live"));
+}
+
+double MetricValue(prometheus::Registry& registry, const std::string& name,
+                   const std::string& label, const std::string& value) {
+  double total = 0;
+  for (const prometheus::MetricFamily& family : registry.Collect()) {
+    if (family.name != name) continue;
+    for (const prometheus::ClientMetric& metric : family.metric) {
+      bool matches = label.empty();
+      for (const prometheus::ClientMetric::Label& pair : metric.label) {
+        matches = matches || (pair.name == label && pair.value == value);
+      }
+      if (matches) total += metric.counter.value + metric.gauge.value;
+    }
+  }
+  return total;
 }
 
 std::string DatabaseFingerprint(const std::string& url) {

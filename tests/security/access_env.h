@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "grpcpp/channel.h"
 #include "libs/rpc/server_security.h"
@@ -45,11 +46,17 @@ class AccessEnv final {
   // Replaces the policy file (by rename) with `json`.
   void WritePolicy(const std::string& json) const;
 
+  // Swaps the files the servers read (their directory is a symlink, replaced by rename, as a
+  // Kubernetes secret volume does): the certificate and key NAME.crt and NAME.key of the PKI
+  // directory, and a client CA bundle of the CAs named.
+  void InstallServerFiles(const std::string& name, const std::vector<std::string>& client_cas);
+
   rpc::ClientTls op, acme_op, shop, admin, reader, app, anonymous, expired, untrusted;
 
  private:
   TestPki pki_;
   std::string policy_path_;
+  int generation_ = 0;  // of the server's files
   rpc::ServerSecurity command_security_;
   rpc::ServerSecurity query_security_;
   prometheus::Registry command_registry_;  // the access control's metrics, per service
@@ -64,5 +71,10 @@ std::string DefaultPolicyJson();
 // A fingerprint of every row of every table of the command side (all but the projector's view_*
 // tables, which follow the outbox): equal before and after means that nothing was written.
 std::string DatabaseFingerprint(const std::string& url);
+
+// The sum of the values of metric `name` whose labels include `label` = `value` (any when
+// `label` is empty).
+double MetricValue(prometheus::Registry& registry, const std::string& name,
+                   const std::string& label = "", const std::string& value = "");
 
 }  // namespace loyalty::testing
