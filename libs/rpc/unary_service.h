@@ -32,15 +32,16 @@ absl::Status SerializeResponse(const google::protobuf::Message& response, grpc::
 // a bounded queue), that parses its requests itself: a body that does not parse as the method's
 // request message is refused with INVALID_ARGUMENT naming the message, on every method, and
 // changes nothing. (gRPC's generated services answer it with UNIMPLEMENTED, on the callback API,
-// or INTERNAL, on the sync API, without a message.) Each method is added with Handle; the
-// handlers take the typed request and response as before. Shut the gRPC server down before
-// destroying the service.
+// or INTERNAL, on the sync API, without a message.) Every call is let in by the AccessControl,
+// if any, before it is queued: this is the one place the caller is checked (docs/security.md).
+// Each method is added with Handle; the handlers take the typed request, the CallInfo and the
+// response. Shut the gRPC server down before destroying the service.
 class UnaryService : public grpc::Service {
  protected:
   // `service` is the proto service's full name ("loyalty.v1.CommandService"); `queue` names it
   // in the queue's refusal ("the command service is busy: ..."); a method's metrics label is
-  // `label_prefix` and its name.
-  // `access` checks every call before it runs (null: none, over plaintext).
+  // `label_prefix` and its name; `access` checks every call before it runs (null: none, over
+  // plaintext).
   UnaryService(std::string service, std::string queue, RpcMetrics& metrics, CallLimits limits,
                AccessControl* access, std::string label_prefix = "");
 
@@ -74,8 +75,9 @@ class UnaryService : public grpc::Service {
                   return admitted;
                 }
                 std::optional<absl::Status> answered = at_once(typed.request, &typed.response);
-                if (answered.has_value() && answered->ok()) {
-                  *answered = SerializeResponse(typed.response, response_body);
+                if (answered.has_value()) {
+                  if (answered->ok()) *answered = SerializeResponse(typed.response, response_body);
+                  typed.admission.reset();  // before the answer reaches the caller
                 }
                 return answered;
               },
@@ -84,6 +86,7 @@ class UnaryService : public grpc::Service {
                                                   ? call->admission->caller()
                                                   : std::string()};
                 absl::Status status = body(call->request, info, &call->response);
+                call->admission.reset();  // before the answer reaches the caller
                 if (status.ok()) status = SerializeResponse(call->response, response_body);
                 return status;
               });
@@ -95,7 +98,9 @@ class UnaryService : public grpc::Service {
   struct Call {
     Request request;
     Response response;
-    std::optional<AccessControl::Admission> admission;  // held until the call ends
+    // Held while the call runs, and released before it is answered: a caller that sends its
+    // next call on the answer must find its slot free.
+    std::optional<AccessControl::Admission> admission;
   };
 
   // Parses `body` into `request` and lets the call in: OK, or the refusal of the access control
