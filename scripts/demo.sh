@@ -2,16 +2,23 @@
 # Loads the demo organisation through loyaltyctl. Idempotent: every call has a fixed --key, so
 # running it again replays the same requests (no second effect). A request already done under an
 # older key is refused with *_ALREADY_EXISTS, which counts as done here.
-#   scripts/demo.sh [--target=HOST:PORT] [path/to/loyaltyctl]
+#   scripts/demo.sh [loyaltyctl options: --target=HOST:PORT, --tls_* or --insecure_plaintext ...]
+#                   [path/to/loyaltyctl]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target_flag=${1:---target=127.0.0.1:50051}
-ctl=${2:-build/tools/loyaltyctl/loyaltyctl}
+options=()
+ctl=build/tools/loyaltyctl/loyaltyctl
+for arg in "$@"; do
+  case $arg in
+    --*) options+=("$arg") ;;
+    *) ctl=$arg ;;
+  esac
+done
 
 # Waits up to 30 s for the service to answer (exit 3 = not reachable yet).
 for _ in $(seq 1 60); do
   status=0
-  "$ctl" "$target_flag" --timeout_ms=1000 org show --org=demo >/dev/null 2>&1 || status=$?
+  "$ctl" "${options[@]}" --timeout_ms=1000 org show --org=demo >/dev/null 2>&1 || status=$?
   [[ $status -ne 3 ]] && break
   sleep 0.5
 done
@@ -19,7 +26,7 @@ done
 # Runs loyaltyctl quietly; an "already exists" refusal is fine, anything else stops the script.
 ctl() {
   local err
-  if ! err=$("$ctl" "$target_flag" "$@" 2>&1 >/dev/null); then
+  if ! err=$("$ctl" "${options[@]}" "$@" 2>&1 >/dev/null); then
     if [[ $err == *_ALREADY_EXISTS* ]]; then return 0; fi
     echo "demo: loyaltyctl $*" >&2
     echo "$err" >&2
@@ -53,5 +60,5 @@ for member in ann ben; do
   ctl member create --org=demo --member="$member" --programs=shop,travel --key="demo-$member"
 done
 
-"$ctl" "$target_flag" points accrue --org=demo --member=ann --order=demo-order-1 \
+"$ctl" "${options[@]}" points accrue --org=demo --member=ann --order=demo-order-1 \
   --amount=12500 --currency=USD --key=demo-ann-order

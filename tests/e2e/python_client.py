@@ -2,7 +2,12 @@
 """Calls the command service through Python stubs generated from protos/ at test time.
 
 Usage: python_client.py --protos DIR --target HOST:PORT --org ORG --member M
+           (--tls_ca FILE [--tls_cert FILE --tls_key FILE] | --insecure_plaintext)
+           [--expect_code CODE [--expect_reason REASON]]
 The org must be the demo org of tests/support/demo_org.h with member M enrolled and empty.
+Mutual TLS with the client certificate and key, verifying the server against the CA bundle;
+without a certificate the channel is TLS all the same. With --expect_code, one accrual must be
+refused with that status code (and ErrorInfo reason) instead.
 Exits non-zero on the first failed check.
 """
 import argparse
@@ -30,12 +35,43 @@ def check(condition, message):
         raise AssertionError(message)
 
 
+def read(path):
+    with open(path, "rb") as file:
+        return file.read()
+
+
+def open_channel(grpc, args):
+    if args.insecure_plaintext:
+        return grpc.insecure_channel(args.target)
+    check(args.tls_ca and bool(args.tls_cert) == bool(args.tls_key),
+          "--tls_ca, and --tls_cert with --tls_key or neither (or --insecure_plaintext)")
+    credentials = grpc.ssl_channel_credentials(
+        root_certificates=read(args.tls_ca),
+        private_key=read(args.tls_key) if args.tls_key else None,
+        certificate_chain=read(args.tls_cert) if args.tls_cert else None)
+    return grpc.secure_channel(args.target, credentials)
+
+
+def error_reason(common, error):
+    """The ErrorInfo reason in the status details of a refused call."""
+    details = dict(error.trailing_metadata()).get("grpc-status-details-bin")
+    status = common.RpcStatus.FromString(details)
+    check(status.details[0].type_url.endswith("google.rpc.ErrorInfo"), "type url")
+    return common.ErrorInfo.FromString(status.details[0].value).reason
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--protos", required=True)
     parser.add_argument("--target", required=True)
     parser.add_argument("--org", required=True)
     parser.add_argument("--member", required=True)
+    parser.add_argument("--tls_cert")
+    parser.add_argument("--tls_key")
+    parser.add_argument("--tls_ca")
+    parser.add_argument("--insecure_plaintext", action="store_true")
+    parser.add_argument("--expect_code")
+    parser.add_argument("--expect_reason")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as out_dir:
@@ -45,16 +81,30 @@ def main():
         command = importlib.import_module("loyalty.v1.command_pb2")
         command_grpc = importlib.import_module("loyalty.v1.command_pb2_grpc")
 
-        channel = grpc.insecure_channel(args.target)
+        channel = open_channel(grpc, args)
         stub = command_grpc.CommandServiceStub(channel)
         key = lambda: f"py-{uuid.uuid4()}"
         passed = 0
-
-        accrued = stub.Accrue(command.AccrueRequest(
+        purchase = command.AccrueRequest(
             org_id=args.org, idempotency_key=key(), member_id=args.member, program_id="shop",
             purchase=command.Purchase(order_ref="py-order-1",
-                                      amount=common.Money(minor_units=25099, currency="USD"))),
-            timeout=10)
+                                      amount=common.Money(minor_units=25099, currency="USD")))
+
+        if args.expect_code:
+            try:
+                stub.Accrue(purchase, timeout=10)
+                check(False, f"an accrual was accepted, want {args.expect_code}")
+            except grpc.RpcError as error:
+                check(error.code().name == args.expect_code,
+                      f"code {error.code().name}, want {args.expect_code}: {error.details()}")
+                if args.expect_reason:
+                    reason = error_reason(common, error)
+                    check(reason == args.expect_reason,
+                          f"reason {reason}, want {args.expect_reason}")
+            print(f"python client: refused with {args.expect_code} as expected")
+            return
+
+        accrued = stub.Accrue(purchase, timeout=10)
         check(accrued.points == 250, f"purchase earned {accrued.points}, want 250")
         check(accrued.ledger_position > 0, "no ledger position")
         passed += 1
@@ -89,11 +139,8 @@ def main():
             check(False, "an overspend was accepted")
         except grpc.RpcError as error:
             check(error.code() == grpc.StatusCode.FAILED_PRECONDITION, f"code {error.code()}")
-            details = dict(error.trailing_metadata()).get("grpc-status-details-bin")
-            status = common.RpcStatus.FromString(details)
-            info = common.ErrorInfo.FromString(status.details[0].value)
-            check(info.reason == "INSUFFICIENT_POINTS", f"reason {info.reason}")
-            check(status.details[0].type_url.endswith("google.rpc.ErrorInfo"), "type url")
+            reason = error_reason(common, error)
+            check(reason == "INSUFFICIENT_POINTS", f"reason {reason}")
         passed += 1
 
         # Server reflection lists the services (raw bytes: ServerReflectionRequest with

@@ -1,27 +1,33 @@
 // A client generated from protos/ in another language (Python, Debian's python3-grpcio) calls the
-// real command service end to end.
+// real loyalty-command binary end to end over mutual TLS.
 
-#include <cstdlib>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "loyalty/v1/admin.grpc.pb.h"
-#include "tests/support/command_server.h"
-#include "tests/support/demo_org.h"
+#include "tests/e2e/mtls_services.h"
 
 namespace loyalty::testing {
 namespace {
 
-TEST(PythonClientTest, AccrueRedeemAndGroupRedeemThroughGeneratedPythonStubs) {
-  CommandServer server;
-  auto admin = v1::AdminService::NewStub(server.Channel());
-  CreateDemoOrg(*admin, "pyorg", {"py-member"});
-  const std::string command =
-      absl::StrCat("/usr/bin/python3 ", LOYALTY_SOURCE_DIR, "/tests/e2e/python_client.py --protos ",
-                   LOYALTY_SOURCE_DIR, "/protos --target 127.0.0.1:", server.port(),
-                   " --org pyorg --member py-member");
-  EXPECT_EQ(std::system(command.c_str()), 0) << command;
+class PythonClientTest : public MtlsServicesTest {
+ protected:
+  // python_client.py against the command service with `flags` added: true when it passes.
+  bool RunClient(const std::string& flags) const {
+    const std::string command = absl::StrCat(
+        "/usr/bin/python3 ", LOYALTY_SOURCE_DIR, "/tests/e2e/python_client.py --protos ",
+        LOYALTY_SOURCE_DIR, "/protos --target ", command_target(), " --org ", kOrg, " --member ",
+        kMember, flags);
+    return RunCommand(command);
+  }
+};
+
+TEST_F(PythonClientTest, AccrueRedeemAndGroupRedeemOverMutualTls) {
+  // Refused first: the full run below starts from an empty member, so they wrote nothing.
+  EXPECT_TRUE(RunClient(ClientTlsFlags(pki_.Anonymous()) + " --expect_code UNAUTHENTICATED"));
+  EXPECT_TRUE(RunClient(ClientTlsFlags(reader_) +
+                        " --expect_code PERMISSION_DENIED --expect_reason CALLER_NOT_ALLOWED"));
+  EXPECT_TRUE(RunClient(ClientTlsFlags(shop_)));
 }
 
 }  // namespace

@@ -1,0 +1,78 @@
+#include "tests/e2e/mtls_services.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "loyalty/v1/admin.grpc.pb.h"
+#include "tests/support/demo_org.h"
+#include "tests/support/pg_cluster.h"
+
+namespace loyalty::testing {
+namespace {
+
+constexpr absl::Duration kStartTimeout = absl::Seconds(30);
+constexpr absl::Duration kStopTimeout = absl::Seconds(20);
+
+// The access policy of the certificates the header names, on `org`.
+std::string Policy(const std::string& org) {
+  return absl::StrCat(
+      R"({"grants": [
+  {"identity": "spiffe://loyalty.local/operator", "roles": ["operator"], "all_orgs": true},
+  {"identity_prefix": "spiffe://loyalty.local/shop/", "roles": ["earn_burn", "read"],
+   "org_ids": [")", org, R"("]},
+  {"identity": "spiffe://loyalty.local/reader", "roles": ["read"], "org_ids": [")", org,
+      R"("]}]})");
+}
+
+}  // namespace
+
+std::string ClientTlsFlags(const rpc::ClientTls& tls) {
+  std::string flags = absl::StrCat(" --tls_ca=", tls.ca);
+  if (!tls.cert.empty()) absl::StrAppend(&flags, " --tls_cert=", tls.cert, " --tls_key=", tls.key);
+  return flags;
+}
+
+bool RunCommand(const std::string& command) { return std::system(command.c_str()) == 0; }
+
+void MtlsServicesTest::SetUp() {
+  const std::string policy = pki_.Path("access-policy.json");
+  std::ofstream(policy) << Policy(kOrg);
+  const rpc::ServerTls server = pki_.Server();
+  const std::string url = SharedPgCluster().CreateDatabase();
+  auto service = [&](const char* binary, const std::string& name, std::string* target) {
+    const int port = FreeLoopbackPort();
+    *target = absl::StrCat("127.0.0.1:", port);
+    return std::make_unique<ServiceProcess>(
+        binary,
+        std::vector<std::string>{"serve", "--database_url=" + url, "--listen=" + *target,
+                                 "--metrics_listen=", "--pool_size=4",
+                                 "--tls_cert=" + server.cert, "--tls_key=" + server.key,
+                                 "--tls_client_ca=" + server.client_ca,
+                                 "--access_policy=" + policy},
+        port, pki_.Path(name + ".log"));
+  };
+  command_ = service(LOYALTY_COMMAND_BINARY, "loyalty-command", &command_target_);
+  query_ = service(LOYALTY_QUERY_BINARY, "loyalty-query", &query_target_);
+  ASSERT_TRUE(command_->Start(kStartTimeout)) << command_->LogTail();
+  ASSERT_TRUE(query_->Start(kStartTimeout)) << query_->LogTail();
+
+  const rpc::ClientTls operator_tls =
+      pki_.Issue("operator", "--spiffe=spiffe://loyalty.local/operator");
+  CreateDemoOrg(*v1::AdminService::NewStub(rpc::OpenChannel(command_target_, operator_tls)),
+                kOrg, {kMember});
+}
+
+void MtlsServicesTest::TearDown() {
+  for (std::unique_ptr<ServiceProcess>* process : {&command_, &query_}) {
+    if (*process == nullptr) continue;
+    const int status = (*process)->Stop(kStopTimeout);
+    EXPECT_EQ(status, 0) << DescribeWaitStatus(status);
+    if (HasFailure()) std::printf("--- service log:\n%s\n", (*process)->LogTail().c_str());
+    process->reset();
+  }
+}
+
+}  // namespace loyalty::testing
