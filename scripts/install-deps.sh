@@ -13,6 +13,7 @@ packages=(
   postgresql-15 postgresql-client-15
   python3-grpcio python3-grpc-tools python3-protobuf
   clang-14 libclang-rt-14-dev
+  openssl
 )
 # Node.js and npm, Debian's unless the machine has its own (whose nodejs package includes npm and
 # conflicts with Debian's).
