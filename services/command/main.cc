@@ -14,6 +14,7 @@
 #include "libs/base/log.h"
 #include "libs/pg/migrate.h"
 #include "libs/pg/pool.h"
+#include "libs/rpc/health.h"
 #include "libs/rpc/metrics.h"
 #include "libs/rpc/metrics_endpoint.h"
 #include "libs/rpc/queued_calls.h"
@@ -33,6 +34,9 @@ ABSL_FLAG(std::string, admin_listen, "",
           "a listen address of its own for AdminService (host:port); empty: it shares --listen");
 ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
           "Prometheus /metrics listen address; empty disables it");
+ABSL_FLAG(std::string, health_listen, "",
+          "a plaintext listen address serving only the gRPC health service, for kubelet's probes; "
+          "empty: none");
 ABSL_FLAG(int, pool_size, 16, "database connections (1..256)");
 ABSL_FLAG(int, acquire_timeout_ms, 2000, "wait for a free connection before RESOURCE_EXHAUSTED");
 ABSL_FLAG(int, max_threads, loyalty::rpc::kDefaultMaxThreads,
@@ -109,6 +113,11 @@ int Serve() {
     if (!started.ok()) return Fail(started.status().ToString());
     admin_server = *std::move(started);
   }
+  absl::StatusOr<std::unique_ptr<rpc::Health>> health = rpc::Health::Start(
+      {absl::GetFlag(FLAGS_database_url), Migrations().back().version,
+       absl::GetFlag(FLAGS_health_listen)},
+      {server->server.get(), admin_server.server.get()});
+  if (!health.ok()) return Fail(health.status().ToString());
   LogInfo(absl::StrCat("loyalty-command serving gRPC on port ", server->port,
                        admin_listen.empty() ? "" : absl::StrCat(", admin on port ",
                                                                 admin_server.port),
@@ -116,9 +125,11 @@ int Serve() {
                        metrics_listen.empty() ? "" : ", metrics on " + metrics_listen));
   const int signal_number = rpc::WaitForShutdownSignal();
   LogInfo(absl::StrCat("signal ", signal_number, ": draining and stopping"));
+  (*health)->Drain();
   const auto drained_by = absl::ToChronoTime(absl::Now() + absl::Seconds(10));
   server->server->Shutdown(drained_by);
   if (admin_server.server) admin_server.server->Shutdown(drained_by);
+  health->reset();
   return 0;
 }
 

@@ -17,12 +17,14 @@
 #include "libs/base/clock.h"
 #include "libs/base/log.h"
 #include "libs/pg/pool.h"
+#include "libs/rpc/health.h"
 #include "libs/rpc/metrics.h"
 #include "libs/rpc/metrics_endpoint.h"
 #include "libs/rpc/queued_calls.h"
 #include "libs/rpc/server.h"
 #include "libs/rpc/server_security.h"
 #include "prometheus/registry.h"
+#include "services/command/migrations.h"
 #include "services/query/projector.h"
 #include "services/query/query_service.h"
 #include "services/query/rebuild.h"
@@ -35,6 +37,9 @@ ABSL_FLAG(std::string, projector_database_url, "",
 ABSL_FLAG(std::string, listen, "127.0.0.1:50052", "gRPC listen address (host:port)");
 ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9465",
           "Prometheus /metrics listen address; empty disables it");
+ABSL_FLAG(std::string, health_listen, "",
+          "a plaintext listen address serving only the gRPC health service, for kubelet's probes; "
+          "empty: none");
 ABSL_FLAG(int, pool_size, 16, "database connections (1..256)");
 ABSL_FLAG(int, max_threads, loyalty::rpc::kDefaultMaxThreads,
           "gRPC server threads of the health and reflection services (4..1024)");
@@ -129,13 +134,20 @@ int Serve() {
                         security->credentials},
                        {&queries});
   if (!server.ok()) return Fail(server.status().ToString());
+  absl::StatusOr<std::unique_ptr<rpc::Health>> health =
+      rpc::Health::Start({absl::GetFlag(FLAGS_database_url), command::Migrations().back().version,
+                          absl::GetFlag(FLAGS_health_listen)},
+                         {server->server.get()});
+  if (!health.ok()) return Fail(health.status().ToString());
   LogInfo(absl::StrCat("loyalty-query serving gRPC on port ", server->port,
                        security->credentials ? " (mutual TLS)" : " (plaintext)",
                        projector ? ", projecting" : ", not projecting",
                        metrics_listen.empty() ? "" : ", metrics on " + metrics_listen));
   const int signal_number = rpc::WaitForShutdownSignal();
   LogInfo(absl::StrCat("signal ", signal_number, ": draining and stopping"));
+  (*health)->Drain();
   server->server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  health->reset();
   for (std::jthread* thread : {&projector_thread, &listener_thread}) {
     if (!thread->joinable()) continue;
     thread->request_stop();

@@ -11,17 +11,22 @@
 #include "libs/base/clock.h"
 #include "libs/base/log.h"
 #include "libs/pg/pool.h"
+#include "libs/rpc/health.h"
 #include "libs/rpc/metrics.h"
 #include "libs/rpc/metrics_endpoint.h"
 #include "libs/rpc/server.h"
 #include "prometheus/registry.h"
 #include "services/command/context.h"
+#include "services/command/migrations.h"
 #include "services/worker/worker.h"
 
 ABSL_FLAG(std::string, database_url, "postgresql://postgres@127.0.0.1:5432/loyalty",
           "libpq connection string of the command database");
 ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9466",
           "Prometheus /metrics listen address; empty disables it");
+ABSL_FLAG(std::string, health_listen, "",
+          "a plaintext listen address serving only the gRPC health service, for kubelet's probes; "
+          "empty: none");
 ABSL_FLAG(int, pool_size, 4, "database connections (1..64)");
 ABSL_FLAG(int, batch, 500, "members or records per job call (1..10000)");
 ABSL_FLAG(int, interval_ms, 1000, "pause between rounds without work (10..3600000)");
@@ -56,10 +61,19 @@ int main(int argc, char** argv) {
     loyalty::LogError(exposer.status().ToString());
     return 1;
   }
+  absl::StatusOr<std::unique_ptr<loyalty::rpc::Health>> health = loyalty::rpc::Health::Start(
+      {absl::GetFlag(FLAGS_database_url), loyalty::command::Migrations().back().version,
+       absl::GetFlag(FLAGS_health_listen)},
+      {});
+  if (!health.ok()) {
+    loyalty::LogError(health.status().ToString());
+    return 1;
+  }
   std::thread rounds([&] { worker.Run(); });
   loyalty::LogInfo("loyalty-worker running");
   const int signal_number = loyalty::rpc::WaitForShutdownSignal();
   loyalty::LogInfo(absl::StrCat("signal ", signal_number, ": stopping after the current round"));
+  (*health)->Drain();
   worker.Stop();
   rounds.join();
   return 0;
