@@ -3,6 +3,8 @@
 #
 #   scripts/bench.sh           the record: 3 runs of 15 s (5 s warm-up) per figure, 10000 members
 #   scripts/bench.sh --quick   a smoke version: 3 runs of 3 s (1 s warm-up), 500 members
+#   scripts/bench.sh --tls-only  only the cost of mutual TLS (minutes): 5 turns of 10 s runs (3 s
+#                              warm-up), 2000 members; replaces that section of docs/benchmarks.md
 #
 # Builds Release (build-release/), starts its own PostgreSQL 15 (scripts/pg-local.sh in a temp
 # dir, synchronous_commit on, default durability), loyalty-command and loyalty-query with their
@@ -15,20 +17,25 @@
 # gRPC server under the same loyalty-bench load, the real services at peak (closed loop), at half
 # of peak (open loop: server-side p99 and projection lag from the services' histograms), pgbench
 # beside the no-op server's traffic at the service's rates (the transport's share), and the
-# projector's catch-up rate. Every step is bounded in time. Method: tools/bench/benchmarks_method.md.
+# projector's catch-up rate; last, the cost of mutual TLS by turns (tls_cost below). Every step is
+# bounded in time. Method: tools/bench/benchmarks_method.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-quick=0
+quick=0 tls_only=0
 case ${1:-} in
   --quick) quick=1 ;;
+  --tls-only) tls_only=1 ;;
   "") ;;
-  *) echo "usage: $0 [--quick]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--quick | --tls-only]" >&2; exit 2 ;;
 esac
 readonly RUNS=3
+readonly TLS_TURNS=5  # the cost of TLS: pairs of runs, plaintext then mutual TLS
 if ((quick)); then
   readonly DURATION_S=3 WARMUP_S=1 MEMBERS=500 HISTORY=3
+elif ((tls_only)); then
+  readonly DURATION_S=10 WARMUP_S=3 MEMBERS=2000 HISTORY=2
 else
   readonly DURATION_S=15 WARMUP_S=5 MEMBERS=10000 HISTORY=5
 fi
@@ -40,12 +47,21 @@ readonly PG_PORT=${LOYALTY_BENCH_PG_PORT:-54339}
 readonly COMMAND_ADDRESS=127.0.0.1:${LOYALTY_BENCH_COMMAND_PORT:-50071}
 readonly QUERY_ADDRESS=127.0.0.1:${LOYALTY_BENCH_QUERY_PORT:-50072}
 readonly NOOP_ADDRESS=127.0.0.1:${LOYALTY_BENCH_NOOP_PORT:-50073}
+# The cost of TLS: a pair of loyalty-command and loyalty-query served plaintext, and one served with
+# mutual TLS (ports 50074..50077 unless LOYALTY_BENCH_TLS_PORT says where they begin).
+readonly TLS_PORT=${LOYALTY_BENCH_TLS_PORT:-50074}
+declare -Ar PAIR_COMMAND=([plaintext]=127.0.0.1:$TLS_PORT [tls]=127.0.0.1:$((TLS_PORT + 2)))
+declare -Ar PAIR_QUERY=([plaintext]=127.0.0.1:$((TLS_PORT + 1)) [tls]=127.0.0.1:$((TLS_PORT + 3)))
 readonly BUILD_DIR=${LOYALTY_BENCH_BUILD_DIR:-build-release}
 readonly BUILD_TYPE=${LOYALTY_BENCH_BUILD_TYPE:-Release}
 readonly OUT=${LOYALTY_BENCH_OUT:-docs/benchmarks.md}
 readonly PGBENCH=/usr/lib/postgresql/15/bin/pgbench
 readonly DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/loyalty"
 command_line="scripts/bench.sh${1:+ $1}"
+[[ $BUILD_DIR == build-release && $BUILD_TYPE == Release ]] ||
+  command_line="LOYALTY_BENCH_BUILD_DIR=$BUILD_DIR LOYALTY_BENCH_BUILD_TYPE=$BUILD_TYPE $command_line"
+cpu=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)
+memory=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
 
 echo "== build ($BUILD_DIR, $BUILD_TYPE)"
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="$BUILD_TYPE" >/dev/null
@@ -75,11 +91,15 @@ psql_run() { timeout 120 psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR
 psql_run -d postgres -c "CREATE DATABASE loyalty"
 sql() { psql_run -d loyalty -c "$1"; }
 
-wait_for_port() {  # the bench tool's connect wait is the readiness probe
+# wait_for_port ADDRESS [CLIENT TLS FLAGS]: the bench tool's connect wait is the readiness probe
+# (plaintext unless TLS flags are given).
+wait_for_port() {
   local address=$1
+  shift
+  (($#)) || set -- --insecure_plaintext
   for _ in $(seq 1 100); do
     if timeout 5 "$bench" once --target="$address" --op=accrue --key=probe --org=no-such-org \
-        --timeout_ms=500 >/dev/null 2>&1 || [[ $? -eq 1 ]]; then
+        --timeout_ms=500 "$@" >/dev/null 2>&1 || [[ $? -eq 1 ]]; then
       return 0
     fi
     sleep 0.2
@@ -134,86 +154,15 @@ wait_for_port "$NOOP_ADDRESS"
 # others (replay_members below).
 echo "== prepare ($((2 * MEMBERS)) members, $HISTORY purchases each)"
 timeout 1800 "$bench" prepare --target="$COMMAND_ADDRESS" --members=$((2 * MEMBERS)) \
-  --history=$HISTORY \
+  --history=$HISTORY --insecure_plaintext \
   --prepare_concurrency=$POOL_SIZE
 
+# Plaintext, as the services of the record serve; the TLS runs add --insecure_plaintext=false and
+# the TLS flags (the last --insecure_plaintext counts).
 common=(--channels=$CHANNELS --concurrency=$CONCURRENCY --members=$MEMBERS
-        --warmup_s=$WARMUP_S --duration_s=$DURATION_S)
+        --warmup_s=$WARMUP_S --duration_s=$DURATION_S --insecure_plaintext)
 prom() { timeout 30 python3 tools/bench/prom.py "$@"; }
 scrape() { prom scrape "$1" "$2" 2>>"$work/scrape.log" || rm -f "$2"; }
-
-echo "== warm every pooled connection, then capture one accrue, one redeem, one GetBalances"
-timeout 60 "$bench" run --target="$COMMAND_ADDRESS" "${common[@]}" --mix=accrue=1,redeem=1 \
-  --warmup_s=0 --duration_s=2 >/dev/null
-# Every sequence but the outbox's gets its own range of 10^12 values, so that an id the capture
-# finds in a statement's parameters names its sequence without doubt (capture_sql.py).
-sql "DO \$\$ DECLARE s record; i bigint := 0; BEGIN
-  FOR s IN SELECT format('%I.%I', schemaname, sequencename) AS name, last_value, max_value
-      FROM pg_sequences WHERE format('%I.%I', schemaname, sequencename)::regclass
-        IS DISTINCT FROM pg_get_serial_sequence('outbox', 'position')::regclass ORDER BY 1 LOOP
-    i := i + 1;
-    IF i * 1000000000000 < s.max_value AND coalesce(s.last_value, 0) < i * 1000000000000 THEN
-      PERFORM setval(s.name, i * 1000000000000);
-    END IF;
-  END LOOP; END \$\$"
-# capture NAME METRICS_URL POOL ANCHOR NEEDLE ONCE_ARGS...: one call with log_statement=all;
-# writes $work/NAME.sql (pgbench), $work/NAME.trips (listing), $work/NAME.statements and
-# $work/NAME.round_trips (the metric's delta around the call, or n/a).
-capture() {
-  local name=$1 metrics_url=$2 pool=$3 anchor=$4 needle=$5 log=$work/pgdata/server.log start
-  shift 5
-  local member_id=bm-$capture_member
-  timeout 60 python3 tools/bench/capture_sql.py snapshot "$DATABASE_URL" bench "$member_id" \
-    "$work/$name.before.json"
-  sql "ALTER SYSTEM SET log_statement = 'all'" && sql "SELECT pg_reload_conf()" >/dev/null
-  sleep 0.5
-  start=$(stat -c %s "$log")
-  scrape "$metrics_url" "$work/$name.metrics.before"
-  timeout 30 "$bench" once --members=$MEMBERS --member_index="$capture_member" "$@" >/dev/null
-  scrape "$metrics_url" "$work/$name.metrics.after"
-  sleep 0.5
-  tail -c +"$((start + 1))" "$log" >"$work/$name.log"
-  sql "ALTER SYSTEM RESET log_statement" && sql "SELECT pg_reload_conf()" >/dev/null
-  timeout 60 python3 tools/bench/capture_sql.py snapshot "$DATABASE_URL" bench "$member_id" \
-    "$work/$name.after.json"
-  prom counter "$work/$name.metrics.before" "$work/$name.metrics.after" \
-    loyalty_db_round_trips_total pool="$pool" | sed 's/\.0*$//' >"$work/$name.round_trips"
-  timeout 60 python3 tools/bench/capture_sql.py script "$work/$name.log" "$anchor" "$needle" \
-    "$member_id" "$(cat "$work/$name.round_trips")" "$work/$name.before.json" \
-    "$work/$name.after.json" "$work/$name.sql" 2>"$work/$name.trips"
-  sed -n 's/^statements //p' "$work/$name.trips" >"$work/$name.statements"
-  echo "  $name: $(cat "$work/$name.statements") statements," \
-    "$(cat "$work/$name.round_trips") round trips (metric)" >&2
-}
-capture_member=$((MEMBERS - 1))
-# warm_once OP: one call on the capture member first, so that the captured one finds the member
-# in the command service's cache as a steady load does.
-warm_once() {
-  timeout 30 "$bench" once --target="$COMMAND_ADDRESS" --members=$MEMBERS \
-    --member_index="$capture_member" --op="$1" --key="warm-$1-$$" >/dev/null
-}
-warm_once accrue
-key=capture-accrue-$$
-capture accrue "$command_metrics_url" command idempotency_claim "$key" \
-  --target="$COMMAND_ADDRESS" --op=accrue --key="$key"
-warm_once redeem
-key=capture-redeem-$$
-capture redeem "$command_metrics_url" command idempotency_claim "$key" \
-  --target="$COMMAND_ADDRESS" --op=redeem --key="$key"
-if [[ -n $query_pid ]]; then
-  capture balances "$query_metrics_url" query query_select_member "'bm-$capture_member'" \
-    --target="$COMMAND_ADDRESS" --query_target="$QUERY_ADDRESS" --op=get_balances
-fi
-# replay_members SCRIPT FIRST: the replay's members are bm-FIRST .. bm-(FIRST+MEMBERS-1). The
-# command replays get members of their own: every replayed command raises its member's state
-# version, so on the service's members pgbench's run would leave the command service's member
-# cache stale for nearly all of them before each service run, and the service would read again
-# what the replay, built for a member the cache holds, spares. GetBalances' replay reads the
-# service's members, whose views the projector keeps.
-replay_members() { [[ ! -f $1 ]] || sed -i "s/:first_member/$2/g" "$1"; }
-replay_members "$work/accrue.sql" $MEMBERS
-replay_members "$work/redeem.sql" $MEMBERS
-replay_members "$work/balances.sql" 0
 
 failed_calls() {  # the runs whose calls failed, with their codes, from the JSON reports
   python3 - "$work" <<'PY'
@@ -230,6 +179,11 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.json"))):
 print("; ".join(runs) + "." if runs else "none.")
 PY
 }
+ratio() { python3 -c 'import sys
+a, b = sys.argv[1], sys.argv[2]
+try: print(f"{float(a) / float(b):.2f}")
+except (ValueError, ZeroDivisionError): print("n/a")' "$1" "$2"; }
+value() { [[ -s $1 ]] && cat "$1" || echo n/a; }
 median() { sort -g | awk '{v[NR] = $1} END {print (NR == 0 ? "n/a" : v[int((NR + 1) / 2)])}'; }
 json_number() {  # json_number FILE KEY: overall[KEY] of a loyalty-bench JSON report
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["overall"][sys.argv[2]])' \
@@ -264,10 +218,11 @@ service_run() {
   wait "${cpu_pid:-}" 2>/dev/null || true
   echo "  $name run $i: $(tail -n 1 "$work/$name-$i.txt")" >&2
 }
-# service_median NAME: the median throughput of its runs; the median run p99 into $work/NAME.p99.
+# service_median NAME [RUNS]: the median throughput of its runs; the median run p99 into
+# $work/NAME.p99.
 service_median() {
   local name=$1 i throughputs=() p99s=()
-  for i in $(seq 1 $RUNS); do
+  for i in $(seq 1 "${2:-$RUNS}"); do
     throughputs+=("$(json_number "$work/$name-$i.json" throughput_per_s 2>/dev/null || echo)")
     p99s+=("$(json_p99 "$work/$name-$i.json" 2>/dev/null || echo)")
   done
@@ -451,6 +406,232 @@ resume_query() {  # loyalty-query again, when the script runs one, once its proj
   wait_for_port "$QUERY_ADDRESS"
   wait_caught_up
 }
+# The cost of mutual TLS, by turns in one run: two pairs of loyalty-command and loyalty-query on the
+# same database, alike but for their security (one --insecure_plaintext, one mutual TLS with an
+# access policy; neither projects, the script's own loyalty-query does), and the same closed-loop
+# load on the plaintext pair, then on the TLS pair, TLS_TURNS times, so that drift (the data set
+# grows, the machine is shared) hits both sides alike.
+readonly TLS_MIX=accrue=60,redeem=20,group_redeem=5,transfer=5
+tls_dir=$work/pki
+tls_client=(--insecure_plaintext=false --tls_ca="$tls_dir/ca.crt" --tls_cert="$tls_dir/operator.crt"
+            --tls_key="$tls_dir/operator.key")
+tls_start() {  # the two pairs, serving
+  bash scripts/pki.sh local "$tls_dir"
+  echo '{"grants":[{"identity":"spiffe://loyalty.local/operator","roles":["operator"],'\
+'"all_orgs":true}]}' >"$tls_dir/policy.json"
+  local side security=(--insecure_plaintext) client=()
+  for side in plaintext tls; do
+    if [[ $side == tls ]]; then
+      security=(--tls_cert="$tls_dir/server.crt" --tls_key="$tls_dir/server.key"
+                --tls_client_ca="$tls_dir/ca.crt" --access_policy="$tls_dir/policy.json"
+                --max_calls_per_caller=$((2 * CONCURRENCY)))
+      client=("${tls_client[@]}")
+    fi
+    "$bin/services/command/loyalty-command" serve --database_url="$DATABASE_URL" \
+      --listen="${PAIR_COMMAND[$side]}" --metrics_listen="127.0.0.1:$(free_port)" \
+      --pool_size=$POOL_SIZE "${security[@]}" >"$work/command-$side.log" 2>&1 &
+    pids+=($!)
+    "$query_binary" serve --database_url="$DATABASE_URL" --listen="${PAIR_QUERY[$side]}" \
+      --metrics_listen="127.0.0.1:$(free_port)" --pool_size=$QUERY_POOL_SIZE --project=false \
+      "${security[@]}" >"$work/query-$side.log" 2>&1 &
+    pids+=($!)
+    wait_for_port "${PAIR_COMMAND[$side]}" "${client[@]}"
+    wait_for_port "${PAIR_QUERY[$side]}" "${client[@]}"
+  done
+}
+# tls_turns NAME MIX: TLS_TURNS turns of NAME-plaintext then NAME-tls (service_run), each pair's
+# loyalty-command the target and its loyalty-query the query target.
+tls_turns() {
+  local name=$1 mix=$2 i side client
+  for i in $(seq 1 $TLS_TURNS); do
+    for side in plaintext tls; do
+      client=()
+      [[ $side == tls ]] && client=("${tls_client[@]}")
+      service_run "$name-$side" "${PAIR_COMMAND[$side]}" "$i" --mix="$mix" \
+        --query_target="${PAIR_QUERY[$side]}" "${client[@]}"
+    done
+  done
+}
+tls_cost() {
+  echo "== the cost of mutual TLS ($TLS_TURNS turns: plaintext, then TLS)"
+  tls_start
+  tls_turns tls-mixed "$TLS_MIX"
+  [[ -z $query_pid ]] || wait_caught_up
+  tls_turns tls-balances get_balances=1
+}
+# tls_row NAME LOAD: the row of NAME in the table of the cost of TLS.
+tls_row() {
+  local plain tls plain_p99 tls_p99
+  plain=$(service_median "$1-plaintext" $TLS_TURNS) tls=$(service_median "$1-tls" $TLS_TURNS)
+  plain_p99=$(value "$work/$1-plaintext.p99") tls_p99=$(value "$work/$1-tls.p99")
+  echo "| $2 | $plain | $tls | $(ratio "$tls" "$plain") | $plain_p99 | $tls_p99 |" \
+    "$(ratio "$tls_p99" "$plain_p99") |"
+}
+# tls_each NAME: each turn's calls/s, plaintext/TLS.
+tls_each() {
+  local i turns=()
+  for i in $(seq 1 $TLS_TURNS); do
+    turns+=("$(json_number "$work/$1-plaintext-$i.json" throughput_per_s 2>/dev/null ||
+      echo n/a)/$(json_number "$work/$1-tls-$i.json" throughput_per_s 2>/dev/null || echo n/a)")
+  done
+  echo "${turns[*]}"
+}
+tls_section() {
+  local note="nothing else ran on the machine"
+  ((tls_only)) && note="a shared machine: other work may have run beside it; the turns give any
+such drift to both sides"
+  cat <<EOF_TLS
+## The cost of mutual TLS
+
+Measured by turns in one run by \`$command_line\` on $(date -u +%Y-%m-%d) at commit
+$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (with uncommitted changes)'); $cpu, $(nproc) cores online, $memory,
+build $BUILD_TYPE ($note).
+
+Two pairs of loyalty-command and loyalty-query (\`--pool_size=$POOL_SIZE\` each) on the same
+database, alike but for their security: one \`--insecure_plaintext\`, one mutual TLS
+(\`--tls_cert --tls_key --tls_client_ca\`, ECDSA P-256 certificates by \`scripts/pki.sh local\`)
+with an access policy of one grant (the operator role on every organisation,
+\`--max_calls_per_caller=$((2 * CONCURRENCY))\`). The same loyalty-bench load, closed loop
+($CONCURRENCY calls outstanding over $CHANNELS channels, $MEMBERS members, warm-up ${WARMUP_S} s,
+measured ${DURATION_S} s, a \`CHECKPOINT\` before each run), on the plaintext pair, then on the TLS
+pair (loyalty-bench with \`--tls_ca --tls_cert --tls_key\`), $TLS_TURNS turns. Figures are the
+medians of the turns; p99 is loyalty-bench's (client side), in µs.
+
+| load | plaintext calls/s | mutual TLS calls/s | TLS / plaintext | plaintext p99 | mutual TLS p99 | TLS / plaintext |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+$(tls_row tls-mixed "mixed commands (accrue 60, redeem 20, group redeem 5, transfer 5)")
+$(tls_row tls-balances "GetBalances")
+
+Each turn, calls/s plaintext/TLS: mixed commands $(tls_each tls-mixed); GetBalances
+$(tls_each tls-balances).
+
+Cores each program used during the first turn (\`tools/bench/cpu_share.py\`; 2.00 is the whole
+machine):
+
+| run | cores by program |
+| --- | --- |
+$(for run in tls-mixed-plaintext tls-mixed-tls tls-balances-plaintext tls-balances-tls; do
+    echo "| $run | $(cat "$work/$run.cpu" 2>/dev/null || echo n/a) |"
+  done)
+
+Where TLS costs:
+
+- **The handshake, once per connection**: an ECDHE key exchange and, mutual, a certificate
+  chain verified and a signature checked on each side; on the server, the caller's identity is
+  read from the certificate. loyalty-bench opens its channels and waits for them before the
+  warm-up, so no handshake is in the figures: a client that keeps its channels (as gRPC clients
+  do) pays it once per connection, and again only after a reconnect. A client that opened a
+  channel per call would pay it on every call.
+- **Every message, both ways**: each HTTP/2 frame is sealed into TLS records (AES-GCM, with
+  AES-NI on this CPU) by the sender and opened by the receiver, client and server alike. For
+  messages of a few hundred bytes the cipher is small; gRPC's secure endpoint also passes every
+  read and write through its own buffers.
+- **Every call, the access policy** (TLS pair only): the identity from the auth context, the
+  grant looked up, the caller's calls in flight counted. A plaintext service does none of it.
+- On this machine loyalty-bench, the services and PostgreSQL share the cores, so the CPU TLS takes
+  on both sides is CPU that PostgreSQL (commands) or loyalty-query (GetBalances) does not get.
+EOF_TLS
+}
+# splice_tls_section FILE: FILE's "## The cost of mutual TLS" replaced by tls_section (inserted
+# before "## How each figure is measured" when it has none).
+splice_tls_section() {
+  tls_section >"$work/tls-section.md"
+  python3 - "$1" "$work/tls-section.md" <<'PY'
+import os, sys
+path, section = sys.argv[1], open(sys.argv[2]).read().rstrip("\n") + "\n\n"
+doc = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
+start = doc.find("\n## The cost of mutual TLS\n")
+if start >= 0:
+    end = doc.find("\n## ", start + 1)
+    doc = doc[:start + 1] + section + (doc[end + 1:] if end >= 0 else "")
+else:
+    at = doc.find("\n## How each figure is measured")
+    doc = doc[:at + 1] + section + doc[at + 1:] if at >= 0 else doc.rstrip("\n") + "\n\n" + section
+open(path, "w").write(doc.rstrip("\n") + "\n")
+PY
+}
+if ((tls_only)); then
+  tls_cost
+  mkdir -p "$(dirname "$OUT")"
+  splice_tls_section "$OUT"
+  echo "== wrote the cost of mutual TLS into $OUT; failed calls: $(failed_calls)"
+  exit 0
+fi
+
+echo "== warm every pooled connection, then capture one accrue, one redeem, one GetBalances"
+timeout 60 "$bench" run --target="$COMMAND_ADDRESS" "${common[@]}" --mix=accrue=1,redeem=1 \
+  --warmup_s=0 --duration_s=2 >/dev/null
+# Every sequence but the outbox's gets its own range of 10^12 values, so that an id the capture
+# finds in a statement's parameters names its sequence without doubt (capture_sql.py).
+sql "DO \$\$ DECLARE s record; i bigint := 0; BEGIN
+  FOR s IN SELECT format('%I.%I', schemaname, sequencename) AS name, last_value, max_value
+      FROM pg_sequences WHERE format('%I.%I', schemaname, sequencename)::regclass
+        IS DISTINCT FROM pg_get_serial_sequence('outbox', 'position')::regclass ORDER BY 1 LOOP
+    i := i + 1;
+    IF i * 1000000000000 < s.max_value AND coalesce(s.last_value, 0) < i * 1000000000000 THEN
+      PERFORM setval(s.name, i * 1000000000000);
+    END IF;
+  END LOOP; END \$\$"
+# capture NAME METRICS_URL POOL ANCHOR NEEDLE ONCE_ARGS...: one call with log_statement=all;
+# writes $work/NAME.sql (pgbench), $work/NAME.trips (listing), $work/NAME.statements and
+# $work/NAME.round_trips (the metric's delta around the call, or n/a).
+capture() {
+  local name=$1 metrics_url=$2 pool=$3 anchor=$4 needle=$5 log=$work/pgdata/server.log start
+  shift 5
+  local member_id=bm-$capture_member
+  timeout 60 python3 tools/bench/capture_sql.py snapshot "$DATABASE_URL" bench "$member_id" \
+    "$work/$name.before.json"
+  sql "ALTER SYSTEM SET log_statement = 'all'" && sql "SELECT pg_reload_conf()" >/dev/null
+  sleep 0.5
+  start=$(stat -c %s "$log")
+  scrape "$metrics_url" "$work/$name.metrics.before"
+  timeout 30 "$bench" once --members=$MEMBERS --member_index="$capture_member" \
+    --insecure_plaintext "$@" >/dev/null
+  scrape "$metrics_url" "$work/$name.metrics.after"
+  sleep 0.5
+  tail -c +"$((start + 1))" "$log" >"$work/$name.log"
+  sql "ALTER SYSTEM RESET log_statement" && sql "SELECT pg_reload_conf()" >/dev/null
+  timeout 60 python3 tools/bench/capture_sql.py snapshot "$DATABASE_URL" bench "$member_id" \
+    "$work/$name.after.json"
+  prom counter "$work/$name.metrics.before" "$work/$name.metrics.after" \
+    loyalty_db_round_trips_total pool="$pool" | sed 's/\.0*$//' >"$work/$name.round_trips"
+  timeout 60 python3 tools/bench/capture_sql.py script "$work/$name.log" "$anchor" "$needle" \
+    "$member_id" "$(cat "$work/$name.round_trips")" "$work/$name.before.json" \
+    "$work/$name.after.json" "$work/$name.sql" 2>"$work/$name.trips"
+  sed -n 's/^statements //p' "$work/$name.trips" >"$work/$name.statements"
+  echo "  $name: $(cat "$work/$name.statements") statements," \
+    "$(cat "$work/$name.round_trips") round trips (metric)" >&2
+}
+capture_member=$((MEMBERS - 1))
+# warm_once OP: one call on the capture member first, so that the captured one finds the member
+# in the command service's cache as a steady load does.
+warm_once() {
+  timeout 30 "$bench" once --target="$COMMAND_ADDRESS" --members=$MEMBERS --insecure_plaintext \
+    --member_index="$capture_member" --op="$1" --key="warm-$1-$$" >/dev/null
+}
+warm_once accrue
+key=capture-accrue-$$
+capture accrue "$command_metrics_url" command idempotency_claim "$key" \
+  --target="$COMMAND_ADDRESS" --op=accrue --key="$key"
+warm_once redeem
+key=capture-redeem-$$
+capture redeem "$command_metrics_url" command idempotency_claim "$key" \
+  --target="$COMMAND_ADDRESS" --op=redeem --key="$key"
+if [[ -n $query_pid ]]; then
+  capture balances "$query_metrics_url" query query_select_member "'bm-$capture_member'" \
+    --target="$COMMAND_ADDRESS" --query_target="$QUERY_ADDRESS" --op=get_balances
+fi
+# replay_members SCRIPT FIRST: the replay's members are bm-FIRST .. bm-(FIRST+MEMBERS-1). The
+# command replays get members of their own: every replayed command raises its member's state
+# version, so on the service's members pgbench's run would leave the command service's member
+# cache stale for nearly all of them before each service run, and the service would read again
+# what the replay, built for a member the cache holds, spares. GetBalances' replay reads the
+# service's members, whose views the projector keeps.
+replay_members() { [[ ! -f $1 ]] || sed -i "s/:first_member/$2/g" "$1"; }
+replay_members "$work/accrue.sql" $MEMBERS
+replay_members "$work/redeem.sql" $MEMBERS
+replay_members "$work/balances.sql" 0
+
 had_query=$query_pid
 stop_query
 
@@ -524,11 +705,8 @@ if [[ -n $query_pid ]]; then
   apply_rate=$({ cat "$work"/apply-*.rate 2>/dev/null || true; } | sed '/^$/d' | median)
 fi
 command_rss=$(rss "$command_pid") worker_rss=$(rss "$worker_pid")
+tls_cost
 
-ratio() { python3 -c 'import sys
-a, b = sys.argv[1], sys.argv[2]
-try: print(f"{float(a) / float(b):.2f}")
-except (ValueError, ZeroDivisionError): print("n/a")' "$1" "$2"; }
 met() { python3 -c 'import sys
 try: print("met" if float(sys.argv[1]) >= float(sys.argv[2]) else "**missed**")
 except ValueError: print("not measured")' "$1" "$2"; }
@@ -536,10 +714,7 @@ met_at_most() { python3 -c 'import sys
 try: print("met" if float(sys.argv[1]) <= float(sys.argv[2]) else "**missed**")
 except ValueError: print("not measured")' "$1" "$2"; }
 rss_met() { met_at_most "$(echo "$1" | cut -d' ' -f1)" 99.999; }
-value() { [[ -s $1 ]] && cat "$1" || echo n/a; }
 
-cpu=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)
-memory=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
 kind="the record"
 ((quick)) && kind="a **smoke run** (--quick: short runs on a shared machine; not the record)"
 
@@ -660,6 +835,8 @@ $(grep '^  ' "$work/redeem.trips")
 GetBalances
 $(grep '^  ' "$work/balances.trips" 2>/dev/null)
 \`\`\`
+
+$(tls_section)
 EOF_DOC
   cat tools/bench/benchmarks_method.md
 } >"$work/benchmarks.md"

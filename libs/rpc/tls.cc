@@ -33,8 +33,27 @@ absl::Status CheckServerTls(const ServerTls& tls) {
   return absl::OkStatus();
 }
 
+std::string* ClientTlsField(ClientTls& tls, absl::string_view name) {
+  if (name == "tls_cert") return &tls.cert;
+  if (name == "tls_key") return &tls.key;
+  if (name == "tls_ca") return &tls.ca;
+  if (name == "tls_server_name") return &tls.server_name;
+  return nullptr;
+}
+
 absl::Status CheckClientTls(const ClientTls& tls) {
-  if (tls.insecure_plaintext) return absl::OkStatus();
+  const bool any_tls_flag =
+      !tls.cert.empty() || !tls.key.empty() || !tls.ca.empty() || !tls.server_name.empty();
+  if (tls.insecure_plaintext) {
+    return any_tls_flag ? absl::InvalidArgumentError(
+                              "--insecure_plaintext goes with none of --tls_cert, --tls_key, "
+                              "--tls_ca and --tls_server_name")
+                        : absl::OkStatus();
+  }
+  if (tls.ca.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls_ca is required (TLS is the default; --insecure_plaintext opts out)");
+  }
   if (absl::Status checked = CheckFile("tls_ca", tls.ca); !checked.ok()) return checked;
   if (tls.cert.empty() != tls.key.empty()) {
     return absl::InvalidArgumentError("--tls_cert and --tls_key go together: give both or neither");

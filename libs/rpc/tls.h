@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/support/channel_arguments.h"
@@ -35,7 +36,13 @@ struct ClientTls {
   std::string server_name;
 };
 
-// The error naming the flag of a file that is missing, unreadable or empty, or OK.
+// The tools' client TLS flags that take a value (--tls_cert, --tls_key, --tls_ca,
+// --tls_server_name): the field of `tls` the flag `name` (without "--") sets, or null for any
+// other name. --insecure_plaintext is a switch each tool parses like its other switches.
+std::string* ClientTlsField(ClientTls& tls, absl::string_view name);
+
+// The error naming the flag of a file that is missing, unreadable or empty, or OK. A client's
+// --insecure_plaintext goes with no --tls_* flag; without it --tls_ca is required.
 absl::Status CheckServerTls(const ServerTls& tls);
 absl::Status CheckClientTls(const ClientTls& tls);
 

@@ -1,6 +1,7 @@
 // The real loyalty-bench binary against the command service in-process (real gRPC port): prepare
 // twice (the second replays), then a short closed-loop run whose JSON report must show calls and
-// ordered percentiles. No timing assertions: benchmarks measure, tests check shape.
+// ordered percentiles; and the same over mutual TLS. No timing assertions: benchmarks measure,
+// tests check shape.
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -8,13 +9,19 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "libs/rpc/access_control.h"
+#include "libs/rpc/server_security.h"
+#include "libs/rpc/tls.h"
+#include "prometheus/registry.h"
 #include "tests/support/command_server.h"
+#include "tests/support/test_pki.h"
 
 namespace loyalty::testing {
 namespace {
@@ -45,9 +52,26 @@ double NumberAfter(const std::string& json, const std::string& key, size_t from)
   return value;
 }
 
+// `loyalty-bench run <arguments>`: its JSON report, empty when it failed.
+std::string RunReport(const std::string& arguments) {
+  char json_path[] = "/tmp/loyalty-bench-XXXXXX";
+  const int fd = mkstemp(json_path);
+  if (fd < 0) {
+    ADD_FAILURE() << "mkstemp failed";
+    return "";
+  }
+  close(fd);
+  const int exit_code = Bench(absl::StrCat("run ", arguments, " --json_out=", json_path));
+  const std::string json = ReadFile(json_path);
+  std::remove(json_path);
+  EXPECT_EQ(exit_code, 0) << arguments;
+  return exit_code == 0 ? json : "";
+}
+
 TEST(BenchTest, PreparesAndMeasuresAClosedLoopRun) {
   CommandServer server;
-  const std::string target = absl::StrCat("--target=127.0.0.1:", server.port());
+  const std::string target =
+      absl::StrCat("--target=127.0.0.1:", server.port(), " --insecure_plaintext");
   const std::string data_set = "--org=bench-e2e --members=20";
   ASSERT_EQ(Bench(absl::StrCat("prepare ", target, " ", data_set,
                                " --history=2 --prepare_concurrency=4")),
@@ -57,18 +81,10 @@ TEST(BenchTest, PreparesAndMeasuresAClosedLoopRun) {
             0)
       << "a second prepare replays its fixed keys";
 
-  char json_path[] = "/tmp/loyalty-bench-XXXXXX";
-  const int fd = mkstemp(json_path);
-  ASSERT_GE(fd, 0);
-  close(fd);
-  ASSERT_EQ(Bench(absl::StrCat("run ", target, " ", data_set,
-                               " --mix=accrue=60,redeem=20,group_redeem=5,transfer=5,"
-                               "get_balances=10 --concurrency=8 --channels=2 --warmup_s=0.5"
-                               " --duration_s=2 --json_out=",
-                               json_path)),
-            0);
-  const std::string json = ReadFile(json_path);
-  std::remove(json_path);
+  const std::string json = RunReport(absl::StrCat(
+      target, " ", data_set,
+      " --mix=accrue=60,redeem=20,group_redeem=5,transfer=5,get_balances=10 --concurrency=8"
+      " --channels=2 --warmup_s=0.5 --duration_s=2"));
   ASSERT_FALSE(json.empty());
 
   const size_t overall = json.find("\"overall\":");
@@ -91,8 +107,41 @@ TEST(BenchTest, PreparesAndMeasuresAClosedLoopRun) {
       << "query operations are skipped without --query_target";
 }
 
+// Over mutual TLS with an access policy: the operator's certificate prepares and runs without a
+// failed call; without a certificate every call is refused.
+TEST(BenchTest, RunsOverMutualTls) {
+  TestPki pki;
+  const rpc::ClientTls tls = pki.Issue("operator", "--spiffe=spiffe://loyalty.local/operator");
+  std::ofstream(pki.Path("policy.json"))
+      << R"({"grants":[{"identity":"spiffe://loyalty.local/operator","roles":["operator"],)"
+         R"("all_orgs":true}]})";
+  prometheus::Registry registry;
+  absl::StatusOr<std::unique_ptr<rpc::AccessControl>> access =
+      rpc::AccessControl::Open({pki.Path("policy.json")}, registry);
+  ASSERT_TRUE(access.ok()) << access.status();
+  rpc::ServerSecurity security{rpc::MutualTlsServerCredentials(pki.Server()), *std::move(access)};
+  CommandServer server(8, {}, &security);
+  const std::string target = absl::StrCat("--target=127.0.0.1:", server.port(),
+                                          " --tls_ca=", tls.ca, " --org=bench-tls --members=4");
+  ASSERT_EQ(Bench(absl::StrCat("prepare ", target, " --tls_cert=", tls.cert, " --tls_key=",
+                               tls.key, " --history=1")),
+            0);
+  EXPECT_EQ(Bench(absl::StrCat("prepare ", target, " --history=1")), 1)
+      << "no client certificate: UNAUTHENTICATED";
+
+  const std::string json =
+      RunReport(absl::StrCat(target, " --tls_cert=", tls.cert, " --tls_key=", tls.key,
+                             " --mix=accrue=1 --concurrency=4 --channels=2 --warmup_s=0"
+                             " --duration_s=1"));
+  const size_t overall = json.find("\"overall\":");
+  ASSERT_NE(overall, std::string::npos) << json;
+  EXPECT_GT(NumberAfter(json, "ok", overall), 0) << json;
+  EXPECT_EQ(NumberAfter(json, "errors", overall), 0) << json;
+}
+
 TEST(BenchTest, RefusesBadArguments) {
-  EXPECT_EQ(Bench("run --concurrency=0"), 2);
+  EXPECT_EQ(Bench("run --concurrency=0 --insecure_plaintext"), 2);
+  EXPECT_EQ(Bench("run"), 2) << "TLS is the default: --tls_ca or --insecure_plaintext";
   EXPECT_EQ(Bench("--help"), 0);
 }
 

@@ -1,5 +1,6 @@
-// The real loyaltyctl binary against a real command service (in-process, real gRPC port):
-// tables, --json, idempotent replays, refusals (exit 1) and usage errors (exit 2).
+// The real loyaltyctl binary against a real command service (in-process, real gRPC port,
+// plaintext): tables, --json, idempotent replays, refusals (exit 1) and usage errors (exit 2); and
+// against the real loyalty-command binary serving mutual TLS with an access policy.
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -7,14 +8,19 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/command_server.h"
+#include "tests/support/pg_cluster.h"
 #include "tests/support/query_server.h"
+#include "tests/support/service_process.h"
+#include "tests/support/test_pki.h"
 
 namespace loyalty::testing {
 namespace {
@@ -60,9 +66,10 @@ int64_t LedgerPositionAfter(const std::string& json) {
 
 class LoyaltyctlTest : public ::testing::Test {
  protected:
-  // `loyaltyctl --target=127.0.0.1:PORT <arguments>`.
+  // `loyaltyctl --target=127.0.0.1:PORT --insecure_plaintext <arguments>`.
   Result Run(const std::string& arguments) {
-    return Ctl(absl::StrCat("--target=127.0.0.1:", server_.port(), " ", arguments));
+    return Ctl(
+        absl::StrCat("--target=127.0.0.1:", server_.port(), " --insecure_plaintext ", arguments));
   }
 
   // Runs and expects success.
@@ -191,9 +198,100 @@ TEST_F(LoyaltyctlTest, UsageErrorsExitTwo) {
 }
 
 TEST_F(LoyaltyctlTest, NoServiceExitsThreeAndNamesTheTarget) {
-  const Result result = Ctl("--target=127.0.0.1:1 --timeout_ms=2000 org show --org=acme");
+  const Result result =
+      Ctl("--target=127.0.0.1:1 --insecure_plaintext --timeout_ms=2000 org show --org=acme");
   EXPECT_EQ(result.exit_code, 3);
   EXPECT_THAT(result.err, HasSubstr("is the service running at 127.0.0.1:1?"));
+}
+
+TEST_F(LoyaltyctlTest, TlsIsTheDefault) {
+  const Result result =
+      Ctl(absl::StrCat("--target=127.0.0.1:", server_.port(), " org show --org=a"));
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("--tls_ca is required"));
+  EXPECT_THAT(result.err, HasSubstr("--insecure_plaintext"));
+}
+
+// The real loyalty-command binary serving mutual TLS (certificates by scripts/pki.sh) with an
+// access policy: the operator's certificate may do everything, the reader's only QueryService.
+class LoyaltyctlTlsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    operator_ = pki_.Issue("operator", "--spiffe=spiffe://loyalty.local/operator");
+    reader_ = pki_.Issue("reader", "--spiffe=spiffe://loyalty.local/reader");
+    std::ofstream(pki_.Path("policy.json"))
+        << R"({"grants":[)"
+           R"({"identity":"spiffe://loyalty.local/operator","roles":["operator"],"all_orgs":true},)"
+           R"({"identity":"spiffe://loyalty.local/reader","roles":["read"],"all_orgs":true}]})";
+    const int port = FreeLoopbackPort();
+    target_ = absl::StrCat("--target=127.0.0.1:", port);
+    const rpc::ServerTls server = pki_.Server();
+    command_ = std::make_unique<ServiceProcess>(
+        LOYALTY_COMMAND_BINARY,
+        std::vector<std::string>{
+            "serve", "--database_url=" + SharedPgCluster().CreateDatabase(),
+            absl::StrCat("--listen=127.0.0.1:", port), "--metrics_listen=", "--pool_size=2",
+            "--tls_cert=" + server.cert, "--tls_key=" + server.key,
+            "--tls_client_ca=" + server.client_ca, "--access_policy=" + pki_.Path("policy.json")},
+        port, pki_.Path("command.log"));
+    ASSERT_TRUE(command_->Start(absl::Seconds(60))) << command_->LogTail();
+  }
+
+  void TearDown() override {
+    if (HasFailure()) std::printf("--- loyalty-command log:\n%s\n", command_->LogTail().c_str());
+  }
+
+  // `loyaltyctl --target=... --tls_ca=... [--tls_cert=... --tls_key=...] <arguments>`.
+  Result As(const rpc::ClientTls& tls, const std::string& arguments) {
+    std::string flags = absl::StrCat(target_, " --tls_ca=", tls.ca);
+    if (!tls.cert.empty()) {
+      absl::StrAppend(&flags, " --tls_cert=", tls.cert, " --tls_key=", tls.key);
+    }
+    return Ctl(absl::StrCat(flags, " ", arguments));
+  }
+
+  TestPki pki_;
+  rpc::ClientTls operator_;
+  rpc::ClientTls reader_;
+  std::string target_;
+  std::unique_ptr<ServiceProcess> command_;
+};
+
+TEST_F(LoyaltyctlTlsTest, TheOperatorCertificateWorksOthersAreRefused) {
+  const Result created = As(operator_, "org create --org=acme --name=Acme --key=org-1");
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  const Result program =
+      As(operator_, "program create --org=acme --program=shop --name='Acme Shop' --currency=USD "
+                    "--earn_points=1 --earn_per_minor=100 --key=prog-1");
+  ASSERT_EQ(program.exit_code, 0) << program.err;
+  const Result shown = As(operator_, "program show --org=acme --program=shop");
+  EXPECT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_THAT(shown.out, HasSubstr("Acme Shop"));
+
+  // No client certificate: the handshake succeeds, every call is refused.
+  const Result anonymous = As(pki_.Anonymous(), "program show --org=acme --program=shop");
+  EXPECT_EQ(anonymous.exit_code, 1);
+  EXPECT_THAT(anonymous.err, HasSubstr("error: UNAUTHENTICATED"));
+  EXPECT_THAT(anonymous.err, HasSubstr("--tls_cert"));
+  EXPECT_TRUE(anonymous.out.empty()) << anonymous.out;
+
+  // A certificate whose identity may only read: AdminService is refused, and nothing is written.
+  const Result read_only = As(reader_, "program show --org=acme --program=shop");
+  EXPECT_EQ(read_only.exit_code, 1);
+  EXPECT_THAT(read_only.err, HasSubstr("error: PERMISSION_DENIED CALLER_NOT_ALLOWED"));
+  EXPECT_THAT(read_only.err, HasSubstr("access policy"));
+  const Result create = As(reader_, "org create --org=other --name=Other --key=org-2");
+  EXPECT_EQ(create.exit_code, 1);
+  EXPECT_THAT(create.err, HasSubstr("CALLER_NOT_ALLOWED"));
+  EXPECT_THAT(As(operator_, "org show --org=other").err, HasSubstr("NOT_FOUND"));
+
+  // A certificate of a CA the service does not trust fails the handshake: a transport error.
+  pki_.MakeCa("other-ca");
+  const Result stranger = As(
+      pki_.Issue("stranger", "--ca=other-ca --spiffe=spiffe://loyalty.local/operator"),
+      "org show --org=acme");
+  EXPECT_EQ(stranger.exit_code, 3) << stranger.err;
+  EXPECT_THAT(stranger.err, HasSubstr("the TLS handshake failed"));
 }
 
 }  // namespace

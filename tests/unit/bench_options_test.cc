@@ -1,5 +1,11 @@
 // loyalty-bench argument parsing, including the refusals.
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tools/bench/options.h"
@@ -10,7 +16,7 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(BenchOptionsTest, Defaults) {
-  absl::StatusOr<Options> options = ParseOptions({});
+  absl::StatusOr<Options> options = ParseOptions({"--insecure_plaintext"});
   ASSERT_TRUE(options.ok()) << options.status();
   EXPECT_EQ(options->mode, Mode::kRun);
   EXPECT_EQ(options->target, "127.0.0.1:50051");
@@ -28,7 +34,7 @@ TEST(BenchOptionsTest, EveryFlag) {
        "--channels=8", "--concurrency=64", "--rate=2500.5", "--max_outstanding=100",
        "--mix=accrue=1,redeem=3", "--members=50", "--hot_fraction=0.1", "--hot_share=0.9",
        "--warmup_s=0", "--duration_s=2", "--timeout_ms=100", "--json_out=/tmp/x.json",
-       "--label=l", "--history=3", "--prepare_concurrency=4"});
+       "--label=l", "--history=3", "--prepare_concurrency=4", "--insecure_plaintext=true"});
   ASSERT_TRUE(options.ok()) << options.status();
   EXPECT_EQ(options->mode, Mode::kPrepare);
   EXPECT_EQ(options->target, "127.0.0.1:1");
@@ -49,21 +55,45 @@ TEST(BenchOptionsTest, EveryFlag) {
   EXPECT_EQ(options->label, "l");
   EXPECT_EQ(options->history, 3);
   EXPECT_EQ(options->prepare_concurrency, 4);
+  EXPECT_TRUE(options->tls.insecure_plaintext);
+}
+
+// TLS is the default: without --insecure_plaintext, --tls_ca must name a readable file.
+TEST(BenchOptionsTest, TlsFlags) {
+  char ca[] = "/tmp/bench-options-ca-XXXXXX";
+  const int fd = mkstemp(ca);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(write(fd, "pem", 3), 3);
+  close(fd);
+  absl::StatusOr<Options> options = ParseOptions(
+      {"run", absl::StrCat("--tls_ca=", ca), "--tls_server_name=loyalty.internal"});
+  std::remove(ca);
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_FALSE(options->tls.insecure_plaintext);
+  EXPECT_EQ(options->tls.ca, ca);
+  EXPECT_EQ(options->tls.server_name, "loyalty.internal");
+  EXPECT_TRUE(options->tls.cert.empty());
+
+  absl::StatusOr<Options> parsed =
+      ParseOptions({"--insecure_plaintext=false", "--tls_cert=c", "--tls_key=k"});
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_THAT(std::string(parsed.status().message()), HasSubstr("--tls_ca is required"));
 }
 
 TEST(BenchOptionsTest, OnceNeedsKey) {
-  absl::StatusOr<Options> options =
-      ParseOptions({"once", "--op=redeem", "--member_index=3", "--key=k1"});
+  absl::StatusOr<Options> options = ParseOptions(
+      {"once", "--op=redeem", "--member_index=3", "--key=k1", "--insecure_plaintext"});
   ASSERT_TRUE(options.ok()) << options.status();
   EXPECT_EQ(options->mode, Mode::kOnce);
   EXPECT_EQ(options->once_operation, Operation::kRedeem);
   EXPECT_EQ(options->member_index, 3);
-  EXPECT_FALSE(ParseOptions({"once", "--op=redeem"}).ok());
+  EXPECT_FALSE(ParseOptions({"once", "--op=redeem", "--insecure_plaintext"}).ok());
 }
 
 TEST(BenchOptionsTest, OnceGetBalancesNeedsQueryTargetNotKey) {
   absl::StatusOr<Options> options = ParseOptions(
-      {"once", "--op=get_balances", "--query_target=127.0.0.1:1", "--member_index=2"});
+      {"once", "--op=get_balances", "--query_target=127.0.0.1:1", "--member_index=2",
+       "--insecure_plaintext"});
   ASSERT_TRUE(options.ok()) << options.status();
   EXPECT_EQ(options->once_operation, Operation::kGetBalances);
   EXPECT_EQ(options->query_target, "127.0.0.1:1");
@@ -71,8 +101,8 @@ TEST(BenchOptionsTest, OnceGetBalancesNeedsQueryTargetNotKey) {
 }
 
 TEST(BenchOptionsTest, Hot1) {
-  absl::StatusOr<Options> options =
-      ParseOptions({"--distribution=hot1", "--mix=accrue=1", "--members=1"});
+  absl::StatusOr<Options> options = ParseOptions(
+      {"--distribution=hot1", "--mix=accrue=1", "--members=1", "--insecure_plaintext"});
   ASSERT_TRUE(options.ok()) << options.status();
   EXPECT_TRUE(options->keys.hot1);
 }
@@ -111,6 +141,11 @@ TEST(BenchOptionsTest, Refusals) {
       {{"once", "--op=get_balances"}, "needs --query_target"},
       {{"--target="}, "--target is empty"},
       {{"once", "--key=k", "--members=5", "--member_index=5"}, "below --members"},
+      {{"run"}, "--tls_ca is required (TLS is the default; --insecure_plaintext opts out)"},
+      {{"--tls_ca=/nonexistent/ca.crt"}, "--tls_ca: cannot read"},
+      {{"--insecure_plaintext", "--tls_ca=ca.crt"}, "--insecure_plaintext goes with none"},
+      {{"--insecure_plaintext=yes"}, "true or false"},
+      {{"--tls_ca=" + std::string(5000, 'a')}, "at most 4096 characters"},
   };
   for (const auto& c : cases) {
     absl::StatusOr<Options> options = ParseOptions(c.arguments);
@@ -124,6 +159,8 @@ TEST(BenchOptionsTest, Refusals) {
 TEST(BenchOptionsTest, UsageNamesEveryMode) {
   EXPECT_THAT(Usage(), HasSubstr("run|prepare|once"));
   EXPECT_THAT(Usage(), HasSubstr("--distribution"));
+  EXPECT_THAT(Usage(), HasSubstr("--tls_ca"));
+  EXPECT_THAT(Usage(), HasSubstr("--insecure_plaintext"));
 }
 
 }  // namespace

@@ -54,6 +54,24 @@ TEST(ParseCommandLineTest, DefaultsAndVerblessQueryCommands) {
   EXPECT_EQ(invocation->options.query_target, "127.0.0.1:50052");
   EXPECT_FALSE(invocation->options.json);
   EXPECT_EQ(invocation->options.timeout_ms, kDefaultTimeoutMs);
+  EXPECT_FALSE(invocation->options.tls.insecure_plaintext) << "TLS is the default";
+}
+
+TEST(ParseCommandLineTest, ReadsTheTlsFlagsAnywhere) {
+  auto tls = Parse({"--tls_ca=ca.crt", "org", "show", "--tls_cert", "op.crt", "--org=o",
+                    "--tls_key=op.key", "--tls_server_name", "loyalty.internal"});
+  ASSERT_TRUE(tls.ok()) << tls.status();
+  EXPECT_FALSE(tls->options.tls.insecure_plaintext);
+  EXPECT_EQ(tls->options.tls.ca, "ca.crt");
+  EXPECT_EQ(tls->options.tls.cert, "op.crt");
+  EXPECT_EQ(tls->options.tls.key, "op.key");
+  EXPECT_EQ(tls->options.tls.server_name, "loyalty.internal");
+  auto plaintext = Parse({"org", "show", "--org=o", "--insecure_plaintext"});
+  ASSERT_TRUE(plaintext.ok()) << plaintext.status();
+  EXPECT_TRUE(plaintext->options.tls.insecure_plaintext);
+  EXPECT_TRUE(plaintext->options.tls.ca.empty());
+  EXPECT_FALSE(Parse({"org", "show", "--org=o", "--insecure_plaintext=yes"}).ok());
+  EXPECT_FALSE(Parse({"org", "show", "--org=o", "--tls_ca"}).ok());
 }
 
 TEST(ParseCommandLineTest, ANounThatIsACommandStillTakesItsVerbs) {
@@ -186,7 +204,8 @@ TEST(DescribeFailureTest, KnownReasonsHaveHints) {
   for (const char* reason :
        {"IDEMPOTENCY_KEY_REUSED", "BELOW_MINIMUM", "NOT_ENROLLED", "PROGRAM_NOT_ACTIVE",
         "MEMBER_NOT_FOUND", "PROGRAM_ALREADY_EXISTS", "CONFLICT_RETRIES_EXHAUSTED", "INTERNAL",
-        "DUPLICATE_ORDER", "RESERVATION_EXPIRED", "PROGRAM_NOT_READY"}) {
+        "DUPLICATE_ORDER", "RESERVATION_EXPIRED", "PROGRAM_NOT_READY", "UNAUTHENTICATED",
+        "CALLER_NOT_ALLOWED"}) {
     const Failure failure =
         DescribeFailure(Refused(grpc::StatusCode::FAILED_PRECONDITION, "no", reason), "h:1");
     EXPECT_FALSE(failure.hint.empty()) << reason;
@@ -205,7 +224,8 @@ TEST(DescribeFailureTest, TransportFailuresExitThreeAndNameTheTarget) {
                       "10.1.1.1:50051");
   EXPECT_EQ(failure.exit_code, kExitTransport);
   EXPECT_EQ(failure.message, "error: UNAVAILABLE: connection refused");
-  EXPECT_EQ(failure.hint, "is the service running at 10.1.1.1:50051?");
+  EXPECT_THAT(failure.hint, HasSubstr("is the service running at 10.1.1.1:50051?"));
+  EXPECT_THAT(failure.hint, HasSubstr("the TLS handshake failed: --tls_ca must hold"));
   EXPECT_EQ(DescribeFailure(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "late"), "h:1")
                 .exit_code,
             kExitTransport);
@@ -333,24 +353,56 @@ TEST(JsonTest, PrintsZeroFieldsForScripts) {
 TEST(RunTest, UsageErrorsExitTwoWithoutCallingAnything) {
   std::ostringstream out;
   std::ostringstream err;
-  EXPECT_EQ(ctl::Run({"points", "accrue", "--org=o", "--member=m", "--order=1", "--points=5"}, out,
-                err),
+  EXPECT_EQ(ctl::Run({"--insecure_plaintext", "points", "accrue", "--org=o", "--member=m",
+                      "--order=1", "--points=5"},
+                     out, err),
             kExitUsage);
   EXPECT_THAT(err.str(), HasSubstr("give exactly one of"));
   EXPECT_THAT(err.str(), HasSubstr("usage: loyaltyctl points accrue"));
   EXPECT_THAT(err.str(), Not(HasSubstr("idempotency key")));
   err.str("");
-  EXPECT_EQ(ctl::Run({"points", "reverse", "--org=o", "--member=m", "--order=1"}, out, err),
+  EXPECT_EQ(ctl::Run({"--insecure_plaintext", "points", "reverse", "--org=o", "--member=m",
+                      "--order=1"},
+                     out, err),
             kExitUsage);
-  EXPECT_EQ(ctl::Run({"member", "status", "--org=o", "--member=m", "--status=asleep"}, out, err),
+  EXPECT_EQ(ctl::Run({"--insecure_plaintext", "member", "status", "--org=o", "--member=m",
+                      "--status=asleep"},
+                     out, err),
             kExitUsage);
   EXPECT_THAT(err.str(), HasSubstr("active, suspended, closed"));
-  EXPECT_EQ(ctl::Run({"program", "rules", "--org=o", "--program=p"}, out, err), kExitUsage);
-  EXPECT_EQ(ctl::Run({"points", "redeem", "--org=o", "--member=m", "--points=5", "--group",
-                 "--program=p"},
-                out, err),
+  EXPECT_EQ(ctl::Run({"--insecure_plaintext", "program", "rules", "--org=o", "--program=p"}, out,
+                     err),
+            kExitUsage);
+  EXPECT_EQ(ctl::Run({"--insecure_plaintext", "points", "redeem", "--org=o", "--member=m",
+                      "--points=5", "--group", "--program=p"},
+                     out, err),
             kExitUsage);
   EXPECT_TRUE(out.str().empty());
+}
+
+// TLS is the default: without --tls_ca (or --insecure_plaintext) nothing is called.
+TEST(RunTest, TlsFlagsAreCheckedBeforeAnyCall) {
+  struct Case {
+    std::vector<std::string> tls_flags;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{}, "--tls_ca is required (TLS is the default; --insecure_plaintext opts out)"},
+      {{"--tls_ca=/nonexistent/ca.crt"}, "--tls_ca: cannot read '/nonexistent/ca.crt'"},
+      {{"--insecure_plaintext", "--tls_ca=ca.crt"},
+       "--insecure_plaintext goes with none of --tls_cert"},
+      {{"--tls_cert=op.crt", "--tls_key=op.key"}, "--tls_ca is required"},
+  };
+  for (const Case& tested : cases) {
+    std::vector<std::string> arguments = tested.tls_flags;
+    arguments.insert(arguments.end(), {"org", "show", "--org=o", "--target=127.0.0.1:1"});
+    std::ostringstream out;
+    std::ostringstream err;
+    EXPECT_EQ(ctl::Run(arguments, out, err), kExitUsage) << err.str();
+    EXPECT_THAT(err.str(), HasSubstr(tested.message));
+    EXPECT_THAT(err.str(), HasSubstr("usage: loyaltyctl org show"));
+    EXPECT_TRUE(out.str().empty());
+  }
 }
 
 TEST(RunTest, HelpPrintsUsageAndExitsZero) {
@@ -358,6 +410,8 @@ TEST(RunTest, HelpPrintsUsageAndExitsZero) {
   std::ostringstream err;
   EXPECT_EQ(ctl::Run({"--help"}, out, err), kExitOk);
   EXPECT_THAT(out.str(), HasSubstr("points redeem"));
+  EXPECT_THAT(out.str(), HasSubstr("--tls_ca"));
+  EXPECT_THAT(out.str(), HasSubstr("--insecure_plaintext"));
   out.str("");
   EXPECT_EQ(ctl::Run({"points", "redeem", "--help"}, out, err), kExitOk);
   EXPECT_THAT(out.str(), HasSubstr("usage: loyaltyctl points redeem"));

@@ -31,10 +31,10 @@ int RunLoad(const Options& options) {
     mix = mix.WithoutQueries();
     if (mix.total() == 0) return Fail(absl::InvalidArgumentError("nothing left in --mix"));
   }
-  auto command_channels = OpenChannels(options.target, options.channels, options.timeout_ms);
+  auto command_channels = OpenChannels(options, options.target);
   if (!command_channels.ok()) return Fail(command_channels.status());
   if (mix.HasQueries()) {
-    auto channels = OpenChannels(options.query_target, options.channels, options.timeout_ms);
+    auto channels = OpenChannels(options, options.query_target);
     if (!channels.ok()) return Fail(channels.status());
     query_channels = *std::move(channels);
   }
@@ -64,8 +64,8 @@ int Main(const std::vector<std::string>& arguments) {
   }
   if (options->mode == Mode::kRun) return RunLoad(*options);
   const bool query_once = options->mode == Mode::kOnce && IsQuery(options->once_operation);
-  auto channels = OpenChannels(query_once ? options->query_target : options->target,
-                               options->channels, options->timeout_ms);
+  auto channels =
+      OpenChannels(*options, query_once ? options->query_target : options->target);
   if (!channels.ok()) return Fail(channels.status());
   const absl::Status status = options->mode == Mode::kPrepare
                                   ? Prepare(*options, *channels)

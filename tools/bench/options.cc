@@ -10,6 +10,8 @@
 namespace loyalty::bench {
 namespace {
 
+constexpr size_t kMaxPathLength = 4096;
+
 constexpr char kDefaultMix[] =
     "accrue=60,redeem=20,group_redeem=5,transfer=5,get_balances=5,list_redemptions=3,"
     "tier_progress=2";
@@ -107,7 +109,16 @@ const std::map<std::string, Setter, std::less<>>& Setters() {
        [](auto v, Options& o) {
          return ParseInt32("timeout_ms", v, 1, kMaxTimeoutMs, &o.timeout_ms);
        }},
-      {"json_out", [](auto v, Options& o) { return ParseText("json_out", v, 4096, &o.json_out); }},
+      {"json_out",
+       [](auto v, Options& o) { return ParseText("json_out", v, kMaxPathLength, &o.json_out); }},
+      {"insecure_plaintext",
+       [](auto v, Options& o) {
+         if (v != "true" && v != "false") {
+           return OutOfRange("insecure_plaintext", v, "true or false");
+         }
+         o.tls.insecure_plaintext = v == "true";
+         return absl::OkStatus();
+       }},
       {"label", [](auto v, Options& o) { return ParseText("label", v, 128, &o.label); }},
       {"history",
        [](auto v, Options& o) { return ParseInt32("history", v, 0, kMaxHistory, &o.history); }},
@@ -171,7 +182,7 @@ absl::Status Validate(const Options& options) {
       return absl::InvalidArgumentError("--member_index must be below --members");
     }
   }
-  return absl::OkStatus();
+  return rpc::CheckClientTls(options.tls);
 }
 
 }  // namespace
@@ -191,15 +202,24 @@ absl::StatusOr<Options> ParseOptions(const std::vector<std::string>& arguments) 
       continue;
     }
     const absl::string_view flag = absl::string_view(argument).substr(2);
+    if (flag == "insecure_plaintext") {
+      options.tls.insecure_plaintext = true;
+      continue;
+    }
     const size_t equals = flag.find('=');
     if (equals == absl::string_view::npos) {
       return absl::InvalidArgumentError(absl::StrCat("flag '", argument, "' needs =value"));
     }
-    const auto setter = Setters().find(flag.substr(0, equals));
-    if (setter == Setters().end()) {
+    const absl::string_view name = flag.substr(0, equals);
+    const absl::string_view value = flag.substr(equals + 1);
+    absl::Status status;
+    if (std::string* field = rpc::ClientTlsField(options.tls, name)) {
+      status = ParseText(name, value, kMaxPathLength, field);
+    } else if (const auto setter = Setters().find(name); setter != Setters().end()) {
+      status = setter->second(value, options);
+    } else {
       return absl::InvalidArgumentError(absl::StrCat("unknown flag '", argument, "'"));
     }
-    absl::Status status = setter->second(flag.substr(equals + 1), options);
     if (!status.ok()) return status;
   }
   absl::Status valid = Validate(options);
@@ -212,6 +232,12 @@ std::string Usage() {
       "usage: loyalty-bench [run|prepare|once] [--flag=value ...]\n"
       "  --target=HOST:PORT        command+admin service (127.0.0.1:50051)\n"
       "  --query_target=HOST:PORT  query service; query operations are skipped without it\n"
+      "  --tls_ca=FILE             TLS (the default): PEM CAs the services' certificates must\n"
+      "                            chain to (required)\n"
+      "  --tls_cert=FILE --tls_key=FILE  the caller's certificate chain and key (PEM)\n"
+      "  --tls_server_name=NAME    the name the services' certificates must show, when it is\n"
+      "                            not the target's host\n"
+      "  --insecure_plaintext      no TLS, for services run with --insecure_plaintext\n"
       "  --org=ID                  org of the data set (bench)\n"
       "  --channels=N              gRPC channels (1..", kMaxChannels, ", 4)\n"
       "  --concurrency=N           closed loop: calls outstanding (1..", kMaxConcurrency, ", 32)\n"

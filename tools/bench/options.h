@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "libs/rpc/tls.h"
 #include "tools/bench/key_distribution.h"
 #include "tools/bench/mix.h"
 #include "tools/bench/operation.h"
@@ -33,6 +34,7 @@ struct Options {
   Mode mode = Mode::kRun;
   std::string target = "127.0.0.1:50051";  // CommandService and AdminService
   std::string query_target;                // QueryService; empty skips query operations
+  rpc::ClientTls tls;  // --tls_cert --tls_key --tls_ca --tls_server_name --insecure_plaintext
   std::string org_id = "bench";
   int channels = 4;
   int concurrency = 32;      // closed loop: calls outstanding at all times
@@ -55,7 +57,9 @@ struct Options {
 // Parses `[run|prepare|once] --flag=value ...` (arguments without the program name). Flags:
 // --target --query_target --org --channels --concurrency --rate --max_outstanding --mix
 // --members --hot_fraction --hot_share --distribution=uniform|hot1 --warmup_s --duration_s
-// --timeout_ms --json_out --label --history --prepare_concurrency --op --member_index --key.
+// --timeout_ms --json_out --label --history --prepare_concurrency --op --member_index --key, and
+// the TLS flags --tls_cert --tls_key --tls_ca --tls_server_name and --insecure_plaintext (which
+// alone needs no =value). TLS is the default: --tls_ca, or --insecure_plaintext, is required.
 absl::StatusOr<Options> ParseOptions(const std::vector<std::string>& arguments);
 
 // One line per flag, for --help and usage errors.

@@ -5,8 +5,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 #include "libs/base/check.h"
 #include "tools/bench/requests.h"
 
@@ -22,16 +20,15 @@ struct Runner::Call {
 };
 
 absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> OpenChannels(
-    const std::string& target, int count, int timeout_ms) {
+    const Options& options, const std::string& target) {
   std::vector<std::shared_ptr<grpc::Channel>> channels;
-  for (int i = 0; i < count; ++i) {
+  for (int i = 0; i < options.channels; ++i) {
     grpc::ChannelArguments arguments;
     arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     arguments.SetInt("loyalty.bench.channel", i);  // distinct arguments: distinct connections
-    channels.push_back(
-        grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), arguments));
+    channels.push_back(rpc::OpenChannel(target, options.tls, arguments));
     const auto deadline =
-        std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms);
+        std::chrono::system_clock::now() + std::chrono::milliseconds(options.timeout_ms);
     if (!channels.back()->WaitForConnected(deadline)) {
       return absl::UnavailableError(absl::StrCat("cannot connect to ", target));
     }

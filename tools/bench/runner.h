@@ -19,9 +19,11 @@
 
 namespace loyalty::bench {
 
-// Opens `count` separate connections (a local subchannel pool each) and waits for them.
+// Opens `options.channels` separate connections to `target` (a local subchannel pool each) with
+// `options.tls` and waits for them, each at most `options.timeout_ms`: the TLS handshakes happen
+// here, before any call is measured.
 absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> OpenChannels(
-    const std::string& target, int count, int timeout_ms);
+    const Options& options, const std::string& target);
 
 // Sends the load of `options` through the gRPC callback API and measures it. Closed loop keeps
 // `concurrency` calls outstanding; open loop sends at `rate_per_s` and measures each latency from

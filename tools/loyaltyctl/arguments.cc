@@ -123,6 +123,14 @@ class Parser final {
       ASSIGN_OR_RETURN(options.json, ParseBool(option.name, option.value));
       return absl::OkStatus();
     }
+    if (option.name == "insecure_plaintext") {
+      ASSIGN_OR_RETURN(options.tls.insecure_plaintext, ParseBool(option.name, option.value));
+      return absl::OkStatus();
+    }
+    if (std::string* field = rpc::ClientTlsField(options.tls, option.name)) {
+      ASSIGN_OR_RETURN(*field, ValueOf(option.name, option.value));
+      return absl::OkStatus();
+    }
     if (option.name == "help") {
       options.help = true;
       return absl::OkStatus();

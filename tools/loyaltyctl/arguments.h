@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "libs/rpc/tls.h"
 #include "tools/loyaltyctl/command_spec.h"
 #include "tools/loyaltyctl/limits.h"
 
@@ -16,6 +17,7 @@ namespace loyalty::ctl {
 struct GlobalOptions {
   std::string target = "127.0.0.1:50051";
   std::string query_target = "127.0.0.1:50052";
+  rpc::ClientTls tls;  // --tls_cert --tls_key --tls_ca --tls_server_name --insecure_plaintext
   bool json = false;
   int64_t timeout_ms = kDefaultTimeoutMs;
   bool help = false;

@@ -57,6 +57,11 @@ const std::map<std::string, std::string>& FixedHints() {
       {"OVERLOADED", "the service is busy; retry with the same --key (safe, no double effect)"},
       {"UNAVAILABLE",
        "the service cannot reach its database; retry with the same --key (safe)"},
+      {"UNAUTHENTICATED",
+       "show a client certificate the service trusts: --tls_cert and --tls_key"},
+      {"CALLER_NOT_ALLOWED",
+       "the service's access policy does not give your certificate's identity this method or "
+       "organisation"},
   };
   return *kHints;
 }
@@ -104,7 +109,10 @@ bool IsPlatformCode(grpc::StatusCode code) {
 std::string TransportHint(grpc::StatusCode code, absl::string_view target) {
   switch (code) {
     case grpc::StatusCode::UNAVAILABLE:
-      return absl::StrCat("is the service running at ", target, "?");
+      return absl::StrCat("is the service running at ", target,
+                          "? If it is, the TLS handshake failed: --tls_ca must hold the CA of its "
+                          "certificate and it must trust the CA of --tls_cert (or both sides "
+                          "--insecure_plaintext)");
     case grpc::StatusCode::DEADLINE_EXCEEDED:
       return "no answer within --timeout_ms; retry with the same --key (safe, no double effect)";
     case grpc::StatusCode::UNIMPLEMENTED:

@@ -1,6 +1,7 @@
 // loyaltyctl: the operator command-line client of the loyalty platform (docs/operator-guide.md).
 //   loyaltyctl [--target=HOST:PORT] [--query_target=HOST:PORT] [--json] [--timeout_ms=N]
-//              <noun> <verb> [--flags]
+//              [--tls_ca=FILE --tls_cert=FILE --tls_key=FILE] [--tls_server_name=NAME]
+//              [--insecure_plaintext] <noun> <verb> [--flags]
 
 #include <iostream>
 #include <string>

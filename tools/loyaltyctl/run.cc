@@ -1,6 +1,7 @@
 #include "tools/loyaltyctl/run.h"
 
 #include "absl/status/statusor.h"
+#include "libs/rpc/tls.h"
 #include "tools/loyaltyctl/arguments.h"
 #include "tools/loyaltyctl/command_table.h"
 #include "tools/loyaltyctl/limits.h"
@@ -32,6 +33,9 @@ int Run(const std::vector<std::string>& arguments, std::ostream& out, std::ostre
       PrintUsage(Commands(), out);
     }
     return kExitOk;
+  }
+  if (absl::Status tls = rpc::CheckClientTls(invocation->options.tls); !tls.ok()) {
+    return UsageError(tls.message(), invocation->command, err);
   }
   Session session(invocation->options, invocation->flags, out, err);
   const absl::StatusOr<int> exit_code = invocation->command->handler(session);

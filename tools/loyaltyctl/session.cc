@@ -4,8 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
+#include "libs/rpc/tls.h"
 #include "tools/loyaltyctl/failure.h"
 
 namespace loyalty::ctl {
@@ -36,7 +35,7 @@ const std::string& Session::IdempotencyKey() {
 
 std::shared_ptr<grpc::Channel> Session::CommandChannel() {
   if (command_channel_ == nullptr) {
-    command_channel_ = grpc::CreateChannel(options_.target, grpc::InsecureChannelCredentials());
+    command_channel_ = rpc::OpenChannel(options_.target, options_.tls);
   }
   return command_channel_;
 }
@@ -53,8 +52,7 @@ v1::CommandService::Stub& Session::commands() {
 
 v1::QueryService::Stub& Session::queries() {
   if (queries_ == nullptr) {
-    queries_ = v1::QueryService::NewStub(
-        grpc::CreateChannel(options_.query_target, grpc::InsecureChannelCredentials()));
+    queries_ = v1::QueryService::NewStub(rpc::OpenChannel(options_.query_target, options_.tls));
   }
   return *queries_;
 }
