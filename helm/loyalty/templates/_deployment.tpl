@@ -14,6 +14,8 @@ The Deployment of one service. Takes a dict:
 {{- $root := .root -}}
 {{- $v := .values -}}
 {{- $tls := and .tls $root.Values.tls.enabled -}}
+{{- $clientCaDir := ternary "client-ca" "tls" (not (empty $root.Values.tls.clientCaSecretName)) -}}
+{{- $policy := $root.Values.accessPolicy -}}
 {{- $context := dict "root" $root "component" .component -}}
 apiVersion: apps/v1
 kind: Deployment
@@ -54,10 +56,14 @@ spec:
       serviceAccountName: {{ include "loyalty.serviceAccountName" $root }}
       {{- include "loyalty.podCommon" $root | nindent 6 }}
       {{- with $root.Values.topologySpreadConstraints }}
+      {{- /* A constraint without a labelSelector counts this component's pods. */}}
+      {{- $own := dict "matchLabels" (include "loyalty.selectorLabels" $context | fromYaml) }}
+      {{- $constraints := list }}
+      {{- range . }}
+      {{- $constraints = append $constraints (merge (dict) . (dict "labelSelector" $own)) }}
+      {{- end }}
       topologySpreadConstraints:
-        {{- range . }}
-        - {{- toYaml (merge (dict) . (dict "labelSelector" (dict "matchLabels" (include "loyalty.selectorLabels" $context | fromYaml)))) | nindent 10 }}
-        {{- end }}
+        {{- toYaml $constraints | nindent 8 }}
       {{- end }}
       terminationGracePeriodSeconds: {{ $root.Values.terminationGracePeriodSeconds }}
       containers:
@@ -73,9 +79,9 @@ spec:
             {{- if $tls }}
             - "--tls_cert=/etc/loyalty/tls/tls.crt"
             - "--tls_key=/etc/loyalty/tls/tls.key"
-            - {{ printf "--tls_client_ca=/etc/loyalty/%s/%s" (ternary "client-ca" "tls" (not (empty $root.Values.tls.clientCaSecretName))) $root.Values.tls.clientCaKey | quote }}
-            - {{ printf "--access_policy=/etc/loyalty/access-policy/%s" $root.Values.accessPolicy.configMapKey | quote }}
-            - {{ printf "--max_calls_per_caller=%d" (int $root.Values.accessPolicy.maxCallsPerCaller) | quote }}
+            - "--tls_client_ca=/etc/loyalty/{{ $clientCaDir }}/{{ $root.Values.tls.clientCaKey }}"
+            - "--access_policy=/etc/loyalty/access-policy/{{ $policy.configMapKey }}"
+            - "--max_calls_per_caller={{ int $policy.maxCallsPerCaller }}"
             {{- else if .tls }}
             - "--insecure_plaintext"
             {{- end }}

@@ -57,16 +57,27 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace 
 {{- end -}}
 
 {{- define "loyalty.accessPolicyConfigMap" -}}
-{{- default (printf "%s-access-policy" (include "loyalty.fullname" .)) .Values.accessPolicy.configMapName -}}
+{{- $made := printf "%s-access-policy" (include "loyalty.fullname" .) -}}
+{{- default $made .Values.accessPolicy.configMapName -}}
 {{- end -}}
 
-{{/* A container's environment variable FLAGS_<flag> from a Secret's key, for --fromenv. */}}
+{{/*
+A container's environment variable FLAGS_<flag>, for absl's --fromenv, from a Secret's key:
+(dict "flag" "database_url" "secret" .Values.database), the secret holding secretName, secretKey.
+*/}}
 {{- define "loyalty.flagFromSecret" -}}
 - name: FLAGS_{{ .flag }}
   valueFrom:
     secretKeyRef:
-      name: {{ .secretName }}
-      key: {{ .secretKey }}
+      name: {{ .secret.secretName }}
+      key: {{ .secret.secretKey }}
+{{- end -}}
+
+{{/* The call-handling flags of command and query, from their values. */}}
+{{- define "loyalty.callArgs" -}}
+- --pool_size={{ int .poolSize }}
+- --workers={{ int .workers }}
+- --max_queued_calls={{ int .maxQueuedCalls }}
 {{- end -}}
 
 {{/* The pod's security context: non-root and the runtime's default seccomp profile, always. */}}

@@ -1,4 +1,7 @@
-{{/* The Service of one component: (dict "root" $ "component" "command" "values" ... "ports" ...). */}}
+{{/*
+The Service of one component: (dict "root" $ "component" "command" "service" .Values.command.service
+"ports" (list (dict "name" "grpc" "port" 50051) ...)).
+*/}}
 {{- define "loyalty.service" -}}
 {{- $context := dict "root" .root "component" .component -}}
 apiVersion: v1
@@ -7,12 +10,12 @@ metadata:
   name: {{ include "loyalty.componentName" $context }}
   labels:
     {{- include "loyalty.labels" $context | nindent 4 }}
-  {{- with .values.service.annotations }}
+  {{- with .service.annotations }}
   annotations:
     {{- toYaml . | nindent 4 }}
   {{- end }}
 spec:
-  type: {{ .values.service.type }}
+  type: {{ .service.type }}
   selector:
     {{- include "loyalty.selectorLabels" $context | nindent 4 }}
   ports:

@@ -16,6 +16,7 @@ import { problemsOf } from "./validate.mjs";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const chart = path.join(root, "helm/loyalty");
 const helmBinary = process.env.LOYALTY_HELM || path.join(root, "build/tools/helm");
+assert.ok(fs.existsSync(helmBinary), `no ${helmBinary}: scripts/install-deps.sh installs it`);
 const home = fs.mkdtempSync(path.join(os.tmpdir(), "loyalty-chart-"));
 after(() => fs.rmSync(home, { recursive: true, force: true }));
 
@@ -229,6 +230,8 @@ describe("what each values file turns on", () => {
     assert.equal(command.spec.template.spec.containers[0].image,
       "registry.example/loyalty@sha256:" +
       "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+    assert.deepEqual(command.spec.template.spec.topologySpreadConstraints[0].labelSelector,
+      command.spec.selector, "a spread constraint counts the component's own pods");
     const ingress = named(objects, "NetworkPolicy", "command").spec.ingress;
     const admin = ingress.find((r) => r.ports[0].port === "admin");
     assert.deepEqual(admin.from, [{
@@ -299,7 +302,8 @@ describe("values.schema.json refuses bad values, naming them", () => {
       "command.resources.requests: Additional property cpuu is not allowed"],
     [["--set", "tls.secretName="],
       "tls.secretName: String length must be greater than or equal to 1"],
-    [["--set", "tls.create=true"], "tls.cert: Does not match pattern '-----BEGIN CERTIFICATE-----'"],
+    [["--set", "tls.create=true"],
+      "tls.cert: Does not match pattern '-----BEGIN CERTIFICATE-----'"],
     [["--set", "database.create=true"],
       "database.url: String length must be greater than or equal to 1"],
     [["--set", "database.secretName=Loyalty_DB"], "database.secretName: Does not match pattern"],

@@ -42,7 +42,9 @@ function tracked(value, where, records) {
   const record = { where, keys: Object.keys(value), read: new Set(), enumerated: false };
   records.push(record);
   const copy = {};
-  for (const [key, item] of Object.entries(value)) copy[key] = tracked(item, `${where}/${key}`, records);
+  for (const [key, item] of Object.entries(value)) {
+    copy[key] = tracked(item, `${where}/${key}`, records);
+  }
   const note = (key) => typeof key === "string" && record.read.add(key);
   return new Proxy(copy, {
     get(target, key, receiver) { note(key); return Reflect.get(target, key, receiver); },
