@@ -16,6 +16,7 @@ packages=(
   python3-grpcio python3-grpc-tools python3-protobuf
   clang-14 libclang-rt-14-dev
   openssl
+  prometheus  # promtool: checks and unit-tests the alert rules (tests/monitoring)
 )
 # Node.js and npm, Debian's unless the machine has its own (whose nodejs package includes npm and
 # conflicts with Debian's).

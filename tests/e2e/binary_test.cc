@@ -21,6 +21,7 @@
 #include "loyalty/v1/command.grpc.pb.h"
 #include "tests/support/pg_cluster.h"
 #include "tests/support/raw_call.h"
+#include "tests/support/service_process.h"
 
 extern char** environ;
 
@@ -37,27 +38,6 @@ int FreePort() {
   getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
   close(fd);
   return ntohs(address.sin_port);
-}
-
-// GET http://127.0.0.1:port/metrics, the whole answer.
-std::string HttpGetMetrics(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-    close(fd);
-    return "";
-  }
-  const std::string request = "GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n";
-  if (write(fd, request.data(), request.size()) < 0) return "";
-  std::string answer;
-  char buffer[4096];
-  ssize_t n;
-  while ((n = read(fd, buffer, sizeof(buffer))) > 0) answer.append(buffer, static_cast<size_t>(n));
-  close(fd);
-  return answer;
 }
 
 // Starts loyalty-command serve on the given ports with `flags`, after the words of `prefix` (a

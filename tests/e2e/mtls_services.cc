@@ -41,21 +41,26 @@ void MtlsServicesTest::SetUp() {
   const std::string policy = pki_.Path("access-policy.json");
   std::ofstream(policy) << Policy(kOrg);
   const rpc::ServerTls server = pki_.Server();
-  const std::string url = SharedPgCluster().CreateDatabase();
-  auto service = [&](const char* binary, const std::string& name, std::string* target) {
+  database_url_ = SharedPgCluster().CreateDatabase();
+  auto service = [&](const char* binary, const std::string& name, std::string* target,
+                     int* metrics_port) {
     const int port = FreeLoopbackPort();
     *target = absl::StrCat("127.0.0.1:", port);
+    *metrics_port = FreeLoopbackPort();
     return std::make_unique<ServiceProcess>(
         binary,
-        std::vector<std::string>{"serve", "--database_url=" + url, "--listen=" + *target,
-                                 "--metrics_listen=", "--pool_size=4",
+        std::vector<std::string>{"serve", "--database_url=" + database_url_,
+                                 "--listen=" + *target,
+                                 absl::StrCat("--metrics_listen=127.0.0.1:", *metrics_port),
+                                 "--pool_size=4",
                                  "--tls_cert=" + server.cert, "--tls_key=" + server.key,
                                  "--tls_client_ca=" + server.client_ca,
                                  "--access_policy=" + policy},
         port, pki_.Path(name + ".log"));
   };
-  command_ = service(LOYALTY_COMMAND_BINARY, "loyalty-command", &command_target_);
-  query_ = service(LOYALTY_QUERY_BINARY, "loyalty-query", &query_target_);
+  command_ = service(LOYALTY_COMMAND_BINARY, "loyalty-command", &command_target_,
+                     &command_metrics_port_);
+  query_ = service(LOYALTY_QUERY_BINARY, "loyalty-query", &query_target_, &query_metrics_port_);
   ASSERT_TRUE(command_->Start(kStartTimeout)) << command_->LogTail();
   ASSERT_TRUE(query_->Start(kStartTimeout)) << query_->LogTail();
 

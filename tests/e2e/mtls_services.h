@@ -13,7 +13,8 @@ namespace loyalty::testing {
 // The real loyalty-command and loyalty-query binaries serving mutual TLS, for the clients written
 // in other languages: certificates by TestPki (scripts/pki.sh), an access policy, a fresh
 // database, and the demo org kOrg (tests/support/demo_org.h) with kMember enrolled, created by
-// the operator (spiffe://loyalty.local/operator, every role on every organisation).
+// the operator (spiffe://loyalty.local/operator, every role on every organisation). Both export
+// their metrics on free loopback ports.
 class MtlsServicesTest : public ::testing::Test {
  protected:
   static constexpr char kOrg[] = "e2e-org";
@@ -24,6 +25,10 @@ class MtlsServicesTest : public ::testing::Test {
 
   const std::string& command_target() const { return command_target_; }
   const std::string& query_target() const { return query_target_; }
+  // Their Prometheus /metrics ports on 127.0.0.1.
+  int command_metrics_port() const { return command_metrics_port_; }
+  int query_metrics_port() const { return query_metrics_port_; }
+  const std::string& database_url() const { return database_url_; }
 
   TestPki pki_;
   // spiffe://loyalty.local/shop/e2e: earn_burn and read on kOrg.
@@ -34,6 +39,9 @@ class MtlsServicesTest : public ::testing::Test {
  private:
   std::string command_target_;
   std::string query_target_;
+  int command_metrics_port_ = 0;
+  int query_metrics_port_ = 0;
+  std::string database_url_;
   std::unique_ptr<ServiceProcess> command_;
   std::unique_ptr<ServiceProcess> query_;
 };

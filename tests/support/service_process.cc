@@ -23,21 +23,46 @@ namespace {
 
 constexpr absl::Duration kPollInterval = absl::Milliseconds(10);
 
-// True when something accepts TCP connections on 127.0.0.1:port.
-bool Listening(int port) {
+// A socket connected to 127.0.0.1:port, or -1.
+int ConnectLoopback(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return false;
+  if (fd < 0) return -1;
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<uint16_t>(port));
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool connected =
-      ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// True when something accepts TCP connections on 127.0.0.1:port.
+bool Listening(int port) {
+  const int fd = ConnectLoopback(port);
+  if (fd < 0) return false;
   ::close(fd);
-  return connected;
+  return true;
 }
 
 }  // namespace
+
+std::string HttpGetMetrics(int port) {
+  const int fd = ConnectLoopback(port);
+  if (fd < 0) return "";
+  const std::string request = "GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n";
+  std::string answer;
+  if (::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
+    char buffer[4096];
+    ssize_t n;
+    while ((n = ::read(fd, buffer, sizeof(buffer))) > 0) {
+      answer.append(buffer, static_cast<size_t>(n));
+    }
+  }
+  ::close(fd);
+  return answer;
+}
 
 std::string DescribeWaitStatus(int status) {
   if (WIFEXITED(status)) return absl::StrCat("exited with status ", WEXITSTATUS(status));

@@ -53,6 +53,10 @@ class ServiceProcess final {
   std::vector<std::string> unexpected_exits_;
 };
 
+// GET http://127.0.0.1:port/metrics (Prometheus' text format): the whole answer, headers
+// included, or "" when nothing answers.
+std::string HttpGetMetrics(int port);
+
 // "exited with status N" or "killed by signal N".
 std::string DescribeWaitStatus(int status);
 

@@ -283,16 +283,6 @@ describe("what each values file turns on", () => {
     });
 });
 
-// The chart's rules and dashboard are copies of deploy/monitoring's plain files, when present.
-test("the chart's monitoring files are the same as deploy/monitoring's", () => {
-  for (const file of fs.readdirSync(path.join(chart, "files"))) {
-    const plain = path.join(root, "deploy/monitoring", file);
-    if (!fs.existsSync(plain)) continue;
-    assert.equal(fs.readFileSync(path.join(chart, "files", file), "utf8"),
-      fs.readFileSync(plain, "utf8"), `helm/loyalty/files/${file} differs from ${plain}`);
-  }
-});
-
 describe("values.schema.json refuses bad values, naming them", () => {
   const refusals = [
     [["--set", "command.replicas=-1"], "command.replicas: Must be greater than or equal to 0"],
