@@ -306,7 +306,7 @@ absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
                                                 program.program_id, "'"));
   }
   ASSIGN_OR_RETURN(Operation operation,
-                   Operation::Begin(tx, org_id, "Accrue", now));
+                   Operation::Begin(tx, org_id, "Accrue", context.caller, now));
   operation.Track(member);
   ASSIGN_OR_RETURN(Award award,
                    AwardOf(tx, operation, program, member, *enrolment, *type, request));

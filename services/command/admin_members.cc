@@ -231,10 +231,11 @@ absl::Status Enrol(pg::Transaction& tx, const std::string& org_id, const std::st
 }
 
 // Publishes new enrolments to the read side (outbox), in the transaction that made them.
-absl::Status PublishEnrolments(pg::Transaction& tx, const std::string& org_id, absl::Time now,
+absl::Status PublishEnrolments(pg::Transaction& tx, const std::string& org_id,
+                               const std::string& caller, absl::Time now,
                                const v1::LedgerEvent& enrolled) {
   if (enrolled.enrolments_size() == 0) return absl::OkStatus();
-  ASSIGN_OR_RETURN(Operation operation, Operation::Begin(tx, org_id, "Enrol", now));
+  ASSIGN_OR_RETURN(Operation operation, Operation::Begin(tx, org_id, "Enrol", caller, now));
   *operation.event().mutable_enrolments() = enrolled.enrolments();
   return operation.Commit().status();
 }
@@ -283,7 +284,7 @@ absl::Status CreateMember(const Context& context, const v1::CreateMemberRequest&
           RETURN_IF_ERROR(
               Enrol(tx, org_id, member_id, org.default_program_id(), true, now, &enrolled));
         }
-        RETURN_IF_ERROR(PublishEnrolments(tx, org_id, now, enrolled));
+        RETURN_IF_ERROR(PublishEnrolments(tx, org_id, context.caller, now, enrolled));
         return LoadMemberInto(tx, org_id, member_id, now, response);
       });
 }
@@ -327,7 +328,8 @@ absl::Status EnrolMember(const Context& context, const v1::EnrolMemberRequest& r
         v1::LedgerEvent enrolled;
         RETURN_IF_ERROR(Enrol(tx, request.org_id(), request.member_id(), request.program_id(),
                               false, now, &enrolled));
-        RETURN_IF_ERROR(PublishEnrolments(tx, request.org_id(), now, enrolled));
+        RETURN_IF_ERROR(
+            PublishEnrolments(tx, request.org_id(), context.caller, now, enrolled));
         return LoadMemberInto(tx, request.org_id(), request.member_id(), now, response);
       });
 }

@@ -76,7 +76,8 @@ absl::Status CancelInTransaction(const Context& context, pg::Transaction& tx,
   ASSIGN_OR_RETURN(
       ProgramConfig program,
       LoadProgram(tx, org_id, std::string(redemption.Text(0, 0)), context.config_cache));
-  ASSIGN_OR_RETURN(Operation operation, Operation::Begin(tx, org_id, "CancelRedemption", now));
+  ASSIGN_OR_RETURN(Operation operation,
+                   Operation::Begin(tx, org_id, "CancelRedemption", context.caller, now));
   operation.Track(member);
 
   ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kSelectRedemptionLots, key));

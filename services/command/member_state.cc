@@ -107,7 +107,8 @@ absl::Status ReleaseExpiredReservations(pg::Transaction& tx, const std::string& 
   ASSIGN_OR_RETURN(pg::Result holds, tx.Execute(kSelectExpiredHolds, params));
   if (holds.Rows() == 0) return absl::OkStatus();
   ASSIGN_OR_RETURN(Operation operation,
-                   Operation::Begin(tx, org_id, "ReleaseExpiredReservations", now));
+                   Operation::Begin(tx, org_id, "ReleaseExpiredReservations", kWorkerCaller,
+                                    now));
   for (int i = 0; i < holds.Rows(); ++i) {
     RETURN_IF_ERROR(operation.ChangeHold(member_id, holds.Int64(i, 0), -holds.Int64(i, 1)));
   }

@@ -32,9 +32,9 @@ constexpr pg::Statement kNextEntryId{"operation_next_entry_id",
 constexpr pg::Statement kInsertEntry{
     "operation_insert_entry",
     "INSERT INTO ledger_entries (entry_id, org_id, member_id, operation_id, program_id,"
-    " point_type, kind, points, order_ref, description, actor, created_at) OVERRIDING SYSTEM VALUE"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9, ''), NULLIF($10, ''), NULLIF($11, ''),"
-    " $12)"};
+    " point_type, kind, points, order_ref, description, actor, created_at, caller)"
+    " OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9, ''),"
+    " NULLIF($10, ''), NULLIF($11, ''), $12, $13)"};
 
 constexpr pg::Statement kInsertLot{
     "operation_insert_lot",
@@ -184,12 +184,14 @@ v1::LedgerEntryKind EntryKindFromName(absl::string_view name) {
 void Operation::Prefetch(pg::Transaction& tx) { tx.Prefetch(kAllocateIds, {}); }
 
 absl::StatusOr<Operation> Operation::Begin(pg::Transaction& tx, const std::string& org_id,
-                                           const std::string& name, absl::Time now) {
+                                           const std::string& name, const std::string& caller,
+                                           absl::Time now) {
   ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kAllocateIds));
   Operation operation(tx, now);
   operation.event_.set_org_id(org_id);
   operation.event_.set_operation_id(row.Int64(0, 0));
   operation.event_.set_operation(name);
+  operation.event_.set_caller(caller);
   rpc::ToTimestamp(now, operation.event_.mutable_occurred_at());
   operation.position_ = row.Int64(0, 1);
   operation.lot_ids_ = IdsFromArray(row.Text(0, 2));
@@ -234,7 +236,8 @@ absl::Status Operation::AddEntry(const EntrySpec& entry) {
   pg::Params params;
   params.Add(entry_id).Add(event_.org_id()).Add(entry.member_id).Add(id()).Add(entry.program_id)
       .Add(entry.point_type).Add(EntryKindName(entry.kind)).Add(entry.points)
-      .Add(entry.order_ref).Add(entry.description).Add(entry.actor).Add(now_);
+      .Add(entry.order_ref).Add(entry.description).Add(entry.actor).Add(now_)
+      .Add(event_.caller());
   tx_->Defer(kInsertEntry, std::move(params));
   v1::EntryRecord* record = event_.add_entries();
   record->set_entry_id(entry_id);

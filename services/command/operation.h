@@ -12,6 +12,11 @@
 
 namespace loyalty::command {
 
+// The caller of the operations the platform makes by itself rather than for a call: the worker's
+// jobs, and the release of reservations whose timeout passed (which a command locking the member
+// does before the worker gets to it).
+inline constexpr char kWorkerCaller[] = "loyalty-worker";
+
 struct EntrySpec {
   std::string member_id;
   std::string program_id;
@@ -54,8 +59,11 @@ class Operation final {
 
   // Declares Begin's id statement for the transaction's first round trip (see Begin).
   static void Prefetch(pg::Transaction& tx);
+  // `caller` is who does it (Context::caller, or kWorkerCaller): recorded on the event and on
+  // every ledger entry of the operation, for audit.
   static absl::StatusOr<Operation> Begin(pg::Transaction& tx, const std::string& org_id,
-                                         const std::string& name, absl::Time now);
+                                         const std::string& name, const std::string& caller,
+                                         absl::Time now);
 
   int64_t id() const { return event_.operation_id(); }
   absl::Time now() const { return now_; }

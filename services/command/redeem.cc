@@ -46,7 +46,8 @@ absl::Status RunRedemption(const Context& context, absl::string_view method,
                          DecideRedemption(tx, request, &now, true, true, context.config_cache,
                                           *read));
         ASSIGN_OR_RETURN(Operation operation,
-                         Operation::Begin(tx, request.org_id, std::string(method), now));
+                         Operation::Begin(tx, request.org_id, std::string(method),
+                                          context.caller, now));
         operation.Track(decided.member);
         RETURN_IF_ERROR(WriteRedemption(tx, operation, request, decided, 0,
                                         response->mutable_redemption()));
@@ -101,6 +102,7 @@ absl::Status WriteRedemption(pg::Transaction& tx, Operation& operation,
   redemption->set_overdraft_points(decided.plan.consumption.shortfall);
   redemption->set_reservation_id(reservation_id);
   rpc::ToTimestamp(operation.now(), redemption->mutable_created_at());
+  redemption->set_caller(operation.event().caller());
   *operation.event().mutable_redemption() = *redemption;
   return absl::OkStatus();
 }

@@ -112,7 +112,8 @@ absl::Status ReservePoints(const Context& context, const v1::ReservePointsReques
         ASSIGN_OR_RETURN(DecidedBurn decided, DecideRedemption(tx, burn, &now, true, false,
                                                                          context.config_cache));
         ASSIGN_OR_RETURN(Operation operation,
-                         Operation::Begin(tx, request.org_id(), "ReservePoints", now));
+                         Operation::Begin(tx, request.org_id(), "ReservePoints", context.caller,
+                                          now));
         operation.Track(decided.member);
         const absl::Time expires_at = now + timeout;
         pg::Params row;
@@ -158,7 +159,8 @@ absl::Status CapturePoints(const Context& context, const v1::CapturePointsReques
                                                      " points reserved"));
         }
         ASSIGN_OR_RETURN(Operation operation,
-                         Operation::Begin(tx, request.org_id(), "CapturePoints", now));
+                         Operation::Begin(tx, request.org_id(), "CapturePoints", context.caller,
+                                          now));
         RETURN_IF_ERROR(Resolve(tx, operation, request.member_id(), reservation, "captured"));
         // The capture spends the reservation's own lots, now released, in burn order.
         const BurnRequest burn{request.org_id(), request.member_id(), reservation.program_id,
@@ -217,7 +219,8 @@ absl::Status VoidReservation(const Context& context, const v1::VoidReservationRe
                          LoadOpenReservation(tx, request.org_id(), request.member_id(),
                                              request.reservation_id(), &now));
         ASSIGN_OR_RETURN(Operation operation,
-                         Operation::Begin(tx, request.org_id(), "VoidReservation", now));
+                         Operation::Begin(tx, request.org_id(), "VoidReservation", context.caller,
+                                          now));
         RETURN_IF_ERROR(Resolve(tx, operation, request.member_id(), reservation, "voided"));
         ASSIGN_OR_RETURN(int64_t position, operation.Commit());
         response->set_ledger_position(position);

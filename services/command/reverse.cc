@@ -101,7 +101,7 @@ absl::Status ReverseInTransaction(const Context& context, pg::Transaction& tx,
   const ledger::Points points = std::max<ledger::Points>(0, target - purchase.reversed_points);
 
   ASSIGN_OR_RETURN(Operation operation,
-                   Operation::Begin(tx, org_id, "Reverse", now));
+                   Operation::Begin(tx, org_id, "Reverse", context.caller, now));
   operation.Track(member);
   ASSIGN_OR_RETURN(ledger::Points taken,
                    TakeFromOrderLots(tx, operation, request, program.program_id, points));

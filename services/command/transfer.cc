@@ -112,7 +112,8 @@ absl::Status Transfer(const Context& context, const v1::TransferRequest& request
       [&](pg::Transaction& tx) -> absl::Status {
         absl::Time now = context.clock->Now();
         ASSIGN_OR_RETURN(Decided decided, Decide(tx, spec, &now, true, context.config_cache));
-        ASSIGN_OR_RETURN(Operation operation, Operation::Begin(tx, spec.org_id, "Transfer", now));
+        ASSIGN_OR_RETURN(Operation operation,
+                         Operation::Begin(tx, spec.org_id, "Transfer", context.caller, now));
         operation.Track(decided.giver);
         operation.Track(decided.receiver);
         RETURN_IF_ERROR(WriteTransfer(operation, spec, decided, response));

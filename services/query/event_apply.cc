@@ -55,19 +55,19 @@ constexpr pg::Statement kUpsertContributions{
 constexpr pg::Statement kInsertEntries{
     "projector_insert_entries",
     "INSERT INTO view_entries (org_id, member_id, entry_id, position, operation_id, program_id,"
-    " point_type, kind, points, order_ref, description, created_at)"
+    " point_type, kind, points, order_ref, description, created_at, caller)"
     " SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[],"
     " $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::text[],"
-    " $12::timestamptz[]) ON CONFLICT DO NOTHING"};
+    " $12::timestamptz[], $13::text[]) ON CONFLICT DO NOTHING"};
 
 constexpr pg::Statement kInsertRedemptions{
     "projector_insert_redemptions",
     "INSERT INTO view_redemptions (org_id, member_id, redemption_id, position, program_id,"
     " is_group, points, value_minor, currency, order_ref, reward, overdraft_points,"
-    " reservation_id, created_at)"
+    " reservation_id, created_at, caller)"
     " SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::text[],"
     " $6::boolean[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::text[],"
-    " $12::bigint[], $13::bigint[], $14::timestamptz[]) ON CONFLICT DO NOTHING"};
+    " $12::bigint[], $13::bigint[], $14::timestamptz[], $15::text[]) ON CONFLICT DO NOTHING"};
 
 constexpr pg::Statement kInsertRedemptionPrograms{
     "projector_insert_redemption_programs",
@@ -167,7 +167,8 @@ void ViewChanges::Add(int64_t position, const v1::LedgerEvent& event) {
     row.Add(event.org_id()).Add(entry.member_id()).Add(entry.entry_id()).Add(position)
         .Add(event.operation_id()).Add(entry.program_id()).Add(entry.point_type())
         .Add(command::EntryKindName(entry.kind())).Add(entry.points()).Add(entry.order_ref())
-        .Add(entry.description()).Add(rpc::FromTimestamp(entry.created_at()));
+        .Add(entry.description()).Add(rpc::FromTimestamp(entry.created_at()))
+        .Add(event.caller());
     entries_.Append(std::move(row));
   }
   if (event.has_redemption()) AddRedemption(position, event);
@@ -186,7 +187,7 @@ void ViewChanges::AddRedemption(int64_t position, const v1::LedgerEvent& event) 
       .Add(redemption.points()).Add(redemption.value().minor_units())
       .Add(redemption.value().currency()).Add(redemption.order_ref()).Add(redemption.reward())
       .Add(redemption.overdraft_points()).Add(redemption.reservation_id())
-      .Add(rpc::FromTimestamp(redemption.created_at()));
+      .Add(rpc::FromTimestamp(redemption.created_at())).Add(event.caller());
   redemptions_.Append(std::move(row));
   for (const v1::ProgramBreakup& program : redemption.breakup_by_program()) {
     pg::Params program_row = key;

@@ -19,7 +19,7 @@ constexpr int64_t kNoCursor = INT64_MAX;
 constexpr pg::Statement kSelectRedemptions{
     "query_select_redemptions",
     "SELECT redemption_id, program_id, is_group, points, value_minor, currency, order_ref,"
-    " reward, overdraft_points, reservation_id, created_at, cancelled FROM view_redemptions"
+    " reward, overdraft_points, reservation_id, created_at, cancelled, caller FROM view_redemptions"
     " WHERE org_id = $1 AND member_id = $2 AND redemption_id < $3"
     " ORDER BY redemption_id DESC LIMIT $4"};
 
@@ -39,7 +39,7 @@ constexpr pg::Statement kSelectRedemptionLots{
 constexpr pg::Statement kSelectEntries{
     "query_select_entries",
     "SELECT entry_id, position, program_id, point_type, kind, points, order_ref, description,"
-    " created_at FROM view_entries"
+    " created_at, caller FROM view_entries"
     " WHERE org_id = $1 AND member_id = $2 AND entry_id < $3"
     " AND ($4 = '' OR program_id = $4) AND (cardinality($5::text[]) = 0 OR kind = ANY($5))"
     " ORDER BY entry_id DESC LIMIT $6"};
@@ -94,6 +94,7 @@ void ToRedemption(const pg::Result& rows, int i, const std::string& member_id,
   redemption->set_reservation_id(rows.Int64(i, 9));
   rpc::ToTimestamp(rows.Time(i, 10), redemption->mutable_created_at());
   redemption->set_cancelled(rows.Bool(i, 11));
+  redemption->set_caller(std::string(rows.Text(i, 12)));
 }
 
 // A text[] literal of the (checked) kind names ("{accrual,expiry}"); the names need no quoting.
@@ -167,6 +168,7 @@ absl::Status ListLedgerEntries(const QueryContext& context,
           entry->set_order_ref(std::string(rows.Text(i, 6)));
           entry->set_description(std::string(rows.Text(i, 7)));
           rpc::ToTimestamp(rows.Time(i, 8), entry->mutable_created_at());
+          entry->set_caller(std::string(rows.Text(i, 9)));
         }
         if (rows.Rows() > page_size) {
           response->set_next_page_token(EncodePageToken("entries", rows.Int64(count - 1, 0)));

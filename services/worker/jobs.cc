@@ -75,8 +75,9 @@ absl::StatusOr<int64_t> ExpireMember(pg::Transaction& tx, const std::string& org
   ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kExpiredLots,
                                                pg::Params().Add(now).Add(org_id).Add(member_id)));
   if (lots.Rows() == 0) return 0;
-  ASSIGN_OR_RETURN(command::Operation operation,
-                   command::Operation::Begin(tx, org_id, "Expire", now));
+  ASSIGN_OR_RETURN(
+      command::Operation operation,
+      command::Operation::Begin(tx, org_id, "Expire", command::kWorkerCaller, now));
   std::map<std::pair<std::string, std::string>, ledger::Points> by_type;
   for (int i = 0; i < lots.Rows(); ++i) {
     RETURN_IF_ERROR(operation.ConsumeLot(member_id, lots.Int64(i, 0), lots.Int64(i, 3)));
@@ -124,7 +125,8 @@ absl::StatusOr<int64_t> RequalifyMember(pg::Transaction& tx, const std::string& 
     ASSIGN_OR_RETURN(command::ProgramConfig program,
                      command::LoadProgram(tx, org_id, enrolment.program_id));
     if (!operation.has_value()) {
-      ASSIGN_OR_RETURN(operation, command::Operation::Begin(tx, org_id, "RequalifyTier", now));
+      ASSIGN_OR_RETURN(operation, command::Operation::Begin(tx, org_id, "RequalifyTier",
+                                                                command::kWorkerCaller, now));
     }
     ledger::Points qualifying = QualifyingOf(program, member);
     ledger::QualificationPeriod period{enrolment.period_start, enrolment.period_end};

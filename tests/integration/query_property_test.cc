@@ -240,9 +240,9 @@ TEST_F(QueryPropertyTest, ViewsEqualRebuildAndCommandTablesAfterConcurrentWorkAn
             0);
   EXPECT_EQ(Differences("SELECT org_id, member_id, entry_id, operation_id, program_id,"
                         " point_type, kind, points, coalesce(order_ref, ''),"
-                        " coalesce(description, ''), created_at FROM ledger_entries",
+                        " coalesce(description, ''), created_at, caller FROM ledger_entries",
                         "SELECT org_id, member_id, entry_id, operation_id, program_id,"
-                        " point_type, kind, points, order_ref, description, created_at"
+                        " point_type, kind, points, order_ref, description, created_at, caller"
                         " FROM view_entries"),
             0);
   EXPECT_EQ(Differences("SELECT org_id, member_id, redemption_id, points,"
