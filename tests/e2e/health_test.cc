@@ -12,12 +12,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "grpcpp/create_channel.h"
-#include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "loyalty/v1/command.grpc.pb.h"
 #include "tests/support/demo_org.h"
+#include "tests/support/health_check.h"
 #include "tests/support/pg_cluster.h"
-#include "tests/support/raw_call.h"
 #include "tests/support/row_locks.h"
 #include "tests/support/service_process.h"
 
@@ -25,33 +24,6 @@ namespace loyalty::testing {
 namespace {
 
 std::string Loopback(int port) { return absl::StrCat("127.0.0.1:", port); }
-
-// The status of `service` on the health listener at `port`: "SERVING", "NOT_SERVING", or the
-// call's error.
-std::string HealthOf(int port, const std::string& service) {
-  grpc::GenericStub stub(grpc::CreateChannel(Loopback(port), grpc::InsecureChannelCredentials()));
-  std::string request;  // HealthCheckRequest{service}: field 1, a string
-  if (!service.empty()) {
-    request = std::string(1, '\x0a') + static_cast<char>(service.size()) + service;
-  }
-  std::string reply;
-  const grpc::Status status = RawCall(stub, "/grpc.health.v1.Health/Check", request, &reply);
-  if (!status.ok()) return absl::StrCat("error ", status.error_code());
-  if (reply == std::string("\x08\x01", 2)) return "SERVING";
-  if (reply == std::string("\x08\x02", 2)) return "NOT_SERVING";
-  return "unknown reply";
-}
-
-// Polls (at most 30 s) until `service` reports `want`; what it reported last.
-std::string AwaitHealth(int port, const std::string& service, const std::string& want) {
-  const absl::Time give_up = absl::Now() + absl::Seconds(30);
-  std::string seen = HealthOf(port, service);
-  while (seen != want && absl::Now() < give_up) {
-    absl::SleepFor(absl::Milliseconds(100));
-    seen = HealthOf(port, service);
-  }
-  return seen;
-}
 
 class HealthTest : public ::testing::Test {
  protected:
