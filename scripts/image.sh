@@ -12,7 +12,8 @@
 #                     here from Debian's packages: `mmdebstrap --variant=minbase bookworm` into a
 #                     tarball cached in ${XDG_CACHE_HOME:-~/.cache}/loyalty/ (reused when present;
 #                     delete it to refresh), imported as localhost/loyalty-base:bookworm
-#   --tag NAME        the image's name (default localhost/loyalty:latest)
+#   --tag NAME        the image's name (default localhost/loyalty:VERSION, VERSION the appVersion
+#                     of helm/loyalty/Chart.yaml, the tag the chart runs by default)
 #   --jobs N          parallel compile jobs in the build stage (default 2)
 #
 # Steps whose inputs did not change are taken from buildah's layer cache (--layers): a second
@@ -23,7 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 readonly LOCAL_BASE=localhost/loyalty-base:bookworm
-readonly CACHE_DIR=${XDG_CACHE_HOME:-$HOME/.cache}/loyalty
+readonly CACHE_DIR=${XDG_CACHE_HOME:-~/.cache}/loyalty
 readonly ROOTFS_TAR=$CACHE_DIR/bookworm-minbase.tar
 readonly BINARIES=(
   services/command/loyalty-command
@@ -38,8 +39,9 @@ usage() {
   exit 2
 }
 
+version=$(sed -n 's/^appVersion: *"\{0,1\}\([^"]*\)"\{0,1\} *$/\1/p' helm/loyalty/Chart.yaml)
 base=""
-tag=localhost/loyalty:latest
+tag=localhost/loyalty:${version:?no appVersion in helm/loyalty/Chart.yaml}
 jobs=2
 runtime_only=false
 binaries_dir=build
@@ -110,6 +112,7 @@ build_args=(
   --build-arg "BASE_IMAGE=$base"
   --build-arg "BUILD_JOBS=$jobs"
   --label "org.opencontainers.image.revision=$revision"
+  --label "org.opencontainers.image.version=$version"
   --file Containerfile
   --tag "$tag"
 )
