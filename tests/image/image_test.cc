@@ -64,10 +64,11 @@ struct Output {
   std::string text;  // stdout and stderr
 };
 
-// Runs `binary` of the image with `arguments` (shell words) to its end.
-Output RunInImage(const std::string& binary, const std::string& arguments) {
-  const std::string command = absl::StrCat("chroot --userspec=", ImageUser(), " ", kRootfs,
-                                           " /usr/local/bin/", binary, " ", arguments, " 2>&1");
+// Runs `command_line` (a program of the image and its arguments, as shell words) in the image as
+// its user, to its end.
+Output RunInImage(const std::string& command_line) {
+  const std::string command =
+      absl::StrCat("chroot --userspec=", ImageUser(), " ", kRootfs, " ", command_line, " 2>&1");
   Output output;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return output;
@@ -98,13 +99,9 @@ TEST(ImageTest, RunsAsANumericNonRootUserOfTheImage) {
   }
   EXPECT_TRUE(named) << "no user " << uid << " in the image's /etc/passwd";
   // And the binaries run as it: `id` inside the image.
-  const std::string id = "chroot --userspec=" + ImageUser() + " " + kRootfs + " id -u";
-  FILE* pipe = popen(id.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  char buffer[64] = {};
-  const size_t n = fread(buffer, 1, sizeof(buffer) - 1, pipe);
-  pclose(pipe);
-  EXPECT_EQ(std::string(buffer, n), absl::StrCat(uid, "\n"));
+  const Output id = RunInImage("/usr/bin/id -u");
+  EXPECT_EQ(id.exit_code, 0) << id.text;
+  EXPECT_EQ(id.text, absl::StrCat(uid, "\n"));
 }
 
 TEST(ImageTest, HoldsTheFourBinariesAndNoCompiler) {
@@ -160,10 +157,9 @@ class ImageServicesTest : public ::testing::Test {
 
   // The image's loyaltyctl against the command and query services; expects exit status 0.
   std::string Ctl(const std::string& arguments) {
-    const Output output =
-        RunInImage("loyaltyctl", absl::StrCat("--target=", Loopback(command_port_),
-                                              " --query_target=", Loopback(query_port_),
-                                              " --insecure_plaintext ", arguments));
+    const Output output = RunInImage(absl::StrCat(
+        "/usr/local/bin/loyaltyctl --target=", Loopback(command_port_),
+        " --query_target=", Loopback(query_port_), " --insecure_plaintext ", arguments));
     EXPECT_EQ(output.exit_code, 0) << arguments << "\n" << output.text;
     return output.text;
   }
@@ -174,7 +170,8 @@ class ImageServicesTest : public ::testing::Test {
 };
 
 TEST_F(ImageServicesTest, MigratesServesAndAnswersAnAccrualWithItsBalance) {
-  const Output migrated = RunInImage("loyalty-command", "migrate --database_url=" + url_);
+  const Output migrated =
+      RunInImage("/usr/local/bin/loyalty-command migrate --database_url=" + url_);
   ASSERT_EQ(migrated.exit_code, 0) << migrated.text;
   auto sql = pg::Connection::Open(url_);
   ASSERT_TRUE(sql.ok()) << sql.status();
