@@ -83,15 +83,15 @@ absl::StatusOr<AccessControl::Admission> AccessControl::Admit(absl::string_view 
                                                               absl::string_view method,
                                                               const std::optional<std::string>& org_id) {
   if (identity.empty()) return Unauthenticated();
-  Role role = Role::kOperator;
+  Allowance allowed;
   {
     absl::MutexLock lock(&mutex_);
-    if (absl::Status allowed = policy_.Authorize(identity, service, method, org_id, &role);
-        !allowed.ok()) {
-      return Refuse(std::move(allowed), kCallerNotAllowed);
+    if (absl::Status authorized = policy_.Authorize(identity, service, method, org_id, &allowed);
+        !authorized.ok()) {
+      return Refuse(std::move(authorized), kCallerNotAllowed);
     }
-    const int grant_limit = policy_.Find(identity)->max_concurrent_calls;
-    const int limit = grant_limit > 0 ? grant_limit : options_.max_calls_per_caller;
+    const int limit = allowed.max_concurrent_calls > 0 ? allowed.max_concurrent_calls
+                                                       : options_.max_calls_per_caller;
     int& in_flight = in_flight_[identity];
     if (in_flight >= limit) {
       return Refuse(
@@ -103,10 +103,10 @@ absl::StatusOr<AccessControl::Admission> AccessControl::Admit(absl::string_view 
     }
     ++in_flight;
   }
-  const std::map<std::string, std::string> labels{{"role", std::string(RoleName(role))}};
+  const std::map<std::string, std::string> labels{{"role", std::string(RoleName(allowed.role))}};
   calls_.Add(labels).Increment();
   calls_in_flight_.Add(labels).Increment();
-  return Admission(this, std::string(identity), role);
+  return Admission(this, std::string(identity), allowed.role);
 }
 
 void AccessControl::Release(const std::string& caller, Role role) {

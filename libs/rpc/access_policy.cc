@@ -159,7 +159,8 @@ const Grant* AccessPolicy::Find(absl::string_view identity) const {
 
 absl::Status AccessPolicy::Authorize(absl::string_view identity, absl::string_view service,
                                      absl::string_view method,
-                                     const std::optional<std::string>& org_id, Role* role) const {
+                                     const std::optional<std::string>& org_id,
+                                     Allowance* allowed) const {
   const Grant* grant = Find(identity);
   const Role required = RequiredRole(service, method, org_id.has_value());
   if (grant == nullptr || !(Has(*grant, required) || Has(*grant, Role::kOperator))) {
@@ -174,7 +175,8 @@ absl::Status AccessPolicy::Authorize(absl::string_view identity, absl::string_vi
     return NotAllowed(
         absl::StrCat("caller '", identity, "' may not act on organisation '", *org_id, "'"));
   }
-  *role = Has(*grant, required) ? required : Role::kOperator;
+  allowed->role = Has(*grant, required) ? required : Role::kOperator;
+  allowed->max_concurrent_calls = grant->max_concurrent_calls;
   return absl::OkStatus();
 }
 

@@ -41,6 +41,13 @@ struct Grant {
   int max_concurrent_calls = 0;  // 0: the service's default
 };
 
+// What a grant lets a call do: the role that allowed it, and the grant's bound of calls in flight
+// (0: the service's default).
+struct Allowance {
+  Role role = Role::kOperator;
+  int max_concurrent_calls = 0;
+};
+
 // The access policy (protos/loyalty/config/v1/access_policy.proto), validated and indexed.
 class AccessPolicy final {
  public:
@@ -60,11 +67,11 @@ class AccessPolicy final {
 
   // OK when `identity`'s grant allows calling `service`.`method` (RequiredRole) on `org_id`
   // (OrgIdOf the request; an empty id is left to the request's own checks); else
-  // PERMISSION_DENIED CALLER_NOT_ALLOWED naming the method or the organisation. On OK, `*role`
-  // is the role that allowed it.
+  // PERMISSION_DENIED CALLER_NOT_ALLOWED naming the method or the organisation. On OK,
+  // `*allowed` says what the grant allows the call.
   absl::Status Authorize(absl::string_view identity, absl::string_view service,
                          absl::string_view method, const std::optional<std::string>& org_id,
-                         Role* role) const;
+                         Allowance* allowed) const;
 
  private:
   std::vector<Grant> grants_;

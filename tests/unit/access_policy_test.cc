@@ -31,7 +31,10 @@ constexpr char kQuery[] = "loyalty.v1.QueryService";
 absl::Status Authorize(const AccessPolicy& policy, absl::string_view identity,
                        absl::string_view service, absl::string_view method,
                        std::optional<std::string> org, Role* role) {
-  return policy.Authorize(identity, service, method, org, role);
+  Allowance allowed;
+  absl::Status status = policy.Authorize(identity, service, method, org, &allowed);
+  *role = allowed.role;
+  return status;
 }
 
 TEST(AccessPolicyTest, AnExactIdentityComesBeforeTheLongestPrefix) {
@@ -159,6 +162,16 @@ TEST(AccessControlTest, AdmitsWhileThePolicyIsReloaded) {
             kCallerOverloaded);
   EXPECT_EQ((*access)->Admit("", kCommand, "Accrue", "acme").status().code(),
             absl::StatusCode::kUnauthenticated);
+  // A grant's own bound (5) comes before the service's (3).
+  for (int i = 0; i < 5; ++i) {
+    absl::StatusOr<AccessControl::Admission> admitted =
+        (*access)->Admit("spiffe://shop.example/ops/ctl", kCommand, "Accrue", "acme");
+    ASSERT_TRUE(admitted.ok()) << i << ": " << admitted.status();
+    held.push_back(*std::move(admitted));
+  }
+  EXPECT_EQ(ReasonOf((*access)->Admit("spiffe://shop.example/ops/ctl", kCommand, "Accrue", "acme")
+                         .status()),
+            kCallerOverloaded);
   std::filesystem::remove(path);
 }
 
