@@ -152,7 +152,8 @@ Connection::~Connection() { PQfinish(connection_); }
 
 absl::StatusOr<Result> Connection::Execute(const Statement& statement, const Params& params) {
   const Query query{&statement, params};
-  ASSIGN_OR_RETURN(std::vector<Result> results, ExecuteAll(std::span<const Query>(&query, 1)));
+  LOYALTY_ASSIGN_OR_RETURN(std::vector<Result> results,
+                           ExecuteAll(std::span<const Query>(&query, 1)));
   return std::move(results.front());
 }
 

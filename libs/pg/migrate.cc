@@ -34,7 +34,7 @@ absl::Status WithContext(const absl::Status& status, const Migration& migration)
 }
 
 absl::Status Apply(Connection& connection, const Migration& migration) {
-  RETURN_IF_ERROR(connection.ExecuteText("BEGIN").status());
+  LOYALTY_RETURN_IF_ERROR(connection.ExecuteText("BEGIN").status());
   absl::Status status = connection.ExecuteText(migration.sql).status();
   if (status.ok()) {
     status = connection.ExecuteText(kInsertVersion, Params().Add(migration.version).Add(
@@ -50,8 +50,8 @@ absl::Status Apply(Connection& connection, const Migration& migration) {
 }
 
 absl::Status MigrateLocked(Connection& connection, std::span<const Migration> migrations) {
-  RETURN_IF_ERROR(connection.ExecuteText(kCreateTable).status());
-  ASSIGN_OR_RETURN(const Result recorded, connection.ExecuteText(kSelectVersions));
+  LOYALTY_RETURN_IF_ERROR(connection.ExecuteText(kCreateTable).status());
+  LOYALTY_ASSIGN_OR_RETURN(const Result recorded, connection.ExecuteText(kSelectVersions));
   absl::flat_hash_set<int> applied;
   for (int row = 0; row < recorded.Rows(); ++row) applied.insert(recorded.Int32(row, 0));
   absl::flat_hash_set<int> known;
@@ -66,7 +66,7 @@ absl::Status MigrateLocked(Connection& connection, std::span<const Migration> mi
   }
   for (const Migration& migration : migrations) {
     if (applied.contains(migration.version)) continue;
-    RETURN_IF_ERROR(Apply(connection, migration));
+    LOYALTY_RETURN_IF_ERROR(Apply(connection, migration));
   }
   return absl::OkStatus();
 }
@@ -81,7 +81,7 @@ absl::Status Migrate(Connection& connection, std::span<const Migration> migratio
     previous = migration.version;
   }
   const std::string lock_key = absl::StrCat(kMigrationLockKey);
-  RETURN_IF_ERROR(
+  LOYALTY_RETURN_IF_ERROR(
       connection.ExecuteText(absl::StrCat("SELECT pg_advisory_lock(", lock_key, ")")).status());
   const absl::Status status = MigrateLocked(connection, migrations);
   const absl::Status unlocked =

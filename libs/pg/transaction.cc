@@ -75,13 +75,13 @@ Transaction::Transaction(Connection& connection, Isolation isolation, absl::Time
 }
 
 absl::StatusOr<Result> Transaction::Execute(const Statement& statement, const Params& params) {
-  RETURN_IF_ERROR(failure_);
-  ASSIGN_OR_RETURN(std::optional<Result> prefetched, TakePrefetched(statement, params));
+  LOYALTY_RETURN_IF_ERROR(failure_);
+  LOYALTY_ASSIGN_OR_RETURN(std::optional<Result> prefetched, TakePrefetched(statement, params));
   if (prefetched.has_value()) return *std::move(prefetched);
   if (RefusedAfterCommit(statement.name)) return failure_;
   Queue(statement, params, true);
-  RETURN_IF_ERROR(failure_);
-  RETURN_IF_ERROR(Flush());
+  LOYALTY_RETURN_IF_ERROR(failure_);
+  LOYALTY_RETURN_IF_ERROR(Flush());
   LOYALTY_CHECK(prefetched_.size() == 1);
   Result result = std::move(prefetched_.front().result);
   prefetched_.clear();
@@ -89,10 +89,10 @@ absl::StatusOr<Result> Transaction::Execute(const Statement& statement, const Pa
 }
 
 absl::StatusOr<Result> Transaction::ExecuteText(std::string_view sql, const Params& params) {
-  RETURN_IF_ERROR(failure_);
+  LOYALTY_RETURN_IF_ERROR(failure_);
   if (RefusedAfterCommit(sql)) return failure_;
   DropPrefetched();
-  RETURN_IF_ERROR(Flush());
+  LOYALTY_RETURN_IF_ERROR(Flush());
   return connection_.ExecuteText(sql, params);
 }
 
@@ -124,7 +124,7 @@ bool Transaction::RefusedAfterCommit(std::string_view what) {
 }
 
 absl::Status Transaction::Commit() {
-  RETURN_IF_ERROR(failure_);
+  LOYALTY_RETURN_IF_ERROR(failure_);
   DropPrefetched();
   // BEGIN (and the statement timeout, and the declared COMMIT)
   const size_t nothing_run = preamble_ + (commit_declared_ ? 1 : 0);
@@ -133,7 +133,7 @@ absl::Status Transaction::Commit() {
     return absl::OkStatus();
   }
   if (!commit_declared_) Queue(kCommit, {}, false);
-  RETURN_IF_ERROR(failure_);
+  LOYALTY_RETURN_IF_ERROR(failure_);
   return Flush();
 }
 
@@ -221,7 +221,7 @@ absl::StatusOr<std::optional<Result>> Transaction::TakePrefetched(const Statemen
                                                                   const Params& params) {
   const bool declared = std::any_of(queued_.begin(), queued_.end(),
                                     [](const Queued& queued) { return queued.keep_result; });
-  if (prefetched_.empty() && declared) RETURN_IF_ERROR(Flush());
+  if (prefetched_.empty() && declared) LOYALTY_RETURN_IF_ERROR(Flush());
   if (prefetched_.empty()) return std::nullopt;
   Prefetched& next = prefetched_.front();
   if (std::string_view(next.statement->name) == statement.name && next.params == params) {

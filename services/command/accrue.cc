@@ -103,7 +103,7 @@ absl::StatusOr<ledger::Points> PurchasePointsOf(pg::Transaction& tx, const Opera
                    absl::StrCat("the purchase would earn ", *points, " points, more than the ",
                                 ledger::kMaxCommandPoints, " one command may award"));
   }
-  ASSIGN_OR_RETURN(pg::Result used,
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result used,
                    tx.Execute(kSelectOrderUse, AwardCheckParams(program.org_id, member.member_id,
                                                                 program.program_id,
                                                                 purchase.order_ref())));
@@ -134,7 +134,7 @@ absl::StatusOr<ledger::Points> ActionPointsOf(pg::Transaction& tx, const Program
   }
   pg::Params params =
       AwardCheckParams(program.org_id, member.member_id, program.program_id, config->code);
-  ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectActionCount, params));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectActionCount, params));
   if (config->per_member_limit > 0 && row.Int32(0, 0) >= config->per_member_limit) {
     return Refused(ledger::kActionLimitReached,
                    absl::StrCat("action '", config->code, "' may be earned ",
@@ -151,14 +151,14 @@ absl::StatusOr<Award> AwardOf(pg::Transaction& tx, const Operation& operation,
   Award award;
   switch (request.kind_case()) {
     case v1::AccrueRequest::kPurchase: {
-      ASSIGN_OR_RETURN(award.points, PurchasePointsOf(tx, operation, program, member, enrolment,
-                                                      type, request.purchase()));
+      LOYALTY_ASSIGN_OR_RETURN(award.points, PurchasePointsOf(tx, operation, program, member,
+                                                              enrolment, type, request.purchase()));
       award.order_ref = request.purchase().order_ref();
       award.hold_days = program.hold_days;
       break;
     }
     case v1::AccrueRequest::kAction: {
-      ASSIGN_OR_RETURN(award.points, ActionPointsOf(tx, program, member, request.action()));
+      LOYALTY_ASSIGN_OR_RETURN(award.points, ActionPointsOf(tx, program, member, request.action()));
       award.description = absl::StrCat(request.action().action_code(),
                                        request.action().reference().empty() ? "" : " ",
                                        request.action().reference());
@@ -194,25 +194,25 @@ absl::Status WriteAward(Operation& operation, const ProgramConfig& program,
                       : now;
   std::optional<absl::Time> requested_expiry;
   if (request.has_expires_at()) requested_expiry = rpc::FromTimestamp(request.expires_at());
-  ASSIGN_OR_RETURN(std::optional<absl::Time> expires_at,
+  LOYALTY_ASSIGN_OR_RETURN(std::optional<absl::Time> expires_at,
                    ledger::ExpiresAt(type.expiry, available_at, requested_expiry));
 
   const ledger::Repayment repayment = type.redeemable
                                           ? ledger::RepayDebt(enrolment.debt, award.points)
                                           : ledger::Repayment{0, award.points};
   if (repayment.repaid > 0) {
-    RETURN_IF_ERROR(operation.AddEntry({member.member_id, program.program_id, type.code,
+    LOYALTY_RETURN_IF_ERROR(operation.AddEntry({member.member_id, program.program_id, type.code,
                                         v1::LEDGER_ENTRY_KIND_OVERDRAFT_REPAYMENT,
                                         repayment.repaid, award.order_ref, award.description,
                                         award.actor}));
   }
   if (repayment.credited > 0) {
-    ASSIGN_OR_RETURN(ledger::Lot lot,
+    LOYALTY_ASSIGN_OR_RETURN(ledger::Lot lot,
                      operation.CreateLot({member.member_id, program.program_id, type.code,
                                           subtype, type.redeemable, repayment.credited,
                                           available_at, expires_at, award.order_ref,
                                           std::nullopt}));
-    RETURN_IF_ERROR(operation.AddEntry({member.member_id, program.program_id, type.code,
+    LOYALTY_RETURN_IF_ERROR(operation.AddEntry({member.member_id, program.program_id, type.code,
                                         award.kind, repayment.credited, award.order_ref,
                                         award.description, award.actor}));
     v1::AwardedLot* out = response->add_lots();
@@ -225,7 +225,7 @@ absl::Status WriteAward(Operation& operation, const ProgramConfig& program,
     rpc::ToOptionalTimestamp(lot.expires_at, [&] { return out->mutable_expires_at(); });
   }
   const ledger::Points qualifying = type.counts_toward_tier ? award.points : 0;
-  RETURN_IF_ERROR(operation.AddTotals(member.member_id, program.program_id, type.code,
+  LOYALTY_RETURN_IF_ERROR(operation.AddTotals(member.member_id, program.program_id, type.code,
                                       award.points, qualifying));
   std::optional<std::string> tier;
   if (qualifying > 0) tier = TierMove(program, member, enrolment, qualifying);
@@ -244,12 +244,12 @@ absl::Status WriteRemoval(Operation& operation, const ProgramConfig& program,
   }
   const ledger::ConsumptionPlan plan = ledger::PlanConsumption(lots, points, operation.now());
   for (const ledger::LotTake& take : plan.takes) {
-    RETURN_IF_ERROR(operation.ConsumeLot(member.member_id, take.lot_id, take.points));
+    LOYALTY_RETURN_IF_ERROR(operation.ConsumeLot(member.member_id, take.lot_id, take.points));
   }
-  RETURN_IF_ERROR(operation.AddEntry({member.member_id, program.program_id, type.code,
+  LOYALTY_RETURN_IF_ERROR(operation.AddEntry({member.member_id, program.program_id, type.code,
                                       award.kind, award.points, "", award.description,
                                       award.actor}));
-  RETURN_IF_ERROR(operation.AddTotals(member.member_id, program.program_id, type.code,
+  LOYALTY_RETURN_IF_ERROR(operation.AddTotals(member.member_id, program.program_id, type.code,
                                       award.points, 0));
   return operation.ChangeEnrolment(member.member_id, program.program_id, plan.shortfall,
                                    std::nullopt);
@@ -282,15 +282,16 @@ absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
                                  MemberCommandCache& cached, const MemberRead& read,
                                  v1::AccrueResponse* response) {
   const std::string& org_id = request.org_id();
-  ASSIGN_OR_RETURN(ProgramConfig program,
+  LOYALTY_ASSIGN_OR_RETURN(ProgramConfig program,
                    LoadProgram(tx, org_id, request.program_id(), context.config_cache));
-  RETURN_IF_ERROR(RequireActive(program));
-  ASSIGN_OR_RETURN(std::optional<HouseholdRollup> household,
+  LOYALTY_RETURN_IF_ERROR(RequireActive(program));
+  LOYALTY_ASSIGN_OR_RETURN(std::optional<HouseholdRollup> household,
                    LockMemberAndHousehold(tx, org_id, request.member_id(), &now));
-  ASSIGN_OR_RETURN(MemberState member,
+  LOYALTY_ASSIGN_OR_RETURN(MemberState member,
                    LoadMember(tx, org_id, request.member_id(), read));
-  RETURN_IF_ERROR(RequireActiveMember(member));
-  ASSIGN_OR_RETURN(const Enrolment* enrolment, RequireEnrolment(member, program.program_id));
+  LOYALTY_RETURN_IF_ERROR(RequireActiveMember(member));
+  LOYALTY_ASSIGN_OR_RETURN(const Enrolment* enrolment,
+                           RequireEnrolment(member, program.program_id));
 
   const std::string type_code =
       request.point_type().empty() ? program.default_point_type : request.point_type();
@@ -305,28 +306,28 @@ absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
     return InvalidField("subtype", absl::StrCat("no subtype '", subtype, "' in program '",
                                                 program.program_id, "'"));
   }
-  ASSIGN_OR_RETURN(Operation operation,
+  LOYALTY_ASSIGN_OR_RETURN(Operation operation,
                    Operation::Begin(tx, org_id, "Accrue", context.caller, now));
   operation.Track(member);
-  ASSIGN_OR_RETURN(Award award,
+  LOYALTY_ASSIGN_OR_RETURN(Award award,
                    AwardOf(tx, operation, program, member, *enrolment, *type, request));
   if (award.points > 0) {
-    RETURN_IF_ERROR(WriteAward(operation, program, *type, subtype, member, *enrolment, award,
-                               request, response));
+    LOYALTY_RETURN_IF_ERROR(WriteAward(operation, program, *type, subtype, member, *enrolment,
+                                       award, request, response));
     if (household.has_value() && type->counts_toward_tier) {
-      RETURN_IF_ERROR(
+      LOYALTY_RETURN_IF_ERROR(
           RollUpQualifying(tx, operation, program, *household, type->code, award.points,
                            award.order_ref));
     }
   } else if (award.points < 0) {
-    RETURN_IF_ERROR(WriteRemoval(operation, program, *type, member, award));
+    LOYALTY_RETURN_IF_ERROR(WriteRemoval(operation, program, *type, member, award));
   }
-  ASSIGN_OR_RETURN(int64_t position, operation.Commit());
+  LOYALTY_ASSIGN_OR_RETURN(int64_t position, operation.Commit());
   cached.Leave(operation);
   response->set_ledger_position(position);
   response->set_accrual_id(operation.id());
   response->set_points(award.points);
-  RETURN_IF_ERROR(FillBalancesAfter(tx, org_id, std::move(member), operation.event(),
+  LOYALTY_RETURN_IF_ERROR(FillBalancesAfter(tx, org_id, std::move(member), operation.event(),
                                     operation.now(), context.config_cache,
                                     response->mutable_balances()));
   response->set_tier(TierIn(response->balances(), program.program_id));
@@ -337,7 +338,7 @@ absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
 
 absl::Status Accrue(const Context& context, const v1::AccrueRequest& request,
                     v1::AccrueResponse* response) {
-  RETURN_IF_ERROR(CheckRequest(request));
+  LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
   MemberCommandCache cached(context.member_cache, request.org_id(), request.member_id());
   absl::Time now;  // one per attempt, for the prefetched statements and the body alike
   const MemberRead* read = nullptr;

@@ -138,8 +138,8 @@ absl::StatusOr<std::string> MemberKindText(v1::MemberKind kind) {
 // The fields every request about one member carries.
 template <typename Request>
 absl::Status ValidateMemberTarget(const Request& request) {
-  RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
   return rpc::ValidateId("member_id", request.member_id());
 }
 
@@ -148,7 +148,7 @@ absl::Status LoadMemberInto(pg::Transaction& tx, const std::string& org_id,
                             const std::string& member_id, absl::Time now, v1::Member* response) {
   pg::Params params;
   params.Add(org_id).Add(member_id);
-  ASSIGN_OR_RETURN(pg::Result member, tx.Execute(kSelectMember, params));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result member, tx.Execute(kSelectMember, params));
   if (member.Rows() == 0) return NotFound("member", member_id);
   response->set_org_id(org_id);
   response->set_member_id(member_id);
@@ -156,7 +156,7 @@ absl::Status LoadMemberInto(pg::Transaction& tx, const std::string& org_id,
   response->set_status(MemberStatusOf(member.Text(0, 1)));
   rpc::ToTimestamp(member.Time(0, 2), response->mutable_created_at());
 
-  ASSIGN_OR_RETURN(pg::Result enrolments, tx.Execute(kSelectEnrolments, params));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result enrolments, tx.Execute(kSelectEnrolments, params));
   for (int i = 0; i < enrolments.Rows(); ++i) {
     v1::Enrolment* enrolment = response->add_enrolments();
     enrolment->set_program_id(std::string(enrolments.Text(i, 0)));
@@ -167,7 +167,7 @@ absl::Status LoadMemberInto(pg::Transaction& tx, const std::string& org_id,
   }
 
   params.Add(now);
-  ASSIGN_OR_RETURN(pg::Result household, tx.Execute(kSelectOpenHousehold, params));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result household, tx.Execute(kSelectOpenHousehold, params));
   if (household.Rows() == 1) {
     v1::HouseholdMembership* membership = response->mutable_household();
     membership->set_household_id(std::string(household.Text(0, 0)));
@@ -184,7 +184,7 @@ absl::Status LoadMemberInto(pg::Transaction& tx, const std::string& org_id,
 absl::StatusOr<std::optional<std::string>> StartingTier(pg::Transaction& tx,
                                                         const std::string& org_id,
                                                         const std::string& program_id) {
-  ASSIGN_OR_RETURN(pg::Result rows,
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result rows,
                    tx.Execute(kSelectEnrolTiers, pg::Params().Add(org_id).Add(program_id)));
   std::vector<ledger::Tier> tiers;
   for (int i = 0; i < rows.Rows(); ++i) {
@@ -202,7 +202,7 @@ absl::StatusOr<std::optional<std::string>> StartingTier(pg::Transaction& tx,
 absl::Status Enrol(pg::Transaction& tx, const std::string& org_id, const std::string& member_id,
                    const std::string& program_id, bool skip_closed, absl::Time now,
                    v1::LedgerEvent* event) {
-  ASSIGN_OR_RETURN(pg::Result program,
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result program,
                    tx.Execute(kSelectEnrolProgram, pg::Params().Add(org_id).Add(program_id)));
   if (program.Rows() == 0) return NotFound("program", program_id);
   if (program.Text(0, 0) == "closed") {
@@ -212,14 +212,14 @@ absl::Status Enrol(pg::Transaction& tx, const std::string& org_id, const std::st
   }
   const ledger::QualificationPeriod period =
       ledger::QualificationPeriodAt(std::string(program.Text(0, 1)), program.Int32(0, 2), now);
-  ASSIGN_OR_RETURN(const std::optional<std::string> tier,
+  LOYALTY_ASSIGN_OR_RETURN(const std::optional<std::string> tier,
                    StartingTier(tx, org_id, program_id));
   const std::optional<absl::Time> tier_reached_at =
       tier.has_value() ? std::optional<absl::Time>(now) : std::nullopt;
   pg::Params params;
   params.Add(org_id).Add(member_id).Add(program_id).Add(tier).Add(tier_reached_at).Add(now)
       .Add(period.start).Add(period.end);
-  ASSIGN_OR_RETURN(pg::Result inserted, tx.Execute(kInsertEnrolment, params));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result inserted, tx.Execute(kInsertEnrolment, params));
   if (inserted.Rows() == 0) return absl::OkStatus();
   v1::EnrolmentState* state = event->add_enrolments();
   state->set_member_id(member_id);
@@ -235,7 +235,7 @@ absl::Status PublishEnrolments(pg::Transaction& tx, const std::string& org_id,
                                const std::string& caller, absl::Time now,
                                const v1::LedgerEvent& enrolled) {
   if (enrolled.enrolments_size() == 0) return absl::OkStatus();
-  ASSIGN_OR_RETURN(Operation operation, Operation::Begin(tx, org_id, "Enrol", caller, now));
+  LOYALTY_ASSIGN_OR_RETURN(Operation operation, Operation::Begin(tx, org_id, "Enrol", caller, now));
   *operation.event().mutable_enrolments() = enrolled.enrolments();
   return operation.Commit().status();
 }
@@ -248,7 +248,7 @@ absl::Status ValidateProgramIds(const v1::CreateMemberRequest& request) {
   absl::flat_hash_set<std::string> seen;
   for (int i = 0; i < request.program_ids_size(); ++i) {
     const std::string field = absl::StrCat("program_ids[", i, "]");
-    RETURN_IF_ERROR(rpc::ValidateId(field, request.program_ids(i)));
+    LOYALTY_RETURN_IF_ERROR(rpc::ValidateId(field, request.program_ids(i)));
     if (!seen.insert(request.program_ids(i)).second) {
       return InvalidField(field, "names a program twice");
     }
@@ -260,9 +260,9 @@ absl::Status ValidateProgramIds(const v1::CreateMemberRequest& request) {
 
 absl::Status CreateMember(const Context& context, const v1::CreateMemberRequest& request,
                           v1::Member* response) {
-  RETURN_IF_ERROR(ValidateMemberTarget(request));
-  ASSIGN_OR_RETURN(const std::string kind, MemberKindText(request.kind()));
-  RETURN_IF_ERROR(ValidateProgramIds(request));
+  LOYALTY_RETURN_IF_ERROR(ValidateMemberTarget(request));
+  LOYALTY_ASSIGN_OR_RETURN(const std::string kind, MemberKindText(request.kind()));
+  LOYALTY_RETURN_IF_ERROR(ValidateProgramIds(request));
   const std::string& org_id = request.org_id();
   const std::string& member_id = request.member_id();
   const absl::Time now = context.clock->Now();
@@ -270,29 +270,29 @@ absl::Status CreateMember(const Context& context, const v1::CreateMemberRequest&
       context, "AdminService/CreateMember", org_id, request.idempotency_key(), request, response,
       [&](pg::Transaction& tx) -> absl::Status {
         v1::Organisation org;
-        RETURN_IF_ERROR(LoadOrganisation(tx, org_id, &org));
+        LOYALTY_RETURN_IF_ERROR(LoadOrganisation(tx, org_id, &org));
         pg::Params params;
         params.Add(org_id).Add(member_id).Add(kind).Add(now);
-        ASSIGN_OR_RETURN(pg::Result inserted, tx.Execute(kInsertMember, params));
+        LOYALTY_ASSIGN_OR_RETURN(pg::Result inserted, tx.Execute(kInsertMember, params));
         if (inserted.Rows() == 0) return AlreadyExists("member", member_id);
         v1::LedgerEvent enrolled;
         for (const std::string& program_id : request.program_ids()) {
-          RETURN_IF_ERROR(Enrol(tx, org_id, member_id, program_id, false, now, &enrolled));
+          LOYALTY_RETURN_IF_ERROR(Enrol(tx, org_id, member_id, program_id, false, now, &enrolled));
         }
         // No program named: the org's default, unless it is closed.
         if (request.program_ids().empty() && !org.default_program_id().empty()) {
-          RETURN_IF_ERROR(
+          LOYALTY_RETURN_IF_ERROR(
               Enrol(tx, org_id, member_id, org.default_program_id(), true, now, &enrolled));
         }
-        RETURN_IF_ERROR(PublishEnrolments(tx, org_id, context.caller, now, enrolled));
+        LOYALTY_RETURN_IF_ERROR(PublishEnrolments(tx, org_id, context.caller, now, enrolled));
         return LoadMemberInto(tx, org_id, member_id, now, response);
       });
 }
 
 absl::Status GetMember(const Context& context, const v1::GetMemberRequest& request,
                        v1::Member* response) {
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
-  RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
   const absl::Time now = context.clock->Now();
   return RunRead(context, [&](pg::Transaction& tx) {
     response->Clear();
@@ -302,15 +302,15 @@ absl::Status GetMember(const Context& context, const v1::GetMemberRequest& reque
 
 absl::Status SetMemberStatus(const Context& context, const v1::SetMemberStatusRequest& request,
                              v1::Member* response) {
-  RETURN_IF_ERROR(ValidateMemberTarget(request));
-  ASSIGN_OR_RETURN(const std::string status, MemberStatusText(request.status()));
+  LOYALTY_RETURN_IF_ERROR(ValidateMemberTarget(request));
+  LOYALTY_ASSIGN_OR_RETURN(const std::string status, MemberStatusText(request.status()));
   const absl::Time now = context.clock->Now();
   return RunCommand(
       context, "AdminService/SetMemberStatus", request.org_id(), request.idempotency_key(),
       request, response, [&](pg::Transaction& tx) -> absl::Status {
         pg::Params params;
         params.Add(request.org_id()).Add(request.member_id()).Add(status);
-        ASSIGN_OR_RETURN(pg::Result updated, tx.Execute(kSetMemberStatus, params));
+        LOYALTY_ASSIGN_OR_RETURN(pg::Result updated, tx.Execute(kSetMemberStatus, params));
         if (updated.Rows() == 0) return NotFound("member", request.member_id());
         return LoadMemberInto(tx, request.org_id(), request.member_id(), now, response);
       });
@@ -318,17 +318,17 @@ absl::Status SetMemberStatus(const Context& context, const v1::SetMemberStatusRe
 
 absl::Status EnrolMember(const Context& context, const v1::EnrolMemberRequest& request,
                          v1::Member* response) {
-  RETURN_IF_ERROR(ValidateMemberTarget(request));
-  RETURN_IF_ERROR(rpc::ValidateId("program_id", request.program_id()));
+  LOYALTY_RETURN_IF_ERROR(ValidateMemberTarget(request));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("program_id", request.program_id()));
   const absl::Time now = context.clock->Now();
   return RunCommand(
       context, "AdminService/EnrolMember", request.org_id(), request.idempotency_key(), request,
       response, [&](pg::Transaction& tx) -> absl::Status {
-        RETURN_IF_ERROR(LockMembers(tx, request.org_id(), {request.member_id()}));
+        LOYALTY_RETURN_IF_ERROR(LockMembers(tx, request.org_id(), {request.member_id()}));
         v1::LedgerEvent enrolled;
-        RETURN_IF_ERROR(Enrol(tx, request.org_id(), request.member_id(), request.program_id(),
-                              false, now, &enrolled));
-        RETURN_IF_ERROR(
+        LOYALTY_RETURN_IF_ERROR(Enrol(tx, request.org_id(), request.member_id(),
+                                      request.program_id(), false, now, &enrolled));
+        LOYALTY_RETURN_IF_ERROR(
             PublishEnrolments(tx, request.org_id(), context.caller, now, enrolled));
         return LoadMemberInto(tx, request.org_id(), request.member_id(), now, response);
       });
@@ -336,17 +336,17 @@ absl::Status EnrolMember(const Context& context, const v1::EnrolMemberRequest& r
 
 absl::Status JoinHousehold(const Context& context, const v1::JoinHouseholdRequest& request,
                            v1::Member* response) {
-  RETURN_IF_ERROR(ValidateMemberTarget(request));
-  RETURN_IF_ERROR(rpc::ValidateId("household_id", request.household_id()));
+  LOYALTY_RETURN_IF_ERROR(ValidateMemberTarget(request));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("household_id", request.household_id()));
   const absl::Time now = context.clock->Now();
   absl::Time start = now;
   if (request.has_start()) {
-    RETURN_IF_ERROR(rpc::ValidateTimestamp("start", request.start()));
+    LOYALTY_RETURN_IF_ERROR(rpc::ValidateTimestamp("start", request.start()));
     start = rpc::FromTimestamp(request.start());
   }
   std::optional<absl::Time> end;
   if (request.has_end()) {
-    RETURN_IF_ERROR(rpc::ValidateTimestamp("end", request.end()));
+    LOYALTY_RETURN_IF_ERROR(rpc::ValidateTimestamp("end", request.end()));
     end = rpc::FromTimestamp(request.end());
     if (*end <= start) return InvalidField("end", "must be after start");
   }
@@ -356,13 +356,13 @@ absl::Status JoinHousehold(const Context& context, const v1::JoinHouseholdReques
   return RunCommand(
       context, "AdminService/JoinHousehold", org_id, request.idempotency_key(), request,
       response, [&](pg::Transaction& tx) -> absl::Status {
-        RETURN_IF_ERROR(LockMembers(tx, org_id, {member_id}));
-        ASSIGN_OR_RETURN(pg::Result member,
+        LOYALTY_RETURN_IF_ERROR(LockMembers(tx, org_id, {member_id}));
+        LOYALTY_ASSIGN_OR_RETURN(pg::Result member,
                          tx.Execute(kSelectMemberKind, pg::Params().Add(org_id).Add(member_id)));
         if (member.Text(0, 0) != kIndividual) {
           return InvalidField("member_id", "is a household; only individuals join households");
         }
-        ASSIGN_OR_RETURN(pg::Result household, tx.Execute(kSelectMemberKind,
+        LOYALTY_ASSIGN_OR_RETURN(pg::Result household, tx.Execute(kSelectMemberKind,
                                                           pg::Params().Add(org_id).Add(
                                                               household_id)));
         if (household.Rows() == 0) return NotFound("member", household_id);
@@ -371,7 +371,8 @@ absl::Status JoinHousehold(const Context& context, const v1::JoinHouseholdReques
         }
         pg::Params conflict;
         conflict.Add(org_id).Add(member_id).Add(now).Add(start).Add(end);
-        ASSIGN_OR_RETURN(pg::Result current, tx.Execute(kSelectHouseholdConflict, conflict));
+        LOYALTY_ASSIGN_OR_RETURN(pg::Result current,
+                                 tx.Execute(kSelectHouseholdConflict, conflict));
         if (current.Rows() > 0) {
           return Refused(kAlreadyInHousehold,
                          absl::StrCat("member '", member_id, "' already belongs to household '",
@@ -380,23 +381,23 @@ absl::Status JoinHousehold(const Context& context, const v1::JoinHouseholdReques
         pg::Params params;
         params.Add(org_id).Add(member_id).Add(household_id).Add(start).Add(end)
             .Add(request.rollup());
-        RETURN_IF_ERROR(tx.Execute(kInsertHouseholdMembership, params).status());
+        LOYALTY_RETURN_IF_ERROR(tx.Execute(kInsertHouseholdMembership, params).status());
         return LoadMemberInto(tx, org_id, member_id, now, response);
       });
 }
 
 absl::Status LeaveHousehold(const Context& context, const v1::LeaveHouseholdRequest& request,
                             v1::Member* response) {
-  RETURN_IF_ERROR(ValidateMemberTarget(request));
+  LOYALTY_RETURN_IF_ERROR(ValidateMemberTarget(request));
   const absl::Time now = context.clock->Now();
   return RunCommand(
       context, "AdminService/LeaveHousehold", request.org_id(), request.idempotency_key(),
       request, response, [&](pg::Transaction& tx) -> absl::Status {
-        RETURN_IF_ERROR(LockMembers(tx, request.org_id(), {request.member_id()}));
+        LOYALTY_RETURN_IF_ERROR(LockMembers(tx, request.org_id(), {request.member_id()}));
         pg::Params params;
         params.Add(request.org_id()).Add(request.member_id()).Add(now);
-        ASSIGN_OR_RETURN(pg::Result ended, tx.Execute(kEndHouseholdMembership, params));
-        ASSIGN_OR_RETURN(pg::Result dropped, tx.Execute(kDropHouseholdMembership, params));
+        LOYALTY_ASSIGN_OR_RETURN(pg::Result ended, tx.Execute(kEndHouseholdMembership, params));
+        LOYALTY_ASSIGN_OR_RETURN(pg::Result dropped, tx.Execute(kDropHouseholdMembership, params));
         if (ended.Rows() + dropped.Rows() == 0) {
           return Refused(kNotInHousehold, absl::StrCat("member '", request.member_id(),
                                                        "' is not in a household"));
@@ -408,15 +409,15 @@ absl::Status LeaveHousehold(const Context& context, const v1::LeaveHouseholdRequ
 absl::Status SetHouseholdRollup(const Context& context,
                                 const v1::SetHouseholdRollupRequest& request,
                                 v1::Member* response) {
-  RETURN_IF_ERROR(ValidateMemberTarget(request));
+  LOYALTY_RETURN_IF_ERROR(ValidateMemberTarget(request));
   const absl::Time now = context.clock->Now();
   return RunCommand(
       context, "AdminService/SetHouseholdRollup", request.org_id(), request.idempotency_key(),
       request, response, [&](pg::Transaction& tx) -> absl::Status {
-        RETURN_IF_ERROR(LockMembers(tx, request.org_id(), {request.member_id()}));
+        LOYALTY_RETURN_IF_ERROR(LockMembers(tx, request.org_id(), {request.member_id()}));
         pg::Params params;
         params.Add(request.org_id()).Add(request.member_id()).Add(now).Add(request.rollup());
-        ASSIGN_OR_RETURN(pg::Result updated, tx.Execute(kSetHouseholdRollup, params));
+        LOYALTY_ASSIGN_OR_RETURN(pg::Result updated, tx.Execute(kSetHouseholdRollup, params));
         if (updated.Rows() == 0) {
           return Refused(kNotInHousehold, absl::StrCat("member '", request.member_id(),
                                                        "' is not in a household"));

@@ -37,27 +37,28 @@ v1::ExpiryKind ExpiryKindOf(ledger::ExpiryKind kind) {
 // rules within one command's points, an overdraft limit and tier thresholds within a balance.
 absl::Status ValidateRules(const v1::ProgramRules& rules, ProgramConfig* program) {
   const v1::EarnRate& earn = rules.earn_rate();
-  RETURN_IF_ERROR(ValidateRange("rules.earn_rate.points", earn.points(), 0, kMaxCommandPoints));
-  RETURN_IF_ERROR(ValidateRange("rules.earn_rate.per_amount_minor", earn.per_amount_minor(), 1,
-                                kMaxAmountMinor));
+  LOYALTY_RETURN_IF_ERROR(
+      ValidateRange("rules.earn_rate.points", earn.points(), 0, kMaxCommandPoints));
+  LOYALTY_RETURN_IF_ERROR(ValidateRange("rules.earn_rate.per_amount_minor", earn.per_amount_minor(),
+                                        1, kMaxAmountMinor));
   const v1::RedemptionRatio& ratio = rules.redemption_ratio();
-  RETURN_IF_ERROR(
+  LOYALTY_RETURN_IF_ERROR(
       ValidateRange("rules.redemption_ratio.points", ratio.points(), 1, kMaxCommandPoints));
-  RETURN_IF_ERROR(ValidateRange("rules.redemption_ratio.value_minor", ratio.value_minor(), 0,
-                                kMaxAmountMinor));
+  LOYALTY_RETURN_IF_ERROR(
+      ValidateRange("rules.redemption_ratio.value_minor", ratio.value_minor(), 0, kMaxAmountMinor));
   const v1::RedemptionRules& redemption = rules.redemption();
-  RETURN_IF_ERROR(
+  LOYALTY_RETURN_IF_ERROR(
       ValidateRange("rules.redemption.minimum", redemption.minimum(), 0, kMaxCommandPoints));
-  RETURN_IF_ERROR(
+  LOYALTY_RETURN_IF_ERROR(
       ValidateRange("rules.redemption.maximum", redemption.maximum(), 0, kMaxCommandPoints));
-  RETURN_IF_ERROR(ValidateRange("rules.redemption.multiple_of", redemption.multiple_of(), 0,
+  LOYALTY_RETURN_IF_ERROR(ValidateRange("rules.redemption.multiple_of", redemption.multiple_of(), 0,
                                 kMaxCommandPoints));
   if (redemption.maximum() > 0 && redemption.maximum() < redemption.minimum()) {
     return InvalidField("rules.redemption.maximum", "must not be below rules.redemption.minimum");
   }
-  RETURN_IF_ERROR(
+  LOYALTY_RETURN_IF_ERROR(
       ValidateRange("rules.overdraft.limit", rules.overdraft().limit(), 0, kMaxBalancePoints));
-  RETURN_IF_ERROR(ValidateRange("rules.hold_days", rules.hold_days(), 0, 3650));
+  LOYALTY_RETURN_IF_ERROR(ValidateRange("rules.hold_days", rules.hold_days(), 0, 3650));
   const v1::QualificationPeriod& period = rules.qualification_period();
   switch (period.kind()) {
     case v1::QUALIFICATION_PERIOD_KIND_UNSPECIFIED:
@@ -66,7 +67,7 @@ absl::Status ValidateRules(const v1::ProgramRules& rules, ProgramConfig* program
       program->period_months = 12;
       break;
     case v1::QUALIFICATION_PERIOD_KIND_ROLLING_MONTHS:
-      RETURN_IF_ERROR(
+      LOYALTY_RETURN_IF_ERROR(
           ValidateRange("rules.qualification_period.months", period.months(), 1, 120));
       program->period_kind = "rolling_months";
       program->period_months = period.months();
@@ -93,7 +94,7 @@ const char* ExpiryKindText(ledger::ExpiryKind kind) {
 }
 
 absl::StatusOr<PointTypeConfig> ValidatePointType(const v1::PointType& type) {
-  RETURN_IF_ERROR(rpc::ValidateId("point_type.code", type.code()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("point_type.code", type.code()));
   if (!type.redeemable() && !type.counts_toward_tier()) {
     return InvalidField("point_type.redeemable",
                         "a point type must be redeemable, count toward the tier, or both");
@@ -115,20 +116,20 @@ absl::StatusOr<PointTypeConfig> ValidatePointType(const v1::PointType& type) {
     default:
       return InvalidField("point_type.expiry", "is not a known expiry kind");
   }
-  RETURN_IF_ERROR(ValidateRange("point_type.expiry_days", type.expiry_days(), 1, 36500));
+  LOYALTY_RETURN_IF_ERROR(ValidateRange("point_type.expiry_days", type.expiry_days(), 1, 36500));
   config.expiry.days = type.expiry_days();
   return config;
 }
 
 absl::Status ValidateTier(const v1::Tier& tier) {
-  RETURN_IF_ERROR(rpc::ValidateId("tier.code", tier.code()));
-  RETURN_IF_ERROR(ValidateRange("tier.threshold", tier.threshold(), 0, kMaxBalancePoints));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("tier.code", tier.code()));
+  LOYALTY_RETURN_IF_ERROR(ValidateRange("tier.threshold", tier.threshold(), 0, kMaxBalancePoints));
   return ValidateRange("tier.multiplier_permille", tier.multiplier_permille(), 0, 100000);
 }
 
 absl::Status ValidateAction(const v1::Action& action) {
-  RETURN_IF_ERROR(rpc::ValidateId("action.code", action.code()));
-  RETURN_IF_ERROR(ValidateRange("action.points", action.points(), 1, kMaxCommandPoints));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("action.code", action.code()));
+  LOYALTY_RETURN_IF_ERROR(ValidateRange("action.points", action.points(), 1, kMaxCommandPoints));
   return ValidateRange("action.per_member_limit", action.per_member_limit(), 0, INT32_MAX);
 }
 

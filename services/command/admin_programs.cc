@@ -120,14 +120,14 @@ void AddRules(const ProgramConfig& program, pg::Params& params) {
 // The fields every request that changes one program carries.
 template <typename Request>
 absl::Status ValidateProgramTarget(const Request& request) {
-  RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
   return rpc::ValidateId("program_id", request.program_id());
 }
 
 absl::Status LoadProgramInto(pg::Transaction& tx, const std::string& org_id,
                              const std::string& program_id, v1::Program* response) {
-  ASSIGN_OR_RETURN(ProgramConfig program, LoadProgram(tx, org_id, program_id));
+  LOYALTY_ASSIGN_OR_RETURN(ProgramConfig program, LoadProgram(tx, org_id, program_id));
   ToProto(program, response);
   return absl::OkStatus();
 }
@@ -137,10 +137,10 @@ absl::Status LoadProgramInto(pg::Transaction& tx, const std::string& org_id,
 // Locks the program row and returns its status; NOT_FOUND names the org when the org is unknown.
 absl::StatusOr<std::string> LockProgram(pg::Transaction& tx, const std::string& org_id,
                                         const std::string& program_id) {
-  ASSIGN_OR_RETURN(pg::Result row,
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result row,
                    tx.Execute(kLockProgram, pg::Params().Add(org_id).Add(program_id)));
   if (row.Rows() == 1) return std::string(row.Text(0, 0));
-  ASSIGN_OR_RETURN(pg::Result org, tx.Execute(kOrgExists, pg::Params().Add(org_id)));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result org, tx.Execute(kOrgExists, pg::Params().Add(org_id)));
   return org.Rows() == 0 ? NotFound("org", org_id) : NotFound("program", program_id);
 }
 
@@ -159,9 +159,9 @@ absl::Status ChangeProgram(const Context& context, absl::string_view method,
                            const ProgramChange& change) {
   return RunCommand(context, method, request.org_id(), request.idempotency_key(), request,
                     response, [&](pg::Transaction& tx) -> absl::Status {
-                      ASSIGN_OR_RETURN(std::string status,
+                      LOYALTY_ASSIGN_OR_RETURN(std::string status,
                                        LockProgram(tx, request.org_id(), request.program_id()));
-                      RETURN_IF_ERROR(change(tx, status));
+                      LOYALTY_RETURN_IF_ERROR(change(tx, status));
                       return LoadProgramInto(tx, request.org_id(), request.program_id(),
                                              response);
                     });
@@ -170,7 +170,7 @@ absl::Status ChangeProgram(const Context& context, absl::string_view method,
 // Inserts one rule row (point type, subtype, tier, action); false when its key is taken.
 absl::StatusOr<bool> InsertRule(pg::Transaction& tx, const pg::Statement& statement,
                                 const pg::Params& params) {
-  ASSIGN_OR_RETURN(pg::Result row, tx.Execute(statement, params));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(statement, params));
   return row.Rows() == 1;
 }
 
@@ -205,7 +205,7 @@ absl::Status RunRead(const Context& context,
 
 absl::Status LoadOrganisation(pg::Transaction& tx, const std::string& org_id,
                               v1::Organisation* response) {
-  ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectOrg, pg::Params().Add(org_id)));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectOrg, pg::Params().Add(org_id)));
   if (row.Rows() == 0) return NotFound("org", org_id);
   response->set_org_id(org_id);
   response->set_name(std::string(row.Text(0, 0)));
@@ -217,15 +217,15 @@ absl::Status LoadOrganisation(pg::Transaction& tx, const std::string& org_id,
 absl::Status CreateOrganisation(const Context& context,
                                 const v1::CreateOrganisationRequest& request,
                                 v1::Organisation* response) {
-  RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
-  RETURN_IF_ERROR(rpc::ValidateText("name", request.name(), /*required=*/true));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateText("name", request.name(), /*required=*/true));
   return RunCommand(context, "AdminService/CreateOrganisation", request.org_id(),
                     request.idempotency_key(), request, response,
                     [&](pg::Transaction& tx) -> absl::Status {
                       pg::Params params;
                       params.Add(request.org_id()).Add(request.name()).Add(context.clock->Now());
-                      ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kInsertOrg, params));
+                      LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kInsertOrg, params));
                       if (row.Rows() == 0) return AlreadyExists("org", request.org_id());
                       return LoadOrganisation(tx, request.org_id(), response);
                     });
@@ -233,7 +233,7 @@ absl::Status CreateOrganisation(const Context& context,
 
 absl::Status GetOrganisation(const Context& context, const v1::GetOrganisationRequest& request,
                              v1::Organisation* response) {
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
   return RunRead(context, [&](pg::Transaction& tx) {
     response->Clear();
     return LoadOrganisation(tx, request.org_id(), response);
@@ -242,25 +242,25 @@ absl::Status GetOrganisation(const Context& context, const v1::GetOrganisationRe
 
 absl::Status CreateProgram(const Context& context, const v1::CreateProgramRequest& request,
                            v1::Program* response) {
-  RETURN_IF_ERROR(ValidateProgramTarget(request));
-  RETURN_IF_ERROR(rpc::ValidateText("name", request.name(), /*required=*/true));
-  RETURN_IF_ERROR(rpc::ValidateCurrency("currency", request.currency()));
+  LOYALTY_RETURN_IF_ERROR(ValidateProgramTarget(request));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateText("name", request.name(), /*required=*/true));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateCurrency("currency", request.currency()));
   ProgramConfig program;
-  RETURN_IF_ERROR(ValidateRules(request.rules(), &program));
+  LOYALTY_RETURN_IF_ERROR(ValidateRules(request.rules(), &program));
   const std::string& org_id = request.org_id();
   const std::string& program_id = request.program_id();
   return RunCommand(
       context, "AdminService/CreateProgram", org_id, request.idempotency_key(), request,
       response, [&](pg::Transaction& tx) -> absl::Status {
-        ASSIGN_OR_RETURN(pg::Result org, tx.Execute(kOrgExists, pg::Params().Add(org_id)));
+        LOYALTY_ASSIGN_OR_RETURN(pg::Result org, tx.Execute(kOrgExists, pg::Params().Add(org_id)));
         if (org.Rows() == 0) return NotFound("org", org_id);
         pg::Params params;
         params.Add(org_id).Add(program_id).Add(request.name()).Add(request.currency());
         AddRules(program, params);
         params.Add(context.clock->Now());
-        ASSIGN_OR_RETURN(pg::Result inserted, tx.Execute(kInsertProgram, params));
+        LOYALTY_ASSIGN_OR_RETURN(pg::Result inserted, tx.Execute(kInsertProgram, params));
         if (inserted.Rows() == 0) return AlreadyExists("program", program_id);
-        RETURN_IF_ERROR(
+        LOYALTY_RETURN_IF_ERROR(
             tx.Execute(kClaimDefaultProgram, pg::Params().Add(org_id).Add(program_id)).status());
         return LoadProgramInto(tx, org_id, program_id, response);
       });
@@ -268,8 +268,8 @@ absl::Status CreateProgram(const Context& context, const v1::CreateProgramReques
 
 absl::Status GetProgram(const Context& context, const v1::GetProgramRequest& request,
                         v1::Program* response) {
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
-  RETURN_IF_ERROR(rpc::ValidateId("program_id", request.program_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("program_id", request.program_id()));
   return RunRead(context, [&](pg::Transaction& tx) {
     response->Clear();
     return LoadProgramInto(tx, request.org_id(), request.program_id(), response);
@@ -280,17 +280,19 @@ absl::Status GetProgram(const Context& context, const v1::GetProgramRequest& req
 // bounds the response. Paging compares ids bytewise here, whatever the database's collation.
 absl::Status ListPrograms(const Context& context, const v1::ListProgramsRequest& request,
                           v1::ListProgramsResponse* response) {
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
-  RETURN_IF_ERROR(rpc::ValidateRange("page_size", request.page_size(), 0, kMaxProgramPageSize));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  LOYALTY_RETURN_IF_ERROR(
+      rpc::ValidateRange("page_size", request.page_size(), 0, kMaxProgramPageSize));
   const size_t page_size = static_cast<size_t>(
       request.page_size() == 0 ? kDefaultProgramPageSize : request.page_size());
   std::string after;
   if (!request.page_token().empty()) {
-    ASSIGN_OR_RETURN(after, DecodePageToken(request.page_token()));
+    LOYALTY_ASSIGN_OR_RETURN(after, DecodePageToken(request.page_token()));
   }
   return RunRead(context, [&](pg::Transaction& tx) -> absl::Status {
     response->Clear();
-    ASSIGN_OR_RETURN(std::vector<ProgramConfig> programs, LoadPrograms(tx, request.org_id()));
+    LOYALTY_ASSIGN_OR_RETURN(std::vector<ProgramConfig> programs,
+                             LoadPrograms(tx, request.org_id()));
     std::sort(programs.begin(), programs.end(),
               [](const ProgramConfig& a, const ProgramConfig& b) {
                 return a.program_id < b.program_id;
@@ -313,12 +315,12 @@ absl::Status ListPrograms(const Context& context, const v1::ListProgramsRequest&
 absl::Status UpdateProgramRules(const Context& context,
                                 const v1::UpdateProgramRulesRequest& request,
                                 v1::Program* response) {
-  RETURN_IF_ERROR(ValidateProgramTarget(request));
+  LOYALTY_RETURN_IF_ERROR(ValidateProgramTarget(request));
   ProgramConfig rules;
-  RETURN_IF_ERROR(ValidateRules(request.rules(), &rules));
+  LOYALTY_RETURN_IF_ERROR(ValidateRules(request.rules(), &rules));
   return ChangeProgram(context, "AdminService/UpdateProgramRules", request, response,
                        [&](pg::Transaction& tx, const std::string& status) -> absl::Status {
-                         RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
+                         LOYALTY_RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
                          pg::Params params;
                          params.Add(request.org_id()).Add(request.program_id());
                          AddRules(rules, params);
@@ -328,17 +330,17 @@ absl::Status UpdateProgramRules(const Context& context,
 
 absl::Status AddPointType(const Context& context, const v1::AddPointTypeRequest& request,
                           v1::Program* response) {
-  RETURN_IF_ERROR(ValidateProgramTarget(request));
-  ASSIGN_OR_RETURN(const PointTypeConfig type, ValidatePointType(request.point_type()));
+  LOYALTY_RETURN_IF_ERROR(ValidateProgramTarget(request));
+  LOYALTY_ASSIGN_OR_RETURN(const PointTypeConfig type, ValidatePointType(request.point_type()));
   return ChangeProgram(
       context, "AdminService/AddPointType", request, response,
       [&](pg::Transaction& tx, const std::string& status) -> absl::Status {
-        RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
+        LOYALTY_RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
         pg::Params params;
         params.Add(request.org_id()).Add(request.program_id()).Add(type.code)
             .Add(type.redeemable).Add(type.counts_toward_tier)
             .Add(ExpiryKindText(type.expiry.kind)).Add(type.expiry.days);
-        ASSIGN_OR_RETURN(const bool inserted, InsertRule(tx, kInsertPointType, params));
+        LOYALTY_ASSIGN_OR_RETURN(const bool inserted, InsertRule(tx, kInsertPointType, params));
         if (!inserted) return AlreadyExists("point type", type.code);
         pg::Params set_default;
         set_default.Add(request.org_id()).Add(request.program_id()).Add(type.code)
@@ -349,15 +351,15 @@ absl::Status AddPointType(const Context& context, const v1::AddPointTypeRequest&
 
 absl::Status AddSubtype(const Context& context, const v1::AddSubtypeRequest& request,
                         v1::Program* response) {
-  RETURN_IF_ERROR(ValidateProgramTarget(request));
-  RETURN_IF_ERROR(rpc::ValidateId("subtype", request.subtype()));
+  LOYALTY_RETURN_IF_ERROR(ValidateProgramTarget(request));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("subtype", request.subtype()));
   return ChangeProgram(
       context, "AdminService/AddSubtype", request, response,
       [&](pg::Transaction& tx, const std::string& status) -> absl::Status {
-        RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
+        LOYALTY_RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
         pg::Params params;
         params.Add(request.org_id()).Add(request.program_id()).Add(request.subtype());
-        ASSIGN_OR_RETURN(const bool inserted, InsertRule(tx, kInsertSubtype, params));
+        LOYALTY_ASSIGN_OR_RETURN(const bool inserted, InsertRule(tx, kInsertSubtype, params));
         if (!inserted) return AlreadyExists("subtype", request.subtype());
         params.Add(request.make_default());
         return tx.Execute(kSetDefaultSubtype, params).status();
@@ -366,22 +368,22 @@ absl::Status AddSubtype(const Context& context, const v1::AddSubtypeRequest& req
 
 absl::Status AddTier(const Context& context, const v1::AddTierRequest& request,
                      v1::Program* response) {
-  RETURN_IF_ERROR(ValidateProgramTarget(request));
-  RETURN_IF_ERROR(ValidateTier(request.tier()));
+  LOYALTY_RETURN_IF_ERROR(ValidateProgramTarget(request));
+  LOYALTY_RETURN_IF_ERROR(ValidateTier(request.tier()));
   const v1::Tier& tier = request.tier();
   return ChangeProgram(
       context, "AdminService/AddTier", request, response,
       [&](pg::Transaction& tx, const std::string& status) -> absl::Status {
-        RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
+        LOYALTY_RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
         pg::Params params;
         params.Add(request.org_id()).Add(request.program_id()).Add(tier.code())
             .Add(tier.threshold()).Add(tier.multiplier_permille()).Add(tier.overdraft_allowed());
-        ASSIGN_OR_RETURN(const bool inserted, InsertRule(tx, kInsertTier, params));
+        LOYALTY_ASSIGN_OR_RETURN(const bool inserted, InsertRule(tx, kInsertTier, params));
         if (inserted) return absl::OkStatus();
         // Either the code or the threshold is taken.
         pg::Params code;
         code.Add(request.org_id()).Add(request.program_id()).Add(tier.code());
-        ASSIGN_OR_RETURN(pg::Result taken, tx.Execute(kTierCodeExists, code));
+        LOYALTY_ASSIGN_OR_RETURN(pg::Result taken, tx.Execute(kTierCodeExists, code));
         if (taken.Rows() > 0) return AlreadyExists("tier", tier.code());
         return InvalidField("tier.threshold",
                             absl::StrCat("another tier of the program has threshold ",
@@ -391,32 +393,32 @@ absl::Status AddTier(const Context& context, const v1::AddTierRequest& request,
 
 absl::Status AddAction(const Context& context, const v1::AddActionRequest& request,
                        v1::Program* response) {
-  RETURN_IF_ERROR(ValidateProgramTarget(request));
-  RETURN_IF_ERROR(ValidateAction(request.action()));
+  LOYALTY_RETURN_IF_ERROR(ValidateProgramTarget(request));
+  LOYALTY_RETURN_IF_ERROR(ValidateAction(request.action()));
   const v1::Action& action = request.action();
   return ChangeProgram(
       context, "AdminService/AddAction", request, response,
       [&](pg::Transaction& tx, const std::string& status) -> absl::Status {
-        RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
+        LOYALTY_RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
         pg::Params params;
         params.Add(request.org_id()).Add(request.program_id()).Add(action.code())
             .Add(action.points()).Add(action.per_member_limit());
-        ASSIGN_OR_RETURN(const bool inserted, InsertRule(tx, kInsertAction, params));
+        LOYALTY_ASSIGN_OR_RETURN(const bool inserted, InsertRule(tx, kInsertAction, params));
         return inserted ? absl::OkStatus() : AlreadyExists("action", action.code());
       });
 }
 
 absl::Status ActivateProgram(const Context& context, const v1::ProgramLifecycleRequest& request,
                              v1::Program* response) {
-  RETURN_IF_ERROR(ValidateProgramTarget(request));
+  LOYALTY_RETURN_IF_ERROR(ValidateProgramTarget(request));
   return ChangeProgram(
       context, "AdminService/ActivateProgram", request, response,
       [&](pg::Transaction& tx, const std::string& status) -> absl::Status {
-        RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
+        LOYALTY_RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
         if (status == kActive) return absl::OkStatus();
         pg::Params params;
         params.Add(request.org_id()).Add(request.program_id());
-        ASSIGN_OR_RETURN(pg::Result ready, tx.Execute(kSelectReadiness, params));
+        LOYALTY_ASSIGN_OR_RETURN(pg::Result ready, tx.Execute(kSelectReadiness, params));
         std::vector<std::string> missing;
         if (!ready.Bool(0, 0)) missing.push_back("a point type");
         if (!ready.Bool(0, 1)) missing.push_back("a default subtype");
@@ -432,7 +434,7 @@ absl::Status ActivateProgram(const Context& context, const v1::ProgramLifecycleR
 
 absl::Status CloseProgram(const Context& context, const v1::ProgramLifecycleRequest& request,
                           v1::Program* response) {
-  RETURN_IF_ERROR(ValidateProgramTarget(request));
+  LOYALTY_RETURN_IF_ERROR(ValidateProgramTarget(request));
   return ChangeProgram(context, "AdminService/CloseProgram", request, response,
                        [&](pg::Transaction& tx, const std::string& status) -> absl::Status {
                          if (status == kClosed) return absl::OkStatus();
@@ -444,16 +446,16 @@ absl::Status CloseProgram(const Context& context, const v1::ProgramLifecycleRequ
 
 absl::Status SetDefaultProgram(const Context& context, const v1::ProgramLifecycleRequest& request,
                                v1::Organisation* response) {
-  RETURN_IF_ERROR(ValidateProgramTarget(request));
+  LOYALTY_RETURN_IF_ERROR(ValidateProgramTarget(request));
   return RunCommand(context, "AdminService/SetDefaultProgram", request.org_id(),
                     request.idempotency_key(), request, response,
                     [&](pg::Transaction& tx) -> absl::Status {
-                      ASSIGN_OR_RETURN(std::string status,
+                      LOYALTY_ASSIGN_OR_RETURN(std::string status,
                                        LockProgram(tx, request.org_id(), request.program_id()));
-                      RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
+                      LOYALTY_RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
                       pg::Params params;
                       params.Add(request.org_id()).Add(request.program_id());
-                      RETURN_IF_ERROR(tx.Execute(kSetDefaultProgram, params).status());
+                      LOYALTY_RETURN_IF_ERROR(tx.Execute(kSetDefaultProgram, params).status());
                       return LoadOrganisation(tx, request.org_id(), response);
                     });
 }

@@ -47,19 +47,19 @@ absl::StatusOr<BurnScope> LoadBurnScope(pg::Transaction& tx, const std::string& 
   BurnScope scope;
   scope.group = group;
   if (!group) {
-    ASSIGN_OR_RETURN(scope.pricing, LoadProgram(tx, org_id, program_id, cache));
-    RETURN_IF_ERROR(RequireActive(scope.pricing));
+    LOYALTY_ASSIGN_OR_RETURN(scope.pricing, LoadProgram(tx, org_id, program_id, cache));
+    LOYALTY_RETURN_IF_ERROR(RequireActive(scope.pricing));
     scope.programs.push_back(scope.pricing);
     return scope;
   }
-  ASSIGN_OR_RETURN(std::vector<ProgramConfig> programs, LoadPrograms(tx, org_id, cache));
+  LOYALTY_ASSIGN_OR_RETURN(std::vector<ProgramConfig> programs, LoadPrograms(tx, org_id, cache));
   auto default_program = std::find_if(programs.begin(), programs.end(),
                                       [](const ProgramConfig& p) { return p.is_default; });
   if (default_program == programs.end()) {
     return Refused(ledger::kProgramNotActive, absl::StrCat("org '", org_id, "' has no program"));
   }
   scope.pricing = *default_program;
-  RETURN_IF_ERROR(RequireActive(scope.pricing));
+  LOYALTY_RETURN_IF_ERROR(RequireActive(scope.pricing));
   for (ProgramConfig& program : programs) {
     if (program.status == "active") scope.programs.push_back(std::move(program));
   }
@@ -69,7 +69,7 @@ absl::StatusOr<BurnScope> LoadBurnScope(pg::Transaction& tx, const std::string& 
 absl::StatusOr<BurnPlan> PlanBurn(const BurnScope& scope, const MemberState& member,
                                   ledger::Points points, absl::Time now, const BurnRules& rules) {
   if (rules.validate_redemption) {
-    RETURN_IF_ERROR(ledger::ValidateRedemption(points, scope.pricing.rules));
+    LOYALTY_RETURN_IF_ERROR(ledger::ValidateRedemption(points, scope.pricing.rules));
   }
   std::vector<ledger::Lot> lots;
   for (const ledger::Lot& lot : member.lots) {
@@ -114,7 +114,7 @@ absl::StatusOr<BurnPlan> PlanBurn(const BurnScope& scope, const MemberState& mem
 absl::Status RequireOrderNotEarned(pg::Transaction& tx, const std::string& org_id,
                                    const std::string& member_id, const std::string& order_ref) {
   if (order_ref.empty()) return absl::OkStatus();
-  ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectPurchaseByOrder,
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectPurchaseByOrder,
                                               OrderParams(org_id, member_id, order_ref)));
   if (row.Rows() == 0) return absl::OkStatus();
   return Refused(ledger::kEarnAndBurnSameOrder,
@@ -126,7 +126,7 @@ absl::Status ApplyBurn(Operation& operation, const BurnScope& scope, const std::
                        const std::string& order_ref, const std::string& description) {
   std::map<std::pair<std::string, std::string>, ledger::Points> by_type;
   for (const ledger::LotTake& take : plan.consumption.takes) {
-    RETURN_IF_ERROR(operation.ConsumeLot(member_id, take.lot_id, take.points));
+    LOYALTY_RETURN_IF_ERROR(operation.ConsumeLot(member_id, take.lot_id, take.points));
     by_type[{take.program_id, take.point_type}] += take.points;
   }
   const ledger::Points shortfall = plan.consumption.shortfall;
@@ -134,12 +134,12 @@ absl::Status ApplyBurn(Operation& operation, const BurnScope& scope, const std::
     by_type[{scope.pricing.program_id, scope.pricing.default_point_type}] += shortfall;
   }
   for (const auto& [key, points] : by_type) {
-    RETURN_IF_ERROR(operation.AddEntry(
+    LOYALTY_RETURN_IF_ERROR(operation.AddEntry(
         {member_id, key.first, key.second, kind, -points, order_ref, description, ""}));
   }
   for (const v1::ProgramBreakup& program : plan.breakup) {
     const bool charged = program.program_id() == scope.pricing.program_id;
-    RETURN_IF_ERROR(operation.ChangeEnrolment(member_id, program.program_id(),
+    LOYALTY_RETURN_IF_ERROR(operation.ChangeEnrolment(member_id, program.program_id(),
                                               charged ? shortfall : 0, std::nullopt));
   }
   return absl::OkStatus();
@@ -149,16 +149,18 @@ absl::StatusOr<DecidedBurn> DecideRedemption(pg::Transaction& tx, const BurnRequ
                                              absl::Time* now, bool lock, bool allow_overdraft,
                                              ConfigCache* cache, const MemberRead& read) {
   DecidedBurn decided;
-  ASSIGN_OR_RETURN(decided.scope,
+  LOYALTY_ASSIGN_OR_RETURN(decided.scope,
                    LoadBurnScope(tx, request.org_id, request.program_id, request.group, cache));
-  if (lock) RETURN_IF_ERROR(LockForCommand(tx, request.org_id, {request.member_id}, now));
-  ASSIGN_OR_RETURN(decided.member, LoadMember(tx, request.org_id, request.member_id, read));
-  RETURN_IF_ERROR(RequireActiveMember(decided.member));
+  if (lock) LOYALTY_RETURN_IF_ERROR(LockForCommand(tx, request.org_id, {request.member_id}, now));
+  LOYALTY_ASSIGN_OR_RETURN(decided.member, LoadMember(tx, request.org_id, request.member_id, read));
+  LOYALTY_RETURN_IF_ERROR(RequireActiveMember(decided.member));
   if (!request.group) {
-    RETURN_IF_ERROR(RequireEnrolment(decided.member, decided.scope.pricing.program_id).status());
+    LOYALTY_RETURN_IF_ERROR(
+        RequireEnrolment(decided.member, decided.scope.pricing.program_id).status());
   }
-  RETURN_IF_ERROR(RequireOrderNotEarned(tx, request.org_id, request.member_id, request.order_ref));
-  ASSIGN_OR_RETURN(decided.plan,
+  LOYALTY_RETURN_IF_ERROR(
+      RequireOrderNotEarned(tx, request.org_id, request.member_id, request.order_ref));
+  LOYALTY_ASSIGN_OR_RETURN(decided.plan,
                    PlanBurn(decided.scope, decided.member, request.points, *now,
                             {.validate_redemption = true, .allow_overdraft = allow_overdraft}));
   return decided;

@@ -42,14 +42,14 @@ absl::Status GiveBackOverdraft(Operation& operation, const ProgramConfig& progra
   const Enrolment* enrolment = member.FindEnrolment(program.program_id);
   const ledger::Points owed = enrolment != nullptr ? std::min(enrolment->debt, overdraft) : 0;
   if (overdraft > owed) {
-    RETURN_IF_ERROR(operation
+    LOYALTY_RETURN_IF_ERROR(operation
                         .CreateLot({member.member_id, program.program_id,
                                     program.default_point_type, program.default_subtype, true,
                                     overdraft - owed, operation.now(), std::nullopt, "",
                                     std::nullopt})
                         .status());
   }
-  RETURN_IF_ERROR(operation.AddEntry({member.member_id, program.program_id,
+  LOYALTY_RETURN_IF_ERROR(operation.AddEntry({member.member_id, program.program_id,
                                       program.default_point_type,
                                       v1::LEDGER_ENTRY_KIND_REDEMPTION_CANCELLATION, overdraft, "",
                                       "overdraft given back", ""}));
@@ -61,11 +61,11 @@ absl::Status CancelInTransaction(const Context& context, pg::Transaction& tx,
                                  v1::CancelRedemptionResponse* response) {
   const std::string& org_id = request.org_id();
   absl::Time now = context.clock->Now();
-  RETURN_IF_ERROR(LockForCommand(tx, org_id, {request.member_id()}, &now));
-  ASSIGN_OR_RETURN(MemberState member, LoadMember(tx, org_id, request.member_id()));
+  LOYALTY_RETURN_IF_ERROR(LockForCommand(tx, org_id, {request.member_id()}, &now));
+  LOYALTY_ASSIGN_OR_RETURN(MemberState member, LoadMember(tx, org_id, request.member_id()));
   pg::Params key;
   key.Add(org_id).Add(member.member_id).Add(request.redemption_id());
-  ASSIGN_OR_RETURN(pg::Result redemption, tx.Execute(kSelectRedemption, key));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result redemption, tx.Execute(kSelectRedemption, key));
   if (redemption.Rows() == 0) {
     return NotFound("redemption", absl::StrCat(request.redemption_id()));
   }
@@ -73,14 +73,14 @@ absl::Status CancelInTransaction(const Context& context, pg::Transaction& tx,
     return Refused(kAlreadyCancelled,
                    absl::StrCat("redemption ", request.redemption_id(), " is already cancelled"));
   }
-  ASSIGN_OR_RETURN(
+  LOYALTY_ASSIGN_OR_RETURN(
       ProgramConfig program,
       LoadProgram(tx, org_id, std::string(redemption.Text(0, 0)), context.config_cache));
-  ASSIGN_OR_RETURN(Operation operation,
+  LOYALTY_ASSIGN_OR_RETURN(Operation operation,
                    Operation::Begin(tx, org_id, "CancelRedemption", context.caller, now));
   operation.Track(member);
 
-  ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kSelectRedemptionLots, key));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kSelectRedemptionLots, key));
   std::map<TypeKey, ledger::Points> restored;
   std::map<TypeKey, ledger::Points> expired;
   for (int i = 0; i < lots.Rows(); ++i) {
@@ -91,33 +91,34 @@ absl::Status CancelInTransaction(const Context& context, pg::Transaction& tx,
       expired[type] += points;
       continue;
     }
-    RETURN_IF_ERROR(operation.RestoreLot(member.member_id, lots.Int64(i, 0), points));
+    LOYALTY_RETURN_IF_ERROR(operation.RestoreLot(member.member_id, lots.Int64(i, 0), points));
     restored[type] += points;
   }
   ledger::Points points_restored = 0;
   ledger::Points points_expired = 0;
   for (const auto& [type, points] : restored) {
-    RETURN_IF_ERROR(operation.AddEntry({member.member_id, type.first, type.second,
+    LOYALTY_RETURN_IF_ERROR(operation.AddEntry({member.member_id, type.first, type.second,
                                         v1::LEDGER_ENTRY_KIND_REDEMPTION_CANCELLATION, points,
                                         "", "", ""}));
     points_restored += points;
   }
   for (const auto& [type, points] : expired) {  // given back and expired at once: net zero
-    RETURN_IF_ERROR(operation.AddEntry({member.member_id, type.first, type.second,
+    LOYALTY_RETURN_IF_ERROR(operation.AddEntry({member.member_id, type.first, type.second,
                                         v1::LEDGER_ENTRY_KIND_REDEMPTION_CANCELLATION, points,
                                         "", "", ""}));
-    RETURN_IF_ERROR(operation.AddEntry({member.member_id, type.first, type.second,
+    LOYALTY_RETURN_IF_ERROR(operation.AddEntry({member.member_id, type.first, type.second,
                                         v1::LEDGER_ENTRY_KIND_EXPIRY, -points, "",
                                         "expired before the cancellation", ""}));
     points_expired += points;
   }
   const ledger::Points overdraft = redemption.Int64(0, 2);
   if (overdraft > 0) {
-    RETURN_IF_ERROR(GiveBackOverdraft(operation, program, member, overdraft));
+    LOYALTY_RETURN_IF_ERROR(GiveBackOverdraft(operation, program, member, overdraft));
     points_restored += overdraft;
   }
   for (const auto& [type, points] : restored) {
-    RETURN_IF_ERROR(operation.ChangeEnrolment(member.member_id, type.first, 0, std::nullopt));
+    LOYALTY_RETURN_IF_ERROR(
+        operation.ChangeEnrolment(member.member_id, type.first, 0, std::nullopt));
   }
   pg::Params mark;
   mark.Add(org_id).Add(member.member_id).Add(request.redemption_id()).Add(now);
@@ -129,7 +130,7 @@ absl::Status CancelInTransaction(const Context& context, pg::Transaction& tx,
   cancelled->set_points(redemption.Int64(0, 1));
   cancelled->set_cancelled(true);
 
-  ASSIGN_OR_RETURN(int64_t position, operation.Commit());
+  LOYALTY_ASSIGN_OR_RETURN(int64_t position, operation.Commit());
   response->set_ledger_position(position);
   response->set_points_restored(points_restored);
   response->set_points_expired(points_expired);
@@ -141,7 +142,7 @@ absl::Status CancelInTransaction(const Context& context, pg::Transaction& tx,
 
 absl::Status CancelRedemption(const Context& context, const v1::CancelRedemptionRequest& request,
                               v1::CancelRedemptionResponse* response) {
-  RETURN_IF_ERROR(CheckRequest(request));
+  LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
   return RunCommand(context, "CancelRedemption", request.org_id(), request.idempotency_key(),
                     request, response, [&](pg::Transaction& tx) {
                       return CancelInTransaction(context, tx, request, response);

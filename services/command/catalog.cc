@@ -88,27 +88,27 @@ ProgramConfig* Find(std::vector<ProgramConfig>& programs, std::string_view progr
 // Fills point types, subtypes, tiers and actions of the loaded programs.
 absl::Status LoadRules(pg::Transaction& tx, const pg::Params& params,
                        std::vector<ProgramConfig>& programs) {
-  ASSIGN_OR_RETURN(pg::Result types, tx.Execute(kSelectPointTypes, params));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result types, tx.Execute(kSelectPointTypes, params));
   for (int i = 0; i < types.Rows(); ++i) {
     if (ProgramConfig* p = Find(programs, types.Text(i, 0))) {
       p->point_types.push_back({std::string(types.Text(i, 1)), types.Bool(i, 2), types.Bool(i, 3),
                                 {ExpiryKindFromText(types.Text(i, 4)), types.Int32(i, 5)}});
     }
   }
-  ASSIGN_OR_RETURN(pg::Result subtypes, tx.Execute(kSelectSubtypes, params));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result subtypes, tx.Execute(kSelectSubtypes, params));
   for (int i = 0; i < subtypes.Rows(); ++i) {
     if (ProgramConfig* p = Find(programs, subtypes.Text(i, 0))) {
       p->subtypes.emplace_back(subtypes.Text(i, 1));
     }
   }
-  ASSIGN_OR_RETURN(pg::Result tiers, tx.Execute(kSelectTiers, params));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result tiers, tx.Execute(kSelectTiers, params));
   for (int i = 0; i < tiers.Rows(); ++i) {
     if (ProgramConfig* p = Find(programs, tiers.Text(i, 0))) {
       p->tiers.push_back({std::string(tiers.Text(i, 1)), tiers.Int64(i, 2), tiers.Int32(i, 3),
                           tiers.Bool(i, 4)});
     }
   }
-  ASSIGN_OR_RETURN(pg::Result actions, tx.Execute(kSelectActions, params));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result actions, tx.Execute(kSelectActions, params));
   for (int i = 0; i < actions.Rows(); ++i) {
     if (ProgramConfig* p = Find(programs, actions.Text(i, 0))) {
       p->actions.push_back(
@@ -123,7 +123,7 @@ absl::StatusOr<std::vector<ProgramConfig>> Load(pg::Transaction& tx, const std::
                                                 const std::string& program_id, bool all) {
   pg::Params params;
   params.Add(org_id).Add(program_id).Add(all);
-  ASSIGN_OR_RETURN(pg::Result rows, tx.Execute(kSelectPrograms, params));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result rows, tx.Execute(kSelectPrograms, params));
   if (rows.Rows() == 0) return NotFound("org", org_id);
   std::vector<ProgramConfig> programs;
   for (int i = 0; i < rows.Rows(); ++i) {
@@ -132,12 +132,13 @@ absl::StatusOr<std::vector<ProgramConfig>> Load(pg::Transaction& tx, const std::
   if (programs.empty()) return programs;
   pg::Params rule_params;
   rule_params.Add(org_id).Add(all ? std::string() : programs.front().program_id);
-  RETURN_IF_ERROR(LoadRules(tx, rule_params, programs));
+  LOYALTY_RETURN_IF_ERROR(LoadRules(tx, rule_params, programs));
   return programs;
 }
 
 absl::StatusOr<int64_t> ConfigVersion(pg::Transaction& tx, const std::string& org_id) {
-  ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectConfigVersion, pg::Params().Add(org_id)));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result row,
+                           tx.Execute(kSelectConfigVersion, pg::Params().Add(org_id)));
   if (row.Rows() == 0) return NotFound("org", org_id);
   return row.Int64(0, 0);
 }
@@ -146,14 +147,14 @@ absl::StatusOr<int64_t> ConfigVersion(pg::Transaction& tx, const std::string& or
 absl::StatusOr<std::shared_ptr<const OrgConfig>> LoadOrgConfig(pg::Transaction& tx,
                                                                const std::string& org_id,
                                                                ConfigCache& cache) {
-  ASSIGN_OR_RETURN(int64_t version, ConfigVersion(tx, org_id));
+  LOYALTY_ASSIGN_OR_RETURN(int64_t version, ConfigVersion(tx, org_id));
   if (std::shared_ptr<const OrgConfig> hit = cache.Get(org_id, version)) return hit;
   auto config = std::make_shared<OrgConfig>();
   config->version = version;
-  ASSIGN_OR_RETURN(config->programs, Load(tx, org_id, "", true));
+  LOYALTY_ASSIGN_OR_RETURN(config->programs, Load(tx, org_id, "", true));
   // Statements of a READ COMMITTED transaction may see different commits: cache only what was
   // read while the version stood still.
-  ASSIGN_OR_RETURN(int64_t after, ConfigVersion(tx, org_id));
+  LOYALTY_ASSIGN_OR_RETURN(int64_t after, ConfigVersion(tx, org_id));
   if (after == version) cache.Put(org_id, config);
   return config;
 }
@@ -201,11 +202,13 @@ bool ProgramConfig::OverdraftAllowedFor(const std::string& tier) const {
 absl::StatusOr<ProgramConfig> LoadProgram(pg::Transaction& tx, const std::string& org_id,
                                           const std::string& program_id, ConfigCache* cache) {
   if (cache == nullptr) {
-    ASSIGN_OR_RETURN(std::vector<ProgramConfig> programs, Load(tx, org_id, program_id, false));
+    LOYALTY_ASSIGN_OR_RETURN(std::vector<ProgramConfig> programs,
+                             Load(tx, org_id, program_id, false));
     if (programs.empty()) return NoProgram(org_id, program_id);
     return std::move(programs.front());
   }
-  ASSIGN_OR_RETURN(std::shared_ptr<const OrgConfig> config, LoadOrgConfig(tx, org_id, *cache));
+  LOYALTY_ASSIGN_OR_RETURN(std::shared_ptr<const OrgConfig> config,
+                           LoadOrgConfig(tx, org_id, *cache));
   for (const ProgramConfig& program : config->programs) {
     if (program_id.empty() ? program.is_default : program.program_id == program_id) {
       return program;
@@ -231,17 +234,19 @@ absl::StatusOr<std::vector<ProgramConfig>> LoadPrograms(pg::Transaction& tx,
                                                         const std::string& org_id,
                                                         ConfigCache* cache) {
   if (cache == nullptr) return Load(tx, org_id, "", true);
-  ASSIGN_OR_RETURN(std::shared_ptr<const OrgConfig> config, LoadOrgConfig(tx, org_id, *cache));
+  LOYALTY_ASSIGN_OR_RETURN(std::shared_ptr<const OrgConfig> config,
+                           LoadOrgConfig(tx, org_id, *cache));
   return config->programs;
 }
 
 absl::StatusOr<GroupValuation> LoadGroupValuation(pg::Transaction& tx,
                                                   const std::string& org_id, ConfigCache* cache) {
   if (cache != nullptr) {
-    ASSIGN_OR_RETURN(ProgramConfig program, LoadProgram(tx, org_id, "", cache));
+    LOYALTY_ASSIGN_OR_RETURN(ProgramConfig program, LoadProgram(tx, org_id, "", cache));
     return GroupValuation{program.currency, program.ratio};
   }
-  ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectGroupValuation, pg::Params().Add(org_id)));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result row,
+                           tx.Execute(kSelectGroupValuation, pg::Params().Add(org_id)));
   if (row.Rows() == 0) return NotFound("org", org_id);
   return GroupValuation{std::string(row.Text(0, 0)), {row.Int64(0, 1), row.Int64(0, 2)}};
 }

@@ -45,7 +45,7 @@ absl::StatusOr<std::optional<HouseholdRollup>> OrderHouseholdOf(
     const std::string& program_id, const std::string& order_ref) {
   pg::Params params;
   params.Add(org_id).Add(member_id).Add(program_id).Add(order_ref);
-  ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectOrderHousehold, params));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectOrderHousehold, params));
   return RollupOf(row, member_id);
 }
 
@@ -64,7 +64,7 @@ absl::StatusOr<std::optional<HouseholdRollup>> RollupHouseholdOf(pg::Transaction
                                                                  const std::string& org_id,
                                                                  const std::string& member_id,
                                                                  absl::Time now) {
-  ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectRollupHousehold,
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectRollupHousehold,
                                               pg::Params().Add(org_id).Add(member_id).Add(now)));
   return RollupOf(row, member_id);
 }
@@ -81,10 +81,10 @@ absl::StatusOr<std::optional<HouseholdRollup>> LockMemberAndHousehold(
     pg::Transaction& tx, const std::string& org_id, const std::string& member_id,
     absl::Time* now) {
   const absl::Time asked = *now;  // the time the statements were prefetched with
-  ASSIGN_OR_RETURN(std::optional<HouseholdRollup> household,
+  LOYALTY_ASSIGN_OR_RETURN(std::optional<HouseholdRollup> household,
                    RollupHouseholdOf(tx, org_id, member_id, asked));
-  RETURN_IF_ERROR(LockWith(tx, org_id, member_id, household, now));
-  ASSIGN_OR_RETURN(std::optional<HouseholdRollup> locked,
+  LOYALTY_RETURN_IF_ERROR(LockWith(tx, org_id, member_id, household, now));
+  LOYALTY_ASSIGN_OR_RETURN(std::optional<HouseholdRollup> locked,
                    RollupHouseholdOf(tx, org_id, member_id, asked));
   // Memberships change only under the member's lock, so `locked` is final. If it changed
   // between the look-up and the lock, the new household is not locked: roll up to none this
@@ -96,16 +96,16 @@ absl::StatusOr<std::optional<HouseholdRollup>> LockMemberAndHousehold(
 absl::StatusOr<std::optional<HouseholdRollup>> LockMemberAndOrderHousehold(
     pg::Transaction& tx, const std::string& org_id, const std::string& member_id,
     const std::string& program_id, const std::string& order_ref, absl::Time* now) {
-  ASSIGN_OR_RETURN(std::optional<HouseholdRollup> household,
+  LOYALTY_ASSIGN_OR_RETURN(std::optional<HouseholdRollup> household,
                    OrderHouseholdOf(tx, org_id, member_id, program_id, order_ref));
-  RETURN_IF_ERROR(LockWith(tx, org_id, member_id, household, now));
+  LOYALTY_RETURN_IF_ERROR(LockWith(tx, org_id, member_id, household, now));
   // An order's roll-up is written once, by its accrual, under the member's lock: read again
   // under it in case that accrual committed while this waited.
-  ASSIGN_OR_RETURN(std::optional<HouseholdRollup> locked,
+  LOYALTY_ASSIGN_OR_RETURN(std::optional<HouseholdRollup> locked,
                    OrderHouseholdOf(tx, org_id, member_id, program_id, order_ref));
   if (locked.has_value() && locked != household) {
     // Out of the lock order, at most once per order; a deadlock is retried as a conflict.
-    RETURN_IF_ERROR(LockMembers(tx, org_id, {locked->household_id}));
+    LOYALTY_RETURN_IF_ERROR(LockMembers(tx, org_id, {locked->household_id}));
   }
   return locked;
 }
@@ -115,11 +115,12 @@ absl::Status RollUpQualifying(pg::Transaction& tx, Operation& operation,
                               const std::string& point_type, ledger::Points delta,
                               const std::string& order_ref) {
   if (delta == 0) return absl::OkStatus();
-  ASSIGN_OR_RETURN(MemberState household, LoadMember(tx, program.org_id, rollup.household_id));
+  LOYALTY_ASSIGN_OR_RETURN(MemberState household,
+                           LoadMember(tx, program.org_id, rollup.household_id));
   operation.Track(household);
   const Enrolment* enrolment = household.FindEnrolment(program.program_id);
   if (enrolment == nullptr) return absl::OkStatus();
-  RETURN_IF_ERROR(
+  LOYALTY_RETURN_IF_ERROR(
       operation.AddTotals(rollup.household_id, program.program_id, point_type, 0, delta));
   if (delta > 0 && !order_ref.empty()) {
     pg::Params order;
@@ -131,7 +132,7 @@ absl::Status RollUpQualifying(pg::Transaction& tx, Operation& operation,
   contribution.Add(program.org_id).Add(rollup.household_id).Add(program.program_id)
       .Add(enrolment->period_start).Add(rollup.member_id).Add(rollup.membership_start)
       .Add(delta);
-  ASSIGN_OR_RETURN(pg::Result total, tx.Execute(kAddContribution, contribution));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result total, tx.Execute(kAddContribution, contribution));
   v1::ContributionState* state = operation.event().add_contributions();
   state->set_household_id(rollup.household_id);
   state->set_member_id(rollup.member_id);

@@ -52,9 +52,9 @@ absl::Status AttemptIdempotent(const Context& context, absl::string_view method,
   // where it would anyway, and the body's reads go out with it.
   tx.Prefetch(kClaimKey, claim);
   if (prefetch) prefetch(tx);
-  ASSIGN_OR_RETURN(pg::Result claimed, tx.Execute(kClaimKey, claim));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result claimed, tx.Execute(kClaimKey, claim));
   if (claimed.Rows() == 0) {
-    ASSIGN_OR_RETURN(pg::Result stored, tx.Execute(kSelectKey, params));
+    LOYALTY_ASSIGN_OR_RETURN(pg::Result stored, tx.Execute(kSelectKey, params));
     if (stored.Rows() != 1 || stored.IsNull(0, 1)) {
       return absl::AbortedError("idempotency record changed concurrently");
     }
@@ -68,7 +68,7 @@ absl::Status AttemptIdempotent(const Context& context, absl::string_view method,
     *replayed = true;
     return absl::OkStatus();
   }
-  RETURN_IF_ERROR(body(tx));
+  LOYALTY_RETURN_IF_ERROR(body(tx));
   pg::Params store;
   store.Add(org_id).Add(key).AddBytes(response->SerializeAsString());
   tx.Defer(kStoreResponse, std::move(store));

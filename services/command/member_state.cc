@@ -104,15 +104,15 @@ absl::Status ReleaseExpiredReservations(pg::Transaction& tx, const std::string& 
                                         const std::string& member_id, absl::Time now) {
   pg::Params params;
   params.Add(org_id).Add(member_id).Add(now);
-  ASSIGN_OR_RETURN(pg::Result holds, tx.Execute(kSelectExpiredHolds, params));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result holds, tx.Execute(kSelectExpiredHolds, params));
   if (holds.Rows() == 0) return absl::OkStatus();
-  ASSIGN_OR_RETURN(Operation operation,
+  LOYALTY_ASSIGN_OR_RETURN(Operation operation,
                    Operation::Begin(tx, org_id, "ReleaseExpiredReservations", kWorkerCaller,
                                     now));
   for (int i = 0; i < holds.Rows(); ++i) {
-    RETURN_IF_ERROR(operation.ChangeHold(member_id, holds.Int64(i, 0), -holds.Int64(i, 1)));
+    LOYALTY_RETURN_IF_ERROR(operation.ChangeHold(member_id, holds.Int64(i, 0), -holds.Int64(i, 1)));
   }
-  RETURN_IF_ERROR(tx.Execute(kExpireReservations, params).status());
+  LOYALTY_RETURN_IF_ERROR(tx.Execute(kExpireReservations, params).status());
   return operation.Commit().status();
 }
 
@@ -123,7 +123,7 @@ absl::Status LockMembers(pg::Transaction& tx, const std::string& org_id,
   std::sort(member_ids.begin(), member_ids.end());
   member_ids.erase(std::unique(member_ids.begin(), member_ids.end()), member_ids.end());
   for (const std::string& member_id : member_ids) {
-    ASSIGN_OR_RETURN(pg::Result row,
+    LOYALTY_ASSIGN_OR_RETURN(pg::Result row,
                      tx.Execute(kLockMember, pg::Params().Add(org_id).Add(member_id)));
     if (row.Rows() == 0) return NotFound("member", member_id);
   }
@@ -137,9 +137,10 @@ absl::Status LockForCommand(pg::Transaction& tx, const std::string& org_id,
   member_ids.erase(std::unique(member_ids.begin(), member_ids.end()), member_ids.end());
   for (const std::string& member_id : member_ids) {
     const pg::Params params = pg::Params().Add(org_id).Add(member_id).Add(asked);
-    ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kLockMemberForCommand, params));
+    LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kLockMemberForCommand, params));
     if (row.Rows() == 0) return NotFound("member", member_id);
-    if (row.Bool(0, 0)) RETURN_IF_ERROR(ReleaseExpiredReservations(tx, org_id, member_id, asked));
+    if (row.Bool(0, 0))
+      LOYALTY_RETURN_IF_ERROR(ReleaseExpiredReservations(tx, org_id, member_id, asked));
     if (std::optional<absl::Time> last = row.OptionalTime(0, 1)) *now = std::max(*now, *last);
   }
   return absl::OkStatus();
@@ -221,7 +222,7 @@ absl::StatusOr<MemberState> LoadMember(pg::Transaction& tx, const std::string& o
   const std::vector<pg::Query> queries = MemberQueries(org_id, member_id, read);
   std::vector<pg::Result> rows;
   for (const pg::Query& query : queries) {
-    ASSIGN_OR_RETURN(pg::Result result, tx.Execute(*query.statement, query.params));
+    LOYALTY_ASSIGN_OR_RETURN(pg::Result result, tx.Execute(*query.statement, query.params));
     if (rows.empty() && result.Rows() == 0) return NotFound("member", member_id);
     rows.push_back(std::move(result));
   }
@@ -439,7 +440,7 @@ absl::Status FillBalancesAfter(pg::Transaction& tx, const std::string& org_id,
     }
   }
   if (!valuation.has_value()) {
-    ASSIGN_OR_RETURN(valuation, LoadGroupValuation(tx, org_id, cache));
+    LOYALTY_ASSIGN_OR_RETURN(valuation, LoadGroupValuation(tx, org_id, cache));
   }
   ApplyEvent(event, &before);
   ToBalances(before, now, *valuation, balances);
@@ -449,8 +450,8 @@ absl::Status FillBalancesAfter(pg::Transaction& tx, const std::string& org_id,
 absl::Status FillBalances(pg::Transaction& tx, const std::string& org_id,
                           const std::string& member_id, absl::Time now, ConfigCache* cache,
                           v1::Balances* balances) {
-  ASSIGN_OR_RETURN(GroupValuation valuation, LoadGroupValuation(tx, org_id, cache));
-  ASSIGN_OR_RETURN(MemberState member, LoadMember(tx, org_id, member_id));
+  LOYALTY_ASSIGN_OR_RETURN(GroupValuation valuation, LoadGroupValuation(tx, org_id, cache));
+  LOYALTY_ASSIGN_OR_RETURN(MemberState member, LoadMember(tx, org_id, member_id));
   ToBalances(member, now, valuation, balances);
   return absl::OkStatus();
 }

@@ -186,7 +186,7 @@ void Operation::Prefetch(pg::Transaction& tx) { tx.Prefetch(kAllocateIds, {}); }
 absl::StatusOr<Operation> Operation::Begin(pg::Transaction& tx, const std::string& org_id,
                                            const std::string& name, const std::string& caller,
                                            absl::Time now) {
-  ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kAllocateIds));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kAllocateIds));
   Operation operation(tx, now);
   operation.event_.set_org_id(org_id);
   operation.event_.set_operation_id(row.Int64(0, 0));
@@ -227,12 +227,12 @@ absl::StatusOr<int64_t> Operation::NextId(std::vector<int64_t>& reserved,
     reserved.erase(reserved.begin());
     return id;
   }
-  ASSIGN_OR_RETURN(pg::Result row, tx_->Execute(fallback));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx_->Execute(fallback));
   return row.Int64(0, 0);
 }
 
 absl::Status Operation::AddEntry(const EntrySpec& entry) {
-  ASSIGN_OR_RETURN(const int64_t entry_id, NextId(entry_ids_, kNextEntryId));
+  LOYALTY_ASSIGN_OR_RETURN(const int64_t entry_id, NextId(entry_ids_, kNextEntryId));
   pg::Params params;
   params.Add(entry_id).Add(event_.org_id()).Add(entry.member_id).Add(id()).Add(entry.program_id)
       .Add(entry.point_type).Add(EntryKindName(entry.kind)).Add(entry.points)
@@ -269,7 +269,7 @@ void Operation::RecordLot(const std::string& member_id, const ledger::Lot& state
 }
 
 absl::StatusOr<ledger::Lot> Operation::CreateLot(const NewLot& lot) {
-  ASSIGN_OR_RETURN(const int64_t lot_id, NextId(lot_ids_, kNextLotId));
+  LOYALTY_ASSIGN_OR_RETURN(const int64_t lot_id, NextId(lot_ids_, kNextLotId));
   pg::Params params;
   params.Add(lot_id).Add(event_.org_id()).Add(lot.member_id).Add(lot.program_id)
       .Add(lot.point_type).Add(lot.subtype).Add(lot.redeemable).Add(lot.amount).Add(now_)
@@ -316,7 +316,7 @@ absl::Status Operation::ChangeLot(LotChange change, const std::string& member_id
   if (lot == nullptr) {
     pg::Params params;
     params.Add(event_.org_id()).Add(member_id).Add(lot_id).Add(points);
-    ASSIGN_OR_RETURN(pg::Result row, tx_->Execute(untracked, params));
+    LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx_->Execute(untracked, params));
     if (row.Rows() != 1) {
       return absl::InternalError(absl::StrCat(untracked.name, ": lot ", lot_id, " of member ",
                                               member_id, " cannot take ", points, " points"));
@@ -360,7 +360,7 @@ absl::Status Operation::AddTotals(const std::string& member_id, const std::strin
       .Add(lifetime_delta).Add(qualifying_delta);
   MemberState* member = Tracked(member_id);
   if (member == nullptr) {
-    ASSIGN_OR_RETURN(pg::Result row,
+    LOYALTY_ASSIGN_OR_RETURN(pg::Result row,
                      ExecuteUntracked(*tx_, kAddTotals, params, "point totals", program_id));
     const ledger::PointTotals totals{program_id, point_type, row.Int64(0, 0), row.Int64(0, 1)};
     if (!ledger::WithinBalanceLimit(totals.lifetime) ||
@@ -437,7 +437,7 @@ absl::Status Operation::WriteEnrolment(const pg::Statement& statement, pg::Param
     tx_->Defer(statement, std::move(params));
     *tracked = changed;
   } else {
-    ASSIGN_OR_RETURN(pg::Result row,
+    LOYALTY_ASSIGN_OR_RETURN(pg::Result row,
                      ExecuteUntracked(*tx_, statement, params, "debt", program_id));
     if (row.Rows() != 1) {
       return absl::InternalError(absl::StrCat("no enrolment of ", member_id, " in ", program_id));
@@ -480,7 +480,7 @@ const MemberState* Operation::StateAfter(const std::string& member_id) const {
 }
 
 absl::StatusOr<int64_t> Operation::Commit() {
-  for (const MemberState& member : tracked_) RETURN_IF_ERROR(CheckLimits(member));
+  for (const MemberState& member : tracked_) LOYALTY_RETURN_IF_ERROR(CheckLimits(member));
   for (const std::string& member_id : ChangedMembers()) {
     tx_->Defer(kBumpStateVersion, pg::Params().Add(event_.org_id()).Add(member_id).Add(now_));
     if (MemberState* member = Tracked(member_id)) ++member->state_version;

@@ -42,16 +42,16 @@ absl::Status RunRedemption(const Context& context, absl::string_view method,
         PrefetchRedemption(tx, request, now, context.config_cache, *read);
       },
       [&](pg::Transaction& tx) -> absl::Status {
-        ASSIGN_OR_RETURN(DecidedBurn decided,
+        LOYALTY_ASSIGN_OR_RETURN(DecidedBurn decided,
                          DecideRedemption(tx, request, &now, true, true, context.config_cache,
                                           *read));
-        ASSIGN_OR_RETURN(Operation operation,
+        LOYALTY_ASSIGN_OR_RETURN(Operation operation,
                          Operation::Begin(tx, request.org_id, std::string(method),
                                           context.caller, now));
         operation.Track(decided.member);
-        RETURN_IF_ERROR(WriteRedemption(tx, operation, request, decided, 0,
+        LOYALTY_RETURN_IF_ERROR(WriteRedemption(tx, operation, request, decided, 0,
                                         response->mutable_redemption()));
-        ASSIGN_OR_RETURN(int64_t position, operation.Commit());
+        LOYALTY_ASSIGN_OR_RETURN(int64_t position, operation.Commit());
         cached.Leave(operation);
         response->set_ledger_position(position);
         return FillBalancesAfter(tx, request.org_id, std::move(decided.member), operation.event(),
@@ -72,7 +72,7 @@ absl::Status WriteRedemption(pg::Transaction& tx, Operation& operation,
       .Add(request.order_ref).Add(request.reward).Add(decided.plan.consumption.shortfall)
       .Add(operation.now()).Add(reservation_id);
   tx.Defer(kInsertRedemption, std::move(row));
-  RETURN_IF_ERROR(ApplyBurn(operation, decided.scope, request.member_id, decided.plan,
+  LOYALTY_RETURN_IF_ERROR(ApplyBurn(operation, decided.scope, request.member_id, decided.plan,
                             v1::LEDGER_ENTRY_KIND_REDEMPTION, request.order_ref, request.reward));
   for (const ledger::LotTake& take : decided.plan.consumption.takes) {
     pg::Params lot;
@@ -109,7 +109,7 @@ absl::Status WriteRedemption(pg::Transaction& tx, Operation& operation,
 
 absl::Status Redeem(const Context& context, const v1::RedeemRequest& request,
                     v1::RedeemResponse* response) {
-  RETURN_IF_ERROR(CheckRequest(request));
+  LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
   return RunRedemption(context, "Redeem", request.idempotency_key(), request,
                        {request.org_id(), request.member_id(), request.program_id(), false,
                         request.points(), request.order_ref(), request.reward()},
@@ -118,7 +118,7 @@ absl::Status Redeem(const Context& context, const v1::RedeemRequest& request,
 
 absl::Status GroupRedeem(const Context& context, const v1::GroupRedeemRequest& request,
                          v1::RedeemResponse* response) {
-  RETURN_IF_ERROR(CheckRequest(request));
+  LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
   static const std::string kNoProgram;
   return RunRedemption(context, "GroupRedeem", request.idempotency_key(), request,
                        {request.org_id(), request.member_id(), kNoProgram, true,
@@ -131,7 +131,7 @@ absl::Status IsRedeemable(const Context& context, const v1::IsRedeemableRequest&
   static const std::string kNoReward;
   const BurnRequest burn{request.org_id(), request.member_id(), request.program_id(),
                          request.group(),  request.points(),    request.order_ref(), kNoReward};
-  RETURN_IF_ERROR(CheckRequest(request));
+  LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
   return pg::RunInTransaction(
       *context.pool, pg::Isolation::kRepeatableRead, context.retry,
       [&](pg::Transaction& tx) -> absl::Status {

@@ -29,10 +29,11 @@ absl::Status CheckAmount(absl::string_view field, int64_t minor_units, bool posi
 }
 
 absl::Status CheckPurchase(const v1::Purchase& purchase) {
-  RETURN_IF_ERROR(rpc::ValidateKey("purchase.order_ref", purchase.order_ref()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateKey("purchase.order_ref", purchase.order_ref()));
   if (!purchase.has_amount()) return InvalidField("purchase.amount", "is required");
-  RETURN_IF_ERROR(CheckAmount("purchase.amount.minor_units", purchase.amount().minor_units(),
-                              /*positive=*/false));
+  LOYALTY_RETURN_IF_ERROR(CheckAmount("purchase.amount.minor_units",
+                                      purchase.amount().minor_units(),
+                                      /*positive=*/false));
   return rpc::ValidateCurrency("purchase.amount.currency", purchase.amount().currency());
 }
 
@@ -41,10 +42,11 @@ absl::Status CheckKind(const v1::AccrueRequest& request) {
     case v1::AccrueRequest::kPurchase:
       return CheckPurchase(request.purchase());
     case v1::AccrueRequest::kAction:
-      RETURN_IF_ERROR(rpc::ValidateId("action.action_code", request.action().action_code()));
+      LOYALTY_RETURN_IF_ERROR(
+          rpc::ValidateId("action.action_code", request.action().action_code()));
       return rpc::ValidateText("action.reference", request.action().reference(), false);
     case v1::AccrueRequest::kExplicitPoints:
-      RETURN_IF_ERROR(
+      LOYALTY_RETURN_IF_ERROR(
           CheckPositivePoints("explicit_points.points", request.explicit_points().points()));
       return rpc::ValidateText("explicit_points.description",
                                request.explicit_points().description(), true);
@@ -52,9 +54,10 @@ absl::Status CheckKind(const v1::AccrueRequest& request) {
       if (request.adjustment().points() == 0) {
         return InvalidField("adjustment.points", "must not be zero");
       }
-      RETURN_IF_ERROR(rpc::ValidateRange("adjustment.points", request.adjustment().points(),
+      LOYALTY_RETURN_IF_ERROR(rpc::ValidateRange("adjustment.points", request.adjustment().points(),
                                          -ledger::kMaxCommandPoints, ledger::kMaxCommandPoints));
-      RETURN_IF_ERROR(rpc::ValidateText("adjustment.reason", request.adjustment().reason(), true));
+      LOYALTY_RETURN_IF_ERROR(
+          rpc::ValidateText("adjustment.reason", request.adjustment().reason(), true));
       return rpc::ValidateKey("adjustment.actor", request.adjustment().actor());
     case v1::AccrueRequest::KIND_NOT_SET:
       break;
@@ -66,33 +69,33 @@ absl::Status CheckKind(const v1::AccrueRequest& request) {
 absl::Status CheckBurn(const std::string& org_id, const std::string& member_id,
                        const std::string& program_id, ledger::Points points,
                        const std::string& order_ref, const std::string& reward) {
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", org_id));
-  RETURN_IF_ERROR(rpc::ValidateId("member_id", member_id));
-  RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", program_id));
-  RETURN_IF_ERROR(CheckPositivePoints("points", points));
-  RETURN_IF_ERROR(rpc::ValidateOptionalKey("order_ref", order_ref));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", org_id));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("member_id", member_id));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", program_id));
+  LOYALTY_RETURN_IF_ERROR(CheckPositivePoints("points", points));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateOptionalKey("order_ref", order_ref));
   return rpc::ValidateText("reward", reward, false);
 }
 
 // The fields a transfer and its dry run share.
 template <typename Request>
 absl::Status CheckTransfer(const Request& request) {
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
-  RETURN_IF_ERROR(rpc::ValidateId("from_member_id", request.from_member_id()));
-  RETURN_IF_ERROR(rpc::ValidateId("to_member_id", request.to_member_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("from_member_id", request.from_member_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("to_member_id", request.to_member_id()));
   if (request.from_member_id() == request.to_member_id()) {
     return InvalidField("to_member_id", "must differ from from_member_id");
   }
-  RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", request.program_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", request.program_id()));
   return CheckPositivePoints("points", request.points());
 }
 
 // The fields capturing and voiding a reservation share.
 template <typename Request>
 absl::Status CheckResolve(const Request& request) {
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
-  RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
-  RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
   if (request.reservation_id() <= 0) return InvalidField("reservation_id", "must be positive");
   return absl::OkStatus();
 }
@@ -100,33 +103,33 @@ absl::Status CheckResolve(const Request& request) {
 }  // namespace
 
 absl::Status CheckRequest(const v1::AccrueRequest& request) {
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
-  RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
-  RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
-  RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", request.program_id()));
-  RETURN_IF_ERROR(rpc::ValidateOptionalId("point_type", request.point_type()));
-  RETURN_IF_ERROR(rpc::ValidateOptionalId("subtype", request.subtype()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", request.program_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateOptionalId("point_type", request.point_type()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateOptionalId("subtype", request.subtype()));
   if (request.has_occurred_at()) {
-    RETURN_IF_ERROR(rpc::ValidateTimestamp("occurred_at", request.occurred_at()));
+    LOYALTY_RETURN_IF_ERROR(rpc::ValidateTimestamp("occurred_at", request.occurred_at()));
   }
   if (request.has_available_at()) {
-    RETURN_IF_ERROR(rpc::ValidateTimestamp("available_at", request.available_at()));
+    LOYALTY_RETURN_IF_ERROR(rpc::ValidateTimestamp("available_at", request.available_at()));
   }
   if (request.has_expires_at()) {
-    RETURN_IF_ERROR(rpc::ValidateTimestamp("expires_at", request.expires_at()));
+    LOYALTY_RETURN_IF_ERROR(rpc::ValidateTimestamp("expires_at", request.expires_at()));
   }
   return CheckKind(request);
 }
 
 absl::Status CheckRequest(const v1::ReverseRequest& request) {
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
-  RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
-  RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
-  RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", request.program_id()));
-  RETURN_IF_ERROR(rpc::ValidateKey("order_ref", request.order_ref()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", request.program_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateKey("order_ref", request.order_ref()));
   switch (request.scope_case()) {
     case v1::ReverseRequest::kReturnedAmount:
-      RETURN_IF_ERROR(CheckAmount("returned_amount.minor_units",
+      LOYALTY_RETURN_IF_ERROR(CheckAmount("returned_amount.minor_units",
                                   request.returned_amount().minor_units(), /*positive=*/true));
       return rpc::ValidateCurrency("returned_amount.currency",
                                    request.returned_amount().currency());
@@ -140,13 +143,13 @@ absl::Status CheckRequest(const v1::ReverseRequest& request) {
 }
 
 absl::Status CheckRequest(const v1::RedeemRequest& request) {
-  RETURN_IF_ERROR(CheckBurn(request.org_id(), request.member_id(), request.program_id(),
+  LOYALTY_RETURN_IF_ERROR(CheckBurn(request.org_id(), request.member_id(), request.program_id(),
                             request.points(), request.order_ref(), request.reward()));
   return rpc::ValidateKey("idempotency_key", request.idempotency_key());
 }
 
 absl::Status CheckRequest(const v1::GroupRedeemRequest& request) {
-  RETURN_IF_ERROR(CheckBurn(request.org_id(), request.member_id(), "", request.points(),
+  LOYALTY_RETURN_IF_ERROR(CheckBurn(request.org_id(), request.member_id(), "", request.points(),
                             request.order_ref(), request.reward()));
   return rpc::ValidateKey("idempotency_key", request.idempotency_key());
 }
@@ -157,7 +160,7 @@ absl::Status CheckRequest(const v1::IsRedeemableRequest& request) {
 }
 
 absl::Status CheckRequest(const v1::TransferRequest& request) {
-  RETURN_IF_ERROR(CheckTransfer(request));
+  LOYALTY_RETURN_IF_ERROR(CheckTransfer(request));
   return rpc::ValidateKey("idempotency_key", request.idempotency_key());
 }
 
@@ -166,19 +169,19 @@ absl::Status CheckRequest(const v1::IsTransferableRequest& request) {
 }
 
 absl::Status CheckRequest(const v1::CancelRedemptionRequest& request) {
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
-  RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
-  RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
   if (request.redemption_id() <= 0) return InvalidField("redemption_id", "must be positive");
   return absl::OkStatus();
 }
 
 absl::Status CheckRequest(const v1::ReservePointsRequest& request) {
-  RETURN_IF_ERROR(CheckBurn(request.org_id(), request.member_id(), request.program_id(),
+  LOYALTY_RETURN_IF_ERROR(CheckBurn(request.org_id(), request.member_id(), request.program_id(),
                             request.points(), request.order_ref(), request.reward()));
-  RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
   if (request.has_timeout()) {
-    RETURN_IF_ERROR(rpc::ValidateDuration("timeout", request.timeout()));
+    LOYALTY_RETURN_IF_ERROR(rpc::ValidateDuration("timeout", request.timeout()));
     const absl::Duration timeout = ReservationTimeout(request);
     if (timeout < kMinTimeout || timeout > kMaxTimeout) {
       return InvalidField("timeout", "must be between 1 second and 7 days");
@@ -188,7 +191,7 @@ absl::Status CheckRequest(const v1::ReservePointsRequest& request) {
 }
 
 absl::Status CheckRequest(const v1::CapturePointsRequest& request) {
-  RETURN_IF_ERROR(CheckResolve(request));
+  LOYALTY_RETURN_IF_ERROR(CheckResolve(request));
   if (request.points() < 0) return InvalidField("points", "must not be negative");
   return rpc::ValidateRange("points", request.points(), 0, ledger::kMaxCommandPoints);
 }

@@ -61,10 +61,10 @@ struct Reservation {
 absl::StatusOr<Reservation> LoadOpenReservation(pg::Transaction& tx, const std::string& org_id,
                                                 const std::string& member_id, int64_t id,
                                                 absl::Time* now) {
-  RETURN_IF_ERROR(LockForCommand(tx, org_id, {member_id}, now));
+  LOYALTY_RETURN_IF_ERROR(LockForCommand(tx, org_id, {member_id}, now));
   pg::Params key;
   key.Add(org_id).Add(member_id).Add(id);
-  ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectReservation, key));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectReservation, key));
   if (row.Rows() == 0) return NotFound("reservation", absl::StrCat(id));
   const std::string status(row.Text(0, 5));
   if (status == "expired") {
@@ -75,7 +75,7 @@ absl::StatusOr<Reservation> LoadOpenReservation(pg::Transaction& tx, const std::
   }
   Reservation reservation{id, std::string(row.Text(0, 0)), row.Bool(0, 1), row.Int64(0, 2),
                           std::string(row.Text(0, 3)), std::string(row.Text(0, 4)), {}};
-  ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kSelectReservationLots, key));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kSelectReservationLots, key));
   for (int i = 0; i < lots.Rows(); ++i) {
     reservation.lots.emplace_back(lots.Int64(i, 0), lots.Int64(i, 1));
   }
@@ -86,12 +86,12 @@ absl::StatusOr<Reservation> LoadOpenReservation(pg::Transaction& tx, const std::
 absl::Status Resolve(pg::Transaction& tx, Operation& operation, const std::string& member_id,
                      const Reservation& reservation, absl::string_view status) {
   for (const auto& [lot_id, points] : reservation.lots) {
-    RETURN_IF_ERROR(operation.ChangeHold(member_id, lot_id, -points));
+    LOYALTY_RETURN_IF_ERROR(operation.ChangeHold(member_id, lot_id, -points));
   }
   pg::Params params;
   params.Add(operation.event().org_id()).Add(member_id).Add(reservation.id)
       .Add(std::string(status)).Add(operation.now());
-  ASSIGN_OR_RETURN(pg::Result updated, tx.Execute(kResolveReservation, params));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result updated, tx.Execute(kResolveReservation, params));
   if (updated.AffectedRows() != 1) return absl::AbortedError("reservation resolved concurrently");
   return absl::OkStatus();
 }
@@ -103,15 +103,15 @@ absl::Status ReservePoints(const Context& context, const v1::ReservePointsReques
   const BurnRequest burn{request.org_id(), request.member_id(), request.program_id(),
                          request.group(),  request.points(),    request.order_ref(),
                          request.reward()};
-  RETURN_IF_ERROR(CheckRequest(request));
+  LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
   const absl::Duration timeout = ReservationTimeout(request);
   return RunCommand(
       context, "ReservePoints", request.org_id(), request.idempotency_key(), request, response,
       [&](pg::Transaction& tx) -> absl::Status {
         absl::Time now = context.clock->Now();
-        ASSIGN_OR_RETURN(DecidedBurn decided, DecideRedemption(tx, burn, &now, true, false,
+        LOYALTY_ASSIGN_OR_RETURN(DecidedBurn decided, DecideRedemption(tx, burn, &now, true, false,
                                                                          context.config_cache));
-        ASSIGN_OR_RETURN(Operation operation,
+        LOYALTY_ASSIGN_OR_RETURN(Operation operation,
                          Operation::Begin(tx, request.org_id(), "ReservePoints", context.caller,
                                           now));
         operation.Track(decided.member);
@@ -122,13 +122,14 @@ absl::Status ReservePoints(const Context& context, const v1::ReservePointsReques
             .Add(request.order_ref()).Add(request.reward()).Add(expires_at).Add(now);
         tx.Defer(kInsertReservation, std::move(row));
         for (const ledger::LotTake& take : decided.plan.consumption.takes) {
-          RETURN_IF_ERROR(operation.ChangeHold(request.member_id(), take.lot_id, take.points));
+          LOYALTY_RETURN_IF_ERROR(
+              operation.ChangeHold(request.member_id(), take.lot_id, take.points));
           pg::Params lot;
           lot.Add(request.org_id()).Add(request.member_id()).Add(operation.id())
               .Add(take.lot_id).Add(take.points);
           tx.Defer(kInsertReservationLot, std::move(lot));
         }
-        ASSIGN_OR_RETURN(int64_t position, operation.Commit());
+        LOYALTY_ASSIGN_OR_RETURN(int64_t position, operation.Commit());
         response->set_ledger_position(position);
         response->set_reservation_id(operation.id());
         response->set_points(request.points());
@@ -145,12 +146,12 @@ absl::Status ReservePoints(const Context& context, const v1::ReservePointsReques
 
 absl::Status CapturePoints(const Context& context, const v1::CapturePointsRequest& request,
                            v1::CapturePointsResponse* response) {
-  RETURN_IF_ERROR(CheckRequest(request));
+  LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
   return RunCommand(
       context, "CapturePoints", request.org_id(), request.idempotency_key(), request, response,
       [&](pg::Transaction& tx) -> absl::Status {
         absl::Time now = context.clock->Now();
-        ASSIGN_OR_RETURN(Reservation reservation,
+        LOYALTY_ASSIGN_OR_RETURN(Reservation reservation,
                          LoadOpenReservation(tx, request.org_id(), request.member_id(),
                                              request.reservation_id(), &now));
         const ledger::Points points = request.points() == 0 ? reservation.points : request.points();
@@ -158,19 +159,21 @@ absl::Status CapturePoints(const Context& context, const v1::CapturePointsReques
           return InvalidField("points", absl::StrCat("is more than the ", reservation.points,
                                                      " points reserved"));
         }
-        ASSIGN_OR_RETURN(Operation operation,
+        LOYALTY_ASSIGN_OR_RETURN(Operation operation,
                          Operation::Begin(tx, request.org_id(), "CapturePoints", context.caller,
                                           now));
-        RETURN_IF_ERROR(Resolve(tx, operation, request.member_id(), reservation, "captured"));
+        LOYALTY_RETURN_IF_ERROR(
+            Resolve(tx, operation, request.member_id(), reservation, "captured"));
         // The capture spends the reservation's own lots, now released, in burn order.
         const BurnRequest burn{request.org_id(), request.member_id(), reservation.program_id,
                                reservation.group, points, reservation.order_ref,
                                reservation.reward};
         DecidedBurn decided;
-        ASSIGN_OR_RETURN(decided.scope, LoadBurnScope(tx, request.org_id(),
+        LOYALTY_ASSIGN_OR_RETURN(decided.scope, LoadBurnScope(tx, request.org_id(),
                                                       reservation.program_id, reservation.group,
                                                       context.config_cache));
-        ASSIGN_OR_RETURN(decided.member, LoadMember(tx, request.org_id(), request.member_id()));
+        LOYALTY_ASSIGN_OR_RETURN(decided.member,
+                                 LoadMember(tx, request.org_id(), request.member_id()));
         std::vector<ledger::Lot> held_lots;
         for (const ledger::Lot& lot : decided.member.lots) {
           for (const auto& [lot_id, held] : reservation.lots) {
@@ -197,9 +200,9 @@ absl::Status CapturePoints(const Context& context, const v1::CapturePointsReques
           decided.plan.breakup.push_back(std::move(breakup));
         }
         decided.plan.value_minor = ledger::RedemptionValue(points, decided.scope.pricing.ratio);
-        RETURN_IF_ERROR(WriteRedemption(tx, operation, burn, decided, reservation.id,
+        LOYALTY_RETURN_IF_ERROR(WriteRedemption(tx, operation, burn, decided, reservation.id,
                                         response->mutable_redemption()));
-        ASSIGN_OR_RETURN(int64_t position, operation.Commit());
+        LOYALTY_ASSIGN_OR_RETURN(int64_t position, operation.Commit());
         response->set_ledger_position(position);
         response->set_points_released(reservation.points - points);
         return FillBalancesAfter(tx, request.org_id(), std::move(decided.member),
@@ -210,19 +213,19 @@ absl::Status CapturePoints(const Context& context, const v1::CapturePointsReques
 
 absl::Status VoidReservation(const Context& context, const v1::VoidReservationRequest& request,
                              v1::VoidReservationResponse* response) {
-  RETURN_IF_ERROR(CheckRequest(request));
+  LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
   return RunCommand(
       context, "VoidReservation", request.org_id(), request.idempotency_key(), request, response,
       [&](pg::Transaction& tx) -> absl::Status {
         absl::Time now = context.clock->Now();
-        ASSIGN_OR_RETURN(Reservation reservation,
+        LOYALTY_ASSIGN_OR_RETURN(Reservation reservation,
                          LoadOpenReservation(tx, request.org_id(), request.member_id(),
                                              request.reservation_id(), &now));
-        ASSIGN_OR_RETURN(Operation operation,
+        LOYALTY_ASSIGN_OR_RETURN(Operation operation,
                          Operation::Begin(tx, request.org_id(), "VoidReservation", context.caller,
                                           now));
-        RETURN_IF_ERROR(Resolve(tx, operation, request.member_id(), reservation, "voided"));
-        ASSIGN_OR_RETURN(int64_t position, operation.Commit());
+        LOYALTY_RETURN_IF_ERROR(Resolve(tx, operation, request.member_id(), reservation, "voided"));
+        LOYALTY_ASSIGN_OR_RETURN(int64_t position, operation.Commit());
         response->set_ledger_position(position);
         response->set_points_released(reservation.points);
         return FillBalances(tx, request.org_id(), request.member_id(), now, context.config_cache,

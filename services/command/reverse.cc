@@ -46,7 +46,7 @@ absl::StatusOr<Purchase> LoadPurchase(pg::Transaction& tx, const v1::ReverseRequ
                                       const std::string& program_id) {
   pg::Params params;
   params.Add(request.org_id()).Add(request.member_id()).Add(program_id).Add(request.order_ref());
-  ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectPurchase, params));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectPurchase, params));
   if (row.Rows() == 0) return NotFound("order", request.order_ref());
   return Purchase{std::string(row.Text(0, 0)), row.Int64(0, 1), std::string(row.Text(0, 2)),
                   row.Int64(0, 3), row.Int64(0, 4), row.Int64(0, 5)};
@@ -59,11 +59,11 @@ absl::StatusOr<ledger::Points> TakeFromOrderLots(pg::Transaction& tx, Operation&
                                                  ledger::Points points) {
   pg::Params params;
   params.Add(request.org_id()).Add(request.member_id()).Add(program_id).Add(request.order_ref());
-  ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kSelectOrderLots, params));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kSelectOrderLots, params));
   ledger::Points taken = 0;
   for (int i = 0; i < lots.Rows() && taken < points; ++i) {
     const ledger::Points take = std::min(points - taken, lots.Int64(i, 1));
-    RETURN_IF_ERROR(operation.ConsumeLot(request.member_id(), lots.Int64(i, 0), take));
+    LOYALTY_RETURN_IF_ERROR(operation.ConsumeLot(request.member_id(), lots.Int64(i, 0), take));
     taken += take;
   }
   return taken;
@@ -73,15 +73,16 @@ absl::Status ReverseInTransaction(const Context& context, pg::Transaction& tx,
                                   const v1::ReverseRequest& request,
                                   v1::ReverseResponse* response) {
   const std::string& org_id = request.org_id();
-  ASSIGN_OR_RETURN(ProgramConfig program,
+  LOYALTY_ASSIGN_OR_RETURN(ProgramConfig program,
                    LoadProgram(tx, org_id, request.program_id(), context.config_cache));
   absl::Time now = context.clock->Now();
-  ASSIGN_OR_RETURN(std::optional<HouseholdRollup> household,
+  LOYALTY_ASSIGN_OR_RETURN(std::optional<HouseholdRollup> household,
                    LockMemberAndOrderHousehold(tx, org_id, request.member_id(),
                                                program.program_id, request.order_ref(), &now));
-  ASSIGN_OR_RETURN(MemberState member, LoadMember(tx, org_id, request.member_id()));
-  ASSIGN_OR_RETURN(const Enrolment* enrolment, RequireEnrolment(member, program.program_id));
-  ASSIGN_OR_RETURN(Purchase purchase, LoadPurchase(tx, request, program.program_id));
+  LOYALTY_ASSIGN_OR_RETURN(MemberState member, LoadMember(tx, org_id, request.member_id()));
+  LOYALTY_ASSIGN_OR_RETURN(const Enrolment* enrolment,
+                           RequireEnrolment(member, program.program_id));
+  LOYALTY_ASSIGN_OR_RETURN(Purchase purchase, LoadPurchase(tx, request, program.program_id));
 
   int64_t cumulative = purchase.amount_minor;
   if (request.has_returned_amount()) {
@@ -100,10 +101,10 @@ absl::Status ReverseInTransaction(const Context& context, pg::Transaction& tx,
           : ledger::CumulativeClawback(purchase.points, purchase.amount_minor, cumulative);
   const ledger::Points points = std::max<ledger::Points>(0, target - purchase.reversed_points);
 
-  ASSIGN_OR_RETURN(Operation operation,
+  LOYALTY_ASSIGN_OR_RETURN(Operation operation,
                    Operation::Begin(tx, org_id, "Reverse", context.caller, now));
   operation.Track(member);
-  ASSIGN_OR_RETURN(ledger::Points taken,
+  LOYALTY_ASSIGN_OR_RETURN(ledger::Points taken,
                    TakeFromOrderLots(tx, operation, request, program.program_id, points));
   const PointTypeConfig* type = program.FindPointType(purchase.point_type);
   const bool redeemable = type == nullptr || type->redeemable;
@@ -112,32 +113,33 @@ absl::Status ReverseInTransaction(const Context& context, pg::Transaction& tx,
   const ledger::Points debt = redeemable ? points - taken : 0;
   std::optional<std::string> tier;
   if (points > 0) {
-    RETURN_IF_ERROR(operation.AddEntry({member.member_id, program.program_id, purchase.point_type,
-                                        v1::LEDGER_ENTRY_KIND_REVERSAL, -(taken + debt),
-                                        request.order_ref(), "return", ""}));
+    LOYALTY_RETURN_IF_ERROR(operation.AddEntry(
+        {member.member_id, program.program_id, purchase.point_type, v1::LEDGER_ENTRY_KIND_REVERSAL,
+         -(taken + debt), request.order_ref(), "return", ""}));
     const ledger::Points qualifying =
         type != nullptr && type->counts_toward_tier ? -points : 0;
-    RETURN_IF_ERROR(operation.AddTotals(member.member_id, program.program_id,
+    LOYALTY_RETURN_IF_ERROR(operation.AddTotals(member.member_id, program.program_id,
                                         purchase.point_type, -points, qualifying));
     if (qualifying != 0) tier = TierMove(program, member, *enrolment, qualifying);
     if (household.has_value()) {
-      RETURN_IF_ERROR(RollUpQualifying(tx, operation, program, *household, purchase.point_type,
-                                       qualifying));
+      LOYALTY_RETURN_IF_ERROR(
+          RollUpQualifying(tx, operation, program, *household, purchase.point_type, qualifying));
     }
   }
-  RETURN_IF_ERROR(operation.ChangeEnrolment(member.member_id, program.program_id, debt, tier));
+  LOYALTY_RETURN_IF_ERROR(
+      operation.ChangeEnrolment(member.member_id, program.program_id, debt, tier));
   pg::Params update;
   update.Add(org_id).Add(member.member_id).Add(program.program_id).Add(request.order_ref())
       .Add(cumulative).Add(purchase.reversed_points + points);
   tx.Defer(kUpdatePurchase, std::move(update));
 
-  ASSIGN_OR_RETURN(int64_t position, operation.Commit());
+  LOYALTY_ASSIGN_OR_RETURN(int64_t position, operation.Commit());
   response->set_ledger_position(position);
   response->set_points_reversed(points);
   response->set_debt_created(debt);
   response->mutable_cumulative_returned()->set_minor_units(cumulative);
   response->mutable_cumulative_returned()->set_currency(purchase.currency);
-  RETURN_IF_ERROR(FillBalancesAfter(tx, org_id, std::move(member), operation.event(),
+  LOYALTY_RETURN_IF_ERROR(FillBalancesAfter(tx, org_id, std::move(member), operation.event(),
                                     operation.now(), context.config_cache,
                                     response->mutable_balances()));
   response->set_tier(TierIn(response->balances(), program.program_id));
@@ -148,7 +150,7 @@ absl::Status ReverseInTransaction(const Context& context, pg::Transaction& tx,
 
 absl::Status Reverse(const Context& context, const v1::ReverseRequest& request,
                      v1::ReverseResponse* response) {
-  RETURN_IF_ERROR(CheckRequest(request));
+  LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
   return RunCommand(context, "Reverse", request.org_id(), request.idempotency_key(), request,
                     response, [&](pg::Transaction& tx) {
                       return ReverseInTransaction(context, tx, request, response);

@@ -31,20 +31,23 @@ struct Decided {
 absl::StatusOr<Decided> Decide(pg::Transaction& tx, const TransferSpec& spec, absl::Time* now,
                                bool lock, ConfigCache* cache) {
   Decided decided;
-  ASSIGN_OR_RETURN(decided.scope,
+  LOYALTY_ASSIGN_OR_RETURN(decided.scope,
                    LoadBurnScope(tx, spec.org_id, spec.program_id, spec.group, cache));
   if (lock) {
-    RETURN_IF_ERROR(LockForCommand(tx, spec.org_id, {spec.from_member_id, spec.to_member_id}, now));
+    LOYALTY_RETURN_IF_ERROR(
+        LockForCommand(tx, spec.org_id, {spec.from_member_id, spec.to_member_id}, now));
   }
-  ASSIGN_OR_RETURN(decided.giver, LoadMember(tx, spec.org_id, spec.from_member_id));
-  ASSIGN_OR_RETURN(decided.receiver, LoadMember(tx, spec.org_id, spec.to_member_id));
-  RETURN_IF_ERROR(RequireActiveMember(decided.giver));
-  RETURN_IF_ERROR(RequireActiveMember(decided.receiver));
+  LOYALTY_ASSIGN_OR_RETURN(decided.giver, LoadMember(tx, spec.org_id, spec.from_member_id));
+  LOYALTY_ASSIGN_OR_RETURN(decided.receiver, LoadMember(tx, spec.org_id, spec.to_member_id));
+  LOYALTY_RETURN_IF_ERROR(RequireActiveMember(decided.giver));
+  LOYALTY_RETURN_IF_ERROR(RequireActiveMember(decided.receiver));
   if (!spec.group) {
-    RETURN_IF_ERROR(RequireEnrolment(decided.giver, decided.scope.pricing.program_id).status());
+    LOYALTY_RETURN_IF_ERROR(
+        RequireEnrolment(decided.giver, decided.scope.pricing.program_id).status());
   }
-  RETURN_IF_ERROR(RequireEnrolment(decided.receiver, decided.scope.pricing.program_id).status());
-  ASSIGN_OR_RETURN(decided.plan,
+  LOYALTY_RETURN_IF_ERROR(
+      RequireEnrolment(decided.receiver, decided.scope.pricing.program_id).status());
+  LOYALTY_ASSIGN_OR_RETURN(decided.plan,
                    PlanBurn(decided.scope, decided.giver, spec.points, *now,
                             {.validate_redemption = false, .allow_overdraft = false}));
   return decided;
@@ -65,18 +68,19 @@ absl::StatusOr<const PointTypeConfig*> ReceivingType(const ProgramConfig& receiv
 
 absl::Status WriteTransfer(Operation& operation, const TransferSpec& spec, const Decided& decided,
                            v1::TransferResponse* response) {
-  RETURN_IF_ERROR(ApplyBurn(operation, decided.scope, spec.from_member_id, decided.plan,
+  LOYALTY_RETURN_IF_ERROR(ApplyBurn(operation, decided.scope, spec.from_member_id, decided.plan,
                             v1::LEDGER_ENTRY_KIND_TRANSFER_OUT, "",
                             absl::StrCat("to ", spec.to_member_id)));
   const ProgramConfig& receiving = decided.scope.pricing;
   std::map<std::string, ledger::Points> received_by_type;
   for (const ledger::LotTake& take : decided.plan.consumption.takes) {
-    ASSIGN_OR_RETURN(const PointTypeConfig* type, ReceivingType(receiving, take.point_type));
+    LOYALTY_ASSIGN_OR_RETURN(const PointTypeConfig* type,
+                             ReceivingType(receiving, take.point_type));
     std::string subtype = receiving.default_subtype;
     for (const ledger::Lot& lot : decided.giver.lots) {
       if (lot.lot_id == take.lot_id && receiving.HasSubtype(lot.subtype)) subtype = lot.subtype;
     }
-    RETURN_IF_ERROR(operation
+    LOYALTY_RETURN_IF_ERROR(operation
                         .CreateLot({spec.to_member_id, receiving.program_id, type->code, subtype,
                                     true, take.points, operation.now(), take.expires_at, "",
                                     take.lot_id})
@@ -84,11 +88,11 @@ absl::Status WriteTransfer(Operation& operation, const TransferSpec& spec, const
     received_by_type[type->code] += take.points;
   }
   for (const auto& [type, points] : received_by_type) {
-    RETURN_IF_ERROR(operation.AddEntry({spec.to_member_id, receiving.program_id, type,
+    LOYALTY_RETURN_IF_ERROR(operation.AddEntry({spec.to_member_id, receiving.program_id, type,
                                         v1::LEDGER_ENTRY_KIND_TRANSFER_IN, points, "",
                                         absl::StrCat("from ", spec.from_member_id), ""}));
   }
-  RETURN_IF_ERROR(
+  LOYALTY_RETURN_IF_ERROR(
       operation.ChangeEnrolment(spec.to_member_id, receiving.program_id, 0, std::nullopt));
   response->set_transfer_id(operation.id());
   response->set_points(spec.points);
@@ -106,20 +110,21 @@ absl::Status Transfer(const Context& context, const v1::TransferRequest& request
                       v1::TransferResponse* response) {
   const TransferSpec spec{request.org_id(),     request.from_member_id(), request.to_member_id(),
                           request.program_id(), request.group(),          request.points()};
-  RETURN_IF_ERROR(CheckRequest(request));
+  LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
   return RunCommand(
       context, "Transfer", request.org_id(), request.idempotency_key(), request, response,
       [&](pg::Transaction& tx) -> absl::Status {
         absl::Time now = context.clock->Now();
-        ASSIGN_OR_RETURN(Decided decided, Decide(tx, spec, &now, true, context.config_cache));
-        ASSIGN_OR_RETURN(Operation operation,
+        LOYALTY_ASSIGN_OR_RETURN(Decided decided,
+                                 Decide(tx, spec, &now, true, context.config_cache));
+        LOYALTY_ASSIGN_OR_RETURN(Operation operation,
                          Operation::Begin(tx, spec.org_id, "Transfer", context.caller, now));
         operation.Track(decided.giver);
         operation.Track(decided.receiver);
-        RETURN_IF_ERROR(WriteTransfer(operation, spec, decided, response));
-        ASSIGN_OR_RETURN(int64_t position, operation.Commit());
+        LOYALTY_RETURN_IF_ERROR(WriteTransfer(operation, spec, decided, response));
+        LOYALTY_ASSIGN_OR_RETURN(int64_t position, operation.Commit());
         response->set_ledger_position(position);
-        RETURN_IF_ERROR(FillBalancesAfter(tx, spec.org_id, std::move(decided.giver),
+        LOYALTY_RETURN_IF_ERROR(FillBalancesAfter(tx, spec.org_id, std::move(decided.giver),
                                           operation.event(), now, context.config_cache,
                                           response->mutable_from_balances()));
         return FillBalancesAfter(tx, spec.org_id, std::move(decided.receiver), operation.event(),
@@ -131,7 +136,7 @@ absl::Status IsTransferable(const Context& context, const v1::IsTransferableRequ
                             v1::IsTransferableResponse* response) {
   const TransferSpec spec{request.org_id(),     request.from_member_id(), request.to_member_id(),
                           request.program_id(), request.group(),          request.points()};
-  RETURN_IF_ERROR(CheckRequest(request));
+  LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
   return pg::RunInTransaction(
       *context.pool, pg::Isolation::kRepeatableRead, context.retry,
       [&](pg::Transaction& tx) -> absl::Status {

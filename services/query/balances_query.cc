@@ -43,7 +43,7 @@ std::optional<absl::Status> GetBalancesAtOnce(const QueryContext& context,
 
 absl::Status GetBalances(const QueryContext& context, const v1::GetBalancesRequest& request,
                          absl::Time deadline, v1::GetBalancesResponse* response) {
-  RETURN_IF_ERROR(CheckRequest(request));
+  LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
   BalanceCache* cache = context.balance_cache;
   if (cache != nullptr) {
     // Another call's read of the member in flight is waited for rather than repeated.
@@ -56,16 +56,16 @@ absl::Status GetBalances(const QueryContext& context, const v1::GetBalancesReque
     }
   }
   // Before the reservation: a read in flight is one that is reading the views.
-  RETURN_IF_ERROR(AwaitViews(context, request.min_position(), deadline));
+  LOYALTY_RETURN_IF_ERROR(AwaitViews(context, request.min_position(), deadline));
   // Taken before the read's snapshot, so that a change committed after it cancels the Fill.
   const uint64_t ticket =
       cache == nullptr ? 0 : cache->Reserve(request.org_id(), request.member_id());
   bool large = false;  // a large read: its memory goes back to the system after
   const auto body = [&](pg::Transaction& tx, const ViewRead& read) -> absl::Status {
     response->Clear();
-    ASSIGN_OR_RETURN(command::GroupValuation valuation,
+    LOYALTY_ASSIGN_OR_RETURN(command::GroupValuation valuation,
                      command::LoadGroupValuation(tx, request.org_id()));
-    ASSIGN_OR_RETURN(command::MemberState member,
+    LOYALTY_ASSIGN_OR_RETURN(command::MemberState member,
                      LoadMemberView(tx, read, request.org_id(), request.member_id()));
     response->set_ledger_position(read.position);
     const absl::Time now = context.clock->Now();

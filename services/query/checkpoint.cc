@@ -16,7 +16,7 @@ constexpr pg::Statement kReadCheckpoint{"query_read_checkpoint",
 void PrefetchCheckpoint(pg::Transaction& tx) { tx.Prefetch(kReadCheckpoint, {}); }
 
 absl::StatusOr<int64_t> ReadCheckpoint(pg::Transaction& tx) {
-  ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kReadCheckpoint));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kReadCheckpoint));
   if (row.Rows() != 1) return absl::InternalError("view_checkpoint must hold one row");
   return row.Int64(0, 0);
 }
@@ -42,7 +42,7 @@ absl::StatusOr<int64_t> CheckpointWatch::WaitFor(
   count(1);
   absl::Cleanup left = [&] { count(-1); };
   while (true) {
-    ASSIGN_OR_RETURN(int64_t position, read());
+    LOYALTY_ASSIGN_OR_RETURN(int64_t position, read());
     const absl::Time now = absl::Now();
     if (position >= min_position || now >= deadline) return position;
     const absl::Time wake = std::min(deadline, now + kPollInterval);

@@ -57,7 +57,7 @@ absl::Status AddRedemptionDetails(pg::Transaction& tx, const std::string& org_id
                                   v1::ListRedemptionsResponse* response) {
   pg::Params params;
   params.Add(org_id).Add(member_id).Add(low).Add(high);
-  ASSIGN_OR_RETURN(pg::Result programs, tx.Execute(kSelectRedemptionPrograms, params));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result programs, tx.Execute(kSelectRedemptionPrograms, params));
   for (int i = 0; i < programs.Rows(); ++i) {
     v1::Redemption* redemption = FindRedemption(response, programs.Int64(i, 0));
     if (redemption == nullptr) continue;
@@ -65,7 +65,7 @@ absl::Status AddRedemptionDetails(pg::Transaction& tx, const std::string& org_id
     breakup->set_program_id(std::string(programs.Text(i, 1)));
     breakup->set_points(programs.Int64(i, 2));
   }
-  ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kSelectRedemptionLots, params));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kSelectRedemptionLots, params));
   for (int i = 0; i < lots.Rows(); ++i) {
     v1::Redemption* redemption = FindRedemption(response, lots.Int64(i, 0));
     if (redemption == nullptr) continue;
@@ -111,9 +111,9 @@ std::string KindArray(const v1::ListLedgerEntriesRequest& request) {
 absl::Status ListRedemptions(const QueryContext& context,
                              const v1::ListRedemptionsRequest& request, absl::Time deadline,
                              v1::ListRedemptionsResponse* response) {
-  RETURN_IF_ERROR(CheckRequest(request));
-  ASSIGN_OR_RETURN(int32_t page_size, PageSize("page_size", request.page_size()));
-  ASSIGN_OR_RETURN(std::optional<int64_t> cursor,
+  LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
+  LOYALTY_ASSIGN_OR_RETURN(int32_t page_size, PageSize("page_size", request.page_size()));
+  LOYALTY_ASSIGN_OR_RETURN(std::optional<int64_t> cursor,
                    DecodePageToken("page_token", "redemptions", request.page_token()));
   return ReadViews(
       context, request.org_id(), request.member_id(), request.min_position(), deadline,
@@ -123,7 +123,7 @@ absl::Status ListRedemptions(const QueryContext& context,
         pg::Params params;
         params.Add(request.org_id()).Add(request.member_id()).Add(cursor.value_or(kNoCursor))
             .Add(page_size + 1);
-        ASSIGN_OR_RETURN(pg::Result rows, tx.Execute(kSelectRedemptions, params));
+        LOYALTY_ASSIGN_OR_RETURN(pg::Result rows, tx.Execute(kSelectRedemptions, params));
         const int count = std::min(rows.Rows(), page_size);
         for (int i = 0; i < count; ++i) {
           ToRedemption(rows, i, request.member_id(), response->add_redemptions());
@@ -142,10 +142,10 @@ absl::Status ListRedemptions(const QueryContext& context,
 absl::Status ListLedgerEntries(const QueryContext& context,
                                const v1::ListLedgerEntriesRequest& request, absl::Time deadline,
                                v1::ListLedgerEntriesResponse* response) {
-  RETURN_IF_ERROR(CheckRequest(request));
+  LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
   const std::string kinds = KindArray(request);
-  ASSIGN_OR_RETURN(int32_t page_size, PageSize("page_size", request.page_size()));
-  ASSIGN_OR_RETURN(std::optional<int64_t> cursor,
+  LOYALTY_ASSIGN_OR_RETURN(int32_t page_size, PageSize("page_size", request.page_size()));
+  LOYALTY_ASSIGN_OR_RETURN(std::optional<int64_t> cursor,
                    DecodePageToken("page_token", "entries", request.page_token()));
   return ReadViews(
       context, request.org_id(), request.member_id(), request.min_position(), deadline,
@@ -155,7 +155,7 @@ absl::Status ListLedgerEntries(const QueryContext& context,
         pg::Params params;
         params.Add(request.org_id()).Add(request.member_id()).Add(cursor.value_or(kNoCursor))
             .Add(request.program_id()).Add(kinds).Add(page_size + 1);
-        ASSIGN_OR_RETURN(pg::Result rows, tx.Execute(kSelectEntries, params));
+        LOYALTY_ASSIGN_OR_RETURN(pg::Result rows, tx.Execute(kSelectEntries, params));
         const int count = std::min(rows.Rows(), page_size);
         for (int i = 0; i < count; ++i) {
           v1::LedgerEntry* entry = response->add_entries();

@@ -73,7 +73,7 @@ absl::StatusOr<std::unique_ptr<Projector>> Projector::Open(ProjectorOptions opti
   if (options.batch_size < 1 || options.batch_size > kMaxBatchSize) {
     return absl::InvalidArgumentError("projector batch_size must be 1..10000");
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<pg::Connection> connection,
+  LOYALTY_ASSIGN_OR_RETURN(std::unique_ptr<pg::Connection> connection,
                    pg::Connection::Open(options.database_url));
   return std::unique_ptr<Projector>(
       new Projector(std::move(options), std::move(connection), metrics, watch));
@@ -92,7 +92,7 @@ absl::StatusOr<int> Projector::RunOnce() {
     skipped = 0;
     committed = false;
     created_at.clear();
-    ASSIGN_OR_RETURN(pg::Result rows,
+    LOYALTY_ASSIGN_OR_RETURN(pg::Result rows,
                      tx.Execute(kFetchEvents, pg::Params().Add(
                                                   static_cast<int64_t>(options_.batch_size))));
     const State state{rows.Int64(0, 0), rows.OptionalText(0, 1), rows.OptionalInt64(0, 2)};
@@ -154,7 +154,7 @@ absl::StatusOr<int> Projector::RunOnce() {
       absl::StrContains(status.message(), "view_checkpoint_position_check")) {
     return absl::AbortedError("the checkpoint moved: another projector is running");
   }
-  RETURN_IF_ERROR(status);
+  LOYALTY_RETURN_IF_ERROR(status);
   if (committed) {
     if (metrics_ != nullptr) {
       metrics_->OnApplied(applied, skipped);
@@ -189,7 +189,7 @@ Projector::~Projector() {
 
 absl::StatusOr<bool> Projector::TryLead() {
   if (leader_) return true;
-  ASSIGN_OR_RETURN(pg::Result row, connection_->Execute(kTryLock, pg::Params().Add(
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result row, connection_->Execute(kTryLock, pg::Params().Add(
                                                                       kLeaderLockKey)));
   leader_ = row.Bool(0, 0);
   if (metrics_ != nullptr) metrics_->OnLeader(leader_);
@@ -199,7 +199,7 @@ absl::StatusOr<bool> Projector::TryLead() {
 absl::Status Projector::Reconnect() {
   leader_ = false;
   if (metrics_ != nullptr) metrics_->OnLeader(false);
-  ASSIGN_OR_RETURN(connection_, pg::Connection::Open(options_.database_url));
+  LOYALTY_ASSIGN_OR_RETURN(connection_, pg::Connection::Open(options_.database_url));
   return absl::OkStatus();
 }
 

@@ -37,11 +37,11 @@ constexpr pg::Statement kSelectTotals{
 absl::Status AwaitViews(const QueryContext& context, int64_t min_position, absl::Time deadline) {
   if (min_position <= 0) return absl::OkStatus();
   const auto read = [&]() -> absl::StatusOr<int64_t> {
-    ASSIGN_OR_RETURN(pg::Lease lease, context.pool->Acquire(deadline));
+    LOYALTY_ASSIGN_OR_RETURN(pg::Lease lease, context.pool->Acquire(deadline));
     pg::Transaction tx(*lease);
     return ReadCheckpoint(tx);
   };
-  ASSIGN_OR_RETURN(int64_t reached,
+  LOYALTY_ASSIGN_OR_RETURN(int64_t reached,
                    context.watch->WaitFor(read, min_position,
                                           std::min(deadline - kAnswerMargin,
                                                    absl::Now() + context.max_wait)));
@@ -56,7 +56,7 @@ absl::Status ReadViews(const QueryContext& context, const std::string& org_id,
                        const std::string& member_id, int64_t min_position, absl::Time deadline,
                        const std::function<absl::Status(pg::Transaction&, const ViewRead&)>& body,
                        const std::function<void(pg::Transaction&)>& prefetch) {
-  RETURN_IF_ERROR(AwaitViews(context, min_position, deadline));
+  LOYALTY_RETURN_IF_ERROR(AwaitViews(context, min_position, deadline));
   return pg::RunInTransaction(
       *context.pool, pg::Isolation::kRepeatableRead, pg::RetryPolicy{},
       [&](pg::Transaction& tx) -> absl::Status {
@@ -66,13 +66,13 @@ absl::Status ReadViews(const QueryContext& context, const std::string& org_id,
           prefetch(tx);
           tx.PrefetchCommit();
         }
-        ASSIGN_OR_RETURN(pg::Result member,
+        LOYALTY_ASSIGN_OR_RETURN(pg::Result member,
                          tx.Execute(kSelectMember, pg::Params().Add(org_id).Add(member_id)));
         if (member.Rows() == 0) return NotFound("member", member_id);
         ViewRead read;
         read.member_kind = std::string(member.Text(0, 0));
         read.member_status = std::string(member.Text(0, 1));
-        ASSIGN_OR_RETURN(read.position, ReadCheckpoint(tx));
+        LOYALTY_ASSIGN_OR_RETURN(read.position, ReadCheckpoint(tx));
         return body(tx, read);
       },
       deadline);
@@ -95,7 +95,7 @@ absl::StatusOr<command::MemberState> LoadMemberView(pg::Transaction& tx, const V
   member.member_id = member_id;
   member.kind = read.member_kind;
   member.status = read.member_status;
-  ASSIGN_OR_RETURN(pg::Result enrolments, tx.Execute(kSelectEnrolments, params));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result enrolments, tx.Execute(kSelectEnrolments, params));
   for (int i = 0; i < enrolments.Rows(); ++i) {
     command::Enrolment enrolment;
     enrolment.program_id = std::string(enrolments.Text(i, 0));
@@ -105,9 +105,9 @@ absl::StatusOr<command::MemberState> LoadMemberView(pg::Transaction& tx, const V
     enrolment.period_end = enrolments.Time(i, 4);
     member.enrolments.push_back(std::move(enrolment));
   }
-  ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kSelectLots, params));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kSelectLots, params));
   for (int i = 0; i < lots.Rows(); ++i) member.lots.push_back(command::LotFromRow(lots, i));
-  ASSIGN_OR_RETURN(pg::Result totals, tx.Execute(kSelectTotals, params));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result totals, tx.Execute(kSelectTotals, params));
   for (int i = 0; i < totals.Rows(); ++i) {
     member.totals.push_back(command::TotalsFromRow(totals, i));
   }

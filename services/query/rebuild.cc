@@ -32,7 +32,7 @@ constexpr pg::Statement kReplayEvents{
 // prepared on this fresh connection after these exist, write to the scratch copies.
 absl::Status CreateScratchTables(pg::Connection& connection) {
   for (const char* table : kViewTables) {
-    RETURN_IF_ERROR(connection
+    LOYALTY_RETURN_IF_ERROR(connection
                         .ExecuteText(absl::StrCat("CREATE TEMP TABLE ", table,
                                                   " (LIKE public.", table,
                                                   " INCLUDING ALL) ON COMMIT DROP"))
@@ -47,7 +47,7 @@ absl::Status Replay(pg::Connection& connection, RebuildReport& report) {
   while (true) {
     pg::Params params;
     params.Add(after).Add(report.position).Add(kReplayBatch);
-    ASSIGN_OR_RETURN(pg::Result rows, tx.Execute(kReplayEvents, params));
+    LOYALTY_ASSIGN_OR_RETURN(pg::Result rows, tx.Execute(kReplayEvents, params));
     ViewChanges changes;
     for (int i = 0; i < rows.Rows(); ++i) {
       v1::LedgerEvent event;
@@ -68,7 +68,7 @@ absl::Status Compare(pg::Connection& connection, RebuildReport& report) {
   for (const char* table : kViewTables) {
     const std::string live = absl::StrCat("public.", table);
     const std::string scratch = absl::StrCat("pg_temp.", table);
-    ASSIGN_OR_RETURN(
+    LOYALTY_ASSIGN_OR_RETURN(
         pg::Result rows,
         connection.ExecuteText(absl::StrCat(
             "SELECT 'only in live', x::text FROM (SELECT * FROM ", live,
@@ -88,19 +88,20 @@ absl::Status Compare(pg::Connection& connection, RebuildReport& report) {
 }  // namespace
 
 absl::StatusOr<RebuildReport> RebuildAndCompare(const std::string& database_url) {
-  ASSIGN_OR_RETURN(std::unique_ptr<pg::Connection> connection,
+  LOYALTY_ASSIGN_OR_RETURN(std::unique_ptr<pg::Connection> connection,
                    pg::Connection::Open(database_url));
-  RETURN_IF_ERROR(connection->ExecuteText("BEGIN ISOLATION LEVEL REPEATABLE READ").status());
+  LOYALTY_RETURN_IF_ERROR(
+      connection->ExecuteText("BEGIN ISOLATION LEVEL REPEATABLE READ").status());
   RebuildReport report;
   absl::Status status = [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(pg::Result checkpoint, connection->Execute(kLiveCheckpoint));
+    LOYALTY_ASSIGN_OR_RETURN(pg::Result checkpoint, connection->Execute(kLiveCheckpoint));
     report.position = checkpoint.Int64(0, 0);
-    RETURN_IF_ERROR(CreateScratchTables(*connection));
-    RETURN_IF_ERROR(Replay(*connection, report));
+    LOYALTY_RETURN_IF_ERROR(CreateScratchTables(*connection));
+    LOYALTY_RETURN_IF_ERROR(Replay(*connection, report));
     return Compare(*connection, report);
   }();
   (void)connection->ExecuteText("ROLLBACK");
-  RETURN_IF_ERROR(status);
+  LOYALTY_RETURN_IF_ERROR(status);
   return report;
 }
 

@@ -16,13 +16,13 @@ absl::Status CheckMinPosition(int64_t min_position) {
 
 absl::Status CheckMemberRead(const std::string& org_id, const std::string& member_id,
                              int64_t min_position) {
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", org_id));
-  RETURN_IF_ERROR(rpc::ValidateId("member_id", member_id));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", org_id));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("member_id", member_id));
   return CheckMinPosition(min_position);
 }
 
 absl::Status CheckPage(int32_t page_size, const std::string& page_token, absl::string_view list) {
-  RETURN_IF_ERROR(PageSize("page_size", page_size).status());
+  LOYALTY_RETURN_IF_ERROR(PageSize("page_size", page_size).status());
   return DecodePageToken("page_token", list, page_token).status();
 }
 
@@ -33,15 +33,16 @@ absl::Status CheckRequest(const v1::GetBalancesRequest& request) {
 }
 
 absl::Status CheckRequest(const v1::ListRedemptionsRequest& request) {
-  RETURN_IF_ERROR(CheckMemberRead(request.org_id(), request.member_id(), request.min_position()));
+  LOYALTY_RETURN_IF_ERROR(
+      CheckMemberRead(request.org_id(), request.member_id(), request.min_position()));
   return CheckPage(request.page_size(), request.page_token(), "redemptions");
 }
 
 absl::Status CheckRequest(const v1::ListLedgerEntriesRequest& request) {
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
-  RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
-  RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", request.program_id()));
-  RETURN_IF_ERROR(CheckMinPosition(request.min_position()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", request.program_id()));
+  LOYALTY_RETURN_IF_ERROR(CheckMinPosition(request.min_position()));
   if (request.kinds_size() > kMaxKindFilters) return InvalidField("kinds", "at most 16 kinds");
   for (int i = 0; i < request.kinds_size(); ++i) {
     const auto kind = static_cast<v1::LedgerEntryKind>(request.kinds(i));
@@ -53,15 +54,15 @@ absl::Status CheckRequest(const v1::ListLedgerEntriesRequest& request) {
 }
 
 absl::Status CheckRequest(const v1::GetTierProgressRequest& request) {
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
-  RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
-  RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", request.program_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", request.program_id()));
   return CheckMinPosition(request.min_position());
 }
 
 absl::Status CheckRequest(const v1::GetHouseholdRequest& request) {
-  RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
-  RETURN_IF_ERROR(rpc::ValidateId("household_id", request.household_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("household_id", request.household_id()));
   return CheckMinPosition(request.min_position());
 }
 

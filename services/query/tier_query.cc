@@ -35,7 +35,7 @@ constexpr pg::Statement kSelectHouseholdMembers{
 absl::Status FillTierProgress(const command::ProgramConfig& program,
                               const command::MemberState& member,
                               v1::GetTierProgressResponse* out) {
-  ASSIGN_OR_RETURN(const command::Enrolment* enrolment,
+  LOYALTY_ASSIGN_OR_RETURN(const command::Enrolment* enrolment,
                    command::RequireEnrolment(member, program.program_id));
   ledger::Points qualifying = 0;
   for (const ledger::PointTotals& totals : member.totals) {
@@ -72,7 +72,7 @@ absl::Status AddHouseholdMembers(pg::Transaction& tx, const std::string& org_id,
       .Add(program.program_id)
       .Add(enrolment != nullptr ? std::optional<absl::Time>(enrolment->period_start)
                                 : std::nullopt);
-  ASSIGN_OR_RETURN(pg::Result rows, tx.Execute(kSelectHouseholdMembers, params));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result rows, tx.Execute(kSelectHouseholdMembers, params));
   for (int i = 0; i < rows.Rows(); ++i) {
     v1::HouseholdMemberSummary* summary = response->add_members();
     summary->set_member_id(std::string(rows.Text(i, 0)));
@@ -89,17 +89,17 @@ absl::Status AddHouseholdMembers(pg::Transaction& tx, const std::string& org_id,
 absl::Status GetTierProgress(const QueryContext& context,
                              const v1::GetTierProgressRequest& request, absl::Time deadline,
                              v1::GetTierProgressResponse* response) {
-  RETURN_IF_ERROR(CheckRequest(request));
+  LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
   return ReadViews(context, request.org_id(), request.member_id(), request.min_position(),
                    deadline, [&](pg::Transaction& tx, const ViewRead& read) -> absl::Status {
                      response->Clear();
-                     ASSIGN_OR_RETURN(command::ProgramConfig program,
+                     LOYALTY_ASSIGN_OR_RETURN(command::ProgramConfig program,
                                       command::LoadProgram(tx, request.org_id(),
                                                            request.program_id()));
-                     ASSIGN_OR_RETURN(
+                     LOYALTY_ASSIGN_OR_RETURN(
                          command::MemberState member,
                          LoadMemberView(tx, read, request.org_id(), request.member_id()));
-                     RETURN_IF_ERROR(FillTierProgress(program, member, response));
+                     LOYALTY_RETURN_IF_ERROR(FillTierProgress(program, member, response));
                      response->set_ledger_position(read.position);
                      return absl::OkStatus();
                    });
@@ -107,22 +107,22 @@ absl::Status GetTierProgress(const QueryContext& context,
 
 absl::Status GetHousehold(const QueryContext& context, const v1::GetHouseholdRequest& request,
                           absl::Time deadline, v1::GetHouseholdResponse* response) {
-  RETURN_IF_ERROR(CheckRequest(request));
+  LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
   return ReadViews(
       context, request.org_id(), request.household_id(), request.min_position(), deadline,
       [&](pg::Transaction& tx, const ViewRead& read) -> absl::Status {
         response->Clear();
-        ASSIGN_OR_RETURN(command::MemberState household,
+        LOYALTY_ASSIGN_OR_RETURN(command::MemberState household,
                          LoadMemberView(tx, read, request.org_id(), request.household_id()));
         if (household.kind != "household") return NotFound("household", request.household_id());
-        ASSIGN_OR_RETURN(std::vector<command::ProgramConfig> programs,
+        LOYALTY_ASSIGN_OR_RETURN(std::vector<command::ProgramConfig> programs,
                          command::LoadPrograms(tx, request.org_id()));
         const command::ProgramConfig* default_program = nullptr;
         for (const command::ProgramConfig& program : programs) {
           if (program.is_default) default_program = &program;
           if (household.FindEnrolment(program.program_id) == nullptr) continue;
           v1::GetTierProgressResponse* progress = response->add_programs();
-          RETURN_IF_ERROR(FillTierProgress(program, household, progress));
+          LOYALTY_RETURN_IF_ERROR(FillTierProgress(program, household, progress));
           progress->set_ledger_position(read.position);
         }
         response->set_ledger_position(read.position);

@@ -50,9 +50,9 @@ void ViewListener::Run(std::stop_token stop) {
 }
 
 absl::Status ViewListener::ListenOnce(const std::stop_token& stop) {
-  ASSIGN_OR_RETURN(std::unique_ptr<pg::Connection> connection,
+  LOYALTY_ASSIGN_OR_RETURN(std::unique_ptr<pg::Connection> connection,
                    pg::Connection::Open(options_.database_url));
-  RETURN_IF_ERROR(connection->ExecuteText(absl::StrCat("LISTEN ", kChannel)).status());
+  LOYALTY_RETURN_IF_ERROR(connection->ExecuteText(absl::StrCat("LISTEN ", kChannel)).status());
   cache_->Open();
   std::deque<std::pair<int64_t, BalanceCache::SteadyTime>> in_flight;
   int64_t sequence = 0;
@@ -67,10 +67,10 @@ absl::Status ViewListener::ListenOnce(const std::stop_token& stop) {
       in_flight.emplace_back(++sequence, now);
       pg::Params heartbeat;
       heartbeat.Add(std::string(kChannel)).Add(absl::StrCat(kHeartbeatPrefix, sequence));
-      RETURN_IF_ERROR(connection->Execute(kHeartbeat, heartbeat).status());
+      LOYALTY_RETURN_IF_ERROR(connection->Execute(kHeartbeat, heartbeat).status());
       next_heartbeat = now + interval;
     }
-    ASSIGN_OR_RETURN(std::vector<pg::Notification> arrived,
+    LOYALTY_ASSIGN_OR_RETURN(std::vector<pg::Notification> arrived,
                      connection->AwaitNotifications(absl::FromChrono(
                          std::max(next_heartbeat - BalanceCache::Now(),
                                   BalanceCache::SteadyTime::duration::zero()))));

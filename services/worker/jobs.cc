@@ -71,24 +71,24 @@ constexpr pg::Statement kPruneKeys{
 
 absl::StatusOr<int64_t> ExpireMember(pg::Transaction& tx, const std::string& org_id,
                                      const std::string& member_id, absl::Time now) {
-  RETURN_IF_ERROR(command::LockForCommand(tx, org_id, {member_id}, &now));
-  ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kExpiredLots,
+  LOYALTY_RETURN_IF_ERROR(command::LockForCommand(tx, org_id, {member_id}, &now));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kExpiredLots,
                                                pg::Params().Add(now).Add(org_id).Add(member_id)));
   if (lots.Rows() == 0) return 0;
-  ASSIGN_OR_RETURN(
+  LOYALTY_ASSIGN_OR_RETURN(
       command::Operation operation,
       command::Operation::Begin(tx, org_id, "Expire", command::kWorkerCaller, now));
   std::map<std::pair<std::string, std::string>, ledger::Points> by_type;
   for (int i = 0; i < lots.Rows(); ++i) {
-    RETURN_IF_ERROR(operation.ConsumeLot(member_id, lots.Int64(i, 0), lots.Int64(i, 3)));
+    LOYALTY_RETURN_IF_ERROR(operation.ConsumeLot(member_id, lots.Int64(i, 0), lots.Int64(i, 3)));
     by_type[{std::string(lots.Text(i, 1)), std::string(lots.Text(i, 2))}] += lots.Int64(i, 3);
   }
   for (const auto& [type, points] : by_type) {
-    RETURN_IF_ERROR(operation.AddEntry({member_id, type.first, type.second,
+    LOYALTY_RETURN_IF_ERROR(operation.AddEntry({member_id, type.first, type.second,
                                         v1::LEDGER_ENTRY_KIND_EXPIRY, -points, "", "expired",
                                         ""}));
   }
-  RETURN_IF_ERROR(operation.Commit().status());
+  LOYALTY_RETURN_IF_ERROR(operation.Commit().status());
   return lots.Rows();
 }
 
@@ -96,9 +96,9 @@ absl::StatusOr<int64_t> ReleaseMember(pg::Transaction& tx, const std::string& or
                                       const std::string& member_id, absl::Time now) {
   pg::Params params;
   params.Add(org_id).Add(member_id).Add(now);
-  ASSIGN_OR_RETURN(pg::Result open, tx.Execute(kOpenExpiredReservations, params));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result open, tx.Execute(kOpenExpiredReservations, params));
   // Locking the member for a command releases its expired reservations.
-  RETURN_IF_ERROR(command::LockForCommand(tx, org_id, {member_id}, &now));
+  LOYALTY_RETURN_IF_ERROR(command::LockForCommand(tx, org_id, {member_id}, &now));
   return open.Int64(0, 0);
 }
 
@@ -116,16 +116,16 @@ ledger::Points QualifyingOf(const command::ProgramConfig& program,
 
 absl::StatusOr<int64_t> RequalifyMember(pg::Transaction& tx, const std::string& org_id,
                                         const std::string& member_id, absl::Time now) {
-  RETURN_IF_ERROR(command::LockMembers(tx, org_id, {member_id}));
-  ASSIGN_OR_RETURN(command::MemberState member, command::LoadMember(tx, org_id, member_id));
+  LOYALTY_RETURN_IF_ERROR(command::LockMembers(tx, org_id, {member_id}));
+  LOYALTY_ASSIGN_OR_RETURN(command::MemberState member, command::LoadMember(tx, org_id, member_id));
   int64_t renewed = 0;
   std::optional<command::Operation> operation;
   for (const command::Enrolment& enrolment : member.enrolments) {
     if (enrolment.period_end > now) continue;
-    ASSIGN_OR_RETURN(command::ProgramConfig program,
+    LOYALTY_ASSIGN_OR_RETURN(command::ProgramConfig program,
                      command::LoadProgram(tx, org_id, enrolment.program_id));
     if (!operation.has_value()) {
-      ASSIGN_OR_RETURN(operation, command::Operation::Begin(tx, org_id, "RequalifyTier",
+      LOYALTY_ASSIGN_OR_RETURN(operation, command::Operation::Begin(tx, org_id, "RequalifyTier",
                                                                 command::kWorkerCaller, now));
     }
     ledger::Points qualifying = QualifyingOf(program, member);
@@ -138,16 +138,16 @@ absl::StatusOr<int64_t> RequalifyMember(pg::Transaction& tx, const std::string& 
           ledger::QualificationPeriodAt(program.period_kind, program.period_months, period.end);
       qualifying = 0;
     }
-    RETURN_IF_ERROR(operation->RenewPeriod(member_id, program.program_id, tier, period.start,
-                                           period.end));
+    LOYALTY_RETURN_IF_ERROR(
+        operation->RenewPeriod(member_id, program.program_id, tier, period.start, period.end));
     for (const ledger::PointTotals& totals : member.totals) {
       if (totals.program_id != program.program_id || totals.qualifying == 0) continue;
-      RETURN_IF_ERROR(operation->AddTotals(member_id, program.program_id, totals.point_type, 0,
-                                           -totals.qualifying));
+      LOYALTY_RETURN_IF_ERROR(operation->AddTotals(member_id, program.program_id, totals.point_type,
+                                                   0, -totals.qualifying));
     }
     ++renewed;
   }
-  if (operation.has_value()) RETURN_IF_ERROR(operation->Commit().status());
+  if (operation.has_value()) LOYALTY_RETURN_IF_ERROR(operation->Commit().status());
   return renewed;
 }
 
@@ -169,12 +169,12 @@ absl::StatusOr<int64_t> RequalifyTiers(const command::Context& context, int32_t 
 absl::StatusOr<int64_t> PruneIdempotencyKeys(const command::Context& context, int32_t batch,
                                              absl::Duration retention) {
   int64_t deleted = 0;
-  RETURN_IF_ERROR(pg::RunInTransaction(
+  LOYALTY_RETURN_IF_ERROR(pg::RunInTransaction(
       *context.pool, pg::Isolation::kReadCommitted, context.retry,
       [&](pg::Transaction& tx) -> absl::Status {
         pg::Params params;
         params.Add(context.clock->Now() - retention).Add(batch);
-        ASSIGN_OR_RETURN(pg::Result result, tx.Execute(kPruneKeys, params));
+        LOYALTY_ASSIGN_OR_RETURN(pg::Result result, tx.Execute(kPruneKeys, params));
         deleted = result.AffectedRows();
         return absl::OkStatus();
       }));

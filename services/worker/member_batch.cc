@@ -14,11 +14,12 @@ absl::StatusOr<int64_t> ForEachCandidate(
         per_member) {
   const absl::Time now = context.clock->Now();
   std::vector<std::pair<std::string, std::string>> members;
-  RETURN_IF_ERROR(pg::RunInTransaction(
+  LOYALTY_RETURN_IF_ERROR(pg::RunInTransaction(
       *context.pool, pg::Isolation::kReadCommitted, context.retry,
       [&](pg::Transaction& tx) -> absl::Status {
         members.clear();
-        ASSIGN_OR_RETURN(pg::Result rows, tx.Execute(candidates, pg::Params().Add(now).Add(batch)));
+        LOYALTY_ASSIGN_OR_RETURN(pg::Result rows,
+                                 tx.Execute(candidates, pg::Params().Add(now).Add(batch)));
         for (int i = 0; i < rows.Rows(); ++i) {
           members.emplace_back(std::string(rows.Text(i, 0)), std::string(rows.Text(i, 1)));
         }
@@ -27,10 +28,10 @@ absl::StatusOr<int64_t> ForEachCandidate(
   int64_t items = 0;
   for (const auto& [org_id, member_id] : members) {
     int64_t done = 0;
-    RETURN_IF_ERROR(pg::RunInTransaction(
+    LOYALTY_RETURN_IF_ERROR(pg::RunInTransaction(
         *context.pool, pg::Isolation::kReadCommitted, context.retry,
         [&](pg::Transaction& tx) -> absl::Status {
-          ASSIGN_OR_RETURN(done, per_member(tx, org_id, member_id, now));
+          LOYALTY_ASSIGN_OR_RETURN(done, per_member(tx, org_id, member_id, now));
           return absl::OkStatus();
         }));
     items += done;

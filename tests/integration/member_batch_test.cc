@@ -215,7 +215,7 @@ TEST_F(MemberBatchTest, ARefusedCommandIsRolledBackToItsSavepointAndTheOthersCom
   const std::vector<absl::Status> statuses = RunQueued({
       Mark(1),
       [](pg::Transaction& tx) -> absl::Status {  // ran a write and queued another, then refused
-        RETURN_IF_ERROR(tx.Execute(kInsertMark, pg::Params().Add(2)).status());
+        LOYALTY_RETURN_IF_ERROR(tx.Execute(kInsertMark, pg::Params().Add(2)).status());
         tx.Defer(kInsertMark, pg::Params().Add(22));
         return absl::FailedPreconditionError("refused after writing");
       },

@@ -277,7 +277,7 @@ TEST_F(PgTransactionTest, NothingStartsOrCommitsAfterTheDeadline) {
   status = RunInTransaction(
       *pool_, Isolation::kReadCommitted, RetryPolicy{},
       [&](Transaction& tx) -> absl::Status {
-        RETURN_IF_ERROR(tx.Execute(kSelectBalances).status());
+        LOYALTY_RETURN_IF_ERROR(tx.Execute(kSelectBalances).status());
         tx.Defer(kInsertNote, Params().Add("committed after the deadline"));
         absl::SleepFor(deadline - absl::Now());
         return absl::OkStatus();

@@ -40,7 +40,7 @@ absl::StatusOr<int> ProgramCreate(Session& session) {
   const Flags& flags = session.flags();
   v1::CreateProgramRequest request;
   *request.mutable_rules() = DefaultRules();
-  RETURN_IF_ERROR(ApplyRuleFlags(flags, *request.mutable_rules()));
+  LOYALTY_RETURN_IF_ERROR(ApplyRuleFlags(flags, *request.mutable_rules()));
   request.set_idempotency_key(session.IdempotencyKey());
   request.set_org_id(flags.String("org"));
   request.set_program_id(flags.String("program"));
@@ -107,7 +107,7 @@ absl::StatusOr<int> ProgramRulesUpdate(Session& session) {
 
   auto request = ProgramRequest<v1::UpdateProgramRulesRequest>(session);
   *request.mutable_rules() = current.rules();
-  RETURN_IF_ERROR(ApplyRuleFlags(flags, *request.mutable_rules()));
+  LOYALTY_RETURN_IF_ERROR(ApplyRuleFlags(flags, *request.mutable_rules()));
   return session.Call(session.admin(), &Admin::UpdateProgramRules, request, RenderProgram);
 }
 
@@ -119,7 +119,7 @@ absl::StatusOr<int> PointTypeAdd(Session& session) {
   point_type.set_counts_toward_tier(flags.Bool("counts_toward_tier"));
   point_type.set_expiry(v1::EXPIRY_KIND_NEVER);
   if (flags.Has("expiry")) {
-    ASSIGN_OR_RETURN(const v1::ExpiryKind expiry,
+    LOYALTY_ASSIGN_OR_RETURN(const v1::ExpiryKind expiry,
                      ParseEnumFlag("expiry", flags.String("expiry"), "EXPIRY_KIND_",
                                    &v1::ExpiryKind_Parse, "never, fixed-days, inactivity-days"));
     point_type.set_expiry(expiry);

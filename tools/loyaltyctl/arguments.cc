@@ -100,9 +100,9 @@ class Parser final {
     while (next_ < arguments_.size()) {
       const std::string& argument = arguments_[next_++];
       if (absl::StartsWith(argument, "--") && argument.size() > 2) {
-        RETURN_IF_ERROR(TakeOption(SplitOption(argument)));
+        LOYALTY_RETURN_IF_ERROR(TakeOption(SplitOption(argument)));
       } else {
-        RETURN_IF_ERROR(TakeWord(argument));
+        LOYALTY_RETURN_IF_ERROR(TakeWord(argument));
       }
     }
     command_ = invocation_.command;
@@ -120,15 +120,16 @@ class Parser final {
   absl::Status TakeOption(const Option& option) {
     GlobalOptions& options = invocation_.options;
     if (option.name == "json") {
-      ASSIGN_OR_RETURN(options.json, ParseBool(option.name, option.value));
+      LOYALTY_ASSIGN_OR_RETURN(options.json, ParseBool(option.name, option.value));
       return absl::OkStatus();
     }
     if (option.name == "insecure_plaintext") {
-      ASSIGN_OR_RETURN(options.tls.insecure_plaintext, ParseBool(option.name, option.value));
+      LOYALTY_ASSIGN_OR_RETURN(options.tls.insecure_plaintext,
+                               ParseBool(option.name, option.value));
       return absl::OkStatus();
     }
     if (std::string* field = rpc::ClientTlsField(options.tls, option.name)) {
-      ASSIGN_OR_RETURN(*field, ValueOf(option.name, option.value));
+      LOYALTY_ASSIGN_OR_RETURN(*field, ValueOf(option.name, option.value));
       return absl::OkStatus();
     }
     if (option.name == "help") {
@@ -136,15 +137,15 @@ class Parser final {
       return absl::OkStatus();
     }
     if (option.name == "target") {
-      ASSIGN_OR_RETURN(options.target, ValueOf(option.name, option.value));
+      LOYALTY_ASSIGN_OR_RETURN(options.target, ValueOf(option.name, option.value));
       return absl::OkStatus();
     }
     if (option.name == "query_target") {
-      ASSIGN_OR_RETURN(options.query_target, ValueOf(option.name, option.value));
+      LOYALTY_ASSIGN_OR_RETURN(options.query_target, ValueOf(option.name, option.value));
       return absl::OkStatus();
     }
     if (option.name == "timeout_ms") {
-      ASSIGN_OR_RETURN(const std::string text, ValueOf(option.name, option.value));
+      LOYALTY_ASSIGN_OR_RETURN(const std::string text, ValueOf(option.name, option.value));
       if (!absl::SimpleAtoi(text, &options.timeout_ms) || options.timeout_ms < kMinTimeoutMs ||
           options.timeout_ms > kMaxTimeoutMs) {
         return Usage(absl::StrCat("--timeout_ms must be ", kMinTimeoutMs, "..", kMaxTimeoutMs,
@@ -170,12 +171,12 @@ class Parser final {
       return Usage(absl::StrCat("--", flag->name, " given twice"));
     }
     if (flag->kind == FlagKind::kBool) {
-      ASSIGN_OR_RETURN(const bool value, ParseBool(flag->name, option.value));
+      LOYALTY_ASSIGN_OR_RETURN(const bool value, ParseBool(flag->name, option.value));
       invocation_.flags.Set(flag->name, value ? "true" : "false");
       return absl::OkStatus();
     }
-    ASSIGN_OR_RETURN(std::string value, ValueOf(flag->name, option.value));
-    if (flag->kind != FlagKind::kString) RETURN_IF_ERROR(CheckInteger(*flag, value));
+    LOYALTY_ASSIGN_OR_RETURN(std::string value, ValueOf(flag->name, option.value));
+    if (flag->kind != FlagKind::kString) LOYALTY_RETURN_IF_ERROR(CheckInteger(*flag, value));
     invocation_.flags.Set(flag->name, std::move(value));
     return absl::OkStatus();
   }

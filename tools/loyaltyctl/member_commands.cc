@@ -28,7 +28,7 @@ absl::StatusOr<int> MemberCreate(Session& session) {
   const Flags& flags = session.flags();
   v1::MemberKind kind = v1::MEMBER_KIND_INDIVIDUAL;
   if (flags.Has("kind")) {
-    ASSIGN_OR_RETURN(kind, ParseEnumFlag("kind", flags.String("kind"), "MEMBER_KIND_",
+    LOYALTY_ASSIGN_OR_RETURN(kind, ParseEnumFlag("kind", flags.String("kind"), "MEMBER_KIND_",
                                          &v1::MemberKind_Parse, "individual, household"));
   }
   auto request = MemberRequest<v1::CreateMemberRequest>(session);
@@ -48,7 +48,7 @@ absl::StatusOr<int> MemberShow(Session& session) {
 }
 
 absl::StatusOr<int> MemberStatusSet(Session& session) {
-  ASSIGN_OR_RETURN(const v1::MemberStatus status,
+  LOYALTY_ASSIGN_OR_RETURN(const v1::MemberStatus status,
                    ParseEnumFlag("status", session.flags().String("status"), "MEMBER_STATUS_",
                                  &v1::MemberStatus_Parse, "active, suspended, closed"));
   auto request = MemberRequest<v1::SetMemberStatusRequest>(session);
@@ -66,10 +66,11 @@ absl::StatusOr<int> HouseholdJoin(Session& session) {
   const Flags& flags = session.flags();
   v1::JoinHouseholdRequest request;
   if (flags.Has("start")) {
-    ASSIGN_OR_RETURN(*request.mutable_start(), ParseTimestamp("start", flags.String("start")));
+    LOYALTY_ASSIGN_OR_RETURN(*request.mutable_start(),
+                             ParseTimestamp("start", flags.String("start")));
   }
   if (flags.Has("end")) {
-    ASSIGN_OR_RETURN(*request.mutable_end(), ParseTimestamp("end", flags.String("end")));
+    LOYALTY_ASSIGN_OR_RETURN(*request.mutable_end(), ParseTimestamp("end", flags.String("end")));
   }
   request.set_idempotency_key(session.IdempotencyKey());
   request.set_org_id(flags.String("org"));

@@ -31,15 +31,15 @@ absl::Status CheckGroupOrProgram(const Flags& flags) {
 // Optional --occurred_at, --available_at, --expires_at of an accrual.
 absl::Status ApplyAccrualTimes(const Flags& flags, v1::AccrueRequest& request) {
   if (flags.Has("occurred_at")) {
-    ASSIGN_OR_RETURN(*request.mutable_occurred_at(),
+    LOYALTY_ASSIGN_OR_RETURN(*request.mutable_occurred_at(),
                      ParseTimestamp("occurred_at", flags.String("occurred_at")));
   }
   if (flags.Has("available_at")) {
-    ASSIGN_OR_RETURN(*request.mutable_available_at(),
+    LOYALTY_ASSIGN_OR_RETURN(*request.mutable_available_at(),
                      ParseTimestamp("available_at", flags.String("available_at")));
   }
   if (flags.Has("expires_at")) {
-    ASSIGN_OR_RETURN(*request.mutable_expires_at(),
+    LOYALTY_ASSIGN_OR_RETURN(*request.mutable_expires_at(),
                      ParseTimestamp("expires_at", flags.String("expires_at")));
   }
   return absl::OkStatus();
@@ -81,8 +81,8 @@ absl::Status ApplyAccrualKind(const Flags& flags, v1::AccrueRequest& request) {
 absl::StatusOr<int> PointsAccrue(Session& session) {
   const Flags& flags = session.flags();
   v1::AccrueRequest request;
-  RETURN_IF_ERROR(ApplyAccrualKind(flags, request));
-  RETURN_IF_ERROR(ApplyAccrualTimes(flags, request));
+  LOYALTY_RETURN_IF_ERROR(ApplyAccrualKind(flags, request));
+  LOYALTY_RETURN_IF_ERROR(ApplyAccrualTimes(flags, request));
   request.set_idempotency_key(session.IdempotencyKey());
   request.set_org_id(flags.String("org"));
   request.set_member_id(flags.String("member"));
@@ -125,7 +125,7 @@ absl::StatusOr<int> PointsReverse(Session& session) {
 
 absl::StatusOr<int> PointsRedeem(Session& session) {
   const Flags& flags = session.flags();
-  RETURN_IF_ERROR(CheckGroupOrProgram(flags));
+  LOYALTY_RETURN_IF_ERROR(CheckGroupOrProgram(flags));
   if (flags.Bool("group")) {
     auto request = MemberRequest<v1::GroupRedeemRequest>(session);
     request.set_points(flags.Int64("points"));
@@ -143,7 +143,7 @@ absl::StatusOr<int> PointsRedeem(Session& session) {
 
 absl::StatusOr<int> PointsTransfer(Session& session) {
   const Flags& flags = session.flags();
-  RETURN_IF_ERROR(CheckGroupOrProgram(flags));
+  LOYALTY_RETURN_IF_ERROR(CheckGroupOrProgram(flags));
   v1::TransferRequest request;
   request.set_idempotency_key(session.IdempotencyKey());
   request.set_org_id(flags.String("org"));
@@ -157,7 +157,7 @@ absl::StatusOr<int> PointsTransfer(Session& session) {
 
 absl::StatusOr<int> PointsReserve(Session& session) {
   const Flags& flags = session.flags();
-  RETURN_IF_ERROR(CheckGroupOrProgram(flags));
+  LOYALTY_RETURN_IF_ERROR(CheckGroupOrProgram(flags));
   auto request = MemberRequest<v1::ReservePointsRequest>(session);
   request.set_program_id(flags.String("program"));
   request.set_group(flags.Bool("group"));

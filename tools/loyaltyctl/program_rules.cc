@@ -42,7 +42,7 @@ absl::Status ApplyRuleFlags(const Flags& flags, v1::ProgramRules& rules) {
   }
   if (flags.Has("hold_days")) rules.set_hold_days(flags.Int32("hold_days"));
   if (flags.Has("period")) {
-    ASSIGN_OR_RETURN(const v1::QualificationPeriodKind kind,
+    LOYALTY_ASSIGN_OR_RETURN(const v1::QualificationPeriodKind kind,
                      ParseEnumFlag(
                          "period", flags.String("period"), "QUALIFICATION_PERIOD_KIND_",
                          &v1::QualificationPeriodKind_Parse, "calendar-year, rolling-months"));

@@ -46,7 +46,7 @@ absl::StatusOr<int> QueryHistory(Session& session) {
   const Flags& flags = session.flags();
   auto request = MemberQuery<v1::ListLedgerEntriesRequest>(flags);
   for (absl::string_view kind : absl::StrSplit(flags.String("kind"), ',', absl::SkipEmpty())) {
-    ASSIGN_OR_RETURN(
+    LOYALTY_ASSIGN_OR_RETURN(
         const v1::LedgerEntryKind value,
         ParseEnumFlag("kind", std::string(kind), "LEDGER_ENTRY_KIND_",
                       &v1::LedgerEntryKind_Parse,
