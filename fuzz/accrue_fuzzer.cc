@@ -7,7 +7,7 @@
 #include "fuzz/fuzz_input.h"
 #include "fuzz/ledger_state.h"
 #include "libs/ledger/limits.h"
-#include "libs/rpc/convert.h"
+#include "libs/wire/time.h"
 #include "services/command/request_checks.h"
 
 namespace loyalty::fuzz {
@@ -51,14 +51,14 @@ void Award(const v1::AccrueRequest& request, LedgerState& state, ledger::Points 
   LOYALTY_CHECK(repayment.repaid >= 0 && repayment.credited >= 0);
   LOYALTY_CHECK(repayment.repaid <= debt && repayment.repaid + repayment.credited == points);
   const absl::Time occurred =
-      request.has_occurred_at() ? rpc::FromTimestamp(request.occurred_at()) : state.now;
+      request.has_occurred_at() ? wire::FromTimestamp(request.occurred_at()) : state.now;
   std::optional<absl::Time> requested_available;
-  if (request.has_available_at()) requested_available = rpc::FromTimestamp(request.available_at());
+  if (request.has_available_at()) requested_available = wire::FromTimestamp(request.available_at());
   const absl::Time available_at =
       ledger::AvailableAt(occurred, state.hold_days, state.now, requested_available);
   LOYALTY_CHECK(available_at >= state.now);
   std::optional<absl::Time> requested_expiry;
-  if (request.has_expires_at()) requested_expiry = rpc::FromTimestamp(request.expires_at());
+  if (request.has_expires_at()) requested_expiry = wire::FromTimestamp(request.expires_at());
   absl::StatusOr<std::optional<absl::Time>> expires_at =
       ledger::ExpiresAt(state.expiry, available_at, requested_expiry);
   if (!expires_at.ok()) return;  // refused, naming expires_at

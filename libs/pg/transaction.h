@@ -60,7 +60,7 @@ class Transaction final {
   // Runs what is queued now (writes deferred without a COMMIT to carry them).
   absl::Status Flush();
 
-  // For several commands in one transaction (command::MemberBatcher): Savepoint() queues a
+  // For several commands in one transaction (store::MemberBatcher): Savepoint() queues a
   // SAVEPOINT; RollbackToSavepoint() forgets what is queued or prefetched and undoes what ran
   // since the last Savepoint (queuing ROLLBACK TO SAVEPOINT when the SAVEPOINT has gone out), so
   // that a refused command leaves no trace and the next one goes on.

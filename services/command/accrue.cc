@@ -8,14 +8,17 @@
 #include "libs/ledger/dates.h"
 #include "libs/ledger/earn.h"
 #include "libs/ledger/limits.h"
+#include "libs/ledger/member.h"
+#include "libs/ledger/program.h"
 #include "libs/ledger/tiers.h"
-#include "libs/rpc/convert.h"
+#include "libs/store/catalog.h"
+#include "libs/store/idempotency.h"
+#include "libs/store/member_repository.h"
+#include "libs/store/operation.h"
+#include "libs/wire/balances.h"
+#include "libs/wire/time.h"
 #include "services/command/burn.h"
-#include "services/command/catalog.h"
 #include "services/command/household.h"
-#include "services/command/idempotency.h"
-#include "services/command/member_state.h"
-#include "services/command/operation.h"
 #include "services/command/request_checks.h"
 
 namespace loyalty::command {
@@ -82,12 +85,10 @@ struct Award {
   int32_t hold_days = 0;  // the program's hold applies to purchases
 };
 
-absl::StatusOr<ledger::Points> PurchasePointsOf(pg::Transaction& tx, const Operation& operation,
-                                                const ProgramConfig& program,
-                                                const MemberState& member,
-                                                const Enrolment& enrolment,
-                                                const PointTypeConfig& type,
-                                                const v1::Purchase& purchase) {
+absl::StatusOr<ledger::Points> PurchasePointsOf(
+    pg::Transaction& tx, const store::Operation& operation, const ledger::ProgramConfig& program,
+    const ledger::MemberState& member, const ledger::Enrolment& enrolment,
+    const ledger::PointTypeConfig& type, const v1::Purchase& purchase) {
   if (purchase.amount().currency() != program.currency) {
     return InvalidField("purchase.amount.currency",
                         absl::StrCat("is ", purchase.amount().currency(), " but program '",
@@ -123,10 +124,11 @@ absl::StatusOr<ledger::Points> PurchasePointsOf(pg::Transaction& tx, const Opera
   return *points;
 }
 
-absl::StatusOr<ledger::Points> ActionPointsOf(pg::Transaction& tx, const ProgramConfig& program,
-                                              const MemberState& member,
+absl::StatusOr<ledger::Points> ActionPointsOf(pg::Transaction& tx,
+                                              const ledger::ProgramConfig& program,
+                                              const ledger::MemberState& member,
                                               const v1::ActionAward& action) {
-  const ActionConfig* config = program.FindAction(action.action_code());
+  const ledger::ActionConfig* config = program.FindAction(action.action_code());
   if (config == nullptr) {
     return InvalidField("action.action_code",
                         absl::StrCat("no action '", action.action_code(), "' in program '",
@@ -144,9 +146,10 @@ absl::StatusOr<ledger::Points> ActionPointsOf(pg::Transaction& tx, const Program
   return config->points;
 }
 
-absl::StatusOr<Award> AwardOf(pg::Transaction& tx, const Operation& operation,
-                              const ProgramConfig& program, const MemberState& member,
-                              const Enrolment& enrolment, const PointTypeConfig& type,
+absl::StatusOr<Award> AwardOf(pg::Transaction& tx, const store::Operation& operation,
+                              const ledger::ProgramConfig& program,
+                              const ledger::MemberState& member, const ledger::Enrolment& enrolment,
+                              const ledger::PointTypeConfig& type,
                               const v1::AccrueRequest& request) {
   Award award;
   switch (request.kind_case()) {
@@ -179,21 +182,21 @@ absl::StatusOr<Award> AwardOf(pg::Transaction& tx, const Operation& operation,
 }
 
 // Positive award: repays debt first (redeemable types), the rest goes into a new lot.
-absl::Status WriteAward(Operation& operation, const ProgramConfig& program,
-                        const PointTypeConfig& type, const std::string& subtype,
-                        const MemberState& member, const Enrolment& enrolment,
+absl::Status WriteAward(store::Operation& operation, const ledger::ProgramConfig& program,
+                        const ledger::PointTypeConfig& type, const std::string& subtype,
+                        const ledger::MemberState& member, const ledger::Enrolment& enrolment,
                         const Award& award, const v1::AccrueRequest& request,
                         v1::AccrueResponse* response) {
   const absl::Time now = operation.now();
   const absl::Time occurred =
-      request.has_occurred_at() ? rpc::FromTimestamp(request.occurred_at()) : now;
+      request.has_occurred_at() ? wire::FromTimestamp(request.occurred_at()) : now;
   std::optional<absl::Time> requested_available;
-  if (request.has_available_at()) requested_available = rpc::FromTimestamp(request.available_at());
+  if (request.has_available_at()) requested_available = wire::FromTimestamp(request.available_at());
   const absl::Time available_at =
       type.redeemable ? ledger::AvailableAt(occurred, award.hold_days, now, requested_available)
                       : now;
   std::optional<absl::Time> requested_expiry;
-  if (request.has_expires_at()) requested_expiry = rpc::FromTimestamp(request.expires_at());
+  if (request.has_expires_at()) requested_expiry = wire::FromTimestamp(request.expires_at());
   LOYALTY_ASSIGN_OR_RETURN(std::optional<absl::Time> expires_at,
                    ledger::ExpiresAt(type.expiry, available_at, requested_expiry));
 
@@ -221,21 +224,21 @@ absl::Status WriteAward(Operation& operation, const ProgramConfig& program,
     out->set_point_type(lot.point_type);
     out->set_subtype(lot.subtype);
     out->set_points(lot.amount);
-    rpc::ToTimestamp(lot.available_at, out->mutable_available_at());
-    rpc::ToOptionalTimestamp(lot.expires_at, [&] { return out->mutable_expires_at(); });
+    wire::ToTimestamp(lot.available_at, out->mutable_available_at());
+    wire::ToOptionalTimestamp(lot.expires_at, [&] { return out->mutable_expires_at(); });
   }
   const ledger::Points qualifying = type.counts_toward_tier ? award.points : 0;
   LOYALTY_RETURN_IF_ERROR(operation.AddTotals(member.member_id, program.program_id, type.code,
                                       award.points, qualifying));
   std::optional<std::string> tier;
-  if (qualifying > 0) tier = TierMove(program, member, enrolment, qualifying);
+  if (qualifying > 0) tier = ledger::TierMove(program, member, enrolment, qualifying);
   response->set_debt_repaid(repayment.repaid);
   return operation.ChangeEnrolment(member.member_id, program.program_id, -repayment.repaid, tier);
 }
 
 // Negative adjustment: takes points from the type's spendable lots; what they lack becomes debt.
-absl::Status WriteRemoval(Operation& operation, const ProgramConfig& program,
-                          const PointTypeConfig& type, const MemberState& member,
+absl::Status WriteRemoval(store::Operation& operation, const ledger::ProgramConfig& program,
+                          const ledger::PointTypeConfig& type, const ledger::MemberState& member,
                           const Award& award) {
   const ledger::Points points = -award.points;
   std::vector<ledger::Lot> lots;
@@ -263,39 +266,41 @@ std::optional<absl::Time> LotsSummarisedAt(const v1::AccrueRequest& request, abs
 }
 
 // Declares what AccrueInTransaction reads, in its order, for the first round trip.
-void PrefetchAccrue(const Context& context, pg::Transaction& tx,
-                    const v1::AccrueRequest& request, absl::Time now, const MemberRead& read) {
+void PrefetchAccrue(const store::Context& context, pg::Transaction& tx,
+                    const v1::AccrueRequest& request, absl::Time now,
+                    const store::MemberRead& read) {
   const std::string& org_id = request.org_id();
   const std::optional<std::string> program_id =
-      PrefetchConfig(tx, org_id, request.program_id(), context.config_cache);
+      store::PrefetchConfig(tx, org_id, request.program_id(), context.config_cache);
   if (!program_id.has_value()) return;
   PrefetchLockMemberAndHousehold(tx, org_id, request.member_id(), now);
-  PrefetchMember(tx, org_id, request.member_id(), read);
-  Operation::Prefetch(tx);
+  store::PrefetchMember(tx, org_id, request.member_id(), read);
+  store::Operation::Prefetch(tx);
   if (auto check = AwardCheckOf(request, *program_id)) {
     tx.Prefetch(*check->first, std::move(check->second));
   }
 }
 
-absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
+absl::Status AccrueInTransaction(const store::Context& context, pg::Transaction& tx,
                                  const v1::AccrueRequest& request, absl::Time now,
-                                 MemberCommandCache& cached, const MemberRead& read,
+                                 store::MemberCommandCache& cached, const store::MemberRead& read,
                                  v1::AccrueResponse* response) {
   const std::string& org_id = request.org_id();
-  LOYALTY_ASSIGN_OR_RETURN(ProgramConfig program,
-                   LoadProgram(tx, org_id, request.program_id(), context.config_cache));
-  LOYALTY_RETURN_IF_ERROR(RequireActive(program));
+  LOYALTY_ASSIGN_OR_RETURN(
+      ledger::ProgramConfig program,
+      store::LoadProgram(tx, org_id, request.program_id(), context.config_cache));
+  LOYALTY_RETURN_IF_ERROR(ledger::RequireActive(program));
   LOYALTY_ASSIGN_OR_RETURN(std::optional<HouseholdRollup> household,
                    LockMemberAndHousehold(tx, org_id, request.member_id(), &now));
-  LOYALTY_ASSIGN_OR_RETURN(MemberState member,
-                   LoadMember(tx, org_id, request.member_id(), read));
-  LOYALTY_RETURN_IF_ERROR(RequireActiveMember(member));
-  LOYALTY_ASSIGN_OR_RETURN(const Enrolment* enrolment,
-                           RequireEnrolment(member, program.program_id));
+  LOYALTY_ASSIGN_OR_RETURN(ledger::MemberState member,
+                           store::LoadMember(tx, org_id, request.member_id(), read));
+  LOYALTY_RETURN_IF_ERROR(ledger::RequireActiveMember(member));
+  LOYALTY_ASSIGN_OR_RETURN(const ledger::Enrolment* enrolment,
+                           ledger::RequireEnrolment(member, program.program_id));
 
   const std::string type_code =
       request.point_type().empty() ? program.default_point_type : request.point_type();
-  const PointTypeConfig* type = program.FindPointType(type_code);
+  const ledger::PointTypeConfig* type = program.FindPointType(type_code);
   if (type == nullptr) {
     return InvalidField("point_type", absl::StrCat("no point type '", type_code,
                                                    "' in program '", program.program_id, "'"));
@@ -306,8 +311,8 @@ absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
     return InvalidField("subtype", absl::StrCat("no subtype '", subtype, "' in program '",
                                                 program.program_id, "'"));
   }
-  LOYALTY_ASSIGN_OR_RETURN(Operation operation,
-                   Operation::Begin(tx, org_id, "Accrue", context.caller, now));
+  LOYALTY_ASSIGN_OR_RETURN(store::Operation operation,
+                           store::Operation::Begin(tx, org_id, "Accrue", context.caller, now));
   operation.Track(member);
   LOYALTY_ASSIGN_OR_RETURN(Award award,
                    AwardOf(tx, operation, program, member, *enrolment, *type, request));
@@ -327,22 +332,22 @@ absl::Status AccrueInTransaction(const Context& context, pg::Transaction& tx,
   response->set_ledger_position(position);
   response->set_accrual_id(operation.id());
   response->set_points(award.points);
-  LOYALTY_RETURN_IF_ERROR(FillBalancesAfter(tx, org_id, std::move(member), operation.event(),
-                                    operation.now(), context.config_cache,
-                                    response->mutable_balances()));
-  response->set_tier(TierIn(response->balances(), program.program_id));
+  LOYALTY_RETURN_IF_ERROR(store::FillBalancesAfter(tx, org_id, std::move(member), operation.event(),
+                                                   operation.now(), context.config_cache,
+                                                   response->mutable_balances()));
+  response->set_tier(wire::TierIn(response->balances(), program.program_id));
   return absl::OkStatus();
 }
 
 }  // namespace
 
-absl::Status Accrue(const Context& context, const v1::AccrueRequest& request,
+absl::Status Accrue(const store::Context& context, const v1::AccrueRequest& request,
                     v1::AccrueResponse* response) {
   LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
-  MemberCommandCache cached(context.member_cache, request.org_id(), request.member_id());
+  store::MemberCommandCache cached(context.member_cache, request.org_id(), request.member_id());
   absl::Time now;  // one per attempt, for the prefetched statements and the body alike
-  const MemberRead* read = nullptr;
-  return RunMemberCommand(
+  const store::MemberRead* read = nullptr;
+  return store::RunMemberCommand(
       context, cached, "Accrue", request.idempotency_key(), request, response,
       [&](pg::Transaction& tx) {
         now = context.clock->Now();

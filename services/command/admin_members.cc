@@ -12,13 +12,13 @@
 #include "libs/ledger/period.h"
 #include "libs/ledger/tiers.h"
 #include "libs/ledger/types.h"
-#include "libs/rpc/convert.h"
 #include "libs/rpc/validate.h"
+#include "libs/store/idempotency.h"
+#include "libs/store/member_repository.h"
+#include "libs/store/operation.h"
+#include "libs/wire/time.h"
 #include "loyalty/v1/events.pb.h"
 #include "services/command/admin_programs.h"
-#include "services/command/idempotency.h"
-#include "services/command/member_state.h"
-#include "services/command/operation.h"
 
 namespace loyalty::command {
 namespace {
@@ -154,16 +154,16 @@ absl::Status LoadMemberInto(pg::Transaction& tx, const std::string& org_id,
   response->set_member_id(member_id);
   response->set_kind(MemberKindOf(member.Text(0, 0)));
   response->set_status(MemberStatusOf(member.Text(0, 1)));
-  rpc::ToTimestamp(member.Time(0, 2), response->mutable_created_at());
+  wire::ToTimestamp(member.Time(0, 2), response->mutable_created_at());
 
   LOYALTY_ASSIGN_OR_RETURN(pg::Result enrolments, tx.Execute(kSelectEnrolments, params));
   for (int i = 0; i < enrolments.Rows(); ++i) {
     v1::Enrolment* enrolment = response->add_enrolments();
     enrolment->set_program_id(std::string(enrolments.Text(i, 0)));
     enrolment->set_tier(std::string(enrolments.Text(i, 1)));
-    rpc::ToTimestamp(enrolments.Time(i, 2), enrolment->mutable_enrolled_at());
-    rpc::ToTimestamp(enrolments.Time(i, 3), enrolment->mutable_period_start());
-    rpc::ToTimestamp(enrolments.Time(i, 4), enrolment->mutable_period_end());
+    wire::ToTimestamp(enrolments.Time(i, 2), enrolment->mutable_enrolled_at());
+    wire::ToTimestamp(enrolments.Time(i, 3), enrolment->mutable_period_start());
+    wire::ToTimestamp(enrolments.Time(i, 4), enrolment->mutable_period_end());
   }
 
   params.Add(now);
@@ -171,9 +171,9 @@ absl::Status LoadMemberInto(pg::Transaction& tx, const std::string& org_id,
   if (household.Rows() == 1) {
     v1::HouseholdMembership* membership = response->mutable_household();
     membership->set_household_id(std::string(household.Text(0, 0)));
-    rpc::ToTimestamp(household.Time(0, 1), membership->mutable_start());
-    rpc::ToOptionalTimestamp(household.OptionalTime(0, 2),
-                             [&] { return membership->mutable_end(); });
+    wire::ToTimestamp(household.Time(0, 1), membership->mutable_start());
+    wire::ToOptionalTimestamp(household.OptionalTime(0, 2),
+                              [&] { return membership->mutable_end(); });
     membership->set_rollup(household.Bool(0, 3));
   }
   return absl::OkStatus();
@@ -225,8 +225,8 @@ absl::Status Enrol(pg::Transaction& tx, const std::string& org_id, const std::st
   state->set_member_id(member_id);
   state->set_program_id(program_id);
   state->set_tier(tier.value_or(""));
-  rpc::ToTimestamp(period.start, state->mutable_period_start());
-  rpc::ToTimestamp(period.end, state->mutable_period_end());
+  wire::ToTimestamp(period.start, state->mutable_period_start());
+  wire::ToTimestamp(period.end, state->mutable_period_end());
   return absl::OkStatus();
 }
 
@@ -235,7 +235,8 @@ absl::Status PublishEnrolments(pg::Transaction& tx, const std::string& org_id,
                                const std::string& caller, absl::Time now,
                                const v1::LedgerEvent& enrolled) {
   if (enrolled.enrolments_size() == 0) return absl::OkStatus();
-  LOYALTY_ASSIGN_OR_RETURN(Operation operation, Operation::Begin(tx, org_id, "Enrol", caller, now));
+  LOYALTY_ASSIGN_OR_RETURN(store::Operation operation,
+                           store::Operation::Begin(tx, org_id, "Enrol", caller, now));
   *operation.event().mutable_enrolments() = enrolled.enrolments();
   return operation.Commit().status();
 }
@@ -258,7 +259,7 @@ absl::Status ValidateProgramIds(const v1::CreateMemberRequest& request) {
 
 }  // namespace
 
-absl::Status CreateMember(const Context& context, const v1::CreateMemberRequest& request,
+absl::Status CreateMember(const store::Context& context, const v1::CreateMemberRequest& request,
                           v1::Member* response) {
   LOYALTY_RETURN_IF_ERROR(ValidateMemberTarget(request));
   LOYALTY_ASSIGN_OR_RETURN(const std::string kind, MemberKindText(request.kind()));
@@ -266,7 +267,7 @@ absl::Status CreateMember(const Context& context, const v1::CreateMemberRequest&
   const std::string& org_id = request.org_id();
   const std::string& member_id = request.member_id();
   const absl::Time now = context.clock->Now();
-  return RunCommand(
+  return store::RunCommand(
       context, "AdminService/CreateMember", org_id, request.idempotency_key(), request, response,
       [&](pg::Transaction& tx) -> absl::Status {
         v1::Organisation org;
@@ -289,7 +290,7 @@ absl::Status CreateMember(const Context& context, const v1::CreateMemberRequest&
       });
 }
 
-absl::Status GetMember(const Context& context, const v1::GetMemberRequest& request,
+absl::Status GetMember(const store::Context& context, const v1::GetMemberRequest& request,
                        v1::Member* response) {
   LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
   LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
@@ -300,14 +301,14 @@ absl::Status GetMember(const Context& context, const v1::GetMemberRequest& reque
   });
 }
 
-absl::Status SetMemberStatus(const Context& context, const v1::SetMemberStatusRequest& request,
-                             v1::Member* response) {
+absl::Status SetMemberStatus(const store::Context& context,
+                             const v1::SetMemberStatusRequest& request, v1::Member* response) {
   LOYALTY_RETURN_IF_ERROR(ValidateMemberTarget(request));
   LOYALTY_ASSIGN_OR_RETURN(const std::string status, MemberStatusText(request.status()));
   const absl::Time now = context.clock->Now();
-  return RunCommand(
-      context, "AdminService/SetMemberStatus", request.org_id(), request.idempotency_key(),
-      request, response, [&](pg::Transaction& tx) -> absl::Status {
+  return store::RunCommand(
+      context, "AdminService/SetMemberStatus", request.org_id(), request.idempotency_key(), request,
+      response, [&](pg::Transaction& tx) -> absl::Status {
         pg::Params params;
         params.Add(request.org_id()).Add(request.member_id()).Add(status);
         LOYALTY_ASSIGN_OR_RETURN(pg::Result updated, tx.Execute(kSetMemberStatus, params));
@@ -316,15 +317,15 @@ absl::Status SetMemberStatus(const Context& context, const v1::SetMemberStatusRe
       });
 }
 
-absl::Status EnrolMember(const Context& context, const v1::EnrolMemberRequest& request,
+absl::Status EnrolMember(const store::Context& context, const v1::EnrolMemberRequest& request,
                          v1::Member* response) {
   LOYALTY_RETURN_IF_ERROR(ValidateMemberTarget(request));
   LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("program_id", request.program_id()));
   const absl::Time now = context.clock->Now();
-  return RunCommand(
+  return store::RunCommand(
       context, "AdminService/EnrolMember", request.org_id(), request.idempotency_key(), request,
       response, [&](pg::Transaction& tx) -> absl::Status {
-        LOYALTY_RETURN_IF_ERROR(LockMembers(tx, request.org_id(), {request.member_id()}));
+        LOYALTY_RETURN_IF_ERROR(store::LockMembers(tx, request.org_id(), {request.member_id()}));
         v1::LedgerEvent enrolled;
         LOYALTY_RETURN_IF_ERROR(Enrol(tx, request.org_id(), request.member_id(),
                                       request.program_id(), false, now, &enrolled));
@@ -334,7 +335,7 @@ absl::Status EnrolMember(const Context& context, const v1::EnrolMemberRequest& r
       });
 }
 
-absl::Status JoinHousehold(const Context& context, const v1::JoinHouseholdRequest& request,
+absl::Status JoinHousehold(const store::Context& context, const v1::JoinHouseholdRequest& request,
                            v1::Member* response) {
   LOYALTY_RETURN_IF_ERROR(ValidateMemberTarget(request));
   LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("household_id", request.household_id()));
@@ -342,21 +343,21 @@ absl::Status JoinHousehold(const Context& context, const v1::JoinHouseholdReques
   absl::Time start = now;
   if (request.has_start()) {
     LOYALTY_RETURN_IF_ERROR(rpc::ValidateTimestamp("start", request.start()));
-    start = rpc::FromTimestamp(request.start());
+    start = wire::FromTimestamp(request.start());
   }
   std::optional<absl::Time> end;
   if (request.has_end()) {
     LOYALTY_RETURN_IF_ERROR(rpc::ValidateTimestamp("end", request.end()));
-    end = rpc::FromTimestamp(request.end());
+    end = wire::FromTimestamp(request.end());
     if (*end <= start) return InvalidField("end", "must be after start");
   }
   const std::string& org_id = request.org_id();
   const std::string& member_id = request.member_id();
   const std::string& household_id = request.household_id();
-  return RunCommand(
-      context, "AdminService/JoinHousehold", org_id, request.idempotency_key(), request,
-      response, [&](pg::Transaction& tx) -> absl::Status {
-        LOYALTY_RETURN_IF_ERROR(LockMembers(tx, org_id, {member_id}));
+  return store::RunCommand(
+      context, "AdminService/JoinHousehold", org_id, request.idempotency_key(), request, response,
+      [&](pg::Transaction& tx) -> absl::Status {
+        LOYALTY_RETURN_IF_ERROR(store::LockMembers(tx, org_id, {member_id}));
         LOYALTY_ASSIGN_OR_RETURN(pg::Result member,
                          tx.Execute(kSelectMemberKind, pg::Params().Add(org_id).Add(member_id)));
         if (member.Text(0, 0) != kIndividual) {
@@ -386,14 +387,14 @@ absl::Status JoinHousehold(const Context& context, const v1::JoinHouseholdReques
       });
 }
 
-absl::Status LeaveHousehold(const Context& context, const v1::LeaveHouseholdRequest& request,
+absl::Status LeaveHousehold(const store::Context& context, const v1::LeaveHouseholdRequest& request,
                             v1::Member* response) {
   LOYALTY_RETURN_IF_ERROR(ValidateMemberTarget(request));
   const absl::Time now = context.clock->Now();
-  return RunCommand(
-      context, "AdminService/LeaveHousehold", request.org_id(), request.idempotency_key(),
-      request, response, [&](pg::Transaction& tx) -> absl::Status {
-        LOYALTY_RETURN_IF_ERROR(LockMembers(tx, request.org_id(), {request.member_id()}));
+  return store::RunCommand(
+      context, "AdminService/LeaveHousehold", request.org_id(), request.idempotency_key(), request,
+      response, [&](pg::Transaction& tx) -> absl::Status {
+        LOYALTY_RETURN_IF_ERROR(store::LockMembers(tx, request.org_id(), {request.member_id()}));
         pg::Params params;
         params.Add(request.org_id()).Add(request.member_id()).Add(now);
         LOYALTY_ASSIGN_OR_RETURN(pg::Result ended, tx.Execute(kEndHouseholdMembership, params));
@@ -406,15 +407,15 @@ absl::Status LeaveHousehold(const Context& context, const v1::LeaveHouseholdRequ
       });
 }
 
-absl::Status SetHouseholdRollup(const Context& context,
+absl::Status SetHouseholdRollup(const store::Context& context,
                                 const v1::SetHouseholdRollupRequest& request,
                                 v1::Member* response) {
   LOYALTY_RETURN_IF_ERROR(ValidateMemberTarget(request));
   const absl::Time now = context.clock->Now();
-  return RunCommand(
+  return store::RunCommand(
       context, "AdminService/SetHouseholdRollup", request.org_id(), request.idempotency_key(),
       request, response, [&](pg::Transaction& tx) -> absl::Status {
-        LOYALTY_RETURN_IF_ERROR(LockMembers(tx, request.org_id(), {request.member_id()}));
+        LOYALTY_RETURN_IF_ERROR(store::LockMembers(tx, request.org_id(), {request.member_id()}));
         pg::Params params;
         params.Add(request.org_id()).Add(request.member_id()).Add(now).Add(request.rollup());
         LOYALTY_ASSIGN_OR_RETURN(pg::Result updated, tx.Execute(kSetHouseholdRollup, params));

@@ -5,9 +5,9 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "loyalty/v1/admin.pb.h"
 #include "libs/ledger/period.h"
-#include "services/command/context.h"
+#include "libs/store/context.h"
+#include "loyalty/v1/admin.pb.h"
 
 namespace loyalty::command {
 
@@ -24,26 +24,25 @@ inline constexpr char kNotInHousehold[] = "NOT_IN_HOUSEHOLD";
 
 // Kind INDIVIDUAL when unspecified; enrols in `program_ids`, or in the org's default program
 // when none are named and the default is not closed.
-absl::Status CreateMember(const Context& context, const v1::CreateMemberRequest& request,
+absl::Status CreateMember(const store::Context& context, const v1::CreateMemberRequest& request,
                           v1::Member* response);
-absl::Status GetMember(const Context& context, const v1::GetMemberRequest& request,
+absl::Status GetMember(const store::Context& context, const v1::GetMemberRequest& request,
                        v1::Member* response);
-absl::Status SetMemberStatus(const Context& context, const v1::SetMemberStatusRequest& request,
-                             v1::Member* response);
+absl::Status SetMemberStatus(const store::Context& context,
+                             const v1::SetMemberStatusRequest& request, v1::Member* response);
 // Enrols at the program's lowest tier with a new qualification period; a member already enrolled
 // is answered unchanged. A closed program is PROGRAM_NOT_ACTIVE.
-absl::Status EnrolMember(const Context& context, const v1::EnrolMemberRequest& request,
+absl::Status EnrolMember(const store::Context& context, const v1::EnrolMemberRequest& request,
                          v1::Member* response);
 
 // An individual joins a household member (at most one open membership: ALREADY_IN_HOUSEHOLD),
 // leaves it (NOT_IN_HOUSEHOLD without one), or switches the roll-up of qualifying points.
 // A membership is open while it has no end or its end is still ahead.
-absl::Status JoinHousehold(const Context& context, const v1::JoinHouseholdRequest& request,
+absl::Status JoinHousehold(const store::Context& context, const v1::JoinHouseholdRequest& request,
                            v1::Member* response);
-absl::Status LeaveHousehold(const Context& context, const v1::LeaveHouseholdRequest& request,
+absl::Status LeaveHousehold(const store::Context& context, const v1::LeaveHouseholdRequest& request,
                             v1::Member* response);
-absl::Status SetHouseholdRollup(const Context& context,
-                                const v1::SetHouseholdRollupRequest& request,
-                                v1::Member* response);
+absl::Status SetHouseholdRollup(const store::Context& context,
+                                const v1::SetHouseholdRollupRequest& request, v1::Member* response);
 
 }  // namespace loyalty::command

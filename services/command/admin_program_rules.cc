@@ -3,6 +3,7 @@
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
 #include "libs/ledger/limits.h"
+#include "libs/ledger/program.h"
 #include "libs/rpc/validate.h"
 
 namespace loyalty::command {
@@ -35,7 +36,7 @@ v1::ExpiryKind ExpiryKindOf(ledger::ExpiryKind kind) {
 // configured value can make the arithmetic of a later command overflow (libs/ledger/limits.h):
 // an earn rate or a ratio of at most kMaxCommandPoints points per kMaxAmountMinor, redemption
 // rules within one command's points, an overdraft limit and tier thresholds within a balance.
-absl::Status ValidateRules(const v1::ProgramRules& rules, ProgramConfig* program) {
+absl::Status ValidateRules(const v1::ProgramRules& rules, ledger::ProgramConfig* program) {
   const v1::EarnRate& earn = rules.earn_rate();
   LOYALTY_RETURN_IF_ERROR(
       ValidateRange("rules.earn_rate.points", earn.points(), 0, kMaxCommandPoints));
@@ -93,13 +94,13 @@ const char* ExpiryKindText(ledger::ExpiryKind kind) {
   return "never";
 }
 
-absl::StatusOr<PointTypeConfig> ValidatePointType(const v1::PointType& type) {
+absl::StatusOr<ledger::PointTypeConfig> ValidatePointType(const v1::PointType& type) {
   LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("point_type.code", type.code()));
   if (!type.redeemable() && !type.counts_toward_tier()) {
     return InvalidField("point_type.redeemable",
                         "a point type must be redeemable, count toward the tier, or both");
   }
-  PointTypeConfig config{type.code(), type.redeemable(), type.counts_toward_tier(), {}};
+  ledger::PointTypeConfig config{type.code(), type.redeemable(), type.counts_toward_tier(), {}};
   switch (type.expiry()) {
     case v1::EXPIRY_KIND_UNSPECIFIED:
     case v1::EXPIRY_KIND_NEVER:
@@ -133,7 +134,7 @@ absl::Status ValidateAction(const v1::Action& action) {
   return ValidateRange("action.per_member_limit", action.per_member_limit(), 0, INT32_MAX);
 }
 
-void ToProto(const ProgramConfig& program, v1::Program* out) {
+void ToProto(const ledger::ProgramConfig& program, v1::Program* out) {
   out->set_org_id(program.org_id);
   out->set_program_id(program.program_id);
   out->set_name(program.name);
@@ -159,7 +160,7 @@ void ToProto(const ProgramConfig& program, v1::Program* out) {
   out->set_default_point_type(program.default_point_type);
   out->set_default_subtype(program.default_subtype);
   out->set_is_default(program.is_default);
-  for (const PointTypeConfig& type : program.point_types) {
+  for (const ledger::PointTypeConfig& type : program.point_types) {
     v1::PointType* proto = out->add_point_types();
     proto->set_code(type.code);
     proto->set_redeemable(type.redeemable);
@@ -175,7 +176,7 @@ void ToProto(const ProgramConfig& program, v1::Program* out) {
     proto->set_multiplier_permille(tier.multiplier_permille);
     proto->set_overdraft_allowed(tier.overdraft_allowed);
   }
-  for (const ActionConfig& action : program.actions) {
+  for (const ledger::ActionConfig& action : program.actions) {
     v1::Action* proto = out->add_actions();
     proto->set_code(action.code);
     proto->set_points(action.points);

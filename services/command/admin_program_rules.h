@@ -3,8 +3,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "libs/ledger/dates.h"
+#include "libs/ledger/program.h"
+#include "libs/store/catalog.h"
 #include "loyalty/v1/admin.pb.h"
-#include "services/command/catalog.h"
 
 namespace loyalty::command {
 
@@ -17,14 +18,14 @@ inline constexpr char kActive[] = "active";
 inline constexpr char kClosed[] = "closed";
 
 // Checks the rules and copies them into `program`.
-absl::Status ValidateRules(const v1::ProgramRules& rules, ProgramConfig* program);
-absl::StatusOr<PointTypeConfig> ValidatePointType(const v1::PointType& type);
+absl::Status ValidateRules(const v1::ProgramRules& rules, ledger::ProgramConfig* program);
+absl::StatusOr<ledger::PointTypeConfig> ValidatePointType(const v1::PointType& type);
 absl::Status ValidateTier(const v1::Tier& tier);
 absl::Status ValidateAction(const v1::Action& action);
 
 // "never" | "fixed_days" | "inactivity_days", as stored in point_types.expiry_kind.
 const char* ExpiryKindText(ledger::ExpiryKind kind);
 
-void ToProto(const ProgramConfig& program, v1::Program* out);
+void ToProto(const ledger::ProgramConfig& program, v1::Program* out);
 
 }  // namespace loyalty::command

@@ -10,12 +10,13 @@
 #include "absl/strings/str_join.h"
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
+#include "libs/ledger/program.h"
 #include "libs/ledger/types.h"
-#include "libs/rpc/convert.h"
 #include "libs/rpc/validate.h"
+#include "libs/store/catalog.h"
+#include "libs/store/idempotency.h"
+#include "libs/wire/time.h"
 #include "services/command/admin_program_rules.h"
-#include "services/command/catalog.h"
-#include "services/command/idempotency.h"
 
 namespace loyalty::command {
 namespace {
@@ -109,7 +110,7 @@ constexpr pg::Statement kSetProgramStatus{
     "UPDATE programs SET status = $3 WHERE org_id = $1 AND program_id = $2"};
 
 // The twelve rule columns, in the order of kInsertProgram ($5..) and kUpdateRules ($3..).
-void AddRules(const ProgramConfig& program, pg::Params& params) {
+void AddRules(const ledger::ProgramConfig& program, pg::Params& params) {
   params.Add(program.earn_rate.points).Add(program.earn_rate.per_amount_minor)
       .Add(program.ratio.points).Add(program.ratio.value_minor)
       .Add(program.rules.minimum).Add(program.rules.maximum).Add(program.rules.multiple_of)
@@ -127,7 +128,8 @@ absl::Status ValidateProgramTarget(const Request& request) {
 
 absl::Status LoadProgramInto(pg::Transaction& tx, const std::string& org_id,
                              const std::string& program_id, v1::Program* response) {
-  LOYALTY_ASSIGN_OR_RETURN(ProgramConfig program, LoadProgram(tx, org_id, program_id));
+  LOYALTY_ASSIGN_OR_RETURN(ledger::ProgramConfig program,
+                           store::LoadProgram(tx, org_id, program_id));
   ToProto(program, response);
   return absl::OkStatus();
 }
@@ -154,17 +156,17 @@ using ProgramChange = std::function<absl::Status(pg::Transaction&, const std::st
 // Runs `change` once per idempotency key under the program's row lock, then answers the program
 // as it is after the change.
 template <typename Request>
-absl::Status ChangeProgram(const Context& context, absl::string_view method,
+absl::Status ChangeProgram(const store::Context& context, absl::string_view method,
                            const Request& request, v1::Program* response,
                            const ProgramChange& change) {
-  return RunCommand(context, method, request.org_id(), request.idempotency_key(), request,
-                    response, [&](pg::Transaction& tx) -> absl::Status {
-                      LOYALTY_ASSIGN_OR_RETURN(std::string status,
-                                       LockProgram(tx, request.org_id(), request.program_id()));
-                      LOYALTY_RETURN_IF_ERROR(change(tx, status));
-                      return LoadProgramInto(tx, request.org_id(), request.program_id(),
-                                             response);
-                    });
+  return store::RunCommand(
+      context, method, request.org_id(), request.idempotency_key(), request, response,
+      [&](pg::Transaction& tx) -> absl::Status {
+        LOYALTY_ASSIGN_OR_RETURN(std::string status,
+                                 LockProgram(tx, request.org_id(), request.program_id()));
+        LOYALTY_RETURN_IF_ERROR(change(tx, status));
+        return LoadProgramInto(tx, request.org_id(), request.program_id(), response);
+      });
 }
 
 // Inserts one rule row (point type, subtype, tier, action); false when its key is taken.
@@ -197,7 +199,7 @@ absl::Status AlreadyExists(absl::string_view what, absl::string_view id) {
   return status;
 }
 
-absl::Status RunRead(const Context& context,
+absl::Status RunRead(const store::Context& context,
                      const std::function<absl::Status(pg::Transaction&)>& body) {
   return pg::RunInTransaction(*context.pool, pg::Isolation::kRepeatableRead, context.retry, body,
                               context.deadline);
@@ -210,28 +212,29 @@ absl::Status LoadOrganisation(pg::Transaction& tx, const std::string& org_id,
   response->set_org_id(org_id);
   response->set_name(std::string(row.Text(0, 0)));
   response->set_default_program_id(std::string(row.Text(0, 1)));
-  rpc::ToTimestamp(row.Time(0, 2), response->mutable_created_at());
+  wire::ToTimestamp(row.Time(0, 2), response->mutable_created_at());
   return absl::OkStatus();
 }
 
-absl::Status CreateOrganisation(const Context& context,
+absl::Status CreateOrganisation(const store::Context& context,
                                 const v1::CreateOrganisationRequest& request,
                                 v1::Organisation* response) {
   LOYALTY_RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
   LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
   LOYALTY_RETURN_IF_ERROR(rpc::ValidateText("name", request.name(), /*required=*/true));
-  return RunCommand(context, "AdminService/CreateOrganisation", request.org_id(),
-                    request.idempotency_key(), request, response,
-                    [&](pg::Transaction& tx) -> absl::Status {
-                      pg::Params params;
-                      params.Add(request.org_id()).Add(request.name()).Add(context.clock->Now());
-                      LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kInsertOrg, params));
-                      if (row.Rows() == 0) return AlreadyExists("org", request.org_id());
-                      return LoadOrganisation(tx, request.org_id(), response);
-                    });
+  return store::RunCommand(
+      context, "AdminService/CreateOrganisation", request.org_id(), request.idempotency_key(),
+      request, response, [&](pg::Transaction& tx) -> absl::Status {
+        pg::Params params;
+        params.Add(request.org_id()).Add(request.name()).Add(context.clock->Now());
+        LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kInsertOrg, params));
+        if (row.Rows() == 0) return AlreadyExists("org", request.org_id());
+        return LoadOrganisation(tx, request.org_id(), response);
+      });
 }
 
-absl::Status GetOrganisation(const Context& context, const v1::GetOrganisationRequest& request,
+absl::Status GetOrganisation(const store::Context& context,
+                             const v1::GetOrganisationRequest& request,
                              v1::Organisation* response) {
   LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
   return RunRead(context, [&](pg::Transaction& tx) {
@@ -240,18 +243,18 @@ absl::Status GetOrganisation(const Context& context, const v1::GetOrganisationRe
   });
 }
 
-absl::Status CreateProgram(const Context& context, const v1::CreateProgramRequest& request,
+absl::Status CreateProgram(const store::Context& context, const v1::CreateProgramRequest& request,
                            v1::Program* response) {
   LOYALTY_RETURN_IF_ERROR(ValidateProgramTarget(request));
   LOYALTY_RETURN_IF_ERROR(rpc::ValidateText("name", request.name(), /*required=*/true));
   LOYALTY_RETURN_IF_ERROR(rpc::ValidateCurrency("currency", request.currency()));
-  ProgramConfig program;
+  ledger::ProgramConfig program;
   LOYALTY_RETURN_IF_ERROR(ValidateRules(request.rules(), &program));
   const std::string& org_id = request.org_id();
   const std::string& program_id = request.program_id();
-  return RunCommand(
-      context, "AdminService/CreateProgram", org_id, request.idempotency_key(), request,
-      response, [&](pg::Transaction& tx) -> absl::Status {
+  return store::RunCommand(
+      context, "AdminService/CreateProgram", org_id, request.idempotency_key(), request, response,
+      [&](pg::Transaction& tx) -> absl::Status {
         LOYALTY_ASSIGN_OR_RETURN(pg::Result org, tx.Execute(kOrgExists, pg::Params().Add(org_id)));
         if (org.Rows() == 0) return NotFound("org", org_id);
         pg::Params params;
@@ -266,7 +269,7 @@ absl::Status CreateProgram(const Context& context, const v1::CreateProgramReques
       });
 }
 
-absl::Status GetProgram(const Context& context, const v1::GetProgramRequest& request,
+absl::Status GetProgram(const store::Context& context, const v1::GetProgramRequest& request,
                         v1::Program* response) {
   LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
   LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("program_id", request.program_id()));
@@ -278,7 +281,7 @@ absl::Status GetProgram(const Context& context, const v1::GetProgramRequest& req
 
 // An org runs a handful of programs: the catalogue reads them all in five queries and the page
 // bounds the response. Paging compares ids bytewise here, whatever the database's collation.
-absl::Status ListPrograms(const Context& context, const v1::ListProgramsRequest& request,
+absl::Status ListPrograms(const store::Context& context, const v1::ListProgramsRequest& request,
                           v1::ListProgramsResponse* response) {
   LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
   LOYALTY_RETURN_IF_ERROR(
@@ -291,15 +294,15 @@ absl::Status ListPrograms(const Context& context, const v1::ListProgramsRequest&
   }
   return RunRead(context, [&](pg::Transaction& tx) -> absl::Status {
     response->Clear();
-    LOYALTY_ASSIGN_OR_RETURN(std::vector<ProgramConfig> programs,
-                             LoadPrograms(tx, request.org_id()));
+    LOYALTY_ASSIGN_OR_RETURN(std::vector<ledger::ProgramConfig> programs,
+                             store::LoadPrograms(tx, request.org_id()));
     std::sort(programs.begin(), programs.end(),
-              [](const ProgramConfig& a, const ProgramConfig& b) {
+              [](const ledger::ProgramConfig& a, const ledger::ProgramConfig& b) {
                 return a.program_id < b.program_id;
               });
     auto next = std::upper_bound(
         programs.begin(), programs.end(), after,
-        [](const std::string& id, const ProgramConfig& p) { return id < p.program_id; });
+        [](const std::string& id, const ledger::ProgramConfig& p) { return id < p.program_id; });
     for (; next != programs.end() && static_cast<size_t>(response->programs_size()) < page_size;
          ++next) {
       ToProto(*next, response->add_programs());
@@ -312,11 +315,11 @@ absl::Status ListPrograms(const Context& context, const v1::ListProgramsRequest&
   });
 }
 
-absl::Status UpdateProgramRules(const Context& context,
+absl::Status UpdateProgramRules(const store::Context& context,
                                 const v1::UpdateProgramRulesRequest& request,
                                 v1::Program* response) {
   LOYALTY_RETURN_IF_ERROR(ValidateProgramTarget(request));
-  ProgramConfig rules;
+  ledger::ProgramConfig rules;
   LOYALTY_RETURN_IF_ERROR(ValidateRules(request.rules(), &rules));
   return ChangeProgram(context, "AdminService/UpdateProgramRules", request, response,
                        [&](pg::Transaction& tx, const std::string& status) -> absl::Status {
@@ -328,10 +331,11 @@ absl::Status UpdateProgramRules(const Context& context,
                        });
 }
 
-absl::Status AddPointType(const Context& context, const v1::AddPointTypeRequest& request,
+absl::Status AddPointType(const store::Context& context, const v1::AddPointTypeRequest& request,
                           v1::Program* response) {
   LOYALTY_RETURN_IF_ERROR(ValidateProgramTarget(request));
-  LOYALTY_ASSIGN_OR_RETURN(const PointTypeConfig type, ValidatePointType(request.point_type()));
+  LOYALTY_ASSIGN_OR_RETURN(const ledger::PointTypeConfig type,
+                           ValidatePointType(request.point_type()));
   return ChangeProgram(
       context, "AdminService/AddPointType", request, response,
       [&](pg::Transaction& tx, const std::string& status) -> absl::Status {
@@ -349,7 +353,7 @@ absl::Status AddPointType(const Context& context, const v1::AddPointTypeRequest&
       });
 }
 
-absl::Status AddSubtype(const Context& context, const v1::AddSubtypeRequest& request,
+absl::Status AddSubtype(const store::Context& context, const v1::AddSubtypeRequest& request,
                         v1::Program* response) {
   LOYALTY_RETURN_IF_ERROR(ValidateProgramTarget(request));
   LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("subtype", request.subtype()));
@@ -366,7 +370,7 @@ absl::Status AddSubtype(const Context& context, const v1::AddSubtypeRequest& req
       });
 }
 
-absl::Status AddTier(const Context& context, const v1::AddTierRequest& request,
+absl::Status AddTier(const store::Context& context, const v1::AddTierRequest& request,
                      v1::Program* response) {
   LOYALTY_RETURN_IF_ERROR(ValidateProgramTarget(request));
   LOYALTY_RETURN_IF_ERROR(ValidateTier(request.tier()));
@@ -391,7 +395,7 @@ absl::Status AddTier(const Context& context, const v1::AddTierRequest& request,
       });
 }
 
-absl::Status AddAction(const Context& context, const v1::AddActionRequest& request,
+absl::Status AddAction(const store::Context& context, const v1::AddActionRequest& request,
                        v1::Program* response) {
   LOYALTY_RETURN_IF_ERROR(ValidateProgramTarget(request));
   LOYALTY_RETURN_IF_ERROR(ValidateAction(request.action()));
@@ -408,8 +412,8 @@ absl::Status AddAction(const Context& context, const v1::AddActionRequest& reque
       });
 }
 
-absl::Status ActivateProgram(const Context& context, const v1::ProgramLifecycleRequest& request,
-                             v1::Program* response) {
+absl::Status ActivateProgram(const store::Context& context,
+                             const v1::ProgramLifecycleRequest& request, v1::Program* response) {
   LOYALTY_RETURN_IF_ERROR(ValidateProgramTarget(request));
   return ChangeProgram(
       context, "AdminService/ActivateProgram", request, response,
@@ -432,7 +436,7 @@ absl::Status ActivateProgram(const Context& context, const v1::ProgramLifecycleR
       });
 }
 
-absl::Status CloseProgram(const Context& context, const v1::ProgramLifecycleRequest& request,
+absl::Status CloseProgram(const store::Context& context, const v1::ProgramLifecycleRequest& request,
                           v1::Program* response) {
   LOYALTY_RETURN_IF_ERROR(ValidateProgramTarget(request));
   return ChangeProgram(context, "AdminService/CloseProgram", request, response,
@@ -444,20 +448,21 @@ absl::Status CloseProgram(const Context& context, const v1::ProgramLifecycleRequ
                        });
 }
 
-absl::Status SetDefaultProgram(const Context& context, const v1::ProgramLifecycleRequest& request,
+absl::Status SetDefaultProgram(const store::Context& context,
+                               const v1::ProgramLifecycleRequest& request,
                                v1::Organisation* response) {
   LOYALTY_RETURN_IF_ERROR(ValidateProgramTarget(request));
-  return RunCommand(context, "AdminService/SetDefaultProgram", request.org_id(),
-                    request.idempotency_key(), request, response,
-                    [&](pg::Transaction& tx) -> absl::Status {
-                      LOYALTY_ASSIGN_OR_RETURN(std::string status,
-                                       LockProgram(tx, request.org_id(), request.program_id()));
-                      LOYALTY_RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
-                      pg::Params params;
-                      params.Add(request.org_id()).Add(request.program_id());
-                      LOYALTY_RETURN_IF_ERROR(tx.Execute(kSetDefaultProgram, params).status());
-                      return LoadOrganisation(tx, request.org_id(), response);
-                    });
+  return store::RunCommand(
+      context, "AdminService/SetDefaultProgram", request.org_id(), request.idempotency_key(),
+      request, response, [&](pg::Transaction& tx) -> absl::Status {
+        LOYALTY_ASSIGN_OR_RETURN(std::string status,
+                                 LockProgram(tx, request.org_id(), request.program_id()));
+        LOYALTY_RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
+        pg::Params params;
+        params.Add(request.org_id()).Add(request.program_id());
+        LOYALTY_RETURN_IF_ERROR(tx.Execute(kSetDefaultProgram, params).status());
+        return LoadOrganisation(tx, request.org_id(), response);
+      });
 }
 
 }  // namespace loyalty::command

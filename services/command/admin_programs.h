@@ -7,8 +7,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "libs/pg/transaction.h"
+#include "libs/store/context.h"
 #include "loyalty/v1/admin.pb.h"
-#include "services/command/context.h"
 
 namespace loyalty::command {
 
@@ -19,44 +19,45 @@ namespace loyalty::command {
 inline constexpr int32_t kDefaultProgramPageSize = 50;
 inline constexpr int32_t kMaxProgramPageSize = 100;
 
-absl::Status CreateOrganisation(const Context& context,
+absl::Status CreateOrganisation(const store::Context& context,
                                 const v1::CreateOrganisationRequest& request,
                                 v1::Organisation* response);
-absl::Status GetOrganisation(const Context& context, const v1::GetOrganisationRequest& request,
-                             v1::Organisation* response);
+absl::Status GetOrganisation(const store::Context& context,
+                             const v1::GetOrganisationRequest& request, v1::Organisation* response);
 
 // A new program is a draft; the org's first program becomes its default program.
-absl::Status CreateProgram(const Context& context, const v1::CreateProgramRequest& request,
+absl::Status CreateProgram(const store::Context& context, const v1::CreateProgramRequest& request,
                            v1::Program* response);
-absl::Status GetProgram(const Context& context, const v1::GetProgramRequest& request,
+absl::Status GetProgram(const store::Context& context, const v1::GetProgramRequest& request,
                         v1::Program* response);
 // Programs by id; the page token is the (encoded) last id of the previous page.
-absl::Status ListPrograms(const Context& context, const v1::ListProgramsRequest& request,
+absl::Status ListPrograms(const store::Context& context, const v1::ListProgramsRequest& request,
                           v1::ListProgramsResponse* response);
 
 // Rule changes and additions: allowed on draft and active programs, refused on closed ones
 // (PROGRAM_NOT_ACTIVE). A duplicate code is ALREADY_EXISTS.
-absl::Status UpdateProgramRules(const Context& context,
+absl::Status UpdateProgramRules(const store::Context& context,
                                 const v1::UpdateProgramRulesRequest& request,
                                 v1::Program* response);
-absl::Status AddPointType(const Context& context, const v1::AddPointTypeRequest& request,
+absl::Status AddPointType(const store::Context& context, const v1::AddPointTypeRequest& request,
                           v1::Program* response);
-absl::Status AddSubtype(const Context& context, const v1::AddSubtypeRequest& request,
+absl::Status AddSubtype(const store::Context& context, const v1::AddSubtypeRequest& request,
                         v1::Program* response);
-absl::Status AddTier(const Context& context, const v1::AddTierRequest& request,
+absl::Status AddTier(const store::Context& context, const v1::AddTierRequest& request,
                      v1::Program* response);
-absl::Status AddAction(const Context& context, const v1::AddActionRequest& request,
+absl::Status AddAction(const store::Context& context, const v1::AddActionRequest& request,
                        v1::Program* response);
 
 // draft -> active when the program has a point type and a default subtype (PROGRAM_NOT_READY);
 // active stays active; closed is PROGRAM_NOT_ACTIVE.
-absl::Status ActivateProgram(const Context& context, const v1::ProgramLifecycleRequest& request,
-                             v1::Program* response);
+absl::Status ActivateProgram(const store::Context& context,
+                             const v1::ProgramLifecycleRequest& request, v1::Program* response);
 // draft or active -> closed; closed stays closed.
-absl::Status CloseProgram(const Context& context, const v1::ProgramLifecycleRequest& request,
+absl::Status CloseProgram(const store::Context& context, const v1::ProgramLifecycleRequest& request,
                           v1::Program* response);
 // Makes a (not closed) program the org's default program.
-absl::Status SetDefaultProgram(const Context& context, const v1::ProgramLifecycleRequest& request,
+absl::Status SetDefaultProgram(const store::Context& context,
+                               const v1::ProgramLifecycleRequest& request,
                                v1::Organisation* response);
 
 // Shared with the member use cases.
@@ -71,7 +72,7 @@ absl::Status AlreadyExists(absl::string_view what, absl::string_view id);
 
 // Reads run in one snapshot: a read-only repeatable-read transaction sees the several SELECTs of a
 // program or member consistently and never fails with a serialization conflict.
-absl::Status RunRead(const Context& context,
+absl::Status RunRead(const store::Context& context,
                      const std::function<absl::Status(pg::Transaction&)>& body);
 
 }  // namespace loyalty::command

@@ -5,7 +5,7 @@
 
 namespace loyalty::command {
 
-AdminService::AdminService(const Context& context, rpc::RpcMetrics& metrics,
+AdminService::AdminService(const store::Context& context, rpc::RpcMetrics& metrics,
                            rpc::CallLimits limits, rpc::AccessControl* access)
     : ContextService("loyalty.v1.AdminService", "admin", context, metrics, limits, access,
                      "AdminService/") {

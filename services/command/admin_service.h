@@ -2,7 +2,7 @@
 
 #include "libs/rpc/metrics.h"
 #include "libs/rpc/queued_calls.h"
-#include "services/command/context.h"
+#include "libs/store/context.h"
 #include "services/command/context_service.h"
 
 namespace loyalty::command {
@@ -15,7 +15,7 @@ namespace loyalty::command {
 class AdminService final : public ContextService {
  public:
   // `access` checks every call (null: none, over plaintext).
-  AdminService(const Context& context, rpc::RpcMetrics& metrics, rpc::CallLimits limits = {},
+  AdminService(const store::Context& context, rpc::RpcMetrics& metrics, rpc::CallLimits limits = {},
                rpc::AccessControl* access = nullptr);
 };
 

@@ -6,10 +6,12 @@
 #include "absl/strings/str_cat.h"
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
-#include "services/command/catalog.h"
-#include "services/command/idempotency.h"
-#include "services/command/member_state.h"
-#include "services/command/operation.h"
+#include "libs/ledger/member.h"
+#include "libs/ledger/program.h"
+#include "libs/store/catalog.h"
+#include "libs/store/idempotency.h"
+#include "libs/store/member_repository.h"
+#include "libs/store/operation.h"
 #include "services/command/request_checks.h"
 
 namespace loyalty::command {
@@ -37,9 +39,9 @@ constexpr pg::Statement kMarkCancelled{
 using TypeKey = std::pair<std::string, std::string>;  // program, point type
 
 // The redemption's overdraft part: repays what is still owed, credits the rest as a new lot.
-absl::Status GiveBackOverdraft(Operation& operation, const ProgramConfig& program,
-                               const MemberState& member, ledger::Points overdraft) {
-  const Enrolment* enrolment = member.FindEnrolment(program.program_id);
+absl::Status GiveBackOverdraft(store::Operation& operation, const ledger::ProgramConfig& program,
+                               const ledger::MemberState& member, ledger::Points overdraft) {
+  const ledger::Enrolment* enrolment = member.FindEnrolment(program.program_id);
   const ledger::Points owed = enrolment != nullptr ? std::min(enrolment->debt, overdraft) : 0;
   if (overdraft > owed) {
     LOYALTY_RETURN_IF_ERROR(operation
@@ -56,13 +58,14 @@ absl::Status GiveBackOverdraft(Operation& operation, const ProgramConfig& progra
   return operation.ChangeEnrolment(member.member_id, program.program_id, -owed, std::nullopt);
 }
 
-absl::Status CancelInTransaction(const Context& context, pg::Transaction& tx,
+absl::Status CancelInTransaction(const store::Context& context, pg::Transaction& tx,
                                  const v1::CancelRedemptionRequest& request,
                                  v1::CancelRedemptionResponse* response) {
   const std::string& org_id = request.org_id();
   absl::Time now = context.clock->Now();
-  LOYALTY_RETURN_IF_ERROR(LockForCommand(tx, org_id, {request.member_id()}, &now));
-  LOYALTY_ASSIGN_OR_RETURN(MemberState member, LoadMember(tx, org_id, request.member_id()));
+  LOYALTY_RETURN_IF_ERROR(store::LockForCommand(tx, org_id, {request.member_id()}, &now));
+  LOYALTY_ASSIGN_OR_RETURN(ledger::MemberState member,
+                           store::LoadMember(tx, org_id, request.member_id()));
   pg::Params key;
   key.Add(org_id).Add(member.member_id).Add(request.redemption_id());
   LOYALTY_ASSIGN_OR_RETURN(pg::Result redemption, tx.Execute(kSelectRedemption, key));
@@ -74,10 +77,11 @@ absl::Status CancelInTransaction(const Context& context, pg::Transaction& tx,
                    absl::StrCat("redemption ", request.redemption_id(), " is already cancelled"));
   }
   LOYALTY_ASSIGN_OR_RETURN(
-      ProgramConfig program,
-      LoadProgram(tx, org_id, std::string(redemption.Text(0, 0)), context.config_cache));
-  LOYALTY_ASSIGN_OR_RETURN(Operation operation,
-                   Operation::Begin(tx, org_id, "CancelRedemption", context.caller, now));
+      ledger::ProgramConfig program,
+      store::LoadProgram(tx, org_id, std::string(redemption.Text(0, 0)), context.config_cache));
+  LOYALTY_ASSIGN_OR_RETURN(
+      store::Operation operation,
+      store::Operation::Begin(tx, org_id, "CancelRedemption", context.caller, now));
   operation.Track(member);
 
   LOYALTY_ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kSelectRedemptionLots, key));
@@ -134,19 +138,19 @@ absl::Status CancelInTransaction(const Context& context, pg::Transaction& tx,
   response->set_ledger_position(position);
   response->set_points_restored(points_restored);
   response->set_points_expired(points_expired);
-  return FillBalancesAfter(tx, org_id, std::move(member), operation.event(), now,
-                           context.config_cache, response->mutable_balances());
+  return store::FillBalancesAfter(tx, org_id, std::move(member), operation.event(), now,
+                                  context.config_cache, response->mutable_balances());
 }
 
 }  // namespace
 
-absl::Status CancelRedemption(const Context& context, const v1::CancelRedemptionRequest& request,
+absl::Status CancelRedemption(const store::Context& context,
+                              const v1::CancelRedemptionRequest& request,
                               v1::CancelRedemptionResponse* response) {
   LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
-  return RunCommand(context, "CancelRedemption", request.org_id(), request.idempotency_key(),
-                    request, response, [&](pg::Transaction& tx) {
-                      return CancelInTransaction(context, tx, request, response);
-                    });
+  return store::RunCommand(
+      context, "CancelRedemption", request.org_id(), request.idempotency_key(), request, response,
+      [&](pg::Transaction& tx) { return CancelInTransaction(context, tx, request, response); });
 }
 
 }  // namespace loyalty::command

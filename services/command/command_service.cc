@@ -9,7 +9,7 @@
 
 namespace loyalty::command {
 
-CommandService::CommandService(const Context& context, rpc::RpcMetrics& metrics,
+CommandService::CommandService(const store::Context& context, rpc::RpcMetrics& metrics,
                                rpc::CallLimits limits, rpc::AccessControl* access)
     : ContextService("loyalty.v1.CommandService", "command", context, metrics, limits, access) {
   Serve("Accrue", &command::Accrue);

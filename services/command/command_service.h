@@ -2,7 +2,7 @@
 
 #include "libs/rpc/metrics.h"
 #include "libs/rpc/queued_calls.h"
-#include "services/command/context.h"
+#include "libs/store/context.h"
 #include "services/command/context_service.h"
 
 namespace loyalty::command {
@@ -14,8 +14,8 @@ namespace loyalty::command {
 class CommandService final : public ContextService {
  public:
   // `access` checks every call (null: none, over plaintext).
-  CommandService(const Context& context, rpc::RpcMetrics& metrics, rpc::CallLimits limits = {},
-                 rpc::AccessControl* access = nullptr);
+  CommandService(const store::Context& context, rpc::RpcMetrics& metrics,
+                 rpc::CallLimits limits = {}, rpc::AccessControl* access = nullptr);
 };
 
 }  // namespace loyalty::command

@@ -9,7 +9,7 @@
 #include "libs/rpc/metrics.h"
 #include "libs/rpc/queued_calls.h"
 #include "libs/rpc/unary_service.h"
-#include "services/command/context.h"
+#include "libs/store/context.h"
 
 namespace loyalty::command {
 
@@ -17,7 +17,7 @@ namespace loyalty::command {
 // whose methods each run one use case, on the Context with the call's deadline and caller.
 class ContextService : public rpc::UnaryService {
  protected:
-  ContextService(std::string service, std::string queue, const Context& context,
+  ContextService(std::string service, std::string queue, const store::Context& context,
                  rpc::RpcMetrics& metrics, rpc::CallLimits limits, rpc::AccessControl* access,
                  std::string label_prefix = "")
       : rpc::UnaryService(std::move(service), std::move(queue), metrics, limits, access,
@@ -27,11 +27,11 @@ class ContextService : public rpc::UnaryService {
   // Serves `method` with `use_case(context, request, &response)`.
   template <typename Request, typename Response>
   void Serve(absl::string_view method,
-             absl::Status (*use_case)(const Context&, const Request&, Response*)) {
+             absl::Status (*use_case)(const store::Context&, const Request&, Response*)) {
     Handle<Request, Response>(
         method,
         [this, use_case](const Request& request, const rpc::CallInfo& call, Response* response) {
-          Context context = context_;
+          store::Context context = context_;
           context.deadline = call.deadline;
           context.caller = call.caller;
           return use_case(context, request, response);
@@ -39,7 +39,7 @@ class ContextService : public rpc::UnaryService {
   }
 
  private:
-  const Context& context_;
+  const store::Context& context_;
 };
 
 }  // namespace loyalty::command

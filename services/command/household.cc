@@ -4,8 +4,10 @@
 #include <vector>
 
 #include "libs/base/status_macros.h"
-#include "libs/rpc/convert.h"
-#include "services/command/member_state.h"
+#include "libs/ledger/member.h"
+#include "libs/ledger/program.h"
+#include "libs/store/member_repository.h"
+#include "libs/wire/time.h"
 
 namespace loyalty::command {
 namespace {
@@ -55,7 +57,7 @@ absl::Status LockWith(pg::Transaction& tx, const std::string& org_id,
                       absl::Time* now) {
   std::vector<std::string> members = {member_id};
   if (rollup.has_value()) members.push_back(rollup->household_id);
-  return LockForCommand(tx, org_id, members, now);
+  return store::LockForCommand(tx, org_id, members, now);
 }
 
 }  // namespace
@@ -73,7 +75,7 @@ void PrefetchLockMemberAndHousehold(pg::Transaction& tx, const std::string& org_
                                     const std::string& member_id, absl::Time now) {
   const pg::Params household = pg::Params().Add(org_id).Add(member_id).Add(now);
   tx.Prefetch(kSelectRollupHousehold, household);
-  PrefetchLockForCommand(tx, org_id, member_id, now);
+  store::PrefetchLockForCommand(tx, org_id, member_id, now);
   tx.Prefetch(kSelectRollupHousehold, household);
 }
 
@@ -105,20 +107,20 @@ absl::StatusOr<std::optional<HouseholdRollup>> LockMemberAndOrderHousehold(
                    OrderHouseholdOf(tx, org_id, member_id, program_id, order_ref));
   if (locked.has_value() && locked != household) {
     // Out of the lock order, at most once per order; a deadlock is retried as a conflict.
-    LOYALTY_RETURN_IF_ERROR(LockMembers(tx, org_id, {locked->household_id}));
+    LOYALTY_RETURN_IF_ERROR(store::LockMembers(tx, org_id, {locked->household_id}));
   }
   return locked;
 }
 
-absl::Status RollUpQualifying(pg::Transaction& tx, Operation& operation,
-                              const ProgramConfig& program, const HouseholdRollup& rollup,
+absl::Status RollUpQualifying(pg::Transaction& tx, store::Operation& operation,
+                              const ledger::ProgramConfig& program, const HouseholdRollup& rollup,
                               const std::string& point_type, ledger::Points delta,
                               const std::string& order_ref) {
   if (delta == 0) return absl::OkStatus();
-  LOYALTY_ASSIGN_OR_RETURN(MemberState household,
-                           LoadMember(tx, program.org_id, rollup.household_id));
+  LOYALTY_ASSIGN_OR_RETURN(ledger::MemberState household,
+                           store::LoadMember(tx, program.org_id, rollup.household_id));
   operation.Track(household);
-  const Enrolment* enrolment = household.FindEnrolment(program.program_id);
+  const ledger::Enrolment* enrolment = household.FindEnrolment(program.program_id);
   if (enrolment == nullptr) return absl::OkStatus();
   LOYALTY_RETURN_IF_ERROR(
       operation.AddTotals(rollup.household_id, program.program_id, point_type, 0, delta));
@@ -136,11 +138,11 @@ absl::Status RollUpQualifying(pg::Transaction& tx, Operation& operation,
   v1::ContributionState* state = operation.event().add_contributions();
   state->set_household_id(rollup.household_id);
   state->set_member_id(rollup.member_id);
-  rpc::ToTimestamp(rollup.membership_start, state->mutable_membership_start());
+  wire::ToTimestamp(rollup.membership_start, state->mutable_membership_start());
   state->set_program_id(program.program_id);
-  rpc::ToTimestamp(enrolment->period_start, state->mutable_period_start());
+  wire::ToTimestamp(enrolment->period_start, state->mutable_period_start());
   state->set_qualifying(total.Int64(0, 0));
-  const std::optional<std::string> tier = TierMove(program, household, *enrolment, delta);
+  const std::optional<std::string> tier = ledger::TierMove(program, household, *enrolment, delta);
   if (!tier.has_value()) return absl::OkStatus();
   return operation.ChangeEnrolment(rollup.household_id, program.program_id, 0, tier,
                                    /*mark_activity=*/false);

@@ -5,9 +5,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "libs/ledger/program.h"
 #include "libs/pg/transaction.h"
-#include "services/command/catalog.h"
-#include "services/command/operation.h"
+#include "libs/store/catalog.h"
+#include "libs/store/operation.h"
 
 namespace loyalty::command {
 
@@ -53,8 +54,8 @@ void PrefetchLockMemberAndHousehold(pg::Transaction& tx, const std::string& org_
 // (household_contributions, and the event's contributions), and moves the household's tier as
 // for any member. A positive `delta` of an order (`order_ref` not empty) records on the order the
 // membership it rolled up through, for its returns. Nothing when the household is not enrolled.
-absl::Status RollUpQualifying(pg::Transaction& tx, Operation& operation,
-                              const ProgramConfig& program, const HouseholdRollup& rollup,
+absl::Status RollUpQualifying(pg::Transaction& tx, store::Operation& operation,
+                              const ledger::ProgramConfig& program, const HouseholdRollup& rollup,
                               const std::string& point_type, ledger::Points delta,
                               const std::string& order_ref = "");
 

@@ -20,12 +20,12 @@
 #include "libs/rpc/queued_calls.h"
 #include "libs/rpc/server.h"
 #include "libs/rpc/server_security.h"
+#include "libs/store/batch_metrics.h"
+#include "libs/store/context.h"
+#include "libs/store/migrations.h"
 #include "prometheus/registry.h"
 #include "services/command/admin_service.h"
-#include "services/command/batch_metrics.h"
 #include "services/command/command_service.h"
-#include "services/command/context.h"
-#include "services/command/migrations.h"
 
 ABSL_FLAG(std::string, database_url, "postgresql://postgres@127.0.0.1:5432/loyalty",
           "libpq connection string of the command database");
@@ -58,7 +58,7 @@ int Fail(const std::string& message) {
 absl::Status MigrateDatabase(const std::string& url) {
   absl::StatusOr<std::unique_ptr<pg::Connection>> connection = pg::Connection::Open(url);
   if (!connection.ok()) return connection.status();
-  return pg::Migrate(**connection, Migrations());
+  return pg::Migrate(**connection, store::Migrations());
 }
 
 int Serve() {
@@ -83,13 +83,13 @@ int Serve() {
   SystemClock clock;
   pg::RetryPolicy retry;
   retry.max_attempts = max_attempts;
-  ConfigCache config_cache;
-  MemberCache member_cache;
-  BatchMetrics batch_metrics(*registry);
-  MemberBatcher member_batcher(pool, retry, &batch_metrics);
+  store::ConfigCache config_cache;
+  store::MemberCache member_cache;
+  store::BatchMetrics batch_metrics(*registry);
+  store::MemberBatcher member_batcher(pool, retry, &batch_metrics);
   absl::StatusOr<rpc::ServerSecurity> security = rpc::ServerSecurityFromFlags(*registry);
   if (!security.ok()) return Fail(std::string(security.status().message()));
-  const Context context{&pool, &clock, retry, &config_cache, &member_cache, &member_batcher};
+  const store::Context context{&pool, &clock, retry, &config_cache, &member_cache, &member_batcher};
   CommandService commands(context, rpc_metrics, limits, security->access.get());
   AdminService admin(context, rpc_metrics, limits, security->access.get());
 
@@ -113,10 +113,10 @@ int Serve() {
     if (!started.ok()) return Fail(started.status().ToString());
     admin_server = *std::move(started);
   }
-  absl::StatusOr<std::unique_ptr<rpc::Health>> health = rpc::Health::Start(
-      {absl::GetFlag(FLAGS_database_url), Migrations().back().version,
-       absl::GetFlag(FLAGS_health_listen)},
-      {server->server.get(), admin_server.server.get()});
+  absl::StatusOr<std::unique_ptr<rpc::Health>> health =
+      rpc::Health::Start({absl::GetFlag(FLAGS_database_url), store::Migrations().back().version,
+                          absl::GetFlag(FLAGS_health_listen)},
+                         {server->server.get(), admin_server.server.get()});
   if (!health.ok()) return Fail(health.status().ToString());
   LogInfo(absl::StrCat("loyalty-command serving gRPC on port ", server->port,
                        admin_listen.empty() ? "" : absl::StrCat(", admin on port ",

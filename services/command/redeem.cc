@@ -3,9 +3,11 @@
 #include "absl/strings/str_cat.h"
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
-#include "libs/rpc/convert.h"
+#include "libs/ledger/program.h"
+#include "libs/store/idempotency.h"
+#include "libs/wire/burn.h"
+#include "libs/wire/time.h"
 #include "services/command/burn.h"
-#include "services/command/idempotency.h"
 #include "services/command/request_checks.h"
 
 namespace loyalty::command {
@@ -28,13 +30,13 @@ constexpr pg::Statement kInsertRedemptionProgram{
     "INSERT INTO redemption_programs (org_id, member_id, redemption_id, program_id, points)"
     " VALUES ($1, $2, $3, $4, $5)"};
 
-absl::Status RunRedemption(const Context& context, absl::string_view method,
+absl::Status RunRedemption(const store::Context& context, absl::string_view method,
                            const std::string& key, const google::protobuf::Message& wire,
                            const BurnRequest& request, v1::RedeemResponse* response) {
-  MemberCommandCache cached(context.member_cache, request.org_id, request.member_id);
+  store::MemberCommandCache cached(context.member_cache, request.org_id, request.member_id);
   absl::Time now;  // one per attempt, for the prefetched statements and the body alike
-  const MemberRead* read = nullptr;
-  return RunMemberCommand(
+  const store::MemberRead* read = nullptr;
+  return store::RunMemberCommand(
       context, cached, method, key, wire, response,
       [&](pg::Transaction& tx) {
         now = context.clock->Now();
@@ -45,26 +47,27 @@ absl::Status RunRedemption(const Context& context, absl::string_view method,
         LOYALTY_ASSIGN_OR_RETURN(DecidedBurn decided,
                          DecideRedemption(tx, request, &now, true, true, context.config_cache,
                                           *read));
-        LOYALTY_ASSIGN_OR_RETURN(Operation operation,
-                         Operation::Begin(tx, request.org_id, std::string(method),
-                                          context.caller, now));
+        LOYALTY_ASSIGN_OR_RETURN(
+            store::Operation operation,
+            store::Operation::Begin(tx, request.org_id, std::string(method), context.caller, now));
         operation.Track(decided.member);
         LOYALTY_RETURN_IF_ERROR(WriteRedemption(tx, operation, request, decided, 0,
                                         response->mutable_redemption()));
         LOYALTY_ASSIGN_OR_RETURN(int64_t position, operation.Commit());
         cached.Leave(operation);
         response->set_ledger_position(position);
-        return FillBalancesAfter(tx, request.org_id, std::move(decided.member), operation.event(),
-                                 now, context.config_cache, response->mutable_balances());
+        return store::FillBalancesAfter(tx, request.org_id, std::move(decided.member),
+                                        operation.event(), now, context.config_cache,
+                                        response->mutable_balances());
       });
 }
 
 }  // namespace
 
-absl::Status WriteRedemption(pg::Transaction& tx, Operation& operation,
+absl::Status WriteRedemption(pg::Transaction& tx, store::Operation& operation,
                              const BurnRequest& request, const DecidedBurn& decided,
                              int64_t reservation_id, v1::Redemption* redemption) {
-  const ProgramConfig& pricing = decided.scope.pricing;
+  const ledger::ProgramConfig& pricing = decided.scope.pricing;
   const int64_t id = operation.id();
   pg::Params row;
   row.Add(request.org_id).Add(request.member_id).Add(id).Add(pricing.program_id)
@@ -80,10 +83,13 @@ absl::Status WriteRedemption(pg::Transaction& tx, Operation& operation,
         .Add(take.point_type).Add(take.points);
     tx.Defer(kInsertRedemptionLot, std::move(lot));
   }
-  for (const v1::ProgramBreakup& program : decided.plan.breakup) {
+  for (const ledger::ProgramPoints& program : decided.plan.breakup) {
     pg::Params part;
-    part.Add(request.org_id).Add(request.member_id).Add(id).Add(program.program_id())
-        .Add(program.points());
+    part.Add(request.org_id)
+        .Add(request.member_id)
+        .Add(id)
+        .Add(program.program_id)
+        .Add(program.points);
     tx.Defer(kInsertRedemptionProgram, std::move(part));
   }
   redemption->set_redemption_id(id);
@@ -95,19 +101,17 @@ absl::Status WriteRedemption(pg::Transaction& tx, Operation& operation,
   redemption->mutable_value()->set_currency(pricing.currency);
   redemption->set_order_ref(request.order_ref);
   redemption->set_reward(request.reward);
-  ToLotConsumptions(decided.plan, redemption->mutable_lots());
-  for (const v1::ProgramBreakup& program : decided.plan.breakup) {
-    *redemption->add_breakup_by_program() = program;
-  }
+  wire::ToLotConsumptions(decided.plan.consumption, redemption->mutable_lots());
+  wire::ToProgramBreakups(decided.plan.breakup, redemption->mutable_breakup_by_program());
   redemption->set_overdraft_points(decided.plan.consumption.shortfall);
   redemption->set_reservation_id(reservation_id);
-  rpc::ToTimestamp(operation.now(), redemption->mutable_created_at());
+  wire::ToTimestamp(operation.now(), redemption->mutable_created_at());
   redemption->set_caller(operation.event().caller());
   *operation.event().mutable_redemption() = *redemption;
   return absl::OkStatus();
 }
 
-absl::Status Redeem(const Context& context, const v1::RedeemRequest& request,
+absl::Status Redeem(const store::Context& context, const v1::RedeemRequest& request,
                     v1::RedeemResponse* response) {
   LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
   return RunRedemption(context, "Redeem", request.idempotency_key(), request,
@@ -116,7 +120,7 @@ absl::Status Redeem(const Context& context, const v1::RedeemRequest& request,
                        response);
 }
 
-absl::Status GroupRedeem(const Context& context, const v1::GroupRedeemRequest& request,
+absl::Status GroupRedeem(const store::Context& context, const v1::GroupRedeemRequest& request,
                          v1::RedeemResponse* response) {
   LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
   static const std::string kNoProgram;
@@ -126,7 +130,7 @@ absl::Status GroupRedeem(const Context& context, const v1::GroupRedeemRequest& r
                        response);
 }
 
-absl::Status IsRedeemable(const Context& context, const v1::IsRedeemableRequest& request,
+absl::Status IsRedeemable(const store::Context& context, const v1::IsRedeemableRequest& request,
                           v1::IsRedeemableResponse* response) {
   static const std::string kNoReward;
   const BurnRequest burn{request.org_id(), request.member_id(), request.program_id(),
@@ -149,9 +153,7 @@ absl::Status IsRedeemable(const Context& context, const v1::IsRedeemableRequest&
         response->set_redeemable(true);
         response->mutable_value()->set_minor_units(decided->plan.value_minor);
         response->mutable_value()->set_currency(decided->scope.pricing.currency);
-        for (const v1::ProgramBreakup& program : decided->plan.breakup) {
-          *response->add_breakup_by_program() = program;
-        }
+        wire::ToProgramBreakups(decided->plan.breakup, response->mutable_breakup_by_program());
         return absl::OkStatus();
       },
       context.deadline);

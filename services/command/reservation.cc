@@ -1,17 +1,18 @@
 #include "services/command/reservation.h"
 
+#include <map>
+
 #include "absl/strings/str_cat.h"
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
-#include <map>
-
 #include "libs/ledger/consumption.h"
 #include "libs/ledger/redemption_rules.h"
-#include "libs/rpc/convert.h"
+#include "libs/store/idempotency.h"
+#include "libs/store/member_repository.h"
+#include "libs/store/operation.h"
+#include "libs/wire/burn.h"
+#include "libs/wire/time.h"
 #include "services/command/burn.h"
-#include "services/command/idempotency.h"
-#include "services/command/member_state.h"
-#include "services/command/operation.h"
 #include "services/command/redeem.h"
 #include "services/command/request_checks.h"
 
@@ -61,7 +62,7 @@ struct Reservation {
 absl::StatusOr<Reservation> LoadOpenReservation(pg::Transaction& tx, const std::string& org_id,
                                                 const std::string& member_id, int64_t id,
                                                 absl::Time* now) {
-  LOYALTY_RETURN_IF_ERROR(LockForCommand(tx, org_id, {member_id}, now));
+  LOYALTY_RETURN_IF_ERROR(store::LockForCommand(tx, org_id, {member_id}, now));
   pg::Params key;
   key.Add(org_id).Add(member_id).Add(id);
   LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectReservation, key));
@@ -83,7 +84,7 @@ absl::StatusOr<Reservation> LoadOpenReservation(pg::Transaction& tx, const std::
 }
 
 // Releases every hold of the reservation and records how it ended.
-absl::Status Resolve(pg::Transaction& tx, Operation& operation, const std::string& member_id,
+absl::Status Resolve(pg::Transaction& tx, store::Operation& operation, const std::string& member_id,
                      const Reservation& reservation, absl::string_view status) {
   for (const auto& [lot_id, points] : reservation.lots) {
     LOYALTY_RETURN_IF_ERROR(operation.ChangeHold(member_id, lot_id, -points));
@@ -98,22 +99,22 @@ absl::Status Resolve(pg::Transaction& tx, Operation& operation, const std::strin
 
 }  // namespace
 
-absl::Status ReservePoints(const Context& context, const v1::ReservePointsRequest& request,
+absl::Status ReservePoints(const store::Context& context, const v1::ReservePointsRequest& request,
                            v1::ReservePointsResponse* response) {
   const BurnRequest burn{request.org_id(), request.member_id(), request.program_id(),
                          request.group(),  request.points(),    request.order_ref(),
                          request.reward()};
   LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
   const absl::Duration timeout = ReservationTimeout(request);
-  return RunCommand(
+  return store::RunCommand(
       context, "ReservePoints", request.org_id(), request.idempotency_key(), request, response,
       [&](pg::Transaction& tx) -> absl::Status {
         absl::Time now = context.clock->Now();
         LOYALTY_ASSIGN_OR_RETURN(DecidedBurn decided, DecideRedemption(tx, burn, &now, true, false,
                                                                          context.config_cache));
-        LOYALTY_ASSIGN_OR_RETURN(Operation operation,
-                         Operation::Begin(tx, request.org_id(), "ReservePoints", context.caller,
-                                          now));
+        LOYALTY_ASSIGN_OR_RETURN(
+            store::Operation operation,
+            store::Operation::Begin(tx, request.org_id(), "ReservePoints", context.caller, now));
         operation.Track(decided.member);
         const absl::Time expires_at = now + timeout;
         pg::Params row;
@@ -133,21 +134,19 @@ absl::Status ReservePoints(const Context& context, const v1::ReservePointsReques
         response->set_ledger_position(position);
         response->set_reservation_id(operation.id());
         response->set_points(request.points());
-        rpc::ToTimestamp(expires_at, response->mutable_expires_at());
-        ToLotConsumptions(decided.plan, response->mutable_lots());
-        for (const v1::ProgramBreakup& program : decided.plan.breakup) {
-          *response->add_breakup_by_program() = program;
-        }
-        return FillBalancesAfter(tx, request.org_id(), std::move(decided.member),
-                                 operation.event(), now, context.config_cache,
-                                 response->mutable_balances());
+        wire::ToTimestamp(expires_at, response->mutable_expires_at());
+        wire::ToLotConsumptions(decided.plan.consumption, response->mutable_lots());
+        wire::ToProgramBreakups(decided.plan.breakup, response->mutable_breakup_by_program());
+        return store::FillBalancesAfter(tx, request.org_id(), std::move(decided.member),
+                                        operation.event(), now, context.config_cache,
+                                        response->mutable_balances());
       });
 }
 
-absl::Status CapturePoints(const Context& context, const v1::CapturePointsRequest& request,
+absl::Status CapturePoints(const store::Context& context, const v1::CapturePointsRequest& request,
                            v1::CapturePointsResponse* response) {
   LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
-  return RunCommand(
+  return store::RunCommand(
       context, "CapturePoints", request.org_id(), request.idempotency_key(), request, response,
       [&](pg::Transaction& tx) -> absl::Status {
         absl::Time now = context.clock->Now();
@@ -159,9 +158,9 @@ absl::Status CapturePoints(const Context& context, const v1::CapturePointsReques
           return InvalidField("points", absl::StrCat("is more than the ", reservation.points,
                                                      " points reserved"));
         }
-        LOYALTY_ASSIGN_OR_RETURN(Operation operation,
-                         Operation::Begin(tx, request.org_id(), "CapturePoints", context.caller,
-                                          now));
+        LOYALTY_ASSIGN_OR_RETURN(
+            store::Operation operation,
+            store::Operation::Begin(tx, request.org_id(), "CapturePoints", context.caller, now));
         LOYALTY_RETURN_IF_ERROR(
             Resolve(tx, operation, request.member_id(), reservation, "captured"));
         // The capture spends the reservation's own lots, now released, in burn order.
@@ -173,7 +172,7 @@ absl::Status CapturePoints(const Context& context, const v1::CapturePointsReques
                                                       reservation.program_id, reservation.group,
                                                       context.config_cache));
         LOYALTY_ASSIGN_OR_RETURN(decided.member,
-                                 LoadMember(tx, request.org_id(), request.member_id()));
+                                 store::LoadMember(tx, request.org_id(), request.member_id()));
         std::vector<ledger::Lot> held_lots;
         for (const ledger::Lot& lot : decided.member.lots) {
           for (const auto& [lot_id, held] : reservation.lots) {
@@ -189,47 +188,40 @@ absl::Status CapturePoints(const Context& context, const v1::CapturePointsReques
           return Refused(ledger::kInsufficientPoints,
                          "part of the reserved points expired before the capture");
         }
-        std::map<std::string, ledger::Points> by_program;
-        for (const ledger::LotTake& take : decided.plan.consumption.takes) {
-          by_program[take.program_id] += take.points;
-        }
-        for (const auto& [program_id, program_points] : by_program) {
-          v1::ProgramBreakup breakup;
-          breakup.set_program_id(program_id);
-          breakup.set_points(program_points);
-          decided.plan.breakup.push_back(std::move(breakup));
-        }
+        decided.plan.breakup =
+            ledger::BreakupByProgram(decided.plan.consumption, decided.scope.pricing.program_id);
         decided.plan.value_minor = ledger::RedemptionValue(points, decided.scope.pricing.ratio);
         LOYALTY_RETURN_IF_ERROR(WriteRedemption(tx, operation, burn, decided, reservation.id,
                                         response->mutable_redemption()));
         LOYALTY_ASSIGN_OR_RETURN(int64_t position, operation.Commit());
         response->set_ledger_position(position);
         response->set_points_released(reservation.points - points);
-        return FillBalancesAfter(tx, request.org_id(), std::move(decided.member),
-                                 operation.event(), now, context.config_cache,
-                                 response->mutable_balances());
+        return store::FillBalancesAfter(tx, request.org_id(), std::move(decided.member),
+                                        operation.event(), now, context.config_cache,
+                                        response->mutable_balances());
       });
 }
 
-absl::Status VoidReservation(const Context& context, const v1::VoidReservationRequest& request,
+absl::Status VoidReservation(const store::Context& context,
+                             const v1::VoidReservationRequest& request,
                              v1::VoidReservationResponse* response) {
   LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
-  return RunCommand(
+  return store::RunCommand(
       context, "VoidReservation", request.org_id(), request.idempotency_key(), request, response,
       [&](pg::Transaction& tx) -> absl::Status {
         absl::Time now = context.clock->Now();
         LOYALTY_ASSIGN_OR_RETURN(Reservation reservation,
                          LoadOpenReservation(tx, request.org_id(), request.member_id(),
                                              request.reservation_id(), &now));
-        LOYALTY_ASSIGN_OR_RETURN(Operation operation,
-                         Operation::Begin(tx, request.org_id(), "VoidReservation", context.caller,
-                                          now));
+        LOYALTY_ASSIGN_OR_RETURN(
+            store::Operation operation,
+            store::Operation::Begin(tx, request.org_id(), "VoidReservation", context.caller, now));
         LOYALTY_RETURN_IF_ERROR(Resolve(tx, operation, request.member_id(), reservation, "voided"));
         LOYALTY_ASSIGN_OR_RETURN(int64_t position, operation.Commit());
         response->set_ledger_position(position);
         response->set_points_released(reservation.points);
-        return FillBalances(tx, request.org_id(), request.member_id(), now, context.config_cache,
-                            response->mutable_balances());
+        return store::FillBalances(tx, request.org_id(), request.member_id(), now,
+                                   context.config_cache, response->mutable_balances());
       });
 }
 

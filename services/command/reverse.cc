@@ -7,12 +7,15 @@
 #include "libs/base/status_macros.h"
 #include "libs/ledger/consumption.h"
 #include "libs/ledger/limits.h"
+#include "libs/ledger/member.h"
+#include "libs/ledger/program.h"
 #include "libs/ledger/reversal.h"
-#include "services/command/catalog.h"
+#include "libs/store/catalog.h"
+#include "libs/store/idempotency.h"
+#include "libs/store/member_repository.h"
+#include "libs/store/operation.h"
+#include "libs/wire/balances.h"
 #include "services/command/household.h"
-#include "services/command/idempotency.h"
-#include "services/command/member_state.h"
-#include "services/command/operation.h"
 #include "services/command/request_checks.h"
 
 namespace loyalty::command {
@@ -53,7 +56,7 @@ absl::StatusOr<Purchase> LoadPurchase(pg::Transaction& tx, const v1::ReverseRequ
 }
 
 // Takes `points` from the order's own lots (free points only); returns what they could give.
-absl::StatusOr<ledger::Points> TakeFromOrderLots(pg::Transaction& tx, Operation& operation,
+absl::StatusOr<ledger::Points> TakeFromOrderLots(pg::Transaction& tx, store::Operation& operation,
                                                  const v1::ReverseRequest& request,
                                                  const std::string& program_id,
                                                  ledger::Points points) {
@@ -69,19 +72,21 @@ absl::StatusOr<ledger::Points> TakeFromOrderLots(pg::Transaction& tx, Operation&
   return taken;
 }
 
-absl::Status ReverseInTransaction(const Context& context, pg::Transaction& tx,
+absl::Status ReverseInTransaction(const store::Context& context, pg::Transaction& tx,
                                   const v1::ReverseRequest& request,
                                   v1::ReverseResponse* response) {
   const std::string& org_id = request.org_id();
-  LOYALTY_ASSIGN_OR_RETURN(ProgramConfig program,
-                   LoadProgram(tx, org_id, request.program_id(), context.config_cache));
+  LOYALTY_ASSIGN_OR_RETURN(
+      ledger::ProgramConfig program,
+      store::LoadProgram(tx, org_id, request.program_id(), context.config_cache));
   absl::Time now = context.clock->Now();
   LOYALTY_ASSIGN_OR_RETURN(std::optional<HouseholdRollup> household,
                    LockMemberAndOrderHousehold(tx, org_id, request.member_id(),
                                                program.program_id, request.order_ref(), &now));
-  LOYALTY_ASSIGN_OR_RETURN(MemberState member, LoadMember(tx, org_id, request.member_id()));
-  LOYALTY_ASSIGN_OR_RETURN(const Enrolment* enrolment,
-                           RequireEnrolment(member, program.program_id));
+  LOYALTY_ASSIGN_OR_RETURN(ledger::MemberState member,
+                           store::LoadMember(tx, org_id, request.member_id()));
+  LOYALTY_ASSIGN_OR_RETURN(const ledger::Enrolment* enrolment,
+                           ledger::RequireEnrolment(member, program.program_id));
   LOYALTY_ASSIGN_OR_RETURN(Purchase purchase, LoadPurchase(tx, request, program.program_id));
 
   int64_t cumulative = purchase.amount_minor;
@@ -101,12 +106,12 @@ absl::Status ReverseInTransaction(const Context& context, pg::Transaction& tx,
           : ledger::CumulativeClawback(purchase.points, purchase.amount_minor, cumulative);
   const ledger::Points points = std::max<ledger::Points>(0, target - purchase.reversed_points);
 
-  LOYALTY_ASSIGN_OR_RETURN(Operation operation,
-                   Operation::Begin(tx, org_id, "Reverse", context.caller, now));
+  LOYALTY_ASSIGN_OR_RETURN(store::Operation operation,
+                           store::Operation::Begin(tx, org_id, "Reverse", context.caller, now));
   operation.Track(member);
   LOYALTY_ASSIGN_OR_RETURN(ledger::Points taken,
                    TakeFromOrderLots(tx, operation, request, program.program_id, points));
-  const PointTypeConfig* type = program.FindPointType(purchase.point_type);
+  const ledger::PointTypeConfig* type = program.FindPointType(purchase.point_type);
   const bool redeemable = type == nullptr || type->redeemable;
   // What the lots no longer hold was spent: it becomes debt (qualifying-only points are never
   // spent, so nothing is owed for them).
@@ -120,7 +125,7 @@ absl::Status ReverseInTransaction(const Context& context, pg::Transaction& tx,
         type != nullptr && type->counts_toward_tier ? -points : 0;
     LOYALTY_RETURN_IF_ERROR(operation.AddTotals(member.member_id, program.program_id,
                                         purchase.point_type, -points, qualifying));
-    if (qualifying != 0) tier = TierMove(program, member, *enrolment, qualifying);
+    if (qualifying != 0) tier = ledger::TierMove(program, member, *enrolment, qualifying);
     if (household.has_value()) {
       LOYALTY_RETURN_IF_ERROR(
           RollUpQualifying(tx, operation, program, *household, purchase.point_type, qualifying));
@@ -139,22 +144,21 @@ absl::Status ReverseInTransaction(const Context& context, pg::Transaction& tx,
   response->set_debt_created(debt);
   response->mutable_cumulative_returned()->set_minor_units(cumulative);
   response->mutable_cumulative_returned()->set_currency(purchase.currency);
-  LOYALTY_RETURN_IF_ERROR(FillBalancesAfter(tx, org_id, std::move(member), operation.event(),
-                                    operation.now(), context.config_cache,
-                                    response->mutable_balances()));
-  response->set_tier(TierIn(response->balances(), program.program_id));
+  LOYALTY_RETURN_IF_ERROR(store::FillBalancesAfter(tx, org_id, std::move(member), operation.event(),
+                                                   operation.now(), context.config_cache,
+                                                   response->mutable_balances()));
+  response->set_tier(wire::TierIn(response->balances(), program.program_id));
   return absl::OkStatus();
 }
 
 }  // namespace
 
-absl::Status Reverse(const Context& context, const v1::ReverseRequest& request,
+absl::Status Reverse(const store::Context& context, const v1::ReverseRequest& request,
                      v1::ReverseResponse* response) {
   LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
-  return RunCommand(context, "Reverse", request.org_id(), request.idempotency_key(), request,
-                    response, [&](pg::Transaction& tx) {
-                      return ReverseInTransaction(context, tx, request, response);
-                    });
+  return store::RunCommand(
+      context, "Reverse", request.org_id(), request.idempotency_key(), request, response,
+      [&](pg::Transaction& tx) { return ReverseInTransaction(context, tx, request, response); });
 }
 
 }  // namespace loyalty::command

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "libs/ledger/member.h"
 
 namespace loyalty::query {
 namespace {
@@ -139,7 +140,7 @@ bool BalanceCache::Fill(std::string_view org_id, std::string_view member_id, uin
                         CachedBalances entry, absl::Time read_at) {
   const bool large_read = RowsOf(entry) > options_.max_member_rows;
   if (ticket == 0) return large_read;
-  command::MergeLotSummaries(read_at, &entry.member.lots);
+  ledger::MergeLotSummaries(read_at, &entry.member.lots);
   entry.member.lots_summarised_at = read_at;
   const std::string key = KeyOf(org_id, member_id);
   if (RowsOf(entry) > options_.max_member_rows) {
@@ -249,7 +250,7 @@ int64_t BalanceCache::EstimatedBytes(const CachedBalances* entry) {
   constexpr int64_t kFixed = sizeof(std::pair<const std::string, Slot>) * 8 / 7 +
                              sizeof(std::string) + 2 * sizeof(void*) + 2 * 32 + 16;
   if (entry == nullptr) return kFixed;
-  const command::MemberState& member = entry->member;
+  const ledger::MemberState& member = entry->member;
   int64_t bytes = kFixed + static_cast<int64_t>(sizeof(CachedBalances));
   bytes += HeapOf(member.member_id) + HeapOf(member.kind) + HeapOf(member.status) +
            HeapOf(entry->valuation.currency);
@@ -261,8 +262,8 @@ int64_t BalanceCache::EstimatedBytes(const CachedBalances* entry) {
   for (const ledger::PointTotals& totals : member.totals) {
     bytes += HeapOf(totals.program_id) + HeapOf(totals.point_type);
   }
-  bytes += static_cast<int64_t>(member.enrolments.capacity() * sizeof(command::Enrolment));
-  for (const command::Enrolment& enrolment : member.enrolments) {
+  bytes += static_cast<int64_t>(member.enrolments.capacity() * sizeof(ledger::Enrolment));
+  for (const ledger::Enrolment& enrolment : member.enrolments) {
     bytes += HeapOf(enrolment.program_id) + HeapOf(enrolment.tier);
   }
   return bytes;

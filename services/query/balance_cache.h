@@ -28,11 +28,13 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/time/time.h"
 #include "libs/base/clock.h"
+#include "libs/ledger/member.h"
+#include "libs/ledger/program.h"
+#include "libs/store/catalog.h"
+#include "libs/store/member_repository.h"
 #include "prometheus/counter.h"
 #include "prometheus/gauge.h"
 #include "prometheus/registry.h"
-#include "services/command/catalog.h"
-#include "services/command/member_state.h"
 
 namespace loyalty::query {
 
@@ -42,8 +44,8 @@ struct CachedBalances {
   // Enrolments, open lots and totals from the views; kind, status. Once kept, its lots are
   // summaries made at the read's time (member.lots_summarised_at, MergeLotSummaries): the lots
   // already available then, of one program, point type, redeemability and expiry, are one.
-  command::MemberState member;
-  command::GroupValuation valuation;
+  ledger::MemberState member;
+  ledger::GroupValuation valuation;
 };
 
 struct BalanceCacheOptions {

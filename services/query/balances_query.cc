@@ -11,8 +11,11 @@
 
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
-#include "services/command/catalog.h"
-#include "services/command/member_state.h"
+#include "libs/ledger/member.h"
+#include "libs/ledger/program.h"
+#include "libs/store/catalog.h"
+#include "libs/store/member_repository.h"
+#include "libs/wire/balances.h"
 #include "services/query/queries.h"
 #include "services/query/request_checks.h"
 
@@ -23,8 +26,7 @@ namespace {
 void Answer(const BalanceCache::Hit& hit, v1::GetBalancesResponse* response) {
   response->Clear();
   response->set_ledger_position(hit.position);
-  command::ToBalances(hit.entry->member, hit.now, hit.entry->valuation,
-                      response->mutable_balances());
+  wire::ToBalances(hit.entry->member, hit.now, hit.entry->valuation, response->mutable_balances());
 }
 
 }  // namespace
@@ -63,13 +65,13 @@ absl::Status GetBalances(const QueryContext& context, const v1::GetBalancesReque
   bool large = false;  // a large read: its memory goes back to the system after
   const auto body = [&](pg::Transaction& tx, const ViewRead& read) -> absl::Status {
     response->Clear();
-    LOYALTY_ASSIGN_OR_RETURN(command::GroupValuation valuation,
-                     command::LoadGroupValuation(tx, request.org_id()));
-    LOYALTY_ASSIGN_OR_RETURN(command::MemberState member,
-                     LoadMemberView(tx, read, request.org_id(), request.member_id()));
+    LOYALTY_ASSIGN_OR_RETURN(ledger::GroupValuation valuation,
+                             store::LoadGroupValuation(tx, request.org_id()));
+    LOYALTY_ASSIGN_OR_RETURN(ledger::MemberState member,
+                             LoadMemberView(tx, read, request.org_id(), request.member_id()));
     response->set_ledger_position(read.position);
     const absl::Time now = context.clock->Now();
-    command::ToBalances(member, now, valuation, response->mutable_balances());
+    wire::ToBalances(member, now, valuation, response->mutable_balances());
     if (cache != nullptr) {
       large = cache->Fill(request.org_id(), request.member_id(), ticket,
                           {read.position, std::move(member), std::move(valuation)}, now);
@@ -77,7 +79,7 @@ absl::Status GetBalances(const QueryContext& context, const v1::GetBalancesReque
     return absl::OkStatus();
   };
   const auto prefetch = [&](pg::Transaction& tx) {
-    command::PrefetchGroupValuation(tx, request.org_id());
+    store::PrefetchGroupValuation(tx, request.org_id());
     PrefetchMemberView(tx, request.org_id(), request.member_id());
   };
   const absl::Status status = ReadViews(context, request.org_id(), request.member_id(),

@@ -6,8 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/base/status_macros.h"
-#include "libs/rpc/convert.h"
-#include "services/command/operation.h"
+#include "libs/store/operation.h"
+#include "libs/wire/event.h"
+#include "libs/wire/time.h"
 
 namespace loyalty::query {
 namespace {
@@ -101,7 +102,7 @@ std::string KeyOf(const pg::Params& row, size_t columns) {
 
 std::optional<absl::Time> OptionalTime(bool present, const google::protobuf::Timestamp& time) {
   if (!present) return std::nullopt;
-  return rpc::FromTimestamp(time);
+  return wire::FromTimestamp(time);
 }
 
 }  // namespace
@@ -134,10 +135,18 @@ void ViewChanges::Rows::Defer(pg::Transaction& tx, const pg::Statement& statemen
 void ViewChanges::Add(int64_t position, const v1::LedgerEvent& event) {
   for (const v1::LotState& lot : event.lots()) {
     pg::Params row;
-    row.Add(event.org_id()).Add(lot.member_id()).Add(lot.lot_id()).Add(lot.program_id())
-        .Add(lot.point_type()).Add(lot.subtype()).Add(lot.redeemable()).Add(lot.amount())
-        .Add(lot.remaining()).Add(lot.held()).Add(rpc::FromTimestamp(lot.awarded_at()))
-        .Add(rpc::FromTimestamp(lot.available_at()))
+    row.Add(event.org_id())
+        .Add(lot.member_id())
+        .Add(lot.lot_id())
+        .Add(lot.program_id())
+        .Add(lot.point_type())
+        .Add(lot.subtype())
+        .Add(lot.redeemable())
+        .Add(lot.amount())
+        .Add(lot.remaining())
+        .Add(lot.held())
+        .Add(wire::FromTimestamp(lot.awarded_at()))
+        .Add(wire::FromTimestamp(lot.available_at()))
         .Add(OptionalTime(lot.has_expires_at(), lot.expires_at()));
     lots_.Put(3, std::move(row));
   }
@@ -149,25 +158,40 @@ void ViewChanges::Add(int64_t position, const v1::LedgerEvent& event) {
   }
   for (const v1::EnrolmentState& enrolment : event.enrolments()) {
     pg::Params row;
-    row.Add(event.org_id()).Add(enrolment.member_id()).Add(enrolment.program_id())
-        .Add(enrolment.tier()).Add(enrolment.debt())
-        .Add(rpc::FromTimestamp(enrolment.period_start()))
-        .Add(rpc::FromTimestamp(enrolment.period_end()));
+    row.Add(event.org_id())
+        .Add(enrolment.member_id())
+        .Add(enrolment.program_id())
+        .Add(enrolment.tier())
+        .Add(enrolment.debt())
+        .Add(wire::FromTimestamp(enrolment.period_start()))
+        .Add(wire::FromTimestamp(enrolment.period_end()));
     enrolments_.Put(3, std::move(row));
   }
   for (const v1::ContributionState& contribution : event.contributions()) {
     pg::Params row;
-    row.Add(event.org_id()).Add(contribution.household_id()).Add(contribution.program_id())
-        .Add(rpc::FromTimestamp(contribution.period_start())).Add(contribution.member_id())
-        .Add(rpc::FromTimestamp(contribution.membership_start())).Add(contribution.qualifying());
+    row.Add(event.org_id())
+        .Add(contribution.household_id())
+        .Add(contribution.program_id())
+        .Add(wire::FromTimestamp(contribution.period_start()))
+        .Add(contribution.member_id())
+        .Add(wire::FromTimestamp(contribution.membership_start()))
+        .Add(contribution.qualifying());
     contributions_.Put(6, std::move(row));
   }
   for (const v1::EntryRecord& entry : event.entries()) {
     pg::Params row;
-    row.Add(event.org_id()).Add(entry.member_id()).Add(entry.entry_id()).Add(position)
-        .Add(event.operation_id()).Add(entry.program_id()).Add(entry.point_type())
-        .Add(command::EntryKindName(entry.kind())).Add(entry.points()).Add(entry.order_ref())
-        .Add(entry.description()).Add(rpc::FromTimestamp(entry.created_at()))
+    row.Add(event.org_id())
+        .Add(entry.member_id())
+        .Add(entry.entry_id())
+        .Add(position)
+        .Add(event.operation_id())
+        .Add(entry.program_id())
+        .Add(entry.point_type())
+        .Add(wire::EntryKindName(entry.kind()))
+        .Add(entry.points())
+        .Add(entry.order_ref())
+        .Add(entry.description())
+        .Add(wire::FromTimestamp(entry.created_at()))
         .Add(event.caller());
     entries_.Append(std::move(row));
   }
@@ -183,11 +207,18 @@ void ViewChanges::AddRedemption(int64_t position, const v1::LedgerEvent& event) 
     return;
   }
   pg::Params row = key;
-  row.Add(position).Add(redemption.program_id()).Add(redemption.group())
-      .Add(redemption.points()).Add(redemption.value().minor_units())
-      .Add(redemption.value().currency()).Add(redemption.order_ref()).Add(redemption.reward())
-      .Add(redemption.overdraft_points()).Add(redemption.reservation_id())
-      .Add(rpc::FromTimestamp(redemption.created_at())).Add(event.caller());
+  row.Add(position)
+      .Add(redemption.program_id())
+      .Add(redemption.group())
+      .Add(redemption.points())
+      .Add(redemption.value().minor_units())
+      .Add(redemption.value().currency())
+      .Add(redemption.order_ref())
+      .Add(redemption.reward())
+      .Add(redemption.overdraft_points())
+      .Add(redemption.reservation_id())
+      .Add(wire::FromTimestamp(redemption.created_at()))
+      .Add(event.caller());
   redemptions_.Append(std::move(row));
   for (const v1::ProgramBreakup& program : redemption.breakup_by_program()) {
     pg::Params program_row = key;

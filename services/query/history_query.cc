@@ -4,8 +4,9 @@
 #include "absl/strings/str_join.h"
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
-#include "libs/rpc/convert.h"
-#include "services/command/operation.h"
+#include "libs/store/operation.h"
+#include "libs/wire/event.h"
+#include "libs/wire/time.h"
 #include "services/query/page_token.h"
 #include "services/query/queries.h"
 #include "services/query/request_checks.h"
@@ -74,7 +75,7 @@ absl::Status AddRedemptionDetails(pg::Transaction& tx, const std::string& org_id
     lot->set_program_id(std::string(lots.Text(i, 2)));
     lot->set_point_type(std::string(lots.Text(i, 3)));
     lot->set_points(lots.Int64(i, 4));
-    rpc::ToOptionalTimestamp(lots.OptionalTime(i, 5), [&] { return lot->mutable_expires_at(); });
+    wire::ToOptionalTimestamp(lots.OptionalTime(i, 5), [&] { return lot->mutable_expires_at(); });
   }
   return absl::OkStatus();
 }
@@ -92,7 +93,7 @@ void ToRedemption(const pg::Result& rows, int i, const std::string& member_id,
   redemption->set_reward(std::string(rows.Text(i, 7)));
   redemption->set_overdraft_points(rows.Int64(i, 8));
   redemption->set_reservation_id(rows.Int64(i, 9));
-  rpc::ToTimestamp(rows.Time(i, 10), redemption->mutable_created_at());
+  wire::ToTimestamp(rows.Time(i, 10), redemption->mutable_created_at());
   redemption->set_cancelled(rows.Bool(i, 11));
   redemption->set_caller(std::string(rows.Text(i, 12)));
 }
@@ -101,7 +102,7 @@ void ToRedemption(const pg::Result& rows, int i, const std::string& member_id,
 std::string KindArray(const v1::ListLedgerEntriesRequest& request) {
   std::vector<std::string> names;
   for (int kind : request.kinds()) {
-    names.push_back(command::EntryKindName(static_cast<v1::LedgerEntryKind>(kind)));
+    names.push_back(wire::EntryKindName(static_cast<v1::LedgerEntryKind>(kind)));
   }
   return absl::StrCat("{", absl::StrJoin(names, ","), "}");
 }
@@ -163,11 +164,11 @@ absl::Status ListLedgerEntries(const QueryContext& context,
           entry->set_ledger_position(rows.Int64(i, 1));
           entry->set_program_id(std::string(rows.Text(i, 2)));
           entry->set_point_type(std::string(rows.Text(i, 3)));
-          entry->set_kind(command::EntryKindFromName(std::string(rows.Text(i, 4))));
+          entry->set_kind(wire::EntryKindFromName(std::string(rows.Text(i, 4))));
           entry->set_points(rows.Int64(i, 5));
           entry->set_order_ref(std::string(rows.Text(i, 6)));
           entry->set_description(std::string(rows.Text(i, 7)));
-          rpc::ToTimestamp(rows.Time(i, 8), entry->mutable_created_at());
+          wire::ToTimestamp(rows.Time(i, 8), entry->mutable_created_at());
           entry->set_caller(std::string(rows.Text(i, 9)));
         }
         if (rows.Rows() > page_size) {

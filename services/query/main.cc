@@ -23,8 +23,8 @@
 #include "libs/rpc/queued_calls.h"
 #include "libs/rpc/server.h"
 #include "libs/rpc/server_security.h"
+#include "libs/store/migrations.h"
 #include "prometheus/registry.h"
-#include "services/command/migrations.h"
 #include "services/query/projector.h"
 #include "services/query/query_service.h"
 #include "services/query/rebuild.h"
@@ -135,7 +135,7 @@ int Serve() {
                        {&queries});
   if (!server.ok()) return Fail(server.status().ToString());
   absl::StatusOr<std::unique_ptr<rpc::Health>> health =
-      rpc::Health::Start({absl::GetFlag(FLAGS_database_url), command::Migrations().back().version,
+      rpc::Health::Start({absl::GetFlag(FLAGS_database_url), store::Migrations().back().version,
                           absl::GetFlag(FLAGS_health_listen)},
                          {server->server.get()});
   if (!health.ok()) return Fail(health.status().ToString());

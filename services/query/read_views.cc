@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
+#include "libs/ledger/member.h"
 
 namespace loyalty::query {
 namespace {
@@ -86,18 +87,18 @@ void PrefetchMemberView(pg::Transaction& tx, const std::string& org_id,
   }
 }
 
-absl::StatusOr<command::MemberState> LoadMemberView(pg::Transaction& tx, const ViewRead& read,
-                                                    const std::string& org_id,
-                                                    const std::string& member_id) {
+absl::StatusOr<ledger::MemberState> LoadMemberView(pg::Transaction& tx, const ViewRead& read,
+                                                   const std::string& org_id,
+                                                   const std::string& member_id) {
   pg::Params params;
   params.Add(org_id).Add(member_id);
-  command::MemberState member;
+  ledger::MemberState member;
   member.member_id = member_id;
   member.kind = read.member_kind;
   member.status = read.member_status;
   LOYALTY_ASSIGN_OR_RETURN(pg::Result enrolments, tx.Execute(kSelectEnrolments, params));
   for (int i = 0; i < enrolments.Rows(); ++i) {
-    command::Enrolment enrolment;
+    ledger::Enrolment enrolment;
     enrolment.program_id = std::string(enrolments.Text(i, 0));
     enrolment.tier = std::string(enrolments.Text(i, 1));
     enrolment.debt = enrolments.Int64(i, 2);
@@ -106,10 +107,10 @@ absl::StatusOr<command::MemberState> LoadMemberView(pg::Transaction& tx, const V
     member.enrolments.push_back(std::move(enrolment));
   }
   LOYALTY_ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kSelectLots, params));
-  for (int i = 0; i < lots.Rows(); ++i) member.lots.push_back(command::LotFromRow(lots, i));
+  for (int i = 0; i < lots.Rows(); ++i) member.lots.push_back(store::LotFromRow(lots, i));
   LOYALTY_ASSIGN_OR_RETURN(pg::Result totals, tx.Execute(kSelectTotals, params));
   for (int i = 0; i < totals.Rows(); ++i) {
-    member.totals.push_back(command::TotalsFromRow(totals, i));
+    member.totals.push_back(store::TotalsFromRow(totals, i));
   }
   return member;
 }

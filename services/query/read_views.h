@@ -6,9 +6,10 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "libs/base/clock.h"
+#include "libs/ledger/member.h"
 #include "libs/pg/pool.h"
 #include "libs/pg/transaction.h"
-#include "services/command/member_state.h"
+#include "libs/store/member_repository.h"
 #include "services/query/balance_cache.h"
 #include "services/query/checkpoint.h"
 
@@ -50,9 +51,9 @@ absl::Status ReadViews(const QueryContext& context, const std::string& org_id,
 
 // The state of ReadViews' member from the views: enrolments, open lots and totals; status and
 // kind from the members row ReadViews read. PrefetchMemberView declares its reads.
-absl::StatusOr<command::MemberState> LoadMemberView(pg::Transaction& tx, const ViewRead& read,
-                                                    const std::string& org_id,
-                                                    const std::string& member_id);
+absl::StatusOr<ledger::MemberState> LoadMemberView(pg::Transaction& tx, const ViewRead& read,
+                                                   const std::string& org_id,
+                                                   const std::string& member_id);
 void PrefetchMemberView(pg::Transaction& tx, const std::string& org_id,
                         const std::string& member_id);
 

@@ -6,10 +6,12 @@
 
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
+#include "libs/ledger/member.h"
+#include "libs/ledger/program.h"
 #include "libs/ledger/tiers.h"
-#include "libs/rpc/convert.h"
-#include "services/command/catalog.h"
-#include "services/command/member_state.h"
+#include "libs/store/catalog.h"
+#include "libs/store/member_repository.h"
+#include "libs/wire/time.h"
 #include "services/query/queries.h"
 #include "services/query/request_checks.h"
 
@@ -32,41 +34,28 @@ constexpr pg::Statement kSelectHouseholdMembers{
     " WHERE m.org_id = $1 AND m.household_id = $2 ORDER BY m.start_at, m.member_id LIMIT $3"};
 
 // Fills the tier progress of `member` in `program` (the member must be enrolled).
-absl::Status FillTierProgress(const command::ProgramConfig& program,
-                              const command::MemberState& member,
-                              v1::GetTierProgressResponse* out) {
-  LOYALTY_ASSIGN_OR_RETURN(const command::Enrolment* enrolment,
-                   command::RequireEnrolment(member, program.program_id));
-  ledger::Points qualifying = 0;
-  for (const ledger::PointTotals& totals : member.totals) {
-    const command::PointTypeConfig* type = program.FindPointType(totals.point_type);
-    if (totals.program_id == program.program_id && type != nullptr &&
-        type->counts_toward_tier) {
-      qualifying += totals.qualifying;
-    }
-  }
-  // The next tier: the lowest above the current one (in no tier: the lowest of all).
-  ledger::Points current_threshold = -1;
-  if (const ledger::Tier* current = program.FindTier(enrolment->tier)) {
-    current_threshold = current->threshold;
-  }
+absl::Status FillTierProgress(const ledger::ProgramConfig& program,
+                              const ledger::MemberState& member, v1::GetTierProgressResponse* out) {
+  LOYALTY_ASSIGN_OR_RETURN(const ledger::Enrolment* enrolment,
+                           ledger::RequireEnrolment(member, program.program_id));
+  const ledger::TierProgress progress = ledger::TierProgressOf(program, member, *enrolment);
   out->set_program_id(program.program_id);
-  out->set_tier(enrolment->tier);
-  out->set_qualifying(qualifying);
-  if (const std::optional<ledger::Tier> next = ledger::NextTier(program.tiers, current_threshold)) {
-    out->set_next_tier(next->code);
-    out->set_points_to_next_tier(std::max<ledger::Points>(0, next->threshold - qualifying));
+  out->set_tier(progress.tier);
+  out->set_qualifying(progress.qualifying);
+  if (progress.next.has_value()) {
+    out->set_next_tier(progress.next->code);
+    out->set_points_to_next_tier(progress.points_to_next);
   }
-  rpc::ToTimestamp(enrolment->period_start, out->mutable_period_start());
-  rpc::ToTimestamp(enrolment->period_end, out->mutable_period_end());
+  wire::ToTimestamp(enrolment->period_start, out->mutable_period_start());
+  wire::ToTimestamp(enrolment->period_end, out->mutable_period_end());
   return absl::OkStatus();
 }
 
 absl::Status AddHouseholdMembers(pg::Transaction& tx, const std::string& org_id,
-                                 const command::ProgramConfig& program,
-                                 const command::MemberState& household, absl::Time now,
+                                 const ledger::ProgramConfig& program,
+                                 const ledger::MemberState& household, absl::Time now,
                                  v1::GetHouseholdResponse* response) {
-  const command::Enrolment* enrolment = household.FindEnrolment(program.program_id);
+  const ledger::Enrolment* enrolment = household.FindEnrolment(program.program_id);
   pg::Params params;
   params.Add(org_id).Add(household.member_id).Add(kMaxHouseholdMembers).Add(now)
       .Add(program.program_id)
@@ -76,8 +65,8 @@ absl::Status AddHouseholdMembers(pg::Transaction& tx, const std::string& org_id,
   for (int i = 0; i < rows.Rows(); ++i) {
     v1::HouseholdMemberSummary* summary = response->add_members();
     summary->set_member_id(std::string(rows.Text(i, 0)));
-    rpc::ToTimestamp(rows.Time(i, 1), summary->mutable_start());
-    rpc::ToOptionalTimestamp(rows.OptionalTime(i, 2), [&] { return summary->mutable_end(); });
+    wire::ToTimestamp(rows.Time(i, 1), summary->mutable_start());
+    wire::ToOptionalTimestamp(rows.OptionalTime(i, 2), [&] { return summary->mutable_end(); });
     summary->set_rollup(rows.Bool(i, 3));
     summary->set_contributed(rows.Int64(i, 4));
   }
@@ -90,19 +79,18 @@ absl::Status GetTierProgress(const QueryContext& context,
                              const v1::GetTierProgressRequest& request, absl::Time deadline,
                              v1::GetTierProgressResponse* response) {
   LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
-  return ReadViews(context, request.org_id(), request.member_id(), request.min_position(),
-                   deadline, [&](pg::Transaction& tx, const ViewRead& read) -> absl::Status {
-                     response->Clear();
-                     LOYALTY_ASSIGN_OR_RETURN(command::ProgramConfig program,
-                                      command::LoadProgram(tx, request.org_id(),
-                                                           request.program_id()));
-                     LOYALTY_ASSIGN_OR_RETURN(
-                         command::MemberState member,
-                         LoadMemberView(tx, read, request.org_id(), request.member_id()));
-                     LOYALTY_RETURN_IF_ERROR(FillTierProgress(program, member, response));
-                     response->set_ledger_position(read.position);
-                     return absl::OkStatus();
-                   });
+  return ReadViews(
+      context, request.org_id(), request.member_id(), request.min_position(), deadline,
+      [&](pg::Transaction& tx, const ViewRead& read) -> absl::Status {
+        response->Clear();
+        LOYALTY_ASSIGN_OR_RETURN(ledger::ProgramConfig program,
+                                 store::LoadProgram(tx, request.org_id(), request.program_id()));
+        LOYALTY_ASSIGN_OR_RETURN(ledger::MemberState member,
+                                 LoadMemberView(tx, read, request.org_id(), request.member_id()));
+        LOYALTY_RETURN_IF_ERROR(FillTierProgress(program, member, response));
+        response->set_ledger_position(read.position);
+        return absl::OkStatus();
+      });
 }
 
 absl::Status GetHousehold(const QueryContext& context, const v1::GetHouseholdRequest& request,
@@ -112,13 +100,14 @@ absl::Status GetHousehold(const QueryContext& context, const v1::GetHouseholdReq
       context, request.org_id(), request.household_id(), request.min_position(), deadline,
       [&](pg::Transaction& tx, const ViewRead& read) -> absl::Status {
         response->Clear();
-        LOYALTY_ASSIGN_OR_RETURN(command::MemberState household,
-                         LoadMemberView(tx, read, request.org_id(), request.household_id()));
+        LOYALTY_ASSIGN_OR_RETURN(
+            ledger::MemberState household,
+            LoadMemberView(tx, read, request.org_id(), request.household_id()));
         if (household.kind != "household") return NotFound("household", request.household_id());
-        LOYALTY_ASSIGN_OR_RETURN(std::vector<command::ProgramConfig> programs,
-                         command::LoadPrograms(tx, request.org_id()));
-        const command::ProgramConfig* default_program = nullptr;
-        for (const command::ProgramConfig& program : programs) {
+        LOYALTY_ASSIGN_OR_RETURN(std::vector<ledger::ProgramConfig> programs,
+                                 store::LoadPrograms(tx, request.org_id()));
+        const ledger::ProgramConfig* default_program = nullptr;
+        for (const ledger::ProgramConfig& program : programs) {
           if (program.is_default) default_program = &program;
           if (household.FindEnrolment(program.program_id) == nullptr) continue;
           v1::GetTierProgressResponse* progress = response->add_programs();

@@ -3,11 +3,12 @@
 #include <map>
 
 #include "libs/base/status_macros.h"
-#include "libs/ledger/period.h"
-#include "libs/ledger/tiers.h"
-#include "services/command/catalog.h"
-#include "services/command/member_state.h"
-#include "services/command/operation.h"
+#include "libs/ledger/member.h"
+#include "libs/ledger/program.h"
+#include "libs/ledger/requalify.h"
+#include "libs/store/catalog.h"
+#include "libs/store/member_repository.h"
+#include "libs/store/operation.h"
 #include "services/worker/member_batch.h"
 
 namespace loyalty::worker {
@@ -71,13 +72,13 @@ constexpr pg::Statement kPruneKeys{
 
 absl::StatusOr<int64_t> ExpireMember(pg::Transaction& tx, const std::string& org_id,
                                      const std::string& member_id, absl::Time now) {
-  LOYALTY_RETURN_IF_ERROR(command::LockForCommand(tx, org_id, {member_id}, &now));
+  LOYALTY_RETURN_IF_ERROR(store::LockForCommand(tx, org_id, {member_id}, &now));
   LOYALTY_ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kExpiredLots,
                                                pg::Params().Add(now).Add(org_id).Add(member_id)));
   if (lots.Rows() == 0) return 0;
   LOYALTY_ASSIGN_OR_RETURN(
-      command::Operation operation,
-      command::Operation::Begin(tx, org_id, "Expire", command::kWorkerCaller, now));
+      store::Operation operation,
+      store::Operation::Begin(tx, org_id, "Expire", store::kWorkerCaller, now));
   std::map<std::pair<std::string, std::string>, ledger::Points> by_type;
   for (int i = 0; i < lots.Rows(); ++i) {
     LOYALTY_RETURN_IF_ERROR(operation.ConsumeLot(member_id, lots.Int64(i, 0), lots.Int64(i, 3)));
@@ -98,50 +99,29 @@ absl::StatusOr<int64_t> ReleaseMember(pg::Transaction& tx, const std::string& or
   params.Add(org_id).Add(member_id).Add(now);
   LOYALTY_ASSIGN_OR_RETURN(pg::Result open, tx.Execute(kOpenExpiredReservations, params));
   // Locking the member for a command releases its expired reservations.
-  LOYALTY_RETURN_IF_ERROR(command::LockForCommand(tx, org_id, {member_id}, &now));
+  LOYALTY_RETURN_IF_ERROR(store::LockForCommand(tx, org_id, {member_id}, &now));
   return open.Int64(0, 0);
-}
-
-ledger::Points QualifyingOf(const command::ProgramConfig& program,
-                            const command::MemberState& member) {
-  ledger::Points qualifying = 0;
-  for (const ledger::PointTotals& totals : member.totals) {
-    const command::PointTypeConfig* type = program.FindPointType(totals.point_type);
-    if (totals.program_id == program.program_id && type != nullptr && type->counts_toward_tier) {
-      qualifying += totals.qualifying;
-    }
-  }
-  return qualifying;
 }
 
 absl::StatusOr<int64_t> RequalifyMember(pg::Transaction& tx, const std::string& org_id,
                                         const std::string& member_id, absl::Time now) {
-  LOYALTY_RETURN_IF_ERROR(command::LockMembers(tx, org_id, {member_id}));
-  LOYALTY_ASSIGN_OR_RETURN(command::MemberState member, command::LoadMember(tx, org_id, member_id));
+  LOYALTY_RETURN_IF_ERROR(store::LockMembers(tx, org_id, {member_id}));
+  LOYALTY_ASSIGN_OR_RETURN(ledger::MemberState member, store::LoadMember(tx, org_id, member_id));
   int64_t renewed = 0;
-  std::optional<command::Operation> operation;
-  for (const command::Enrolment& enrolment : member.enrolments) {
+  std::optional<store::Operation> operation;
+  for (const ledger::Enrolment& enrolment : member.enrolments) {
     if (enrolment.period_end > now) continue;
-    LOYALTY_ASSIGN_OR_RETURN(command::ProgramConfig program,
-                     command::LoadProgram(tx, org_id, enrolment.program_id));
+    LOYALTY_ASSIGN_OR_RETURN(ledger::ProgramConfig program,
+                             store::LoadProgram(tx, org_id, enrolment.program_id));
     if (!operation.has_value()) {
-      LOYALTY_ASSIGN_OR_RETURN(operation, command::Operation::Begin(tx, org_id, "RequalifyTier",
-                                                                command::kWorkerCaller, now));
+      LOYALTY_ASSIGN_OR_RETURN(operation, store::Operation::Begin(tx, org_id, "RequalifyTier",
+                                                                  store::kWorkerCaller, now));
     }
-    ledger::Points qualifying = QualifyingOf(program, member);
-    ledger::QualificationPeriod period{enrolment.period_start, enrolment.period_end};
-    std::string tier = enrolment.tier;
-    while (period.end <= now) {  // periods with no activity qualify on zero points
-      const std::optional<ledger::Tier> met = ledger::TierFor(program.tiers, qualifying);
-      tier = met.has_value() ? met->code : "";
-      period =
-          ledger::QualificationPeriodAt(program.period_kind, program.period_months, period.end);
-      qualifying = 0;
-    }
-    LOYALTY_RETURN_IF_ERROR(
-        operation->RenewPeriod(member_id, program.program_id, tier, period.start, period.end));
-    for (const ledger::PointTotals& totals : member.totals) {
-      if (totals.program_id != program.program_id || totals.qualifying == 0) continue;
+    const ledger::Requalification requalified = ledger::Requalify(program, member, enrolment, now);
+    LOYALTY_RETURN_IF_ERROR(operation->RenewPeriod(member_id, program.program_id, requalified.tier,
+                                                   requalified.period.start,
+                                                   requalified.period.end));
+    for (const ledger::PointTotals& totals : requalified.cleared) {
       LOYALTY_RETURN_IF_ERROR(operation->AddTotals(member_id, program.program_id, totals.point_type,
                                                    0, -totals.qualifying));
     }
@@ -153,20 +133,19 @@ absl::StatusOr<int64_t> RequalifyMember(pg::Transaction& tx, const std::string& 
 
 }  // namespace
 
-absl::StatusOr<int64_t> ExpirePoints(const command::Context& context, int32_t batch) {
+absl::StatusOr<int64_t> ExpirePoints(const store::Context& context, int32_t batch) {
   return ForEachCandidate(context, kExpiryCandidates, batch, ExpireMember);
 }
 
-absl::StatusOr<int64_t> ReleaseExpiredReservations(const command::Context& context,
-                                                   int32_t batch) {
+absl::StatusOr<int64_t> ReleaseExpiredReservations(const store::Context& context, int32_t batch) {
   return ForEachCandidate(context, kReservationCandidates, batch, ReleaseMember);
 }
 
-absl::StatusOr<int64_t> RequalifyTiers(const command::Context& context, int32_t batch) {
+absl::StatusOr<int64_t> RequalifyTiers(const store::Context& context, int32_t batch) {
   return ForEachCandidate(context, kPeriodCandidates, batch, RequalifyMember);
 }
 
-absl::StatusOr<int64_t> PruneIdempotencyKeys(const command::Context& context, int32_t batch,
+absl::StatusOr<int64_t> PruneIdempotencyKeys(const store::Context& context, int32_t batch,
                                              absl::Duration retention) {
   int64_t deleted = 0;
   LOYALTY_RETURN_IF_ERROR(pg::RunInTransaction(

@@ -15,9 +15,9 @@
 #include "libs/rpc/metrics.h"
 #include "libs/rpc/metrics_endpoint.h"
 #include "libs/rpc/server.h"
+#include "libs/store/context.h"
+#include "libs/store/migrations.h"
 #include "prometheus/registry.h"
-#include "services/command/context.h"
-#include "services/command/migrations.h"
 #include "services/worker/worker.h"
 
 ABSL_FLAG(std::string, database_url, "postgresql://postgres@127.0.0.1:5432/loyalty",
@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   loyalty::pg::Pool pool({absl::GetFlag(FLAGS_database_url), pool_size, absl::Seconds(10)},
                          &pool_metrics);
   loyalty::SystemClock clock;
-  const loyalty::command::Context context{&pool, &clock, loyalty::pg::RetryPolicy{}};
+  const loyalty::store::Context context{&pool, &clock, loyalty::pg::RetryPolicy{}};
   loyalty::worker::Worker worker(
       context,
       {batch, absl::Milliseconds(interval_ms), absl::Hours(24) * retention_days},
@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   absl::StatusOr<std::unique_ptr<loyalty::rpc::Health>> health = loyalty::rpc::Health::Start(
-      {absl::GetFlag(FLAGS_database_url), loyalty::command::Migrations().back().version,
+      {absl::GetFlag(FLAGS_database_url), loyalty::store::Migrations().back().version,
        absl::GetFlag(FLAGS_health_listen)},
       {});
   if (!health.ok()) {

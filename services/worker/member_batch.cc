@@ -8,7 +8,7 @@
 namespace loyalty::worker {
 
 absl::StatusOr<int64_t> ForEachCandidate(
-    const command::Context& context, const pg::Statement& candidates, int32_t batch,
+    const store::Context& context, const pg::Statement& candidates, int32_t batch,
     const std::function<absl::StatusOr<int64_t>(pg::Transaction&, const std::string& org_id,
                                                 const std::string& member_id, absl::Time now)>&
         per_member) {

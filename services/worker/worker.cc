@@ -6,8 +6,7 @@
 
 namespace loyalty::worker {
 
-Worker::Worker(const command::Context& context, WorkerOptions options,
-               prometheus::Registry& registry)
+Worker::Worker(const store::Context& context, WorkerOptions options, prometheus::Registry& registry)
     : context_(context), options_(options) {
   auto& last_run = prometheus::BuildGauge()
                        .Name("loyalty_worker_job_last_run_timestamp_seconds")

@@ -9,11 +9,11 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "libs/store/context.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/gauge.h"
 #include "prometheus/registry.h"
-#include "services/command/context.h"
 
 namespace loyalty::worker {
 
@@ -27,7 +27,7 @@ struct WorkerOptions {
 // items processed and failures.
 class Worker final {
  public:
-  Worker(const command::Context& context, WorkerOptions options, prometheus::Registry& registry);
+  Worker(const store::Context& context, WorkerOptions options, prometheus::Registry& registry);
 
   // One round: every job once. Returns the items processed, or the first error (the other jobs
   // still run).
@@ -46,7 +46,7 @@ class Worker final {
     prometheus::Counter* failures;
   };
 
-  const command::Context& context_;
+  const store::Context& context_;
   const WorkerOptions options_;
   std::vector<Job> jobs_;
   std::mutex mutex_;

@@ -30,8 +30,8 @@ constexpr char kBackOffice[] = "spiffe://shop.example/back-office";
 class AuditTest : public CommandTest {
  protected:
   // The Context a service runs a call of `caller` on.
-  command::Context As(const std::string& caller) {
-    command::Context context{&server_.pool(), &server_.clock(), pg::RetryPolicy{}};
+  store::Context As(const std::string& caller) {
+    store::Context context{&server_.pool(), &server_.clock(), pg::RetryPolicy{}};
     context.caller = caller;
     return context;
   }

@@ -1,6 +1,8 @@
 // Commands queued on one member run together in one SQL transaction (MemberBatcher): each sees
 // exactly what the ones before it wrote, a refused one leaves no trace, and a batch that fails
 // as a whole runs each of its commands again alone.
+#include "libs/store/member_batch.h"
+
 #include <functional>
 #include <future>
 #include <thread>
@@ -10,7 +12,6 @@
 #include "libs/base/status_macros.h"
 #include "libs/ledger/types.h"
 #include "libs/pg/transaction.h"
-#include "services/command/member_batch.h"
 #include "tests/integration/command_test_base.h"
 
 namespace loyalty::testing {
@@ -72,17 +73,16 @@ class MemberBatchTest : public CommandTest {
 
   // Runs `attempts` through the batcher on alice: the first alone, holding the member until the
   // rest are queued behind it, so that they run as one batch. Returns each one's status.
-  std::vector<absl::Status> RunQueued(
-      const std::vector<command::MemberBatcher::Attempt>& attempts) {
+  std::vector<absl::Status> RunQueued(const std::vector<store::MemberBatcher::Attempt>& attempts) {
     std::vector<absl::Status> statuses(attempts.size() + 1);
     std::promise<void> release;
     std::shared_future<void> released = release.get_future().share();
-    const command::MemberBatcher::Attempt first = [&](pg::Transaction&) {
+    const store::MemberBatcher::Attempt first = [&](pg::Transaction&) {
       released.wait();
       return absl::OkStatus();
     };
-    auto run = [&](size_t i, const command::MemberBatcher::Attempt* attempt) {
-      command::MemberCommandCache cached(nullptr, "acme", "alice");
+    auto run = [&](size_t i, const store::MemberBatcher::Attempt* attempt) {
+      store::MemberCommandCache cached(nullptr, "acme", "alice");
       statuses[i] = server_.member_batcher().Run(cached, *attempt);
     };
     Start([&] { run(0, &first); });
@@ -95,7 +95,7 @@ class MemberBatchTest : public CommandTest {
   }
 
   // Inserts `mark`; counts its runs in `runs` when given.
-  static command::MemberBatcher::Attempt Mark(int64_t mark, int* runs = nullptr) {
+  static store::MemberBatcher::Attempt Mark(int64_t mark, int* runs = nullptr) {
     return [mark, runs](pg::Transaction& tx) -> absl::Status {
       if (runs != nullptr) ++*runs;
       return tx.Execute(kInsertMark, pg::Params().Add(mark)).status();

@@ -2,6 +2,7 @@
 // state version; any change of the member elsewhere (a command that does not cache, an admin
 // change, another process) makes the next command read the member again.
 #include "absl/strings/str_cat.h"
+#include "libs/ledger/member.h"
 #include "libs/pg/transaction.h"
 #include "tests/integration/command_test_base.h"
 
@@ -12,14 +13,12 @@ class MemberCacheTest : public CommandTest {
  protected:
   // The member as LoadMember reads it (every lot, unless `read` asks for summaries), in a
   // transaction of its own.
-  command::MemberState FromDatabase(const std::string& member,
-                                    const command::MemberRead& read = {}) {
-    command::MemberState state;
+  ledger::MemberState FromDatabase(const std::string& member, const store::MemberRead& read = {}) {
+    ledger::MemberState state;
     const absl::Status status = pg::RunInTransaction(
         server_.pool(), pg::Isolation::kReadCommitted, pg::RetryPolicy{},
         [&](pg::Transaction& tx) -> absl::Status {
-          absl::StatusOr<command::MemberState> loaded =
-              command::LoadMember(tx, "acme", member, read);
+          absl::StatusOr<ledger::MemberState> loaded = store::LoadMember(tx, "acme", member, read);
           if (!loaded.ok()) return loaded.status();
           state = *std::move(loaded);
           return absl::OkStatus();
@@ -48,7 +47,7 @@ class MemberCacheTest : public CommandTest {
     }
   }
 
-  std::shared_ptr<const command::MemberState> Cached(const std::string& member) {
+  std::shared_ptr<const ledger::MemberState> Cached(const std::string& member) {
     return server_.member_cache().Get("acme", member);
   }
 
@@ -70,9 +69,9 @@ TEST_F(MemberCacheTest, ARedemptionCachesTheMembersStateAsTheDatabaseHoldsIt) {
   Give("alice", 40, "shop", "", server_.clock().Now() + absl::Hours(24 * 30));
   v1::RedeemResponse redeemed;
   ASSERT_TRUE(Redeem("alice", 60, &redeemed).ok());
-  std::shared_ptr<const command::MemberState> cached = Cached("alice");
+  std::shared_ptr<const ledger::MemberState> cached = Cached("alice");
   ASSERT_NE(cached, nullptr);
-  const command::MemberState stored = FromDatabase("alice");
+  const ledger::MemberState stored = FromDatabase("alice");
   EXPECT_EQ(cached->state_version, stored.state_version);
   EXPECT_FALSE(cached->lots_summarised_at.has_value());
   ExpectSameLots(cached->lots, stored.lots);
@@ -102,11 +101,11 @@ TEST_F(MemberCacheTest, AccrualsKeepACachedSummaryAsTheDatabaseWouldSumItsLots) 
   }
   accrue_pending(7, now + absl::Hours(96));
 
-  std::shared_ptr<const command::MemberState> cached = Cached("alice");
+  std::shared_ptr<const ledger::MemberState> cached = Cached("alice");
   ASSERT_NE(cached, nullptr);
   ASSERT_TRUE(cached->lots_summarised_at.has_value());
-  const command::MemberState stored =
-      FromDatabase("alice", command::MemberRead{cached->lots_summarised_at, nullptr});
+  const ledger::MemberState stored =
+      FromDatabase("alice", store::MemberRead{cached->lots_summarised_at, nullptr});
   EXPECT_EQ(cached->state_version, stored.state_version);
   // Base, two expiries, two availabilities: 31 lots, 5 summaries.
   ASSERT_EQ(stored.lots.size(), 5u);
@@ -158,7 +157,7 @@ TEST_F(MemberCacheTest, ChangesMadeWithoutTheCacheAreSeenByTheNextCommand) {
 
 TEST_F(MemberCacheTest, AStaleEntryIsReadAgain) {
   Give("alice", 100);
-  command::MemberState stale = *Cached("alice");
+  ledger::MemberState stale = *Cached("alice");
   stale.lots.clear();     // a state the member no longer has...
   --stale.state_version;  // ...under an old version
   server_.member_cache().Put("acme", stale);
@@ -168,25 +167,25 @@ TEST_F(MemberCacheTest, AStaleEntryIsReadAgain) {
 }
 
 TEST_F(MemberCacheTest, TheCacheIsBounded) {
-  command::MemberCache cache;
-  command::MemberState big;
+  store::MemberCache cache;
+  ledger::MemberState big;
   big.member_id = "big";
-  big.lots.resize(command::MemberCache::kMaxLotsPerMember + 1);
+  big.lots.resize(store::MemberCache::kMaxLotsPerMember + 1);
   for (ledger::Lot& lot : big.lots) lot.remaining = 1;
   cache.Put("acme", big);
   EXPECT_EQ(cache.Get("acme", "big"), nullptr);
-  command::MemberState small;
-  small.lots.resize(command::MemberCache::kMaxLots / command::MemberCache::kMaxMembers + 1);
+  ledger::MemberState small;
+  small.lots.resize(store::MemberCache::kMaxLots / store::MemberCache::kMaxMembers + 1);
   for (ledger::Lot& lot : small.lots) lot.remaining = 1;
-  for (size_t i = 0; i < command::MemberCache::kMaxMembers + 10; ++i) {
+  for (size_t i = 0; i < store::MemberCache::kMaxMembers + 10; ++i) {
     small.member_id = absl::StrCat("m", i);
     cache.Put("acme", small);
   }
   size_t held = 0;
-  for (size_t i = 0; i < command::MemberCache::kMaxMembers + 10; ++i) {
+  for (size_t i = 0; i < store::MemberCache::kMaxMembers + 10; ++i) {
     held += cache.Get("acme", absl::StrCat("m", i)) != nullptr;
   }
-  EXPECT_LE(held * small.lots.size(), command::MemberCache::kMaxLots);
+  EXPECT_LE(held * small.lots.size(), store::MemberCache::kMaxLots);
   EXPECT_GT(held, 0u);
 }
 

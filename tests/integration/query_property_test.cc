@@ -191,7 +191,7 @@ TEST_F(QueryPropertyTest, ViewsEqualRebuildAndCommandTablesAfterConcurrentWorkAn
   });
   // The batch worker expires lots while the clients work.
   std::thread expiring([&] {
-    const command::Context context{&server_.pool(), &server_.clock(), pg::RetryPolicy{}};
+    const store::Context context{&server_.pool(), &server_.clock(), pg::RetryPolicy{}};
     while (!done.load()) {
       absl::StatusOr<int64_t> expired = worker::ExpirePoints(context, 10);
       EXPECT_TRUE(expired.ok()) << expired.status();

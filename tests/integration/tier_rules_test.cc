@@ -112,7 +112,7 @@ class TierRulesTest : public CommandTest {
   }
 
   int64_t RunWorker() {
-    const command::Context context{&server_.pool(), &server_.clock(), pg::RetryPolicy{}};
+    const store::Context context{&server_.pool(), &server_.clock(), pg::RetryPolicy{}};
     prometheus::Registry registry;
     worker::Worker worker(context, {}, registry);
     absl::StatusOr<int64_t> items = worker.RunOnce();

@@ -15,10 +15,10 @@ namespace {
 
 class WorkerTest : public CommandTest {
  protected:
-  command::Context Context() { return {&server_.pool(), &server_.clock(), pg::RetryPolicy{}}; }
+  store::Context Context() { return {&server_.pool(), &server_.clock(), pg::RetryPolicy{}}; }
 
   int64_t RunWorker() {
-    const command::Context context = Context();
+    const store::Context context = Context();
     prometheus::Registry registry;
     worker::Worker worker(context, {}, registry);
     absl::StatusOr<int64_t> items = worker.RunOnce();
@@ -240,7 +240,7 @@ TEST_F(WorkerTest, TimedOutReservationsAreReleasedAndOldKeysPruned) {
   const int64_t keys = QueryInt("SELECT count(*) FROM idempotency_keys");
   EXPECT_GT(keys, 0);
   server_.clock().Advance(absl::Hours(24 * 31));
-  const command::Context context = Context();
+  const store::Context context = Context();
   absl::StatusOr<int64_t> pruned =
       worker::PruneIdempotencyKeys(context, 1000, absl::Hours(24 * 30));
   ASSERT_TRUE(pruned.ok());
@@ -251,7 +251,7 @@ TEST_F(WorkerTest, TimedOutReservationsAreReleasedAndOldKeysPruned) {
 TEST_F(WorkerTest, JobsExportTheirRunsAsMetrics) {
   Give("alice", 100, "shop", "bonus", server_.clock().Now() + absl::Hours(1));
   server_.clock().Advance(absl::Hours(2));
-  const command::Context context = Context();
+  const store::Context context = Context();
   prometheus::Registry registry;
   worker::Worker worker(context, {}, registry);
   ASSERT_TRUE(worker.RunOnce().ok());

@@ -5,7 +5,7 @@
 #include "gtest/gtest.h"
 #include "libs/base/check.h"
 #include "libs/pg/migrate.h"
-#include "services/command/migrations.h"
+#include "libs/store/migrations.h"
 #include "tests/support/pg_cluster.h"
 
 namespace loyalty::testing {
@@ -15,7 +15,7 @@ std::string MigratedDatabase() {
   std::string url = SharedPgCluster().CreateDatabase();
   auto connection = pg::Connection::Open(url);
   LOYALTY_CHECK(connection.ok());
-  const absl::Status migrated = pg::Migrate(**connection, command::Migrations());
+  const absl::Status migrated = pg::Migrate(**connection, store::Migrations());
   if (!migrated.ok()) ADD_FAILURE() << "migration failed: " << migrated;
   LOYALTY_CHECK(migrated.ok());
   return url;
@@ -35,8 +35,7 @@ CommandServer::CommandServer(int pool_size, rpc::CallLimits limits,
       batch_metrics_(registry_),
       context_{pool_.get(), &clock_, pg::RetryPolicy{}, &config_cache_, &member_cache_} {
   context_.retry.max_attempts = 32;
-  member_batcher_ =
-      std::make_unique<command::MemberBatcher>(*pool_, context_.retry, &batch_metrics_);
+  member_batcher_ = std::make_unique<store::MemberBatcher>(*pool_, context_.retry, &batch_metrics_);
   context_.member_batcher = member_batcher_.get();
   rpc::AccessControl* access = security == nullptr ? nullptr : security->access.get();
   commands_ = std::make_unique<command::CommandService>(context_, rpc_metrics_, limits, access);

@@ -10,11 +10,11 @@
 #include "libs/rpc/server.h"
 #include "libs/rpc/server_security.h"
 #include "libs/rpc/tls.h"
+#include "libs/store/batch_metrics.h"
+#include "libs/store/context.h"
 #include "prometheus/registry.h"
 #include "services/command/admin_service.h"
-#include "services/command/batch_metrics.h"
 #include "services/command/command_service.h"
-#include "services/command/context.h"
 
 namespace loyalty::testing {
 
@@ -36,8 +36,8 @@ class CommandServer final {
   pg::Pool& pool() { return *pool_; }
   const std::string& database_url() const { return database_url_; }
   prometheus::Registry& registry() { return registry_; }
-  command::MemberCache& member_cache() { return member_cache_; }
-  command::MemberBatcher& member_batcher() { return *member_batcher_; }
+  store::MemberCache& member_cache() { return member_cache_; }
+  store::MemberBatcher& member_batcher() { return *member_batcher_; }
 
  private:
   std::string database_url_;
@@ -46,11 +46,11 @@ class CommandServer final {
   rpc::RpcMetrics rpc_metrics_;
   rpc::PoolMetrics pool_metrics_;
   std::unique_ptr<pg::Pool> pool_;
-  command::ConfigCache config_cache_;
-  command::MemberCache member_cache_;
-  command::BatchMetrics batch_metrics_;
-  std::unique_ptr<command::MemberBatcher> member_batcher_;
-  command::Context context_;
+  store::ConfigCache config_cache_;
+  store::MemberCache member_cache_;
+  store::BatchMetrics batch_metrics_;
+  std::unique_ptr<store::MemberBatcher> member_batcher_;
+  store::Context context_;
   std::unique_ptr<command::CommandService> commands_;
   std::unique_ptr<command::AdminService> admin_;
   rpc::RunningServer server_;

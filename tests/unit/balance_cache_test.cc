@@ -10,8 +10,9 @@
 
 #include "gtest/gtest.h"
 #include "libs/base/clock.h"
+#include "libs/store/member_repository.h"
+#include "libs/wire/balances.h"
 #include "loyalty/v1/common.pb.h"
-#include "services/command/member_state.h"
 
 namespace loyalty::query {
 namespace {
@@ -211,7 +212,7 @@ TEST_F(BalanceCacheTest, KeepsLotsAvailableAtTheReadAsSummariesWithTheSameBalanc
   };
   entry.member.lots[1].held = 5;
   v1::Balances expected;
-  command::ToBalances(entry.member, later, entry.valuation, &expected);
+  wire::ToBalances(entry.member, later, entry.valuation, &expected);
   Read("acme", "alice", entry);
 
   const std::optional<BalanceCache::Hit> hit = cache_.Find("acme", "alice", 0, later, start_);
@@ -219,7 +220,7 @@ TEST_F(BalanceCacheTest, KeepsLotsAvailableAtTheReadAsSummariesWithTheSameBalanc
   EXPECT_EQ(hit->entry->member.lots.size(), 4u);
   EXPECT_EQ(hit->entry->member.lots_summarised_at, kReadAt);
   v1::Balances served;
-  command::ToBalances(hit->entry->member, later, hit->entry->valuation, &served);
+  wire::ToBalances(hit->entry->member, later, hit->entry->valuation, &served);
   EXPECT_EQ(served.SerializeAsString(), expected.SerializeAsString());
   EXPECT_EQ(served.programs(0).available(), 10 + 15 + 30 + 40);
   EXPECT_EQ(served.programs(0).held(), 5);

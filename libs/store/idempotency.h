@@ -8,9 +8,9 @@
 #include "absl/status/status.h"
 #include "google/protobuf/message.h"
 #include "libs/pg/transaction.h"
-#include "services/command/context.h"
+#include "libs/store/context.h"
 
-namespace loyalty::command {
+namespace loyalty::store {
 
 // Runs a mutating command at most once per (org, idempotency key), in one SQL transaction
 // together with its idempotency record:
@@ -34,11 +34,12 @@ absl::Status RunIdempotentCommand(const Context& context, absl::string_view meth
 // RunIdempotentCommand for a command on one member (`cached`'s): through context.member_batcher
 // when there is one, which may run it in one transaction with the commands queued behind another
 // on the member (MemberBatcher). Caches the member's state after it (cached.Committed()).
-absl::Status RunIdempotentMemberCommand(
-    const Context& context, MemberCommandCache& cached, absl::string_view method,
-    const std::string& key, const google::protobuf::Message& request,
-    google::protobuf::Message* response, bool* replayed, const Prefetch& prefetch,
-    const std::function<absl::Status(pg::Transaction&)>& body);
+absl::Status RunIdempotentMemberCommand(const Context& context, MemberCommandCache& cached,
+                                        absl::string_view method, const std::string& key,
+                                        const google::protobuf::Message& request,
+                                        google::protobuf::Message* response, bool* replayed,
+                                        const Prefetch& prefetch,
+                                        const std::function<absl::Status(pg::Transaction&)>& body);
 
 // Sets `replayed` on responses that have the field.
 template <typename Response>
@@ -51,14 +52,13 @@ absl::Status MarkReplayed(const absl::Status& status, bool replayed, Response* r
 
 // The typed forms.
 template <typename Response>
-absl::Status RunCommand(const Context& context, absl::string_view method,
-                        const std::string& org_id, const std::string& key,
-                        const google::protobuf::Message& request, Response* response,
-                        const Prefetch& prefetch,
+absl::Status RunCommand(const Context& context, absl::string_view method, const std::string& org_id,
+                        const std::string& key, const google::protobuf::Message& request,
+                        Response* response, const Prefetch& prefetch,
                         const std::function<absl::Status(pg::Transaction&)>& body) {
   bool replayed = false;
-  const absl::Status status = RunIdempotentCommand(context, method, org_id, key, request,
-                                                   response, &replayed, prefetch, body);
+  const absl::Status status = RunIdempotentCommand(context, method, org_id, key, request, response,
+                                                   &replayed, prefetch, body);
   return MarkReplayed(status, replayed, response);
 }
 
@@ -75,11 +75,11 @@ absl::Status RunMemberCommand(const Context& context, MemberCommandCache& cached
 }
 
 template <typename Response>
-absl::Status RunCommand(const Context& context, absl::string_view method,
-                        const std::string& org_id, const std::string& key,
-                        const google::protobuf::Message& request, Response* response,
+absl::Status RunCommand(const Context& context, absl::string_view method, const std::string& org_id,
+                        const std::string& key, const google::protobuf::Message& request,
+                        Response* response,
                         const std::function<absl::Status(pg::Transaction&)>& body) {
   return RunCommand(context, method, org_id, key, request, response, Prefetch(), body);
 }
 
-}  // namespace loyalty::command
+}  // namespace loyalty::store

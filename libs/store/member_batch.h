@@ -14,9 +14,9 @@
 #include "absl/time/time.h"
 #include "libs/pg/pool.h"
 #include "libs/pg/transaction.h"
-#include "services/command/member_cache.h"
+#include "libs/store/member_cache.h"
 
-namespace loyalty::command {
+namespace loyalty::store {
 
 // Told of every batch of more than one command (metrics).
 class BatchObserver {
@@ -62,8 +62,7 @@ class MemberBatcher final {
 
   // Waits until the member has at least `commands` commands running or waiting in this
   // process: for tests.
-  void AwaitQueued(const std::string& org_id, const std::string& member_id,
-                   size_t commands) const;
+  void AwaitQueued(const std::string& org_id, const std::string& member_id, size_t commands) const;
 
  private:
   struct Command {
@@ -76,7 +75,7 @@ class MemberBatcher final {
     bool Ready() const { return lead || done; }
   };
   using Key = std::pair<std::string, std::string>;  // org id, member id
-  struct Queue {  // present while a batch runs on the member
+  struct Queue {                                    // present while a batch runs on the member
     std::deque<Command*> waiting;
     size_t running = 0;
   };
@@ -94,4 +93,4 @@ class MemberBatcher final {
   absl::node_hash_map<Key, Queue> queues_ ABSL_GUARDED_BY(mutex_);
 };
 
-}  // namespace loyalty::command
+}  // namespace loyalty::store

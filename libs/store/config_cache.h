@@ -2,20 +2,20 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "libs/ledger/program.h"
 
-namespace loyalty::command {
-
-struct ProgramConfig;
+namespace loyalty::store {
 
 // The programs of one org at one configuration version (orgs.config_version).
 struct OrgConfig {
   int64_t version = 0;
-  std::vector<ProgramConfig> programs;  // sorted by program id
+  std::vector<ledger::ProgramConfig> programs;  // sorted by program id
 };
 
 // Program configuration of recently used orgs, one database's worth. A command reads the org's
@@ -32,8 +32,8 @@ class ConfigCache final {
   void Put(const std::string& org_id, std::shared_ptr<const OrgConfig> config);
 
  private:
-  mutable std::mutex mutex_;
-  absl::flat_hash_map<std::string, std::shared_ptr<const OrgConfig>> orgs_;
+  mutable absl::Mutex mutex_;
+  absl::flat_hash_map<std::string, std::shared_ptr<const OrgConfig>> orgs_ ABSL_GUARDED_BY(mutex_);
 };
 
-}  // namespace loyalty::command
+}  // namespace loyalty::store

@@ -1,13 +1,13 @@
-#include "services/command/idempotency.h"
+#include "libs/store/idempotency.h"
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
-#include "services/command/member_batch.h"
+#include "libs/store/member_batch.h"
 
-namespace loyalty::command {
+namespace loyalty::store {
 namespace {
 
 constexpr pg::Statement kClaimKey{
@@ -59,8 +59,8 @@ absl::Status AttemptIdempotent(const Context& context, absl::string_view method,
       return absl::AbortedError("idempotency record changed concurrently");
     }
     if (!stored.Bool(0, 0)) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "idempotency key '", key, "' was already used for a different request"));
+      return absl::AlreadyExistsError(
+          absl::StrCat("idempotency key '", key, "' was already used for a different request"));
     }
     if (!response->ParseFromString(stored.Bytes(0, 1))) {
       return absl::InternalError("stored response does not parse");
@@ -85,18 +85,20 @@ absl::Status RunIdempotentCommand(const Context& context, absl::string_view meth
                                   const std::function<absl::Status(pg::Transaction&)>& body) {
   const std::string request_bytes = DeterministicBytes(request);
   return pg::RunInTransaction(
-      *context.pool, pg::Isolation::kReadCommitted, context.retry, [&](pg::Transaction& tx) {
-        return AttemptIdempotent(context, method, org_id, key, request_bytes, response,
-                                 replayed, prefetch, body, tx);
+      *context.pool, pg::Isolation::kReadCommitted, context.retry,
+      [&](pg::Transaction& tx) {
+        return AttemptIdempotent(context, method, org_id, key, request_bytes, response, replayed,
+                                 prefetch, body, tx);
       },
       context.deadline);
 }
 
-absl::Status RunIdempotentMemberCommand(
-    const Context& context, MemberCommandCache& cached, absl::string_view method,
-    const std::string& key, const google::protobuf::Message& request,
-    google::protobuf::Message* response, bool* replayed, const Prefetch& prefetch,
-    const std::function<absl::Status(pg::Transaction&)>& body) {
+absl::Status RunIdempotentMemberCommand(const Context& context, MemberCommandCache& cached,
+                                        absl::string_view method, const std::string& key,
+                                        const google::protobuf::Message& request,
+                                        google::protobuf::Message* response, bool* replayed,
+                                        const Prefetch& prefetch,
+                                        const std::function<absl::Status(pg::Transaction&)>& body) {
   const std::string request_bytes = DeterministicBytes(request);
   const MemberBatcher::Attempt attempt = [&](pg::Transaction& tx) {
     return AttemptIdempotent(context, method, cached.org_id(), key, request_bytes, response,
@@ -111,4 +113,4 @@ absl::Status RunIdempotentMemberCommand(
   return status;
 }
 
-}  // namespace loyalty::command
+}  // namespace loyalty::store

@@ -4,12 +4,12 @@
 
 #include "absl/time/time.h"
 #include "libs/base/clock.h"
-#include "services/command/config_cache.h"
-#include "services/command/member_cache.h"
 #include "libs/pg/pool.h"
 #include "libs/pg/transaction.h"
+#include "libs/store/config_cache.h"
+#include "libs/store/member_cache.h"
 
-namespace loyalty::command {
+namespace loyalty::store {
 
 class MemberBatcher;
 
@@ -30,4 +30,4 @@ struct Context {
   std::string caller{};
 };
 
-}  // namespace loyalty::command
+}  // namespace loyalty::store

@@ -1,9 +1,11 @@
-#include "services/command/member_batch.h"
+#include "libs/store/member_batch.h"
 
 #include <algorithm>
 #include <memory>
 
-namespace loyalty::command {
+#include "libs/ledger/member.h"
+
+namespace loyalty::store {
 
 absl::Status MemberBatcher::Run(MemberCommandCache& cached, const Attempt& attempt,
                                 absl::Time deadline) {
@@ -49,9 +51,8 @@ void MemberBatcher::AwaitQueued(const std::string& org_id, const std::string& me
   const Key key(org_id, member_id);
   const auto reached = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
     auto found = queues_.find(key);
-    const size_t queued = found == queues_.end()
-                              ? 0
-                              : found->second.running + found->second.waiting.size();
+    const size_t queued =
+        found == queues_.end() ? 0 : found->second.running + found->second.waiting.size();
     return queued >= commands;
   };
   mutex_.LockWhen(absl::Condition(&reached));
@@ -80,9 +81,11 @@ MemberBatcher::Together MemberBatcher::RunTogether(const std::vector<Command*>& 
   }
   MemberCommandCache* last = nullptr;  // the last command that changed the member
   const absl::Status status = pg::RunTransactionOnce(
-      **lease, pg::Isolation::kReadCommitted, [&](pg::Transaction& tx) -> absl::Status {
+      **lease, pg::Isolation::kReadCommitted,
+      [&](pg::Transaction& tx) -> absl::Status {
         last = nullptr;
-        std::shared_ptr<const MemberState> state;  // the member's, after the commands so far
+        std::shared_ptr<const ledger::MemberState>
+            state;  // the member's, after the commands so far
         for (Command* command : batch) {
           tx.Savepoint();
           command->cached->Follow(state);
@@ -98,7 +101,7 @@ MemberBatcher::Together MemberBatcher::RunTogether(const std::vector<Command*>& 
             tx.RollbackToSavepoint();
             continue;
           }
-          if (std::shared_ptr<const MemberState> after = command->cached->After()) {
+          if (std::shared_ptr<const ledger::MemberState> after = command->cached->After()) {
             state = std::move(after);
             last = command->cached;
           }
@@ -118,4 +121,4 @@ void MemberBatcher::RunAlone(Command& command) {
   if (command.status.ok()) command.cached->Committed();
 }
 
-}  // namespace loyalty::command
+}  // namespace loyalty::store

@@ -1,16 +1,18 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
-#include "services/command/member_state.h"
-#include "services/command/operation.h"
+#include "absl/synchronization/mutex.h"
+#include "libs/ledger/member.h"
+#include "libs/store/member_repository.h"
+#include "libs/store/operation.h"
 
-namespace loyalty::command {
+namespace loyalty::store {
 
 // Members' states as the last command of this process left them, so that the next command on
 // the member need not read its enrolments, lots and totals again: LoadMember takes a cached
@@ -23,18 +25,19 @@ class MemberCache final {
   static constexpr size_t kMaxLots = 100000;         // over all cached members
   static constexpr size_t kMaxLotsPerMember = 2000;  // a larger state is not cached
 
-  std::shared_ptr<const MemberState> Get(const std::string& org_id,
-                                         const std::string& member_id) const;
+  std::shared_ptr<const ledger::MemberState> Get(const std::string& org_id,
+                                                 const std::string& member_id) const;
   // Caches the member's state after a committed command (lots consumed to zero left out;
   // summaries merged again, MergeLotSummaries).
-  void Put(const std::string& org_id, MemberState state);
+  void Put(const std::string& org_id, ledger::MemberState state);
 
  private:
   using Key = std::pair<std::string, std::string>;  // org id, member id
 
-  mutable std::mutex mutex_;
-  absl::flat_hash_map<Key, std::shared_ptr<const MemberState>> members_;
-  size_t lots_ = 0;
+  mutable absl::Mutex mutex_;
+  absl::flat_hash_map<Key, std::shared_ptr<const ledger::MemberState>> members_
+      ABSL_GUARDED_BY(mutex_);
+  size_t lots_ ABSL_GUARDED_BY(mutex_) = 0;
 };
 
 // The cache's part in one command on one member (nothing when the cache is null):
@@ -60,17 +63,17 @@ class MemberCommandCache final {
 
   // For a command that follows another in the same transaction: its attempts start from
   // `state`, the member's state after that one (null: from the cache again).
-  void Follow(std::shared_ptr<const MemberState> state) { follows_ = std::move(state); }
+  void Follow(std::shared_ptr<const ledger::MemberState> state) { follows_ = std::move(state); }
   // The member's state after the last attempt's Leave; null when it left none.
-  std::shared_ptr<const MemberState> After() const;
+  std::shared_ptr<const ledger::MemberState> After() const;
 
  private:
   MemberCache* cache_;
   std::string org_id_;
   std::string member_id_;
-  std::shared_ptr<const MemberState> follows_;
+  std::shared_ptr<const ledger::MemberState> follows_;
   MemberRead read_;
-  std::optional<MemberState> after_;
+  std::optional<ledger::MemberState> after_;
 };
 
-}  // namespace loyalty::command
+}  // namespace loyalty::store

@@ -1,6 +1,6 @@
-#include "services/command/batch_metrics.h"
+#include "libs/store/batch_metrics.h"
 
-namespace loyalty::command {
+namespace loyalty::store {
 
 BatchMetrics::BatchMetrics(prometheus::Registry& registry)
     : batches_(prometheus::BuildCounter()
@@ -21,4 +21,4 @@ void BatchMetrics::OnBatch(size_t commands, bool fell_back) {
   commands_.Increment(static_cast<double>(commands));
 }
 
-}  // namespace loyalty::command
+}  // namespace loyalty::store

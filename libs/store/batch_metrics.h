@@ -1,11 +1,11 @@
 #pragma once
 
+#include "libs/store/member_batch.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/registry.h"
-#include "services/command/member_batch.h"
 
-namespace loyalty::command {
+namespace loyalty::store {
 
 // Batches of a member's queued commands (MemberBatcher): how many ran together or fell back to
 // one transaction each, and the commands they held.
@@ -22,4 +22,4 @@ class BatchMetrics final : public BatchObserver {
   prometheus::Counter& commands_;
 };
 
-}  // namespace loyalty::command
+}  // namespace loyalty::store

@@ -5,12 +5,13 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "libs/ledger/member.h"
 #include "libs/ledger/types.h"
 #include "libs/pg/transaction.h"
+#include "libs/store/member_repository.h"
 #include "loyalty/v1/events.pb.h"
-#include "services/command/member_state.h"
 
-namespace loyalty::command {
+namespace loyalty::store {
 
 // The caller of the operations the platform makes by itself rather than for a call: the worker's
 // jobs, and the release of reservations whose timeout passed (which a command locking the member
@@ -54,8 +55,8 @@ struct NewLot {
 // transaction has its transaction id and the member locks, as the projector's ordering needs.
 class Operation final {
  public:
-  static constexpr int kLotIds = 2;     // lot ids taken at Begin; more cost a round trip each
-  static constexpr int kEntryIds = 4;   // ledger entry ids taken at Begin, likewise
+  static constexpr int kLotIds = 2;    // lot ids taken at Begin; more cost a round trip each
+  static constexpr int kEntryIds = 4;  // ledger entry ids taken at Begin, likewise
 
   // Declares Begin's id statement for the transaction's first round trip (see Begin).
   static void Prefetch(pg::Transaction& tx);
@@ -70,7 +71,7 @@ class Operation final {
   v1::LedgerEvent& event() { return event_; }
 
   // The member's state as read under its lock: later writes to it are deferred.
-  void Track(const MemberState& member);
+  void Track(const ledger::MemberState& member);
 
   absl::Status AddEntry(const EntrySpec& entry);
   absl::StatusOr<ledger::Lot> CreateLot(const NewLot& lot);
@@ -99,23 +100,23 @@ class Operation final {
   std::vector<std::string> ChangedMembers() const;
   // A tracked member's state after the operation's writes (null when not tracked); after Commit,
   // with its raised state version.
-  const MemberState* StateAfter(const std::string& member_id) const;
+  const ledger::MemberState* StateAfter(const std::string& member_id) const;
 
  private:
   enum class LotChange { kConsume, kRestore, kHold };
 
   Operation(pg::Transaction& tx, absl::Time now) : tx_(&tx), now_(now) {}
-  MemberState* Tracked(const std::string& member_id);
+  ledger::MemberState* Tracked(const std::string& member_id);
   ledger::Lot* TrackedLot(const std::string& member_id, int64_t lot_id);
   absl::StatusOr<int64_t> NextId(std::vector<int64_t>& reserved, const pg::Statement& fallback);
   absl::Status ChangeLot(LotChange change, const std::string& member_id, int64_t lot_id,
                          ledger::Points points);
-  Enrolment* TrackedEnrolment(const std::string& member_id, const std::string& program_id);
+  ledger::Enrolment* TrackedEnrolment(const std::string& member_id, const std::string& program_id);
   // Writes an enrolment change: deferred with `changed` as the new state when tracked, else at
   // once, taking the state the statement returns.
   absl::Status WriteEnrolment(const pg::Statement& statement, pg::Params params,
                               const std::string& member_id, const std::string& program_id,
-                              const Enrolment& changed);
+                              const ledger::Enrolment& changed);
   void RecordLot(const std::string& member_id, const ledger::Lot& lot);
   void RecordTotals(const std::string& member_id, const ledger::PointTotals& totals);
 
@@ -123,13 +124,9 @@ class Operation final {
   absl::Time now_;
   v1::LedgerEvent event_;
   int64_t position_ = 0;
-  std::vector<int64_t> lot_ids_;    // reserved, not used yet (taken from the back)
+  std::vector<int64_t> lot_ids_;  // reserved, not used yet (taken from the back)
   std::vector<int64_t> entry_ids_;
-  std::vector<MemberState> tracked_;
+  std::vector<ledger::MemberState> tracked_;
 };
 
-// "accrual", ... as stored in ledger_entries.kind, and back.
-const char* EntryKindName(v1::LedgerEntryKind kind);
-v1::LedgerEntryKind EntryKindFromName(absl::string_view name);
-
-}  // namespace loyalty::command
+}  // namespace loyalty::store

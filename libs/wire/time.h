@@ -1,11 +1,13 @@
 #pragma once
 
+// Times between the domain (absl::Time) and the wire (google.protobuf.Timestamp).
+
 #include <optional>
 
 #include "absl/time/time.h"
 #include "google/protobuf/timestamp.pb.h"
 
-namespace loyalty::rpc {
+namespace loyalty::wire {
 
 inline absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp) {
   return absl::FromUnixSeconds(timestamp.seconds()) + absl::Nanoseconds(timestamp.nanos());
@@ -29,4 +31,4 @@ void ToOptionalTimestamp(const std::optional<absl::Time>& time, SetTimestamp mut
   if (time.has_value()) ToTimestamp(*time, mutable_field());
 }
 
-}  // namespace loyalty::rpc
+}  // namespace loyalty::wire

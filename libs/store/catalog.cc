@@ -1,13 +1,14 @@
-#include "services/command/catalog.h"
+#include "libs/store/catalog.h"
 
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
+#include "libs/ledger/program.h"
 #include "libs/ledger/types.h"
 
-namespace loyalty::command {
+namespace loyalty::store {
 namespace {
 
 constexpr pg::Statement kSelectPrograms{
@@ -48,8 +49,8 @@ constexpr pg::Statement kSelectGroupValuation{
     " JOIN programs p ON p.org_id = o.org_id AND p.program_id = o.default_program_id"
     " WHERE o.org_id = $1"};
 
-constexpr pg::Statement kSelectConfigVersion{
-    "catalog_select_config_version", "SELECT config_version FROM orgs WHERE org_id = $1"};
+constexpr pg::Statement kSelectConfigVersion{"catalog_select_config_version",
+                                             "SELECT config_version FROM orgs WHERE org_id = $1"};
 
 ledger::ExpiryKind ExpiryKindFromText(std::string_view text) {
   if (text == "fixed_days") return ledger::ExpiryKind::kFixedDays;
@@ -57,8 +58,8 @@ ledger::ExpiryKind ExpiryKindFromText(std::string_view text) {
   return ledger::ExpiryKind::kNever;
 }
 
-ProgramConfig ProgramFromRow(const std::string& org_id, const pg::Result& r, int row) {
-  ProgramConfig p;
+ledger::ProgramConfig ProgramFromRow(const std::string& org_id, const pg::Result& r, int row) {
+  ledger::ProgramConfig p;
   p.org_id = org_id;
   p.program_id = std::string(r.Text(row, 0));
   p.name = std::string(r.Text(row, 1));
@@ -78,8 +79,9 @@ ProgramConfig ProgramFromRow(const std::string& org_id, const pg::Result& r, int
   return p;
 }
 
-ProgramConfig* Find(std::vector<ProgramConfig>& programs, std::string_view program_id) {
-  for (ProgramConfig& program : programs) {
+ledger::ProgramConfig* Find(std::vector<ledger::ProgramConfig>& programs,
+                            std::string_view program_id) {
+  for (ledger::ProgramConfig& program : programs) {
     if (program.program_id == program_id) return &program;
   }
   return nullptr;
@@ -87,30 +89,32 @@ ProgramConfig* Find(std::vector<ProgramConfig>& programs, std::string_view progr
 
 // Fills point types, subtypes, tiers and actions of the loaded programs.
 absl::Status LoadRules(pg::Transaction& tx, const pg::Params& params,
-                       std::vector<ProgramConfig>& programs) {
+                       std::vector<ledger::ProgramConfig>& programs) {
   LOYALTY_ASSIGN_OR_RETURN(pg::Result types, tx.Execute(kSelectPointTypes, params));
   for (int i = 0; i < types.Rows(); ++i) {
-    if (ProgramConfig* p = Find(programs, types.Text(i, 0))) {
-      p->point_types.push_back({std::string(types.Text(i, 1)), types.Bool(i, 2), types.Bool(i, 3),
+    if (ledger::ProgramConfig* p = Find(programs, types.Text(i, 0))) {
+      p->point_types.push_back({std::string(types.Text(i, 1)),
+                                types.Bool(i, 2),
+                                types.Bool(i, 3),
                                 {ExpiryKindFromText(types.Text(i, 4)), types.Int32(i, 5)}});
     }
   }
   LOYALTY_ASSIGN_OR_RETURN(pg::Result subtypes, tx.Execute(kSelectSubtypes, params));
   for (int i = 0; i < subtypes.Rows(); ++i) {
-    if (ProgramConfig* p = Find(programs, subtypes.Text(i, 0))) {
+    if (ledger::ProgramConfig* p = Find(programs, subtypes.Text(i, 0))) {
       p->subtypes.emplace_back(subtypes.Text(i, 1));
     }
   }
   LOYALTY_ASSIGN_OR_RETURN(pg::Result tiers, tx.Execute(kSelectTiers, params));
   for (int i = 0; i < tiers.Rows(); ++i) {
-    if (ProgramConfig* p = Find(programs, tiers.Text(i, 0))) {
-      p->tiers.push_back({std::string(tiers.Text(i, 1)), tiers.Int64(i, 2), tiers.Int32(i, 3),
-                          tiers.Bool(i, 4)});
+    if (ledger::ProgramConfig* p = Find(programs, tiers.Text(i, 0))) {
+      p->tiers.push_back(
+          {std::string(tiers.Text(i, 1)), tiers.Int64(i, 2), tiers.Int32(i, 3), tiers.Bool(i, 4)});
     }
   }
   LOYALTY_ASSIGN_OR_RETURN(pg::Result actions, tx.Execute(kSelectActions, params));
   for (int i = 0; i < actions.Rows(); ++i) {
-    if (ProgramConfig* p = Find(programs, actions.Text(i, 0))) {
+    if (ledger::ProgramConfig* p = Find(programs, actions.Text(i, 0))) {
       p->actions.push_back(
           {std::string(actions.Text(i, 1)), actions.Int64(i, 2), actions.Int32(i, 3)});
     }
@@ -119,13 +123,14 @@ absl::Status LoadRules(pg::Transaction& tx, const pg::Params& params,
 }
 
 // One program (`program_id`, or the default when empty) or, with `all`, every program.
-absl::StatusOr<std::vector<ProgramConfig>> Load(pg::Transaction& tx, const std::string& org_id,
-                                                const std::string& program_id, bool all) {
+absl::StatusOr<std::vector<ledger::ProgramConfig>> Load(pg::Transaction& tx,
+                                                        const std::string& org_id,
+                                                        const std::string& program_id, bool all) {
   pg::Params params;
   params.Add(org_id).Add(program_id).Add(all);
   LOYALTY_ASSIGN_OR_RETURN(pg::Result rows, tx.Execute(kSelectPrograms, params));
   if (rows.Rows() == 0) return NotFound("org", org_id);
-  std::vector<ProgramConfig> programs;
+  std::vector<ledger::ProgramConfig> programs;
   for (int i = 0; i < rows.Rows(); ++i) {
     if (!rows.IsNull(i, 0)) programs.push_back(ProgramFromRow(org_id, rows, i));
   }
@@ -167,49 +172,18 @@ absl::Status NoProgram(const std::string& org_id, const std::string& program_id)
 
 }  // namespace
 
-const PointTypeConfig* ProgramConfig::FindPointType(const std::string& code) const {
-  for (const PointTypeConfig& type : point_types) {
-    if (type.code == code) return &type;
-  }
-  return nullptr;
-}
-
-const ActionConfig* ProgramConfig::FindAction(const std::string& code) const {
-  for (const ActionConfig& action : actions) {
-    if (action.code == code) return &action;
-  }
-  return nullptr;
-}
-
-bool ProgramConfig::HasSubtype(const std::string& code) const {
-  return std::find(subtypes.begin(), subtypes.end(), code) != subtypes.end();
-}
-
-const ledger::Tier* ProgramConfig::FindTier(const std::string& code) const {
-  for (const ledger::Tier& tier : tiers) {
-    if (tier.code == code) return &tier;
-  }
-  return nullptr;
-}
-
-bool ProgramConfig::OverdraftAllowedFor(const std::string& tier) const {
-  if (!overdraft_allowed) return false;
-  if (tiers.empty()) return true;
-  const ledger::Tier* current = FindTier(tier);
-  return current != nullptr && current->overdraft_allowed;
-}
-
-absl::StatusOr<ProgramConfig> LoadProgram(pg::Transaction& tx, const std::string& org_id,
-                                          const std::string& program_id, ConfigCache* cache) {
+absl::StatusOr<ledger::ProgramConfig> LoadProgram(pg::Transaction& tx, const std::string& org_id,
+                                                  const std::string& program_id,
+                                                  ConfigCache* cache) {
   if (cache == nullptr) {
-    LOYALTY_ASSIGN_OR_RETURN(std::vector<ProgramConfig> programs,
+    LOYALTY_ASSIGN_OR_RETURN(std::vector<ledger::ProgramConfig> programs,
                              Load(tx, org_id, program_id, false));
     if (programs.empty()) return NoProgram(org_id, program_id);
     return std::move(programs.front());
   }
   LOYALTY_ASSIGN_OR_RETURN(std::shared_ptr<const OrgConfig> config,
                            LoadOrgConfig(tx, org_id, *cache));
-  for (const ProgramConfig& program : config->programs) {
+  for (const ledger::ProgramConfig& program : config->programs) {
     if (program_id.empty() ? program.is_default : program.program_id == program_id) {
       return program;
     }
@@ -224,41 +198,36 @@ std::optional<std::string> PrefetchConfig(pg::Transaction& tx, const std::string
   if (config == nullptr) return std::nullopt;
   tx.Prefetch(kSelectConfigVersion, pg::Params().Add(org_id));
   if (!program_id.empty()) return program_id;
-  for (const ProgramConfig& program : config->programs) {
+  for (const ledger::ProgramConfig& program : config->programs) {
     if (program.is_default) return program.program_id;
   }
   return std::nullopt;
 }
 
-absl::StatusOr<std::vector<ProgramConfig>> LoadPrograms(pg::Transaction& tx,
-                                                        const std::string& org_id,
-                                                        ConfigCache* cache) {
+absl::StatusOr<std::vector<ledger::ProgramConfig>> LoadPrograms(pg::Transaction& tx,
+                                                                const std::string& org_id,
+                                                                ConfigCache* cache) {
   if (cache == nullptr) return Load(tx, org_id, "", true);
   LOYALTY_ASSIGN_OR_RETURN(std::shared_ptr<const OrgConfig> config,
                            LoadOrgConfig(tx, org_id, *cache));
   return config->programs;
 }
 
-absl::StatusOr<GroupValuation> LoadGroupValuation(pg::Transaction& tx,
-                                                  const std::string& org_id, ConfigCache* cache) {
+absl::StatusOr<ledger::GroupValuation> LoadGroupValuation(pg::Transaction& tx,
+                                                          const std::string& org_id,
+                                                          ConfigCache* cache) {
   if (cache != nullptr) {
-    LOYALTY_ASSIGN_OR_RETURN(ProgramConfig program, LoadProgram(tx, org_id, "", cache));
-    return GroupValuation{program.currency, program.ratio};
+    LOYALTY_ASSIGN_OR_RETURN(ledger::ProgramConfig program, LoadProgram(tx, org_id, "", cache));
+    return ledger::GroupValuation{program.currency, program.ratio};
   }
   LOYALTY_ASSIGN_OR_RETURN(pg::Result row,
                            tx.Execute(kSelectGroupValuation, pg::Params().Add(org_id)));
   if (row.Rows() == 0) return NotFound("org", org_id);
-  return GroupValuation{std::string(row.Text(0, 0)), {row.Int64(0, 1), row.Int64(0, 2)}};
+  return ledger::GroupValuation{std::string(row.Text(0, 0)), {row.Int64(0, 1), row.Int64(0, 2)}};
 }
 
 void PrefetchGroupValuation(pg::Transaction& tx, const std::string& org_id) {
   tx.Prefetch(kSelectGroupValuation, pg::Params().Add(org_id));
 }
 
-absl::Status RequireActive(const ProgramConfig& program) {
-  if (program.status == "active") return absl::OkStatus();
-  return Refused(ledger::kProgramNotActive,
-                 absl::StrCat("program '", program.program_id, "' is ", program.status));
-}
-
-}  // namespace loyalty::command
+}  // namespace loyalty::store

@@ -6,39 +6,13 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "libs/ledger/balances.h"
-#include "libs/ledger/types.h"
+#include "libs/ledger/member.h"
 #include "libs/pg/transaction.h"
+#include "libs/store/config_cache.h"
 #include "loyalty/v1/common.pb.h"
 #include "loyalty/v1/events.pb.h"
-#include "services/command/catalog.h"
 
-namespace loyalty::command {
-
-struct Enrolment {
-  std::string program_id;
-  std::string tier;  // empty without tiers
-  std::optional<absl::Time> tier_reached_at;
-  ledger::Points debt = 0;
-  absl::Time period_start;
-  absl::Time period_end;
-};
-
-// What the command path knows of a member inside its transaction.
-struct MemberState {
-  std::string member_id;
-  std::string kind;    // individual | household
-  std::string status;  // active | suspended | closed
-  // Raised by every transaction that changes the member's state (members.state_version).
-  int64_t state_version = 0;
-  // Set: `lots` are summaries made at this time (see LoadMember), not single lots.
-  std::optional<absl::Time> lots_summarised_at;
-  std::vector<Enrolment> enrolments;     // by program id
-  std::vector<ledger::Lot> lots;         // lots with remaining > 0, by lot id (or summaries)
-  std::vector<ledger::PointTotals> totals;
-
-  const Enrolment* FindEnrolment(const std::string& program_id) const;
-};
+namespace loyalty::store {
 
 // Locks the members' rows FOR UPDATE in member-id order, the one lock order of the platform, so
 // commands on several members cannot deadlock each other. NOT_FOUND for an unknown member.
@@ -69,20 +43,16 @@ struct MemberRead {
   // The member's state as an earlier command left it (MemberCache; may be stale, or null):
   // taken instead of reading enrolments, lots and totals when its state version is still the
   // member's. Summaries serve only a read of summaries at their time or later.
-  std::shared_ptr<const MemberState> cached;
+  std::shared_ptr<const ledger::MemberState> cached;
 };
 
 void PrefetchMember(pg::Transaction& tx, const std::string& org_id, const std::string& member_id,
                     const MemberRead& read = {});
 
 // Reads a member's state (call after LockMembers when the command changes it), as `read` says.
-absl::StatusOr<MemberState> LoadMember(pg::Transaction& tx, const std::string& org_id,
-                                       const std::string& member_id,
-                                       const MemberRead& read = {});
-
-// Merges open lots into summaries at `at` as LoadMember's read of summaries does, so that a
-// summarised state stays a few rows however many lots the accruals after its read add.
-void MergeLotSummaries(absl::Time at, std::vector<ledger::Lot>* lots);
+absl::StatusOr<ledger::MemberState> LoadMember(pg::Transaction& tx, const std::string& org_id,
+                                               const std::string& member_id,
+                                               const MemberRead& read = {});
 
 // Row parsers shared with the read views, whose tables have the same columns:
 // lot_id, program_id, point_type, subtype, amount, remaining, held, redeemable, awarded_at,
@@ -90,43 +60,15 @@ void MergeLotSummaries(absl::Time at, std::vector<ledger::Lot>* lots);
 ledger::Lot LotFromRow(const pg::Result& lots, int row);
 ledger::PointTotals TotalsFromRow(const pg::Result& totals, int row);
 
-// FAILED_PRECONDITION MEMBER_NOT_ACTIVE unless active.
-absl::Status RequireActiveMember(const MemberState& member);
-// FAILED_PRECONDITION NOT_ENROLLED unless the member is enrolled in the program.
-absl::StatusOr<const Enrolment*> RequireEnrolment(const MemberState& member,
-                                                  const std::string& program_id);
-
-// Lots of the member in the given program (all programs when empty).
-std::vector<ledger::Lot> LotsOf(const MemberState& member, const std::string& program_id);
-
-// Program balance of `program_id` at `now` (a zero balance when the member has nothing there).
-ledger::ProgramBalance ProgramBalanceOf(const MemberState& member, const std::string& program_id,
-                                        absl::Time now);
-
-// The member's tier in `program` after this period's qualifying points change by `delta`, or
-// nullopt when it stays (see ledger::TierAfterChange).
-std::optional<std::string> TierMove(const ProgramConfig& program, const MemberState& member,
-                                    const Enrolment& enrolment, ledger::Points delta);
-
-// The member's balances at `now`; the group value uses the default program's ratio and currency.
-void ToBalances(const MemberState& member, absl::Time now, const GroupValuation& valuation,
-                v1::Balances* balances);
-
-// The member's tier in `program_id` as the balances show it ("" when not enrolled or no tiers).
-std::string TierIn(const v1::Balances& balances, const std::string& program_id);
-
-// Applies an operation's absolute states of `member`'s lots, totals and enrolments to it.
-void ApplyEvent(const v1::LedgerEvent& event, MemberState* member);
-
 // The member's balances at `now` after the operation that wrote `event`, from its state
 // `before` (loaded under the lock) and the event: no second read of the member.
 absl::Status FillBalancesAfter(pg::Transaction& tx, const std::string& org_id,
-                               MemberState before, const v1::LedgerEvent& event, absl::Time now,
-                               ConfigCache* cache, v1::Balances* balances);
+                               ledger::MemberState before, const v1::LedgerEvent& event,
+                               absl::Time now, ConfigCache* cache, v1::Balances* balances);
 
 // Reads the member again and writes its balances at `now`.
 absl::Status FillBalances(pg::Transaction& tx, const std::string& org_id,
                           const std::string& member_id, absl::Time now, ConfigCache* cache,
                           v1::Balances* balances);
 
-}  // namespace loyalty::command
+}  // namespace loyalty::store
