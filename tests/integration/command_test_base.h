@@ -43,6 +43,17 @@ class CommandTest : public ::testing::Test {
     return request;
   }
 
+  // A purchase of `cents` (USD) by `member` with order reference `order`.
+  static v1::AccrueRequest Purchase(const std::string& member, const std::string& order,
+                                    int64_t cents) {
+    v1::AccrueRequest request;
+    request.set_member_id(member);
+    request.mutable_purchase()->set_order_ref(order);
+    request.mutable_purchase()->mutable_amount()->set_minor_units(cents);
+    request.mutable_purchase()->mutable_amount()->set_currency("USD");
+    return request;
+  }
+
   // Awards explicit points to a member, optionally expiring at `expires_at`.
   v1::AccrueResponse Give(const std::string& member, int64_t points,
                           const std::string& program = "shop", const std::string& type = "",

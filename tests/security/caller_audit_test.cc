@@ -1,5 +1,6 @@
 // Audit over real mutual TLS: the identity of the client certificate is what the ledger, the
-// outbox event and the history record (tests/integration/audit_test.cc covers every operation).
+// outbox event and the history record (tests/integration/command/audit_test.cc covers every
+// operation).
 
 #include <memory>
 #include <string>
