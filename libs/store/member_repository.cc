@@ -9,7 +9,6 @@
 #include "libs/store/catalog.h"
 #include "libs/store/operation.h"
 #include "libs/wire/balances.h"
-#include "libs/wire/event.h"
 
 namespace loyalty::store {
 namespace {
@@ -233,8 +232,8 @@ ledger::PointTotals TotalsFromRow(const pg::Result& totals, int row) {
 }
 
 absl::Status FillBalancesAfter(pg::Transaction& tx, const std::string& org_id,
-                               ledger::MemberState before, const v1::LedgerEvent& event,
-                               absl::Time now, ConfigCache* cache, v1::Balances* balances) {
+                               const ledger::MemberState& after, absl::Time now, ConfigCache* cache,
+                               v1::Balances* balances) {
   // The command checked the configuration version earlier in this transaction.
   std::optional<ledger::GroupValuation> valuation;
   const std::shared_ptr<const OrgConfig> config =
@@ -247,8 +246,7 @@ absl::Status FillBalancesAfter(pg::Transaction& tx, const std::string& org_id,
   if (!valuation.has_value()) {
     LOYALTY_ASSIGN_OR_RETURN(valuation, LoadGroupValuation(tx, org_id, cache));
   }
-  wire::ApplyEvent(event, &before);
-  wire::ToBalances(before, now, *valuation, balances);
+  wire::ToBalances(after, now, *valuation, balances);
   return absl::OkStatus();
 }
 

@@ -10,7 +10,6 @@
 #include "libs/pg/transaction.h"
 #include "libs/store/config_cache.h"
 #include "loyalty/v1/common.pb.h"
-#include "loyalty/v1/events.pb.h"
 
 namespace loyalty::store {
 
@@ -60,11 +59,12 @@ absl::StatusOr<ledger::MemberState> LoadMember(pg::Transaction& tx, const std::s
 ledger::Lot LotFromRow(const pg::Result& lots, int row);
 ledger::PointTotals TotalsFromRow(const pg::Result& totals, int row);
 
-// The member's balances at `now` after the operation that wrote `event`, from its state
-// `before` (loaded under the lock) and the event: no second read of the member.
+// The member's balances at `now` after an operation, from its state after it
+// (Operation::StateAfter: the state read under the lock with the operation's changes): no second
+// read of the member.
 absl::Status FillBalancesAfter(pg::Transaction& tx, const std::string& org_id,
-                               ledger::MemberState before, const v1::LedgerEvent& event,
-                               absl::Time now, ConfigCache* cache, v1::Balances* balances);
+                               const ledger::MemberState& after, absl::Time now, ConfigCache* cache,
+                               v1::Balances* balances);
 
 // Reads the member again and writes its balances at `now`.
 absl::Status FillBalances(pg::Transaction& tx, const std::string& org_id,

@@ -1,7 +1,5 @@
 #include "libs/wire/event.h"
 
-#include <algorithm>
-
 #include "libs/ledger/member.h"
 #include "libs/wire/time.h"
 
@@ -53,57 +51,6 @@ void ToLotState(const std::string& member_id, const ledger::Lot& lot, v1::LotSta
   ToTimestamp(lot.awarded_at, out->mutable_awarded_at());
   ToTimestamp(lot.available_at, out->mutable_available_at());
   ToOptionalTimestamp(lot.expires_at, [&] { return out->mutable_expires_at(); });
-}
-
-ledger::Lot FromLotState(const v1::LotState& state) {
-  ledger::Lot lot;
-  lot.lot_id = state.lot_id();
-  lot.program_id = state.program_id();
-  lot.point_type = state.point_type();
-  lot.subtype = state.subtype();
-  lot.amount = state.amount();
-  lot.remaining = state.remaining();
-  lot.held = state.held();
-  lot.redeemable = state.redeemable();
-  lot.awarded_at = FromTimestamp(state.awarded_at());
-  lot.available_at = FromTimestamp(state.available_at());
-  if (state.has_expires_at()) lot.expires_at = FromTimestamp(state.expires_at());
-  return lot;
-}
-
-void ApplyEvent(const v1::LedgerEvent& event, ledger::MemberState* member) {
-  for (const v1::LotState& state : event.lots()) {
-    if (state.member_id() != member->member_id) continue;
-    auto lot = std::find_if(member->lots.begin(), member->lots.end(),
-                            [&](const ledger::Lot& l) { return l.lot_id == state.lot_id(); });
-    if (lot == member->lots.end()) {
-      member->lots.push_back(FromLotState(state));
-      continue;
-    }
-    lot->remaining = state.remaining();
-    lot->held = state.held();
-  }
-  for (const v1::TotalsState& state : event.totals()) {
-    if (state.member_id() != member->member_id) continue;
-    auto totals = std::find_if(
-        member->totals.begin(), member->totals.end(), [&](const ledger::PointTotals& t) {
-          return t.program_id == state.program_id() && t.point_type == state.point_type();
-        });
-    if (totals == member->totals.end()) {
-      member->totals.push_back({state.program_id(), state.point_type(), 0, 0});
-      totals = member->totals.end() - 1;
-    }
-    totals->lifetime = state.lifetime();
-    totals->qualifying = state.qualifying();
-  }
-  for (const v1::EnrolmentState& state : event.enrolments()) {
-    if (state.member_id() != member->member_id) continue;
-    for (ledger::Enrolment& enrolment : member->enrolments) {
-      if (enrolment.program_id != state.program_id()) continue;
-      enrolment.tier = state.tier();
-      enrolment.debt = state.debt();
-    }
-  }
 }
 
 }  // namespace loyalty::wire

@@ -3,7 +3,6 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
-#include "libs/ledger/member.h"
 #include "libs/ledger/types.h"
 #include "loyalty/v1/events.pb.h"
 
@@ -15,10 +14,5 @@ v1::LedgerEntryKind EntryKindFromName(absl::string_view name);
 
 // A lot's state as an event records it.
 void ToLotState(const std::string& member_id, const ledger::Lot& lot, v1::LotState* out);
-// The lot an event's LotState describes.
-ledger::Lot FromLotState(const v1::LotState& state);
-
-// Applies an event's absolute states of `member`'s lots, totals and enrolments to it.
-void ApplyEvent(const v1::LedgerEvent& event, ledger::MemberState* member);
 
 }  // namespace loyalty::wire

@@ -332,9 +332,9 @@ absl::Status AccrueInTransaction(const store::Context& context, pg::Transaction&
   response->set_ledger_position(position);
   response->set_accrual_id(operation.id());
   response->set_points(award.points);
-  LOYALTY_RETURN_IF_ERROR(store::FillBalancesAfter(tx, org_id, std::move(member), operation.event(),
-                                                   operation.now(), context.config_cache,
-                                                   response->mutable_balances()));
+  LOYALTY_RETURN_IF_ERROR(
+      store::FillBalancesAfter(tx, org_id, *operation.StateAfter(member.member_id), operation.now(),
+                               context.config_cache, response->mutable_balances()));
   response->set_tier(wire::TierIn(response->balances(), program.program_id));
   return absl::OkStatus();
 }

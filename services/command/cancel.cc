@@ -138,7 +138,7 @@ absl::Status CancelInTransaction(const store::Context& context, pg::Transaction&
   response->set_ledger_position(position);
   response->set_points_restored(points_restored);
   response->set_points_expired(points_expired);
-  return store::FillBalancesAfter(tx, org_id, std::move(member), operation.event(), now,
+  return store::FillBalancesAfter(tx, org_id, *operation.StateAfter(member.member_id), now,
                                   context.config_cache, response->mutable_balances());
 }
 

@@ -56,9 +56,9 @@ absl::Status RunRedemption(const store::Context& context, absl::string_view meth
         LOYALTY_ASSIGN_OR_RETURN(int64_t position, operation.Commit());
         cached.Leave(operation);
         response->set_ledger_position(position);
-        return store::FillBalancesAfter(tx, request.org_id, std::move(decided.member),
-                                        operation.event(), now, context.config_cache,
-                                        response->mutable_balances());
+        return store::FillBalancesAfter(tx, request.org_id,
+                                        *operation.StateAfter(decided.member.member_id), now,
+                                        context.config_cache, response->mutable_balances());
       });
 }
 

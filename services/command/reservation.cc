@@ -137,9 +137,9 @@ absl::Status ReservePoints(const store::Context& context, const v1::ReservePoint
         wire::ToTimestamp(expires_at, response->mutable_expires_at());
         wire::ToLotConsumptions(decided.plan.consumption, response->mutable_lots());
         wire::ToProgramBreakups(decided.plan.breakup, response->mutable_breakup_by_program());
-        return store::FillBalancesAfter(tx, request.org_id(), std::move(decided.member),
-                                        operation.event(), now, context.config_cache,
-                                        response->mutable_balances());
+        return store::FillBalancesAfter(tx, request.org_id(),
+                                        *operation.StateAfter(decided.member.member_id), now,
+                                        context.config_cache, response->mutable_balances());
       });
 }
 
@@ -173,6 +173,7 @@ absl::Status CapturePoints(const store::Context& context, const v1::CapturePoint
                                                       context.config_cache));
         LOYALTY_ASSIGN_OR_RETURN(decided.member,
                                  store::LoadMember(tx, request.org_id(), request.member_id()));
+        operation.Track(decided.member);  // read after Resolve: its holds are released
         std::vector<ledger::Lot> held_lots;
         for (const ledger::Lot& lot : decided.member.lots) {
           for (const auto& [lot_id, held] : reservation.lots) {
@@ -196,9 +197,9 @@ absl::Status CapturePoints(const store::Context& context, const v1::CapturePoint
         LOYALTY_ASSIGN_OR_RETURN(int64_t position, operation.Commit());
         response->set_ledger_position(position);
         response->set_points_released(reservation.points - points);
-        return store::FillBalancesAfter(tx, request.org_id(), std::move(decided.member),
-                                        operation.event(), now, context.config_cache,
-                                        response->mutable_balances());
+        return store::FillBalancesAfter(tx, request.org_id(),
+                                        *operation.StateAfter(decided.member.member_id), now,
+                                        context.config_cache, response->mutable_balances());
       });
 }
 

@@ -144,9 +144,9 @@ absl::Status ReverseInTransaction(const store::Context& context, pg::Transaction
   response->set_debt_created(debt);
   response->mutable_cumulative_returned()->set_minor_units(cumulative);
   response->mutable_cumulative_returned()->set_currency(purchase.currency);
-  LOYALTY_RETURN_IF_ERROR(store::FillBalancesAfter(tx, org_id, std::move(member), operation.event(),
-                                                   operation.now(), context.config_cache,
-                                                   response->mutable_balances()));
+  LOYALTY_RETURN_IF_ERROR(
+      store::FillBalancesAfter(tx, org_id, *operation.StateAfter(member.member_id), operation.now(),
+                               context.config_cache, response->mutable_balances()));
   response->set_tier(wire::TierIn(response->balances(), program.program_id));
   return absl::OkStatus();
 }

@@ -127,12 +127,12 @@ absl::Status Transfer(const store::Context& context, const v1::TransferRequest& 
         LOYALTY_RETURN_IF_ERROR(WriteTransfer(operation, spec, decided, response));
         LOYALTY_ASSIGN_OR_RETURN(int64_t position, operation.Commit());
         response->set_ledger_position(position);
-        LOYALTY_RETURN_IF_ERROR(
-            store::FillBalancesAfter(tx, spec.org_id, std::move(decided.giver), operation.event(),
-                                     now, context.config_cache, response->mutable_from_balances()));
-        return store::FillBalancesAfter(tx, spec.org_id, std::move(decided.receiver),
-                                        operation.event(), now, context.config_cache,
-                                        response->mutable_to_balances());
+        LOYALTY_RETURN_IF_ERROR(store::FillBalancesAfter(
+            tx, spec.org_id, *operation.StateAfter(decided.giver.member_id), now,
+            context.config_cache, response->mutable_from_balances()));
+        return store::FillBalancesAfter(tx, spec.org_id,
+                                        *operation.StateAfter(decided.receiver.member_id), now,
+                                        context.config_cache, response->mutable_to_balances());
       });
 }
 
