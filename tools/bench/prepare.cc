@@ -3,11 +3,12 @@
 #include <atomic>
 #include <cstdio>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "grpcpp/client_context.h"
 #include "libs/base/status_macros.h"
 #include "loyalty/v1/admin.grpc.pb.h"
@@ -60,6 +61,23 @@ absl::Status PrepareMember(v1::AdminService::Stub& admin, v1::CommandService::St
                   absl::StrCat("bench-travel-", member));
 }
 
+// The first error of the prepare threads.
+class FirstError final {
+ public:
+  void Record(absl::Status status) {
+    absl::MutexLock lock(&mutex_);
+    if (status_.ok()) status_ = std::move(status);
+  }
+  absl::Status Get() {
+    absl::MutexLock lock(&mutex_);
+    return status_;
+  }
+
+ private:
+  absl::Mutex mutex_;
+  absl::Status status_ ABSL_GUARDED_BY(mutex_);
+};
+
 }  // namespace
 
 absl::Status Prepare(const Options& options,
@@ -74,8 +92,7 @@ absl::Status Prepare(const Options& options,
   const int64_t members = options.keys.members;
   std::atomic<int64_t> next_member{0};
   std::atomic<int64_t> done{0};
-  std::mutex error_mutex;
-  absl::Status first_error;
+  FirstError first_error;
   std::vector<std::thread> workers;
   for (int w = 0; w < options.prepare_concurrency; ++w) {
     workers.emplace_back([&, w] {
@@ -85,8 +102,7 @@ absl::Status Prepare(const Options& options,
       for (int64_t member = next_member++; member < members; member = next_member++) {
         absl::Status status = PrepareMember(*admin, *commands, options, member);
         if (!status.ok()) {
-          std::lock_guard<std::mutex> lock(error_mutex);
-          if (first_error.ok()) first_error = status;
+          first_error.Record(std::move(status));
           next_member = members;  // stop handing out work
           return;
         }
@@ -99,7 +115,7 @@ absl::Status Prepare(const Options& options,
     });
   }
   for (std::thread& worker : workers) worker.join();
-  return first_error;
+  return first_error.Get();
 }
 
 absl::Status SendOnce(const Options& options, const std::shared_ptr<grpc::Channel>& channel) {
