@@ -1,11 +1,9 @@
 #include "libs/rpc/access_control.h"
 
-#include <condition_variable>
-#include <mutex>
-
 #include "absl/strings/str_cat.h"
 #include "libs/base/log.h"
 #include "libs/base/refusal.h"
+#include "libs/base/sleep.h"
 
 namespace loyalty::rpc {
 
@@ -119,16 +117,8 @@ void AccessControl::Release(const std::string& caller, Role role) {
 }
 
 void AccessControl::Watch(std::string loaded, std::stop_token stop) {
-  std::mutex wait_mutex;
-  std::condition_variable_any wakeup;
   absl::StatusOr<std::string> last = std::move(loaded);
-  while (true) {
-    {
-      std::unique_lock lock(wait_mutex);
-      wakeup.wait_for(lock, stop, absl::ToChronoMilliseconds(options_.reload_interval),
-                      [] { return false; });
-    }
-    if (stop.stop_requested()) return;
+  while (!SleepUnlessStopped(stop, options_.reload_interval)) {
     absl::StatusOr<std::string> text = AccessPolicy::Read(options_.policy_path);
     if (text.ok() == last.ok() && (!text.ok() || *text == *last)) continue;
     last = text;

@@ -1,11 +1,9 @@
 #include "libs/rpc/health.h"
 
-#include <condition_variable>
-#include <mutex>
-
 #include "absl/strings/str_cat.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "libs/base/log.h"
+#include "libs/base/sleep.h"
 #include "libs/pg/connection.h"
 
 namespace loyalty::rpc {
@@ -80,15 +78,7 @@ void Health::Report(bool ready) {
 }
 
 void Health::Run(bool was_ready, std::stop_token stop) {
-  std::mutex mutex;
-  std::condition_variable_any wakeup;
-  while (true) {
-    {
-      std::unique_lock lock(mutex);
-      wakeup.wait_for(lock, stop, absl::ToChronoMilliseconds(options_.interval),
-                      [] { return false; });
-    }
-    if (stop.stop_requested()) return;
+  while (!SleepUnlessStopped(stop, options_.interval)) {
     const absl::Status checked = CheckDatabase(options_.database_url, options_.schema_version);
     if (checked.ok() != was_ready) {
       if (checked.ok()) {

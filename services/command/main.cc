@@ -25,27 +25,31 @@
 #include "libs/store/migrations.h"
 #include "prometheus/registry.h"
 #include "services/command/admin_service.h"
+#include "services/command/command_config.h"
 #include "services/command/command_service.h"
 
-ABSL_FLAG(std::string, database_url, "postgresql://postgres@127.0.0.1:5432/loyalty",
+ABSL_FLAG(std::string, database_url, loyalty::command::Config{}.database_url,
           "libpq connection string of the command database");
-ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "gRPC listen address (host:port)");
+ABSL_FLAG(std::string, listen, loyalty::command::Config{}.listen,
+          "gRPC listen address (host:port)");
 ABSL_FLAG(std::string, admin_listen, "",
           "a listen address of its own for AdminService (host:port); empty: it shares --listen");
-ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
+ABSL_FLAG(std::string, metrics_listen, loyalty::command::Config{}.metrics_listen,
           "Prometheus /metrics listen address; empty disables it");
 ABSL_FLAG(std::string, health_listen, "",
           "a plaintext listen address serving only the gRPC health service, for kubelet's probes; "
           "empty: none");
-ABSL_FLAG(int, pool_size, 16, "database connections (1..256)");
-ABSL_FLAG(int, acquire_timeout_ms, 2000, "wait for a free connection before RESOURCE_EXHAUSTED");
-ABSL_FLAG(int, max_threads, loyalty::rpc::kDefaultMaxThreads,
+ABSL_FLAG(int, pool_size, loyalty::command::Config{}.pool_size, "database connections (1..256)");
+ABSL_FLAG(int, acquire_timeout_ms, loyalty::command::Config{}.acquire_timeout_ms,
+          "wait for a free connection before RESOURCE_EXHAUSTED (0..600000)");
+ABSL_FLAG(int, max_threads, loyalty::command::Config{}.max_threads,
           "gRPC server threads of the health and reflection services (4..1024)");
-ABSL_FLAG(int, workers, loyalty::rpc::CallLimits{}.workers,
+ABSL_FLAG(int, workers, loyalty::command::Config{}.limits.workers,
           "threads that run the command calls; the admin calls have as many (1..1024)");
-ABSL_FLAG(int, max_queued_calls, loyalty::rpc::CallLimits{}.max_queued,
+ABSL_FLAG(int, max_queued_calls, loyalty::command::Config{}.limits.max_queued,
           "calls that wait for a worker; past it RESOURCE_EXHAUSTED (1..100000)");
-ABSL_FLAG(int, max_attempts, 8, "attempts of a transaction on serialization failure (1..32)");
+ABSL_FLAG(int, max_attempts, loyalty::command::Config{}.max_attempts,
+          "attempts of a transaction on serialization failure (1..32)");
 
 namespace loyalty::command {
 namespace {
@@ -61,28 +65,33 @@ absl::Status MigrateDatabase(const std::string& url) {
   return pg::Migrate(**connection, store::Migrations());
 }
 
-int Serve() {
-  const int pool_size = absl::GetFlag(FLAGS_pool_size);
-  const int max_threads = absl::GetFlag(FLAGS_max_threads);
-  const int max_attempts = absl::GetFlag(FLAGS_max_attempts);
-  if (pool_size < 1 || pool_size > 256) return Fail("--pool_size must be 1..256");
-  if (max_threads < 4 || max_threads > 1024) return Fail("--max_threads must be 4..1024");
-  if (max_attempts < 1 || max_attempts > 32) return Fail("--max_attempts must be 1..32");
-  const rpc::CallLimits limits{absl::GetFlag(FLAGS_workers),
-                               absl::GetFlag(FLAGS_max_queued_calls)};
-  if (absl::Status checked = rpc::CheckCallLimits(limits); !checked.ok()) {
-    return Fail(std::string(checked.message()));
-  }
+Config ConfigFromFlags() {
+  Config config;
+  config.database_url = absl::GetFlag(FLAGS_database_url);
+  config.listen = absl::GetFlag(FLAGS_listen);
+  config.admin_listen = absl::GetFlag(FLAGS_admin_listen);
+  config.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  config.health_listen = absl::GetFlag(FLAGS_health_listen);
+  config.pool_size = absl::GetFlag(FLAGS_pool_size);
+  config.acquire_timeout_ms = absl::GetFlag(FLAGS_acquire_timeout_ms);
+  config.max_threads = absl::GetFlag(FLAGS_max_threads);
+  config.limits = {absl::GetFlag(FLAGS_workers), absl::GetFlag(FLAGS_max_queued_calls)};
+  config.max_attempts = absl::GetFlag(FLAGS_max_attempts);
+  return config;
+}
+
+int Serve(const Config& config) {
+  if (absl::Status valid = Validate(config); !valid.ok()) return Fail(std::string(valid.message()));
 
   auto registry = std::make_shared<prometheus::Registry>();
   rpc::RpcMetrics rpc_metrics(*registry);
   rpc::PoolMetrics pool_metrics(*registry, "command");
-  pg::Pool pool({absl::GetFlag(FLAGS_database_url), pool_size,
-                 absl::Milliseconds(absl::GetFlag(FLAGS_acquire_timeout_ms))},
-                &pool_metrics);
+  pg::Pool pool(
+      {config.database_url, config.pool_size, absl::Milliseconds(config.acquire_timeout_ms)},
+      &pool_metrics);
   SystemClock clock;
   pg::RetryPolicy retry;
-  retry.max_attempts = max_attempts;
+  retry.max_attempts = config.max_attempts;
   store::ConfigCache config_cache;
   store::MemberCache member_cache;
   store::BatchMetrics batch_metrics(*registry);
@@ -90,22 +99,21 @@ int Serve() {
   absl::StatusOr<rpc::ServerSecurity> security = rpc::ServerSecurityFromFlags(*registry);
   if (!security.ok()) return Fail(std::string(security.status().message()));
   const store::Context context{&pool, &clock, retry, &config_cache, &member_cache, &member_batcher};
-  CommandService commands(context, rpc_metrics, limits, security->access.get());
-  AdminService admin(context, rpc_metrics, limits, security->access.get());
+  CommandService commands(context, rpc_metrics, config.limits, security->access.get());
+  AdminService admin(context, rpc_metrics, config.limits, security->access.get());
 
-  const std::string metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  const std::string& metrics_listen = config.metrics_listen;
   absl::StatusOr<std::unique_ptr<prometheus::Exposer>> exposer =
       rpc::ServeMetrics(metrics_listen, registry);
   if (!exposer.ok()) return Fail(exposer.status().ToString());
-  const std::string admin_listen = absl::GetFlag(FLAGS_admin_listen);
+  const std::string& admin_listen = config.admin_listen;
   const auto listener = [&](std::string address) {
-    return rpc::ServerOptions{std::move(address), 4 * 1024 * 1024, max_threads,
+    return rpc::ServerOptions{std::move(address), 4 * 1024 * 1024, config.max_threads,
                               security->credentials};
   };
   std::vector<grpc::Service*> services{&commands};
   if (admin_listen.empty()) services.push_back(&admin);
-  absl::StatusOr<rpc::RunningServer> server =
-      rpc::StartServer(listener(absl::GetFlag(FLAGS_listen)), services);
+  absl::StatusOr<rpc::RunningServer> server = rpc::StartServer(listener(config.listen), services);
   if (!server.ok()) return Fail(server.status().ToString());
   rpc::RunningServer admin_server;
   if (!admin_listen.empty()) {
@@ -113,10 +121,9 @@ int Serve() {
     if (!started.ok()) return Fail(started.status().ToString());
     admin_server = *std::move(started);
   }
-  absl::StatusOr<std::unique_ptr<rpc::Health>> health =
-      rpc::Health::Start({absl::GetFlag(FLAGS_database_url), store::Migrations().back().version,
-                          absl::GetFlag(FLAGS_health_listen)},
-                         {server->server.get(), admin_server.server.get()});
+  absl::StatusOr<std::unique_ptr<rpc::Health>> health = rpc::Health::Start(
+      {config.database_url, store::Migrations().back().version, config.health_listen},
+      {server->server.get(), admin_server.server.get()});
   if (!health.ok()) return Fail(health.status().ToString());
   LogInfo(absl::StrCat("loyalty-command serving gRPC on port ", server->port,
                        admin_listen.empty() ? "" : absl::StrCat(", admin on port ",
@@ -144,12 +151,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: loyalty-command [serve|migrate] --database_url=...\n");
     return 2;
   }
-  const absl::Status migrated =
-      loyalty::command::MigrateDatabase(absl::GetFlag(FLAGS_database_url));
+  const loyalty::command::Config config = loyalty::command::ConfigFromFlags();
+  const absl::Status migrated = loyalty::command::MigrateDatabase(config.database_url);
   if (!migrated.ok()) return loyalty::command::Fail("migration failed: " + migrated.ToString());
   if (mode == "migrate") {
     loyalty::LogInfo("schema is up to date");
     return 0;
   }
-  return loyalty::command::Serve();
+  return loyalty::command::Serve(config);
 }

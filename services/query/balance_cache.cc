@@ -60,7 +60,7 @@ std::optional<BalanceCache::Hit> BalanceCache::Find(std::string_view org_id,
                                                     SteadyTime steady_now) {
   std::optional<Hit> hit;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     hit = FindLocked(KeyOf(org_id, member_id), min_position, now, steady_now);
   }
   if (hit.has_value()) Count(Lookup::kHit);
@@ -74,17 +74,20 @@ std::optional<BalanceCache::Hit> BalanceCache::FindOrAwaitRead(std::string_view 
                                                                absl::Duration max_wait) {
   const std::string key = KeyOf(org_id, member_id);
   const SteadyTime until = Now() + absl::ToChronoNanoseconds(std::min(max_wait, kMaxReadWait));
-  std::unique_lock<std::mutex> lock(mutex_);
-  std::optional<Hit> hit = FindLocked(key, min_position, clock.Now(), Now());
+  std::optional<Hit> hit;
   bool waited = false;
-  while (!hit.has_value() && ReadInFlightLocked(key) && Now() < until) {
-    ++waiting_for_reads_;
-    read_ended_.wait_until(lock, until, [&] { return !ReadInFlightLocked(key); });
-    --waiting_for_reads_;
-    waited = true;
+  {
+    absl::MutexLock lock(&mutex_);
     hit = FindLocked(key, min_position, clock.Now(), Now());
+    // A wake-up (PublishLocked) may be for another member's read: look again, wait again.
+    while (!hit.has_value() && ReadInFlightLocked(key) && Now() < until) {
+      ++waiting_for_reads_;
+      read_ended_.WaitWithTimeout(&mutex_, absl::FromChrono(until - Now()));
+      --waiting_for_reads_;
+      waited = true;
+      hit = FindLocked(key, min_position, clock.Now(), Now());
+    }
   }
-  lock.unlock();
   Count(!hit.has_value() ? Lookup::kMiss : waited ? Lookup::kShared : Lookup::kHit);
   return hit;
 }
@@ -116,7 +119,7 @@ void BalanceCache::Count(Lookup lookup) {
 }
 
 uint64_t BalanceCache::Reserve(std::string_view org_id, std::string_view member_id) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   if (!listening_) return 0;
   const std::string key = KeyOf(org_id, member_id);
   auto [slot, inserted] = slots_.try_emplace(key);
@@ -144,7 +147,7 @@ bool BalanceCache::Fill(std::string_view org_id, std::string_view member_id, uin
   entry.member.lots_summarised_at = read_at;
   const std::string key = KeyOf(org_id, member_id);
   if (RowsOf(entry) > options_.max_member_rows) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     EraseLocked(key);
     PublishLocked();
     return large_read;
@@ -153,7 +156,7 @@ bool BalanceCache::Fill(std::string_view org_id, std::string_view member_id, uin
   entry.member.totals.shrink_to_fit();
   entry.member.enrolments.shrink_to_fit();
   const int64_t bytes = EstimatedBytes(&entry);
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   auto slot = slots_.find(key);
   if (slot == slots_.end() || slot->second.ticket != ticket) return large_read;
   bytes_ += bytes - slot->second.bytes;
@@ -169,7 +172,7 @@ void BalanceCache::Release(std::string_view org_id, std::string_view member_id,
                            uint64_t ticket) {
   if (ticket == 0) return;
   const std::string key = KeyOf(org_id, member_id);
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   auto slot = slots_.find(key);
   if (slot == slots_.end() || slot->second.ticket != ticket) return;
   if (slot->second.entry == nullptr) {
@@ -184,7 +187,7 @@ void BalanceCache::Open() { StartOver(true); }
 void BalanceCache::Close() { StartOver(false); }
 
 void BalanceCache::StartOver(bool listening) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   ClearLocked();
   confirmed_.reset();  // a new session serves nothing before its first heartbeat is back
   listening_ = listening;
@@ -192,7 +195,7 @@ void BalanceCache::StartOver(bool listening) {
 }
 
 void BalanceCache::Apply(std::string_view payload) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   if (payload.starts_with("m ")) {
     EraseLocked(std::string(payload.substr(2)));
   } else if (payload.starts_with("o ")) {
@@ -219,27 +222,25 @@ void BalanceCache::Apply(std::string_view payload) {
 }
 
 void BalanceCache::Confirm(SteadyTime sent_at) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (!confirmed_.has_value() || sent_at > *confirmed_) confirmed_ = sent_at;
-  }
-  confirmed_changed_.notify_all();
+  absl::MutexLock lock(&mutex_);  // its release wakes AwaitConfirmed
+  if (!confirmed_.has_value() || sent_at > *confirmed_) confirmed_ = sent_at;
 }
 
 bool BalanceCache::AwaitConfirmed(SteadyTime after, absl::Duration timeout) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  return confirmed_changed_.wait_for(lock, absl::ToChronoNanoseconds(timeout), [&] {
+  absl::MutexLock lock(&mutex_);
+  const auto confirmed_after = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
     return confirmed_.has_value() && *confirmed_ > after;
-  });
+  };
+  return mutex_.AwaitWithTimeout(absl::Condition(&confirmed_after), timeout);
 }
 
 bool BalanceCache::listening() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   return listening_;
 }
 
 int64_t BalanceCache::bytes() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   return bytes_;
 }
 
@@ -270,12 +271,12 @@ int64_t BalanceCache::EstimatedBytes(const CachedBalances* entry) {
 }
 
 size_t BalanceCache::members() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   return slots_.size();
 }
 
 int BalanceCache::read_waiters() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   return waiting_for_reads_;
 }
 
@@ -303,7 +304,7 @@ void BalanceCache::EvictLocked() {
 void BalanceCache::PublishLocked() {
   if (listening_gauge_ != nullptr) listening_gauge_->Set(listening_ ? 1 : 0);
   if (bytes_gauge_ != nullptr) bytes_gauge_->Set(static_cast<double>(bytes_));
-  if (waiting_for_reads_ > 0) read_ended_.notify_all();
+  if (waiting_for_reads_ > 0) read_ended_.SignalAll();
 }
 
 }  // namespace loyalty::query

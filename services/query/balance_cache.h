@@ -16,16 +16,16 @@
 // nothing is kept.
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <list>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "libs/base/clock.h"
 #include "libs/ledger/member.h"
@@ -127,27 +127,27 @@ class BalanceCache final {
 
   enum class Lookup { kHit, kShared, kMiss };
   std::optional<Hit> FindLocked(const std::string& key, int64_t min_position, absl::Time now,
-                                SteadyTime steady_now);
-  bool ReadInFlightLocked(const std::string& key) const;
+                                SteadyTime steady_now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  bool ReadInFlightLocked(const std::string& key) const ABSL_SHARED_LOCKS_REQUIRED(mutex_);
   void Count(Lookup lookup);
   void StartOver(bool listening);
-  void EraseLocked(const std::string& key);
-  void ClearLocked();
-  void EvictLocked();
-  void PublishLocked();  // the gauges; and wakes the calls waiting for reads
+  void EraseLocked(const std::string& key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  void ClearLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  void EvictLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  // The gauges; and wakes the calls waiting for reads.
+  void PublishLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
   const BalanceCacheOptions options_;
-  mutable std::mutex mutex_;
-  std::condition_variable confirmed_changed_;
-  std::condition_variable read_ended_;  // a reservation ended: Fill, Release, an erase
-  int waiting_for_reads_ = 0;
-  absl::flat_hash_map<std::string, Slot> slots_;
-  std::list<std::string> recency_;  // most recently used first
-  int64_t bytes_ = 0;
-  uint64_t next_ticket_ = 1;
-  bool listening_ = false;
-  int64_t announced_position_ = 0;
-  std::optional<SteadyTime> confirmed_;
+  mutable absl::Mutex mutex_;
+  absl::CondVar read_ended_;  // a reservation ended: Fill, Release, an erase
+  int waiting_for_reads_ ABSL_GUARDED_BY(mutex_) = 0;
+  absl::flat_hash_map<std::string, Slot> slots_ ABSL_GUARDED_BY(mutex_);
+  std::list<std::string> recency_ ABSL_GUARDED_BY(mutex_);  // most recently used first
+  int64_t bytes_ ABSL_GUARDED_BY(mutex_) = 0;
+  uint64_t next_ticket_ ABSL_GUARDED_BY(mutex_) = 1;
+  bool listening_ ABSL_GUARDED_BY(mutex_) = false;
+  int64_t announced_position_ ABSL_GUARDED_BY(mutex_) = 0;
+  std::optional<SteadyTime> confirmed_ ABSL_GUARDED_BY(mutex_);
 
   prometheus::Counter* hits_ = nullptr;
   prometheus::Counter* shared_ = nullptr;

@@ -22,22 +22,16 @@ absl::StatusOr<int64_t> ReadCheckpoint(pg::Transaction& tx) {
 }
 
 void CheckpointWatch::Advanced(int64_t position) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    last_position_ = std::max(last_position_, position);
-  }
-  advanced_.notify_all();
+  absl::MutexLock lock(&mutex_);
+  last_position_ = std::max(last_position_, position);
 }
 
 absl::StatusOr<int64_t> CheckpointWatch::WaitFor(
     const std::function<absl::StatusOr<int64_t>()>& read, int64_t min_position,
     absl::Time deadline) {
   const auto count = [this](int change) {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      waiters_ += change;
-    }
-    waiters_changed_.notify_all();
+    absl::MutexLock lock(&mutex_);
+    waiters_ += change;
   };
   count(1);
   absl::Cleanup left = [&] { count(-1); };
@@ -46,21 +40,23 @@ absl::StatusOr<int64_t> CheckpointWatch::WaitFor(
     const absl::Time now = absl::Now();
     if (position >= min_position || now >= deadline) return position;
     const absl::Time wake = std::min(deadline, now + kPollInterval);
-    std::unique_lock<std::mutex> lock(mutex_);
-    advanced_.wait_until(lock, absl::ToChronoTime(wake),
-                         [&] { return last_position_ >= min_position; });
+    absl::MutexLock lock(&mutex_);
+    const auto reached = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+      return last_position_ >= min_position;
+    };
+    mutex_.AwaitWithDeadline(absl::Condition(&reached), wake);
   }
 }
 
 int CheckpointWatch::waiters() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   return waiters_;
 }
 
 bool CheckpointWatch::AwaitWaiters(int count, absl::Duration timeout) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  return waiters_changed_.wait_for(lock, absl::ToChronoNanoseconds(timeout),
-                                   [&] { return waiters_ == count; });
+  absl::MutexLock lock(&mutex_);
+  const auto reached = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return waiters_ == count; };
+  return mutex_.AwaitWithTimeout(absl::Condition(&reached), timeout);
 }
 
 }  // namespace loyalty::query

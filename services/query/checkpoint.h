@@ -1,11 +1,11 @@
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "libs/pg/transaction.h"
 
@@ -33,11 +33,10 @@ class CheckpointWatch final {
   bool AwaitWaiters(int count, absl::Duration timeout);
 
  private:
-  std::mutex mutex_;
-  std::condition_variable advanced_;
-  std::condition_variable waiters_changed_;
-  int64_t last_position_ = 0;
-  int waiters_ = 0;
+  // Its release wakes the waits (absl::Mutex re-checks their conditions then).
+  absl::Mutex mutex_;
+  int64_t last_position_ ABSL_GUARDED_BY(mutex_) = 0;
+  int waiters_ ABSL_GUARDED_BY(mutex_) = 0;
 };
 
 }  // namespace loyalty::query

@@ -26,30 +26,33 @@
 #include "libs/store/migrations.h"
 #include "prometheus/registry.h"
 #include "services/query/projector.h"
+#include "services/query/query_config.h"
 #include "services/query/query_service.h"
 #include "services/query/rebuild.h"
 #include "services/query/view_listener.h"
 
-ABSL_FLAG(std::string, database_url, "postgresql://postgres@127.0.0.1:5432/loyalty",
+ABSL_FLAG(std::string, database_url, loyalty::query::Config{}.database_url,
           "libpq connection string of the views (may be a streaming replica)");
 ABSL_FLAG(std::string, projector_database_url, "",
           "libpq connection string of the primary the projector writes; empty: database_url");
-ABSL_FLAG(std::string, listen, "127.0.0.1:50052", "gRPC listen address (host:port)");
-ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9465",
+ABSL_FLAG(std::string, listen, loyalty::query::Config{}.listen, "gRPC listen address (host:port)");
+ABSL_FLAG(std::string, metrics_listen, loyalty::query::Config{}.metrics_listen,
           "Prometheus /metrics listen address; empty disables it");
 ABSL_FLAG(std::string, health_listen, "",
           "a plaintext listen address serving only the gRPC health service, for kubelet's probes; "
           "empty: none");
-ABSL_FLAG(int, pool_size, 16, "database connections (1..256)");
-ABSL_FLAG(int, max_threads, loyalty::rpc::kDefaultMaxThreads,
+ABSL_FLAG(int, pool_size, loyalty::query::Config{}.pool_size, "database connections (1..256)");
+ABSL_FLAG(int, max_threads, loyalty::query::Config{}.max_threads,
           "gRPC server threads of the health and reflection services (4..1024)");
-ABSL_FLAG(int, workers, loyalty::query::kQueryCallLimits.workers,
+ABSL_FLAG(int, workers, loyalty::query::Config{}.limits.workers,
           "threads that run the query calls (1..1024)");
-ABSL_FLAG(int, max_queued_calls, loyalty::query::kQueryCallLimits.max_queued,
+ABSL_FLAG(int, max_queued_calls, loyalty::query::Config{}.limits.max_queued,
           "calls that wait for a worker; past it RESOURCE_EXHAUSTED (1..100000)");
-ABSL_FLAG(bool, project, true, "run the projector in this process (one leader at a time)");
-ABSL_FLAG(int, batch_size, 500, "events per projector transaction (1..10000)");
-ABSL_FLAG(int, balance_cache_mib, 32,
+ABSL_FLAG(bool, project, loyalty::query::Config{}.project,
+          "run the projector in this process (one leader at a time)");
+ABSL_FLAG(int, batch_size, loyalty::query::Config{}.batch_size,
+          "events per projector transaction (1..10000)");
+ABSL_FLAG(int, balance_cache_mib, loyalty::query::Config{}.balance_cache_mib,
           "memory for GetBalances' members kept in memory, estimated; 0 turns the cache off"
           " (0..16384)");
 
@@ -61,10 +64,24 @@ int Fail(const std::string& message) {
   return 1;
 }
 
-int Rebuild() {
-  std::string url = absl::GetFlag(FLAGS_projector_database_url);
-  if (url.empty()) url = absl::GetFlag(FLAGS_database_url);
-  absl::StatusOr<RebuildReport> report = RebuildAndCompare(url);
+Config ConfigFromFlags() {
+  Config config;
+  config.database_url = absl::GetFlag(FLAGS_database_url);
+  config.projector_database_url = absl::GetFlag(FLAGS_projector_database_url);
+  config.listen = absl::GetFlag(FLAGS_listen);
+  config.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  config.health_listen = absl::GetFlag(FLAGS_health_listen);
+  config.pool_size = absl::GetFlag(FLAGS_pool_size);
+  config.max_threads = absl::GetFlag(FLAGS_max_threads);
+  config.limits = {absl::GetFlag(FLAGS_workers), absl::GetFlag(FLAGS_max_queued_calls)};
+  config.project = absl::GetFlag(FLAGS_project);
+  config.batch_size = absl::GetFlag(FLAGS_batch_size);
+  config.balance_cache_mib = absl::GetFlag(FLAGS_balance_cache_mib);
+  return config;
+}
+
+int Rebuild(const Config& config) {
+  absl::StatusOr<RebuildReport> report = RebuildAndCompare(config.ProjectorDatabaseUrl());
   if (!report.ok()) return Fail(report.status().ToString());
   for (const std::string& sample : report->samples) std::printf("%s\n", sample.c_str());
   std::printf("replayed %lld events up to position %lld: %lld differences\n",
@@ -73,51 +90,37 @@ int Rebuild() {
   return report->differences == 0 ? 0 : 1;
 }
 
-int Serve() {
-  const int pool_size = absl::GetFlag(FLAGS_pool_size);
-  const int max_threads = absl::GetFlag(FLAGS_max_threads);
-  if (pool_size < 1 || pool_size > 256) return Fail("--pool_size must be 1..256");
-  if (max_threads < 4 || max_threads > 1024) return Fail("--max_threads must be 4..1024");
-  const rpc::CallLimits limits{absl::GetFlag(FLAGS_workers),
-                               absl::GetFlag(FLAGS_max_queued_calls)};
-  if (absl::Status checked = rpc::CheckCallLimits(limits); !checked.ok()) {
-    return Fail(std::string(checked.message()));
-  }
-  const int cache_mib = absl::GetFlag(FLAGS_balance_cache_mib);
-  if (cache_mib < 0 || cache_mib > 16384) return Fail("--balance_cache_mib must be 0..16384");
+int Serve(const Config& config) {
+  if (absl::Status valid = Validate(config); !valid.ok()) return Fail(std::string(valid.message()));
 
   auto registry = std::make_shared<prometheus::Registry>();
   rpc::RpcMetrics rpc_metrics(*registry);
   rpc::PoolMetrics pool_metrics(*registry, "query");
   ProjectorMetrics projector_metrics(*registry);
-  pg::Pool pool({absl::GetFlag(FLAGS_database_url), pool_size, absl::Seconds(2)},
-                &pool_metrics);
+  pg::Pool pool({config.database_url, config.pool_size, absl::Seconds(2)}, &pool_metrics);
   SystemClock clock;
   CheckpointWatch watch;
   QueryContext context{&pool, &clock, &watch};
   std::unique_ptr<BalanceCache> cache;
   std::jthread listener_thread;
-  if (cache_mib > 0) {
+  if (config.balance_cache_mib > 0) {
     BalanceCacheOptions options;
-    options.max_bytes = int64_t{cache_mib} << 20;
+    options.max_bytes = int64_t{config.balance_cache_mib} << 20;
     cache = std::make_unique<BalanceCache>(options, registry.get());
     context.balance_cache = cache.get();
-    listener_thread = std::jthread([&](std::stop_token stop) {
-      ViewListener({absl::GetFlag(FLAGS_database_url)}, cache.get()).Run(stop);
-    });
+    listener_thread = std::jthread(
+        [&](std::stop_token stop) { ViewListener({config.database_url}, cache.get()).Run(stop); });
   }
   absl::StatusOr<rpc::ServerSecurity> security = rpc::ServerSecurityFromFlags(*registry);
   if (!security.ok()) return Fail(std::string(security.status().message()));
-  QueryService queries(context, rpc_metrics, limits, security->access.get());
+  QueryService queries(context, rpc_metrics, config.limits, security->access.get());
 
   std::unique_ptr<Projector> projector;
   std::jthread projector_thread;
-  if (absl::GetFlag(FLAGS_project)) {
-    std::string url = absl::GetFlag(FLAGS_projector_database_url);
-    if (url.empty()) url = absl::GetFlag(FLAGS_database_url);
+  if (config.project) {
     ProjectorOptions options;
-    options.database_url = url;
-    options.batch_size = absl::GetFlag(FLAGS_batch_size);
+    options.database_url = config.ProjectorDatabaseUrl();
+    options.batch_size = config.batch_size;
     absl::StatusOr<std::unique_ptr<Projector>> opened =
         Projector::Open(options, &projector_metrics, &watch);
     if (!opened.ok()) return Fail(opened.status().ToString());
@@ -125,19 +128,16 @@ int Serve() {
     projector_thread = std::jthread([&](std::stop_token stop) { projector->Run(stop); });
   }
 
-  const std::string metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  const std::string& metrics_listen = config.metrics_listen;
   absl::StatusOr<std::unique_ptr<prometheus::Exposer>> exposer =
       rpc::ServeMetrics(metrics_listen, registry);
   if (!exposer.ok()) return Fail(exposer.status().ToString());
-  absl::StatusOr<rpc::RunningServer> server =
-      rpc::StartServer({absl::GetFlag(FLAGS_listen), 4 * 1024 * 1024, max_threads,
-                        security->credentials},
-                       {&queries});
+  absl::StatusOr<rpc::RunningServer> server = rpc::StartServer(
+      {config.listen, 4 * 1024 * 1024, config.max_threads, security->credentials}, {&queries});
   if (!server.ok()) return Fail(server.status().ToString());
-  absl::StatusOr<std::unique_ptr<rpc::Health>> health =
-      rpc::Health::Start({absl::GetFlag(FLAGS_database_url), store::Migrations().back().version,
-                          absl::GetFlag(FLAGS_health_listen)},
-                         {server->server.get()});
+  absl::StatusOr<std::unique_ptr<rpc::Health>> health = rpc::Health::Start(
+      {config.database_url, store::Migrations().back().version, config.health_listen},
+      {server->server.get()});
   if (!health.ok()) return Fail(health.status().ToString());
   LogInfo(absl::StrCat("loyalty-query serving gRPC on port ", server->port,
                        security->credentials ? " (mutual TLS)" : " (plaintext)",
@@ -163,8 +163,9 @@ int main(int argc, char** argv) {
   loyalty::rpc::PrepareServerProcess();
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   const std::string mode = args.size() > 1 ? args[1] : "serve";
-  if (mode == "serve") return loyalty::query::Serve();
-  if (mode == "rebuild") return loyalty::query::Rebuild();
+  const loyalty::query::Config config = loyalty::query::ConfigFromFlags();
+  if (mode == "serve") return loyalty::query::Serve(config);
+  if (mode == "rebuild") return loyalty::query::Rebuild(config);
   std::fprintf(stderr, "usage: loyalty-query [serve|rebuild] --database_url=...\n");
   return 2;
 }

@@ -2,14 +2,13 @@
 
 #include <algorithm>
 #include <charconv>
-#include <condition_variable>
-#include <mutex>
 #include <optional>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "libs/base/log.h"
+#include "libs/base/sleep.h"
 #include "libs/base/status_macros.h"
 #include "libs/pg/transaction.h"
 #include "services/query/event_apply.h"
@@ -204,12 +203,7 @@ absl::Status Projector::Reconnect() {
 }
 
 void Projector::Run(std::stop_token stop) {
-  std::mutex mutex;
-  std::condition_variable_any wake;
-  const auto wait = [&](absl::Duration duration) {
-    std::unique_lock<std::mutex> lock(mutex);
-    wake.wait_for(lock, stop, absl::ToChronoNanoseconds(duration), [] { return false; });
-  };
+  const auto wait = [&stop](absl::Duration duration) { SleepUnlessStopped(stop, duration); };
   while (!stop.stop_requested()) {
     absl::StatusOr<bool> leading = TryLead();
     if (leading.ok() && !*leading) {

@@ -1,16 +1,15 @@
 #include "services/query/view_listener.h"
 
 #include <charconv>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "libs/base/log.h"
+#include "libs/base/sleep.h"
 #include "libs/base/status_macros.h"
 #include "libs/pg/connection.h"
 
@@ -32,8 +31,6 @@ ViewListener::ViewListener(ViewListenerOptions options, BalanceCache* cache)
     : options_(std::move(options)), cache_(cache) {}
 
 void ViewListener::Run(std::stop_token stop) {
-  std::mutex mutex;
-  std::condition_variable_any wake;
   while (!stop.stop_requested()) {
     const absl::Status ended = ListenOnce(stop);
     cache_->Close();
@@ -43,9 +40,7 @@ void ViewListener::Run(std::stop_token stop) {
       return;
     }
     LogWarning(absl::StrCat("balance cache closed: ", ended.ToString()));
-    std::unique_lock<std::mutex> lock(mutex);
-    wake.wait_for(lock, stop, absl::ToChronoNanoseconds(options_.reconnect_interval),
-                  [] { return false; });
+    SleepUnlessStopped(stop, options_.reconnect_interval);
   }
 }
 

@@ -19,52 +19,52 @@
 #include "libs/store/migrations.h"
 #include "prometheus/registry.h"
 #include "services/worker/worker.h"
+#include "services/worker/worker_config.h"
 
-ABSL_FLAG(std::string, database_url, "postgresql://postgres@127.0.0.1:5432/loyalty",
+ABSL_FLAG(std::string, database_url, loyalty::worker::Config{}.database_url,
           "libpq connection string of the command database");
-ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9466",
+ABSL_FLAG(std::string, metrics_listen, loyalty::worker::Config{}.metrics_listen,
           "Prometheus /metrics listen address; empty disables it");
 ABSL_FLAG(std::string, health_listen, "",
           "a plaintext listen address serving only the gRPC health service, for kubelet's probes; "
           "empty: none");
-ABSL_FLAG(int, pool_size, 4, "database connections (1..64)");
-ABSL_FLAG(int, batch, 500, "members or records per job call (1..10000)");
-ABSL_FLAG(int, interval_ms, 1000, "pause between rounds without work (10..3600000)");
-ABSL_FLAG(int, idempotency_retention_days, 30, "keep idempotency records this long (1..3650)");
+ABSL_FLAG(int, pool_size, loyalty::worker::Config{}.pool_size, "database connections (1..64)");
+ABSL_FLAG(int, batch, loyalty::worker::Config{}.batch,
+          "members or records per job call (1..10000)");
+ABSL_FLAG(int, interval_ms, loyalty::worker::Config{}.interval_ms,
+          "pause between rounds without work (10..3600000)");
+ABSL_FLAG(int, idempotency_retention_days, loyalty::worker::Config{}.idempotency_retention_days,
+          "keep idempotency records this long (1..3650)");
 
 int main(int argc, char** argv) {
   loyalty::rpc::PrepareServerProcess();
   absl::ParseCommandLine(argc, argv);
-  const int pool_size = absl::GetFlag(FLAGS_pool_size);
-  const int batch = absl::GetFlag(FLAGS_batch);
-  const int interval_ms = absl::GetFlag(FLAGS_interval_ms);
-  const int retention_days = absl::GetFlag(FLAGS_idempotency_retention_days);
-  if (pool_size < 1 || pool_size > 64 || batch < 1 || batch > 10000 || interval_ms < 10 ||
-      interval_ms > 3600000 || retention_days < 1 || retention_days > 3650) {
-    loyalty::LogError("a flag is out of range; see --help");
+  loyalty::worker::Config config;
+  config.database_url = absl::GetFlag(FLAGS_database_url);
+  config.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  config.health_listen = absl::GetFlag(FLAGS_health_listen);
+  config.pool_size = absl::GetFlag(FLAGS_pool_size);
+  config.batch = absl::GetFlag(FLAGS_batch);
+  config.interval_ms = absl::GetFlag(FLAGS_interval_ms);
+  config.idempotency_retention_days = absl::GetFlag(FLAGS_idempotency_retention_days);
+  if (absl::Status valid = loyalty::worker::Validate(config); !valid.ok()) {
+    loyalty::LogError(std::string(valid.message()));
     return 2;
   }
   auto registry = std::make_shared<prometheus::Registry>();
   loyalty::rpc::PoolMetrics pool_metrics(*registry, "worker");
-  loyalty::pg::Pool pool({absl::GetFlag(FLAGS_database_url), pool_size, absl::Seconds(10)},
-                         &pool_metrics);
+  loyalty::pg::Pool pool({config.database_url, config.pool_size, absl::Seconds(10)}, &pool_metrics);
   loyalty::SystemClock clock;
   const loyalty::store::Context context{&pool, &clock, loyalty::pg::RetryPolicy{}};
-  loyalty::worker::Worker worker(
-      context,
-      {batch, absl::Milliseconds(interval_ms), absl::Hours(24) * retention_days},
-      *registry);
-  const std::string metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  loyalty::worker::Worker worker(context, config.ToWorkerOptions(), *registry);
   absl::StatusOr<std::unique_ptr<prometheus::Exposer>> exposer =
-      loyalty::rpc::ServeMetrics(metrics_listen, registry);
+      loyalty::rpc::ServeMetrics(config.metrics_listen, registry);
   if (!exposer.ok()) {
     loyalty::LogError(exposer.status().ToString());
     return 1;
   }
   absl::StatusOr<std::unique_ptr<loyalty::rpc::Health>> health = loyalty::rpc::Health::Start(
-      {absl::GetFlag(FLAGS_database_url), loyalty::store::Migrations().back().version,
-       absl::GetFlag(FLAGS_health_listen)},
-      {});
+      {config.database_url, loyalty::store::Migrations().back().version, config.health_listen}, {});
   if (!health.ok()) {
     loyalty::LogError(health.status().ToString());
     return 1;

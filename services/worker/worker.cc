@@ -63,23 +63,22 @@ absl::StatusOr<int64_t> Worker::RunOnce() {
 }
 
 void Worker::Run() {
-  std::unique_lock<std::mutex> lock(mutex_);
-  while (!stopping_) {
-    lock.unlock();
+  while (!Stopping()) {
     const absl::StatusOr<int64_t> items = RunOnce();
-    lock.lock();
-    const bool busy = items.ok() && *items > 0;
-    if (!busy) {
-      stop_requested_.wait_for(lock, absl::ToChronoNanoseconds(options_.interval),
-                               [this] { return stopping_; });
-    }
+    if (items.ok() && *items > 0) continue;  // busy: the next round at once
+    absl::MutexLock lock(&mutex_);
+    mutex_.AwaitWithTimeout(absl::Condition(&stopping_), options_.interval);
   }
 }
 
 void Worker::Stop() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::MutexLock lock(&mutex_);  // its release wakes Run's wait
   stopping_ = true;
-  stop_requested_.notify_all();
+}
+
+bool Worker::Stopping() {
+  absl::MutexLock lock(&mutex_);
+  return stopping_;
 }
 
 }  // namespace loyalty::worker

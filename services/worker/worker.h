@@ -1,13 +1,12 @@
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "libs/store/context.h"
 #include "prometheus/counter.h"
@@ -46,12 +45,13 @@ class Worker final {
     prometheus::Counter* failures;
   };
 
+  bool Stopping();
+
   const store::Context& context_;
   const WorkerOptions options_;
   std::vector<Job> jobs_;
-  std::mutex mutex_;
-  std::condition_variable stop_requested_;
-  bool stopping_ = false;
+  absl::Mutex mutex_;
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace loyalty::worker

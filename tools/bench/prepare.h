@@ -9,10 +9,10 @@
 
 namespace loyalty::bench {
 
-// Creates the data set through the public AdminService and CommandService: org `org_id` with
-// programs "shop" and "travel" configured like the demo org, members bm-0..bm-(members-1)
-// enrolled in both, each with `history` purchases in shop and one in travel. Every call has a
-// fixed idempotency key, so running it again replays instead of adding; at most
+// Creates the data set through the public AdminService and CommandService: org `org_id`, the
+// demo org of tools/demo_org/demo_org.h, members bm-0..bm-(members-1) enrolled in both
+// programs, each with `history` purchases in shop and one in travel. Every call has a fixed
+// idempotency key, so running it again replays instead of adding; at most
 // `prepare_concurrency` calls are in flight.
 absl::Status Prepare(const Options& options,
                      const std::vector<std::shared_ptr<grpc::Channel>>& channels);

@@ -5,12 +5,13 @@
 
 #include "loyalty/v1/command.pb.h"
 #include "loyalty/v1/query.pb.h"
+#include "tools/demo_org/demo_org.h"
 
 namespace loyalty::bench {
 
-// The data set's fixed names: programs as in the demo org, members "bm-<index>".
-inline constexpr char kShopProgram[] = "shop";
-inline constexpr char kTravelProgram[] = "travel";
+// The data set's fixed names: the demo org's programs, members "bm-<index>".
+using demo::kShopProgram;
+using demo::kTravelProgram;
 std::string MemberId(int64_t index);
 
 // One benchmark request of each kind. Commands take an idempotency key that is also the order

@@ -78,7 +78,7 @@ void Runner::Send(int slot, int64_t intended_ns, std::mt19937_64& random) {
   const std::string& org = options_.org_id;
   auto done = [this, call](grpc::Status status) { Finish(call, status); };
   {
-    std::lock_guard<std::mutex> lock(outstanding_mutex_);
+    absl::MutexLock lock(&outstanding_mutex_);
     ++outstanding_;
   }
   auto* commands = command_stubs_[channel % command_stubs_.size()]->async();
@@ -158,7 +158,7 @@ void Runner::Finish(Call* call, const grpc::Status& status) {
   if (call->intended_ns >= measure_start_ns_ && call->intended_ns < end_ns_) {
     const int stripe_index = (call->slot >= 0 ? call->slot : static_cast<int>(now_ns)) & 15;
     Stripe& stripe = stripes_[static_cast<size_t>(stripe_index)];
-    std::lock_guard<std::mutex> lock(stripe.mutex);
+    absl::MutexLock lock(&stripe.mutex);
     OperationStats& stats = stripe.operations[OperationIndex(call->operation)];
     if (status.ok()) {
       ++stats.ok;
@@ -171,9 +171,8 @@ void Runner::Finish(Call* call, const grpc::Status& status) {
   const int slot = call->slot;
   delete call;
   if (slot >= 0 && now_ns < end_ns_) SendClosedLoop(slot);
-  std::lock_guard<std::mutex> lock(outstanding_mutex_);
+  absl::MutexLock lock(&outstanding_mutex_);
   --outstanding_;
-  outstanding_changed_.notify_all();
 }
 
 void Runner::SendClosedLoop(int slot) {
@@ -189,10 +188,10 @@ void Runner::RunOpenLoop() {
     const int64_t wait_ns = intended_ns - NowNs();
     if (wait_ns > 0) std::this_thread::sleep_for(std::chrono::nanoseconds(wait_ns));
     {
-      std::unique_lock<std::mutex> lock(outstanding_mutex_);
-      if (outstanding_ >= options_.max_outstanding) {
+      absl::MutexLock lock(&outstanding_mutex_);
+      if (!BelowMaxOutstanding()) {
         late_sends_.fetch_add(1, std::memory_order_relaxed);
-        outstanding_changed_.wait(lock, [this] { return outstanding_ < options_.max_outstanding; });
+        outstanding_mutex_.Await(absl::Condition(this, &Runner::BelowMaxOutstanding));
       }
     }
     Send(-1, intended_ns, random);
@@ -200,10 +199,10 @@ void Runner::RunOpenLoop() {
 }
 
 void Runner::WaitForDrain() {
-  std::unique_lock<std::mutex> lock(outstanding_mutex_);
+  absl::MutexLock lock(&outstanding_mutex_);
   // Every call carries a deadline, so this ends; the bound is a second past it.
-  outstanding_changed_.wait_for(lock, std::chrono::milliseconds(options_.timeout_ms + 1000),
-                                [this] { return outstanding_ == 0; });
+  outstanding_mutex_.AwaitWithTimeout(absl::Condition(this, &Runner::Drained),
+                                      absl::Milliseconds(options_.timeout_ms + 1000));
   LOYALTY_CHECK(outstanding_ == 0);
 }
 
@@ -235,7 +234,7 @@ RunReport Runner::BuildReport() const {
   report.late_sends = late_sends_.load();
   for (int i = 0; i < kStripes; ++i) {
     Stripe& stripe = stripes_[static_cast<size_t>(i)];
-    std::lock_guard<std::mutex> lock(stripe.mutex);
+    absl::MutexLock lock(&stripe.mutex);
     for (size_t op = 0; op < report.operations.size(); ++op) {
       report.operations[op].Merge(stripe.operations[op]);
     }

@@ -1,15 +1,16 @@
 #pragma once
 
+#include <array>
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "grpcpp/channel.h"
 #include "loyalty/v1/command.grpc.pb.h"
 #include "loyalty/v1/query.grpc.pb.h"
@@ -41,8 +42,8 @@ class Runner final {
  private:
   static constexpr int kStripes = 16;
   struct Stripe {
-    std::mutex mutex;
-    std::array<OperationStats, kOperationCount> operations;
+    absl::Mutex mutex;
+    std::array<OperationStats, kOperationCount> operations ABSL_GUARDED_BY(mutex);
   };
   struct Call;
 
@@ -54,6 +55,10 @@ class Runner final {
   void RunOpenLoop();
   void WaitForDrain();
   RunReport BuildReport() const;
+  bool BelowMaxOutstanding() const ABSL_SHARED_LOCKS_REQUIRED(outstanding_mutex_) {
+    return outstanding_ < options_.max_outstanding;
+  }
+  bool Drained() const ABSL_SHARED_LOCKS_REQUIRED(outstanding_mutex_) { return outstanding_ == 0; }
 
   const Options options_;
   const Mix mix_;
@@ -69,9 +74,9 @@ class Runner final {
   std::atomic<int64_t> next_key_{0};
   std::atomic<uint64_t> next_channel_{0};
   std::atomic<int64_t> late_sends_{0};
-  std::mutex outstanding_mutex_;
-  std::condition_variable outstanding_changed_;
-  int64_t outstanding_ = 0;  // guarded by outstanding_mutex_
+  // Its release wakes RunOpenLoop's and WaitForDrain's waits.
+  absl::Mutex outstanding_mutex_;
+  int64_t outstanding_ ABSL_GUARDED_BY(outstanding_mutex_) = 0;
 };
 
 }  // namespace loyalty::bench
