@@ -2,7 +2,11 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
 #include "libs/base/check.h"
+#include "libs/base/refusal.h"
+#include "libs/base/status_macros.h"
+#include "libs/ledger/limits.h"
 
 namespace loyalty::ledger {
 namespace {
@@ -19,6 +23,46 @@ Points CumulativeClawback(Points original_points, int64_t original_amount_minor,
   const int64_t returned = std::min(cumulative_returned_minor, original_amount_minor);
   const Int128 clawback = static_cast<Int128>(original_points) * returned / original_amount_minor;
   return static_cast<Points>(clawback);  // <= original_points, so it fits
+}
+
+absl::StatusOr<Reversal> DecideReversal(const ProgramConfig& program, const MemberState& member,
+                                        const std::optional<PurchaseRecord>& record,
+                                        const ReturnCommand& command,
+                                        const std::vector<OrderLot>& order_lots) {
+  LOYALTY_ASSIGN_OR_RETURN(const Enrolment* enrolment,
+                           RequireEnrolment(member, program.program_id));
+  if (!record.has_value()) return NotFound("order", command.order_ref);
+  const PurchaseRecord& purchase = *record;
+  Reversal reversal;
+  reversal.cumulative_returned_minor = purchase.amount_minor;
+  if (command.returned_minor.has_value()) {
+    if (command.currency != purchase.currency) {
+      return InvalidField(
+          "returned_amount.currency",
+          absl::StrCat("is ", command.currency, " but the order was paid in ", purchase.currency));
+    }
+    reversal.cumulative_returned_minor = std::min(
+        purchase.amount_minor, SaturatingAdd(purchase.returned_minor, *command.returned_minor));
+  }
+  const Points target = purchase.amount_minor == 0
+                            ? 0
+                            : CumulativeClawback(purchase.points, purchase.amount_minor,
+                                                 reversal.cumulative_returned_minor);
+  reversal.points = std::max<Points>(0, target - purchase.reversed_points);
+  for (const OrderLot& lot : order_lots) {
+    if (reversal.taken >= reversal.points) break;
+    const Points take = std::min(reversal.points - reversal.taken, lot.free);
+    reversal.takes.push_back({lot.lot_id, program.program_id, purchase.point_type, take, {}});
+    reversal.taken += take;
+  }
+  const PointTypeConfig* type = program.FindPointType(purchase.point_type);
+  const bool redeemable = type == nullptr || type->redeemable;
+  reversal.debt = redeemable ? reversal.points - reversal.taken : 0;
+  if (reversal.points > 0 && type != nullptr && type->counts_toward_tier) {
+    reversal.qualifying = -reversal.points;
+    reversal.tier = TierMove(program, member, *enrolment, reversal.qualifying);
+  }
+  return reversal;
 }
 
 }  // namespace loyalty::ledger

@@ -5,16 +5,14 @@
 #include "absl/strings/str_cat.h"
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
-#include "libs/ledger/dates.h"
-#include "libs/ledger/earn.h"
-#include "libs/ledger/limits.h"
+#include "libs/ledger/accrual.h"
 #include "libs/ledger/member.h"
 #include "libs/ledger/program.h"
-#include "libs/ledger/tiers.h"
 #include "libs/store/catalog.h"
 #include "libs/store/idempotency.h"
 #include "libs/store/member_repository.h"
 #include "libs/store/operation.h"
+#include "libs/wire/accrual.h"
 #include "libs/wire/balances.h"
 #include "libs/wire/time.h"
 #include "services/command/burn.h"
@@ -24,8 +22,6 @@
 namespace loyalty::command {
 namespace {
 
-// Records the purchase unless the order already burned points (column 1) or already earned
-// (column 2 false), in one round trip.
 // Whether the member's order already burned points, and already earned them in the program.
 // Read under the member lock, which every write of either takes, so it stays true to the commit.
 constexpr pg::Statement kSelectOrderUse{
@@ -75,149 +71,72 @@ std::optional<std::pair<const pg::Statement*, pg::Params>> AwardCheckOf(
   return std::nullopt;
 }
 
-// What an accrual awards, before it is written.
-struct Award {
-  ledger::Points points = 0;  // signed for adjustments
-  v1::LedgerEntryKind kind = v1::LEDGER_ENTRY_KIND_ACCRUAL;
-  std::string order_ref;
-  std::string description;
-  std::string actor;
-  int32_t hold_days = 0;  // the program's hold applies to purchases
-};
-
-absl::StatusOr<ledger::Points> PurchasePointsOf(
-    pg::Transaction& tx, const store::Operation& operation, const ledger::ProgramConfig& program,
-    const ledger::MemberState& member, const ledger::Enrolment& enrolment,
-    const ledger::PointTypeConfig& type, const v1::Purchase& purchase) {
-  if (purchase.amount().currency() != program.currency) {
-    return InvalidField("purchase.amount.currency",
-                        absl::StrCat("is ", purchase.amount().currency(), " but program '",
-                                     program.program_id, "' uses ", program.currency));
+// What the award check of the request read: whether the order burned or earned points, or how
+// often the member earned the action.
+absl::StatusOr<ledger::AccrualFacts> LoadFacts(pg::Transaction& tx,
+                                               const v1::AccrueRequest& request,
+                                               const std::string& program_id) {
+  ledger::AccrualFacts facts;
+  const auto check = AwardCheckOf(request, program_id);
+  if (!check.has_value()) return facts;
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(*check->first, check->second));
+  if (request.has_purchase()) {
+    facts.order_burned = row.Bool(0, 0);
+    facts.order_earned = row.Bool(0, 1);
+  } else {
+    facts.action_times = row.Int32(0, 0);
   }
-  const ledger::Tier* tier = program.FindTier(enrolment.tier);
-  absl::StatusOr<ledger::Points> points = ledger::PurchasePoints(
-      purchase.amount().minor_units(), program.earn_rate,
-      tier != nullptr ? tier->multiplier_permille : ledger::kPermille);
-  if (!points.ok()) return InvalidField("purchase.amount.minor_units", points.status().message());
-  if (*points > ledger::kMaxCommandPoints) {
-    return Refused(ledger::kPointsLimitExceeded,
-                   absl::StrCat("the purchase would earn ", *points, " points, more than the ",
-                                ledger::kMaxCommandPoints, " one command may award"));
-  }
-  LOYALTY_ASSIGN_OR_RETURN(pg::Result used,
-                   tx.Execute(kSelectOrderUse, AwardCheckParams(program.org_id, member.member_id,
-                                                                program.program_id,
-                                                                purchase.order_ref())));
-  if (used.Bool(0, 0)) {
-    return Refused(ledger::kEarnAndBurnSameOrder,
-                   absl::StrCat("order '", purchase.order_ref(), "' already burned points"));
-  }
-  if (used.Bool(0, 1)) {
-    return Refused(ledger::kDuplicateOrder,
-                   absl::StrCat("order '", purchase.order_ref(), "' already earned points"));
-  }
-  pg::Params row;
-  row.Add(program.org_id).Add(member.member_id).Add(program.program_id).Add(purchase.order_ref())
-      .Add(type.code).Add(purchase.amount().minor_units()).Add(program.currency).Add(*points)
-      .Add(operation.id()).Add(operation.now());
-  tx.Defer(kInsertPurchase, std::move(row));
-  return *points;
+  return facts;
 }
 
-absl::StatusOr<ledger::Points> ActionPointsOf(pg::Transaction& tx,
-                                              const ledger::ProgramConfig& program,
-                                              const ledger::MemberState& member,
-                                              const v1::ActionAward& action) {
-  const ledger::ActionConfig* config = program.FindAction(action.action_code());
-  if (config == nullptr) {
-    return InvalidField("action.action_code",
-                        absl::StrCat("no action '", action.action_code(), "' in program '",
-                                     program.program_id, "'"));
+// The rows of the award's origin: the purchase (its order may not earn again) or the action's
+// count.
+void WriteOrigin(pg::Transaction& tx, const store::Operation& operation,
+                 const ledger::ProgramConfig& program, const std::string& member_id,
+                 const ledger::Accrual& accrual, const v1::AccrueRequest& request) {
+  if (request.has_purchase()) {
+    pg::Params row;
+    row.Add(program.org_id)
+        .Add(member_id)
+        .Add(program.program_id)
+        .Add(accrual.order_ref)
+        .Add(accrual.type.code)
+        .Add(request.purchase().amount().minor_units())
+        .Add(program.currency)
+        .Add(accrual.points)
+        .Add(operation.id())
+        .Add(operation.now());
+    tx.Defer(kInsertPurchase, std::move(row));
+  } else if (request.has_action()) {
+    tx.Defer(kCountAction, AwardCheckParams(program.org_id, member_id, program.program_id,
+                                            request.action().action_code()));
   }
-  pg::Params params =
-      AwardCheckParams(program.org_id, member.member_id, program.program_id, config->code);
-  LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectActionCount, params));
-  if (config->per_member_limit > 0 && row.Int32(0, 0) >= config->per_member_limit) {
-    return Refused(ledger::kActionLimitReached,
-                   absl::StrCat("action '", config->code, "' may be earned ",
-                                config->per_member_limit, " time(s) per member"));
-  }
-  tx.Defer(kCountAction, std::move(params));
-  return config->points;
 }
 
-absl::StatusOr<Award> AwardOf(pg::Transaction& tx, const store::Operation& operation,
-                              const ledger::ProgramConfig& program,
-                              const ledger::MemberState& member, const ledger::Enrolment& enrolment,
-                              const ledger::PointTypeConfig& type,
-                              const v1::AccrueRequest& request) {
-  Award award;
-  switch (request.kind_case()) {
-    case v1::AccrueRequest::kPurchase: {
-      LOYALTY_ASSIGN_OR_RETURN(award.points, PurchasePointsOf(tx, operation, program, member,
-                                                              enrolment, type, request.purchase()));
-      award.order_ref = request.purchase().order_ref();
-      award.hold_days = program.hold_days;
-      break;
-    }
-    case v1::AccrueRequest::kAction: {
-      LOYALTY_ASSIGN_OR_RETURN(award.points, ActionPointsOf(tx, program, member, request.action()));
-      award.description = absl::StrCat(request.action().action_code(),
-                                       request.action().reference().empty() ? "" : " ",
-                                       request.action().reference());
-      break;
-    }
-    case v1::AccrueRequest::kExplicitPoints:
-      award.points = request.explicit_points().points();
-      award.description = request.explicit_points().description();
-      break;
-    default:
-      award.points = request.adjustment().points();
-      award.kind = v1::LEDGER_ENTRY_KIND_ADJUSTMENT;
-      award.description = request.adjustment().reason();
-      award.actor = request.adjustment().actor();
-      break;
-  }
-  return award;
+v1::LedgerEntryKind KindOf(const ledger::Accrual& accrual) {
+  return accrual.adjustment ? v1::LEDGER_ENTRY_KIND_ADJUSTMENT : v1::LEDGER_ENTRY_KIND_ACCRUAL;
 }
 
-// Positive award: repays debt first (redeemable types), the rest goes into a new lot.
-absl::Status WriteAward(store::Operation& operation, const ledger::ProgramConfig& program,
-                        const ledger::PointTypeConfig& type, const std::string& subtype,
-                        const ledger::MemberState& member, const ledger::Enrolment& enrolment,
-                        const Award& award, const v1::AccrueRequest& request,
-                        v1::AccrueResponse* response) {
-  const absl::Time now = operation.now();
-  const absl::Time occurred =
-      request.has_occurred_at() ? wire::FromTimestamp(request.occurred_at()) : now;
-  std::optional<absl::Time> requested_available;
-  if (request.has_available_at()) requested_available = wire::FromTimestamp(request.available_at());
-  const absl::Time available_at =
-      type.redeemable ? ledger::AvailableAt(occurred, award.hold_days, now, requested_available)
-                      : now;
-  std::optional<absl::Time> requested_expiry;
-  if (request.has_expires_at()) requested_expiry = wire::FromTimestamp(request.expires_at());
-  LOYALTY_ASSIGN_OR_RETURN(std::optional<absl::Time> expires_at,
-                   ledger::ExpiresAt(type.expiry, available_at, requested_expiry));
-
-  const ledger::Repayment repayment = type.redeemable
-                                          ? ledger::RepayDebt(enrolment.debt, award.points)
-                                          : ledger::Repayment{0, award.points};
+// A positive award: the debt repaid, the new lot, the totals, the tier.
+absl::Status WriteCredit(store::Operation& operation, const ledger::ProgramConfig& program,
+                         const std::string& member_id, const ledger::Accrual& accrual,
+                         v1::AccrueResponse* response) {
+  const std::string& type = accrual.type.code;
+  const ledger::Repayment& repayment = accrual.repayment;
   if (repayment.repaid > 0) {
-    LOYALTY_RETURN_IF_ERROR(operation.AddEntry({member.member_id, program.program_id, type.code,
-                                        v1::LEDGER_ENTRY_KIND_OVERDRAFT_REPAYMENT,
-                                        repayment.repaid, award.order_ref, award.description,
-                                        award.actor}));
+    LOYALTY_RETURN_IF_ERROR(operation.AddEntry(
+        {member_id, program.program_id, type, v1::LEDGER_ENTRY_KIND_OVERDRAFT_REPAYMENT,
+         repayment.repaid, accrual.order_ref, accrual.description, accrual.actor}));
   }
   if (repayment.credited > 0) {
-    LOYALTY_ASSIGN_OR_RETURN(ledger::Lot lot,
-                     operation.CreateLot({member.member_id, program.program_id, type.code,
-                                          subtype, type.redeemable, repayment.credited,
-                                          available_at, expires_at, award.order_ref,
-                                          std::nullopt}));
-    LOYALTY_RETURN_IF_ERROR(operation.AddEntry({member.member_id, program.program_id, type.code,
-                                        award.kind, repayment.credited, award.order_ref,
-                                        award.description, award.actor}));
+    LOYALTY_ASSIGN_OR_RETURN(
+        ledger::Lot lot,
+        operation.CreateLot({member_id, program.program_id, type, accrual.subtype,
+                             accrual.type.redeemable, repayment.credited, accrual.available_at,
+                             accrual.expires_at, accrual.order_ref, std::nullopt}));
+    LOYALTY_RETURN_IF_ERROR(operation.AddEntry(
+        {member_id, program.program_id, type, KindOf(accrual), repayment.credited,
+         accrual.order_ref, accrual.description, accrual.actor}));
     v1::AwardedLot* out = response->add_lots();
     out->set_lot_id(lot.lot_id);
     out->set_program_id(lot.program_id);
@@ -227,34 +146,24 @@ absl::Status WriteAward(store::Operation& operation, const ledger::ProgramConfig
     wire::ToTimestamp(lot.available_at, out->mutable_available_at());
     wire::ToOptionalTimestamp(lot.expires_at, [&] { return out->mutable_expires_at(); });
   }
-  const ledger::Points qualifying = type.counts_toward_tier ? award.points : 0;
-  LOYALTY_RETURN_IF_ERROR(operation.AddTotals(member.member_id, program.program_id, type.code,
-                                      award.points, qualifying));
-  std::optional<std::string> tier;
-  if (qualifying > 0) tier = ledger::TierMove(program, member, enrolment, qualifying);
+  LOYALTY_RETURN_IF_ERROR(
+      operation.AddTotals(member_id, program.program_id, type, accrual.points, accrual.qualifying));
   response->set_debt_repaid(repayment.repaid);
-  return operation.ChangeEnrolment(member.member_id, program.program_id, -repayment.repaid, tier);
+  return operation.ChangeEnrolment(member_id, program.program_id, -repayment.repaid, accrual.tier);
 }
 
-// Negative adjustment: takes points from the type's spendable lots; what they lack becomes debt.
+// A negative adjustment: the lots taken, the totals, the shortfall as debt.
 absl::Status WriteRemoval(store::Operation& operation, const ledger::ProgramConfig& program,
-                          const ledger::PointTypeConfig& type, const ledger::MemberState& member,
-                          const Award& award) {
-  const ledger::Points points = -award.points;
-  std::vector<ledger::Lot> lots;
-  for (const ledger::Lot& lot : member.lots) {
-    if (lot.program_id == program.program_id && lot.point_type == type.code) lots.push_back(lot);
+                          const std::string& member_id, const ledger::Accrual& accrual) {
+  for (const ledger::LotTake& take : accrual.removal.takes) {
+    LOYALTY_RETURN_IF_ERROR(operation.ConsumeLot(member_id, take.lot_id, take.points));
   }
-  const ledger::ConsumptionPlan plan = ledger::PlanConsumption(lots, points, operation.now());
-  for (const ledger::LotTake& take : plan.takes) {
-    LOYALTY_RETURN_IF_ERROR(operation.ConsumeLot(member.member_id, take.lot_id, take.points));
-  }
-  LOYALTY_RETURN_IF_ERROR(operation.AddEntry({member.member_id, program.program_id, type.code,
-                                      award.kind, award.points, "", award.description,
-                                      award.actor}));
-  LOYALTY_RETURN_IF_ERROR(operation.AddTotals(member.member_id, program.program_id, type.code,
-                                      award.points, 0));
-  return operation.ChangeEnrolment(member.member_id, program.program_id, plan.shortfall,
+  LOYALTY_RETURN_IF_ERROR(
+      operation.AddEntry({member_id, program.program_id, accrual.type.code, KindOf(accrual),
+                          accrual.points, "", accrual.description, accrual.actor}));
+  LOYALTY_RETURN_IF_ERROR(
+      operation.AddTotals(member_id, program.program_id, accrual.type.code, accrual.points, 0));
+  return operation.ChangeEnrolment(member_id, program.program_id, accrual.removal.shortfall,
                                    std::nullopt);
 }
 
@@ -275,10 +184,10 @@ void PrefetchAccrue(const store::Context& context, pg::Transaction& tx,
   if (!program_id.has_value()) return;
   PrefetchLockMemberAndHousehold(tx, org_id, request.member_id(), now);
   store::PrefetchMember(tx, org_id, request.member_id(), read);
-  store::Operation::Prefetch(tx);
   if (auto check = AwardCheckOf(request, *program_id)) {
     tx.Prefetch(*check->first, std::move(check->second));
   }
+  store::Operation::Prefetch(tx);
 }
 
 absl::Status AccrueInTransaction(const store::Context& context, pg::Transaction& tx,
@@ -291,47 +200,34 @@ absl::Status AccrueInTransaction(const store::Context& context, pg::Transaction&
       store::LoadProgram(tx, org_id, request.program_id(), context.config_cache));
   LOYALTY_RETURN_IF_ERROR(ledger::RequireActive(program));
   LOYALTY_ASSIGN_OR_RETURN(std::optional<HouseholdRollup> household,
-                   LockMemberAndHousehold(tx, org_id, request.member_id(), &now));
+                           LockMemberAndHousehold(tx, org_id, request.member_id(), &now));
   LOYALTY_ASSIGN_OR_RETURN(ledger::MemberState member,
                            store::LoadMember(tx, org_id, request.member_id(), read));
-  LOYALTY_RETURN_IF_ERROR(ledger::RequireActiveMember(member));
-  LOYALTY_ASSIGN_OR_RETURN(const ledger::Enrolment* enrolment,
-                           ledger::RequireEnrolment(member, program.program_id));
+  LOYALTY_ASSIGN_OR_RETURN(const ledger::AccrualFacts facts,
+                           LoadFacts(tx, request, program.program_id));
+  LOYALTY_ASSIGN_OR_RETURN(
+      const ledger::Accrual accrual,
+      ledger::DecideAccrual(program, member, wire::AccrualCommandOf(request), facts, now));
 
-  const std::string type_code =
-      request.point_type().empty() ? program.default_point_type : request.point_type();
-  const ledger::PointTypeConfig* type = program.FindPointType(type_code);
-  if (type == nullptr) {
-    return InvalidField("point_type", absl::StrCat("no point type '", type_code,
-                                                   "' in program '", program.program_id, "'"));
-  }
-  const std::string subtype =
-      request.subtype().empty() ? program.default_subtype : request.subtype();
-  if (!program.HasSubtype(subtype)) {
-    return InvalidField("subtype", absl::StrCat("no subtype '", subtype, "' in program '",
-                                                program.program_id, "'"));
-  }
   LOYALTY_ASSIGN_OR_RETURN(store::Operation operation,
                            store::Operation::Begin(tx, org_id, "Accrue", context.caller, now));
   operation.Track(member);
-  LOYALTY_ASSIGN_OR_RETURN(Award award,
-                   AwardOf(tx, operation, program, member, *enrolment, *type, request));
-  if (award.points > 0) {
-    LOYALTY_RETURN_IF_ERROR(WriteAward(operation, program, *type, subtype, member, *enrolment,
-                                       award, request, response));
-    if (household.has_value() && type->counts_toward_tier) {
-      LOYALTY_RETURN_IF_ERROR(
-          RollUpQualifying(tx, operation, program, *household, type->code, award.points,
-                           award.order_ref));
+  WriteOrigin(tx, operation, program, member.member_id, accrual, request);
+  if (accrual.points > 0) {
+    LOYALTY_RETURN_IF_ERROR(WriteCredit(operation, program, member.member_id, accrual, response));
+    if (household.has_value() && accrual.type.counts_toward_tier) {
+      LOYALTY_RETURN_IF_ERROR(RollUpQualifying(tx, operation, program, *household,
+                                               accrual.type.code, accrual.points,
+                                               accrual.order_ref));
     }
-  } else if (award.points < 0) {
-    LOYALTY_RETURN_IF_ERROR(WriteRemoval(operation, program, *type, member, award));
+  } else if (accrual.points < 0) {
+    LOYALTY_RETURN_IF_ERROR(WriteRemoval(operation, program, member.member_id, accrual));
   }
   LOYALTY_ASSIGN_OR_RETURN(int64_t position, operation.Commit());
   cached.Leave(operation);
   response->set_ledger_position(position);
   response->set_accrual_id(operation.id());
-  response->set_points(award.points);
+  response->set_points(accrual.points);
   LOYALTY_RETURN_IF_ERROR(
       store::FillBalancesAfter(tx, org_id, *operation.StateAfter(member.member_id), operation.now(),
                                context.config_cache, response->mutable_balances()));
