@@ -656,9 +656,9 @@ against_section() {
 
 Two pairs of loyalty-command and loyalty-query (\`--pool_size=$POOL_SIZE\` each, all
 \`--insecure_plaintext\`) on the same database, alike but for their build: one from $rev
-($(git log -1 --format=%cs "$against_commit")), one from this tree, both $BUILD_TYPE. The database
-has this tree's schema (its loyalty-command migrated it; $rev's \`loyalty-command migrate\` found
-nothing to apply). The same loyalty-bench load, closed loop
+(committed $(git log -1 --format=%cs "$against_commit")), one from this tree, both $BUILD_TYPE.
+The database has this tree's schema (its loyalty-command migrated it; $rev's
+\`loyalty-command migrate\` found nothing to apply). The same loyalty-bench load, closed loop
 ($CONCURRENCY calls outstanding over $CHANNELS channels, $MEMBERS members, warm-up ${WARMUP_S} s,
 measured ${DURATION_S} s, a \`CHECKPOINT\` before each run), on the $rev pair, then on this
 tree's, $TURNS turns; accrue, then redeem, then GetBalances once the projector has caught up.
