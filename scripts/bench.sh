@@ -5,6 +5,11 @@
 #   scripts/bench.sh --quick   a smoke version: 3 runs of 3 s (1 s warm-up), 500 members
 #   scripts/bench.sh --tls-only  only the cost of mutual TLS (minutes): 5 turns of 10 s runs (3 s
 #                              warm-up), 2000 members; replaces that section of docs/benchmarks.md
+#   scripts/bench.sh --against REV  only this tree's services against REV's (any git revision), by
+#                              turns as --tls-only: accrue, redeem and GetBalances; writes the
+#                              section "## This tree against REV" of docs/benchmarks.md
+# The two modes by turns take LOYALTY_BENCH_TURNS, LOYALTY_BENCH_DURATION_S and
+# LOYALTY_BENCH_WARMUP_S (default 5, 10 and 3) for a shorter try.
 #
 # Builds Release (build-release/), starts its own PostgreSQL 15 (scripts/pg-local.sh in a temp
 # dir, synchronous_commit on, default durability), loyalty-command and loyalty-query with their
@@ -23,20 +28,31 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-quick=0 tls_only=0
+usage() { echo "usage: $0 [--quick | --tls-only | --against REV]" >&2; exit 2; }
+quick=0 tls_only=0 against='' knobs=''
 case ${1:-} in
   --quick) quick=1 ;;
   --tls-only) tls_only=1 ;;
+  --against) if (($# != 2)) || [[ -z $2 ]]; then usage; fi; against=$2 ;;
   "") ;;
-  *) echo "usage: $0 [--quick | --tls-only]" >&2; exit 2 ;;
+  *) usage ;;
 esac
 readonly RUNS=3
-readonly TLS_TURNS=5  # the cost of TLS: pairs of runs, plaintext then mutual TLS
-if ((quick)); then
-  readonly DURATION_S=3 WARMUP_S=1 MEMBERS=500 HISTORY=3
-elif ((tls_only)); then
-  readonly DURATION_S=10 WARMUP_S=3 MEMBERS=2000 HISTORY=2
+# Comparisons by turns (the cost of TLS, --against): TURNS pairs of runs, one on each pair.
+if ((tls_only)) || [[ -n $against ]]; then
+  readonly TURNS=${LOYALTY_BENCH_TURNS:-5}
+  readonly DURATION_S=${LOYALTY_BENCH_DURATION_S:-10} WARMUP_S=${LOYALTY_BENCH_WARMUP_S:-3}
+  readonly MEMBERS=2000 HISTORY=2
+  for knob in TURNS DURATION_S WARMUP_S; do
+    [[ ${!knob} =~ ^[1-9][0-9]{0,3}$ ]] || { echo "bench: $knob: 1..9999" >&2; exit 2; }
+    knob=LOYALTY_BENCH_$knob
+    [[ -z ${!knob:-} ]] || knobs+="$knob=${!knob} "
+  done
+  ((DURATION_S >= 3)) || { echo "bench: DURATION_S: at least 3" >&2; exit 2; }
+elif ((quick)); then
+  readonly TURNS=5 DURATION_S=3 WARMUP_S=1 MEMBERS=500 HISTORY=3
 else
+  readonly TURNS=5
   readonly DURATION_S=15 WARMUP_S=5 MEMBERS=10000 HISTORY=5
 fi
 readonly POOL_SIZE=16          # loyalty-command --pool_size = pgbench clients
@@ -47,28 +63,62 @@ readonly PG_PORT=${LOYALTY_BENCH_PG_PORT:-54339}
 readonly COMMAND_ADDRESS=127.0.0.1:${LOYALTY_BENCH_COMMAND_PORT:-50071}
 readonly QUERY_ADDRESS=127.0.0.1:${LOYALTY_BENCH_QUERY_PORT:-50072}
 readonly NOOP_ADDRESS=127.0.0.1:${LOYALTY_BENCH_NOOP_PORT:-50073}
-# The cost of TLS: a pair of loyalty-command and loyalty-query served plaintext, and one served with
-# mutual TLS (ports 50074..50077 unless LOYALTY_BENCH_TLS_PORT says where they begin).
-readonly TLS_PORT=${LOYALTY_BENCH_TLS_PORT:-50074}
-declare -Ar PAIR_COMMAND=([plaintext]=127.0.0.1:$TLS_PORT [tls]=127.0.0.1:$((TLS_PORT + 2)))
-declare -Ar PAIR_QUERY=([plaintext]=127.0.0.1:$((TLS_PORT + 1)) [tls]=127.0.0.1:$((TLS_PORT + 3)))
+# The pairs of loyalty-command and loyalty-query compared by turns (pair_start): the first serves on
+# ports 50074 and 50075, the second on 50076 and 50077 (unless LOYALTY_BENCH_TLS_PORT says where
+# they begin).
+readonly PAIR_PORT=${LOYALTY_BENCH_TLS_PORT:-50074}
+declare -A PAIR_COMMAND=() PAIR_QUERY=() PAIR_CLIENT=()
 readonly BUILD_DIR=${LOYALTY_BENCH_BUILD_DIR:-build-release}
 readonly BUILD_TYPE=${LOYALTY_BENCH_BUILD_TYPE:-Release}
 readonly OUT=${LOYALTY_BENCH_OUT:-docs/benchmarks.md}
 readonly PGBENCH=/usr/lib/postgresql/15/bin/pgbench
 readonly DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/loyalty"
 command_line="scripts/bench.sh${1:+ $1}"
+if [[ -n $against ]]; then
+  against_commit=$(git rev-parse --verify --quiet "$against^{commit}") ||
+    { echo "bench: --against $against: not a commit of this repository" >&2; exit 2; }
+  against_short=$(git rev-parse --short "$against_commit")
+  command_line="scripts/bench.sh --against $against_short"
+fi
+command_line=$knobs$command_line
 [[ $BUILD_DIR == build-release && $BUILD_TYPE == Release ]] ||
   command_line="LOYALTY_BENCH_BUILD_DIR=$BUILD_DIR LOYALTY_BENCH_BUILD_TYPE=$BUILD_TYPE $command_line"
 cpu=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)
 memory=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
 
+# build SOURCE DIR [CMAKE FLAGS...] -- TARGETS...: configures DIR (Ninja, BUILD_TYPE), builds TARGETS.
+build() {
+  local source=$1 dir=$2 flags=()
+  shift 2
+  while [[ $1 != -- ]]; do flags+=("$1"); shift; done
+  shift
+  cmake -S "$source" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$BUILD_TYPE" "${flags[@]}" >/dev/null
+  timeout 3600 cmake --build "$dir" -j"$(nproc)" --target "$@"
+}
 echo "== build ($BUILD_DIR, $BUILD_TYPE)"
-cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="$BUILD_TYPE" >/dev/null
 targets=(loyalty-command loyalty-worker loyalty-bench loyalty-noop-server)
 [[ -f services/query/main.cc ]] && targets+=(loyalty-query)
-timeout 3600 cmake --build "$BUILD_DIR" -j"$(nproc)" --target "${targets[@]}"
+build . "$BUILD_DIR" -- "${targets[@]}"
 bin=$root/$BUILD_DIR
+# --against: REV's source in build-against/src (git archive, kept while REV stays the same, so a
+# second run builds nothing), built as this tree is: the same build type, its build directory at
+# the same place in its tree, and this build's compiler launcher (ccache, when CMake found one in
+# CMAKE_CXX_COMPILER_LAUNCHER; with a CCACHE_BASEDIR above both trees, the files REV shares with
+# this tree come from the cache).
+if [[ -n $against ]]; then
+  against_dir=$root/build-against
+  if [[ $(cat "$against_dir/commit" 2>/dev/null) != "$against_commit" ]]; then
+    rm -rf "$against_dir"
+    mkdir -p "$against_dir/src"
+    git archive "$against_commit" | tar -x -m -C "$against_dir/src"
+    echo "$against_commit" >"$against_dir/commit"
+  fi
+  against_bin=$against_dir/src/${BUILD_DIR##*/}
+  launcher=$(sed -n 's/^CMAKE_CXX_COMPILER_LAUNCHER:[A-Z]*=//p' "$BUILD_DIR/CMakeCache.txt")
+  echo "== build $against_short (${against_bin#"$root/"}, $BUILD_TYPE)"
+  build "$against_dir/src" "$against_bin" \
+    ${launcher:+"-DCMAKE_CXX_COMPILER_LAUNCHER=$launcher"} -- loyalty-command loyalty-query
+fi
 bench=$bin/tools/bench/loyalty-bench
 query_binary=$bin/services/query/loyalty-query
 
@@ -159,8 +209,8 @@ timeout 1800 "$bench" prepare --target="$COMMAND_ADDRESS" --members=$((2 * MEMBE
 
 # Plaintext, as the services of the record serve; the TLS runs add --insecure_plaintext=false and
 # the TLS flags (the last --insecure_plaintext counts).
-common=(--channels=$CHANNELS --concurrency=$CONCURRENCY --members=$MEMBERS
-        --warmup_s=$WARMUP_S --duration_s=$DURATION_S --insecure_plaintext)
+common=("--channels=$CHANNELS" "--concurrency=$CONCURRENCY" "--members=$MEMBERS"
+        "--warmup_s=$WARMUP_S" "--duration_s=$DURATION_S" --insecure_plaintext)
 prom() { timeout 30 python3 tools/bench/prom.py "$@"; }
 scrape() { prom scrape "$1" "$2" 2>>"$work/scrape.log" || rm -f "$2"; }
 
@@ -289,7 +339,7 @@ pgbench_run() {
   [[ -s $script ]] || return 0
   sql "CHECKPOINT"
   ((i == 1)) && cpu_share "$name" 1 "$((DURATION_S > 4 ? DURATION_S - 3 : 1))"
-  if pgbench_exec "$work/$name-$i.txt" -c "$clients" -T $DURATION_S -f "$script"; then
+  if pgbench_exec "$work/$name-$i.txt" -c "$clients" -T "$DURATION_S" -f "$script"; then
     sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' "$work/$name-$i.txt" \
       >"$work/$name-$i.tps"
     echo "  $name run $i: $(cat "$work/$name-$i.tps") tps" >&2
@@ -406,86 +456,128 @@ resume_query() {  # loyalty-query again, when the script runs one, once its proj
   wait_for_port "$QUERY_ADDRESS"
   wait_caught_up
 }
-# The cost of mutual TLS, by turns in one run: two pairs of loyalty-command and loyalty-query on the
-# same database, alike but for their security (one --insecure_plaintext, one mutual TLS with an
-# access policy; neither projects, the script's own loyalty-query does), and the same closed-loop
-# load on the plaintext pair, then on the TLS pair, TLS_TURNS times, so that drift (the data set
-# grows, the machine is shared) hits both sides alike.
-readonly TLS_MIX=accrue=60,redeem=20,group_redeem=5,transfer=5
-tls_dir=$work/pki
-tls_client=(--insecure_plaintext=false --tls_ca="$tls_dir/ca.crt" --tls_cert="$tls_dir/operator.crt"
-            --tls_key="$tls_dir/operator.key")
-tls_start() {  # the two pairs, serving
-  bash scripts/pki.sh local "$tls_dir"
-  echo '{"grants":[{"identity":"spiffe://loyalty.local/operator","roles":["operator"],'\
-'"all_orgs":true}]}' >"$tls_dir/policy.json"
-  local side security=(--insecure_plaintext) client=()
-  for side in plaintext tls; do
-    if [[ $side == tls ]]; then
-      security=(--tls_cert="$tls_dir/server.crt" --tls_key="$tls_dir/server.key"
-                --tls_client_ca="$tls_dir/ca.crt" --access_policy="$tls_dir/policy.json"
-                --max_calls_per_caller=$((2 * CONCURRENCY)))
-      client=("${tls_client[@]}")
-    fi
-    "$bin/services/command/loyalty-command" serve --database_url="$DATABASE_URL" \
-      --listen="${PAIR_COMMAND[$side]}" --metrics_listen="127.0.0.1:$(free_port)" \
-      --pool_size=$POOL_SIZE "${security[@]}" >"$work/command-$side.log" 2>&1 &
-    pids+=($!)
-    "$query_binary" serve --database_url="$DATABASE_URL" --listen="${PAIR_QUERY[$side]}" \
-      --metrics_listen="127.0.0.1:$(free_port)" --pool_size=$QUERY_POOL_SIZE --project=false \
-      "${security[@]}" >"$work/query-$side.log" 2>&1 &
-    pids+=($!)
-    wait_for_port "${PAIR_COMMAND[$side]}" "${client[@]}"
-    wait_for_port "${PAIR_QUERY[$side]}" "${client[@]}"
-  done
+# Comparisons by turns in one run (the cost of mutual TLS, --against): two pairs of loyalty-command
+# and loyalty-query on the same database, alike but for one thing (their security; their build),
+# neither projecting (the script's own loyalty-query does), and the same closed-loop load on the
+# first pair, then on the second, TURNS times, so that drift (the data set grows, the machine is
+# shared) hits both sides alike.
+# pair_start SIDE BIN [CLIENT FLAGS...] -- SERVER FLAGS...: SIDE's pair from the build in BIN,
+# serving with the server flags on the next pair's ports; waits for both with the client flags
+# (kept in PAIR_CLIENT, one a line; none: plaintext).
+pair_start() {
+  local side=$1 dir=$2 port=$((PAIR_PORT + 2 * ${#PAIR_COMMAND[@]})) client=()
+  shift 2
+  while [[ $1 != -- ]]; do client+=("$1"); shift; done
+  shift
+  PAIR_COMMAND[$side]=127.0.0.1:$port PAIR_QUERY[$side]=127.0.0.1:$((port + 1))
+  PAIR_CLIENT[$side]=$(printf '%s\n' "${client[@]}")
+  "$dir/services/command/loyalty-command" serve --database_url="$DATABASE_URL" \
+    --listen="${PAIR_COMMAND[$side]}" --metrics_listen="127.0.0.1:$(free_port)" \
+    --pool_size=$POOL_SIZE "$@" >"$work/command-$side.log" 2>&1 &
+  pids+=($!)
+  "$dir/services/query/loyalty-query" serve --database_url="$DATABASE_URL" \
+    --listen="${PAIR_QUERY[$side]}" --metrics_listen="127.0.0.1:$(free_port)" \
+    --pool_size=$QUERY_POOL_SIZE --project=false "$@" >"$work/query-$side.log" 2>&1 &
+  pids+=($!)
+  wait_for_port "${PAIR_COMMAND[$side]}" "${client[@]}"
+  wait_for_port "${PAIR_QUERY[$side]}" "${client[@]}"
 }
-# tls_turns NAME MIX: TLS_TURNS turns of NAME-plaintext then NAME-tls (service_run), each pair's
-# loyalty-command the target and its loyalty-query the query target.
-tls_turns() {
+# pair_turns NAME MIX SIDE...: TURNS turns of NAME-SIDE for each SIDE in order (service_run), each
+# pair's loyalty-command the target and its loyalty-query the query target.
+pair_turns() {
   local name=$1 mix=$2 i side client
-  for i in $(seq 1 $TLS_TURNS); do
-    for side in plaintext tls; do
-      client=()
-      [[ $side == tls ]] && client=("${tls_client[@]}")
+  shift 2
+  for i in $(seq 1 "$TURNS"); do
+    for side in "$@"; do
+      mapfile -t client < <(printf '%s' "${PAIR_CLIENT[$side]}")
       service_run "$name-$side" "${PAIR_COMMAND[$side]}" "$i" --mix="$mix" \
         --query_target="${PAIR_QUERY[$side]}" "${client[@]}"
     done
   done
 }
-tls_cost() {
-  echo "== the cost of mutual TLS ($TLS_TURNS turns: plaintext, then TLS)"
-  tls_start
-  tls_turns tls-mixed "$TLS_MIX"
-  [[ -z $query_pid ]] || wait_caught_up
-  tls_turns tls-balances get_balances=1
+# pair_row NAME LOAD A B: a table row: LOAD, A's and B's calls/s, B/A, their p99s, B/A.
+pair_row() {
+  local a b a_p99 b_p99
+  a=$(service_median "$1-$3" "$TURNS") b=$(service_median "$1-$4" "$TURNS")
+  a_p99=$(value "$work/$1-$3.p99") b_p99=$(value "$work/$1-$4.p99")
+  echo "| $2 | $a | $b | $(ratio "$b" "$a") | $a_p99 | $b_p99 | $(ratio "$b_p99" "$a_p99") |"
 }
-# tls_row NAME LOAD: the row of NAME in the table of the cost of TLS.
-tls_row() {
-  local plain tls plain_p99 tls_p99
-  plain=$(service_median "$1-plaintext" $TLS_TURNS) tls=$(service_median "$1-tls" $TLS_TURNS)
-  plain_p99=$(value "$work/$1-plaintext.p99") tls_p99=$(value "$work/$1-tls.p99")
-  echo "| $2 | $plain | $tls | $(ratio "$tls" "$plain") | $plain_p99 | $tls_p99 |" \
-    "$(ratio "$tls_p99" "$plain_p99") |"
-}
-# tls_each NAME: each turn's calls/s, plaintext/TLS.
-tls_each() {
+# pair_each NAME A B: each turn's calls/s, A/B.
+pair_each() {
   local i turns=()
-  for i in $(seq 1 $TLS_TURNS); do
-    turns+=("$(json_number "$work/$1-plaintext-$i.json" throughput_per_s 2>/dev/null ||
-      echo n/a)/$(json_number "$work/$1-tls-$i.json" throughput_per_s 2>/dev/null || echo n/a)")
+  for i in $(seq 1 "$TURNS"); do
+    turns+=("$(json_number "$work/$1-$2-$i.json" throughput_per_s 2>/dev/null ||
+      echo n/a)/$(json_number "$work/$1-$3-$i.json" throughput_per_s 2>/dev/null || echo n/a)")
   done
   echo "${turns[*]}"
 }
-tls_section() {
+# pair_cores "SIDE..." NAME...: the cores by program of each NAME-SIDE's first turn, table rows.
+pair_cores() {
+  local sides=$1 name side
+  shift
+  for name in "$@"; do
+    for side in $sides; do
+      echo "| $name-$side | $(cat "$work/$name-$side.cpu" 2>/dev/null || echo n/a) |"
+    done
+  done
+}
+# run_header TITLE: the first lines of a section measured by turns: how, when, where.
+run_header() {
   local note="nothing else ran on the machine"
-  ((tls_only)) && note="a shared machine: other work may have run beside it; the turns give any
+  ((tls_only)) || [[ -n $against ]] &&
+    note="a shared machine: other work may have run beside it; the turns give any
 such drift to both sides"
-  cat <<EOF_TLS
-## The cost of mutual TLS
+  cat <<EOF_HEADER
+## $1
 
 Measured by turns in one run by \`$command_line\` on $(date -u +%Y-%m-%d) at commit
 $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (with uncommitted changes)'); $cpu, $(nproc) cores online, $memory,
 build $BUILD_TYPE ($note).
+EOF_HEADER
+}
+# splice_section FILE HEADING SECTION: FILE's section whose heading line matches the regular
+# expression HEADING replaced by the output of the function SECTION (inserted before "## How each
+# figure is measured" when it has none).
+splice_section() {
+  "$3" >"$work/section.md"
+  python3 - "$1" "$2" "$work/section.md" <<'PY'
+import os, re, sys
+path, heading = sys.argv[1], sys.argv[2]
+section = open(sys.argv[3]).read().rstrip("\n") + "\n\n"
+doc = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
+match = re.search("^" + heading + "$", doc, re.MULTILINE)
+if match and match.start() > 0:
+    start = match.start()
+    end = doc.find("\n## ", start)
+    doc = doc[:start] + section + (doc[end + 1:] if end >= 0 else "")
+else:
+    at = doc.find("\n## How each figure is measured")
+    doc = doc[:at + 1] + section + doc[at + 1:] if at >= 0 else doc.rstrip("\n") + "\n\n" + section
+open(path, "w").write(doc.rstrip("\n") + "\n")
+PY
+}
+
+# The cost of mutual TLS: one pair --insecure_plaintext, one mutual TLS with an access policy.
+readonly TLS_MIX=accrue=60,redeem=20,group_redeem=5,transfer=5
+tls_dir=$work/pki
+tls_client=(--insecure_plaintext=false --tls_ca="$tls_dir/ca.crt" --tls_cert="$tls_dir/operator.crt"
+            --tls_key="$tls_dir/operator.key")
+tls_cost() {
+  echo "== the cost of mutual TLS ($TURNS turns: plaintext, then TLS)"
+  bash scripts/pki.sh local "$tls_dir"
+  echo '{"grants":[{"identity":"spiffe://loyalty.local/operator","roles":["operator"],'\
+'"all_orgs":true}]}' >"$tls_dir/policy.json"
+  pair_start plaintext "$bin" -- --insecure_plaintext
+  pair_start tls "$bin" "${tls_client[@]}" -- --tls_cert="$tls_dir/server.crt" \
+    --tls_key="$tls_dir/server.key" --tls_client_ca="$tls_dir/ca.crt" \
+    --access_policy="$tls_dir/policy.json" --max_calls_per_caller=$((2 * CONCURRENCY))
+  pair_turns tls-mixed "$TLS_MIX" plaintext tls
+  [[ -z $query_pid ]] || wait_caught_up
+  pair_turns tls-balances get_balances=1 plaintext tls
+}
+tls_section() {
+  run_header "The cost of mutual TLS"
+  cat <<EOF_TLS
 
 Two pairs of loyalty-command and loyalty-query (\`--pool_size=$POOL_SIZE\` each) on the same
 database, alike but for their security: one \`--insecure_plaintext\`, one mutual TLS
@@ -494,25 +586,23 @@ with an access policy of one grant (the operator role on every organisation,
 \`--max_calls_per_caller=$((2 * CONCURRENCY))\`). The same loyalty-bench load, closed loop
 ($CONCURRENCY calls outstanding over $CHANNELS channels, $MEMBERS members, warm-up ${WARMUP_S} s,
 measured ${DURATION_S} s, a \`CHECKPOINT\` before each run), on the plaintext pair, then on the TLS
-pair (loyalty-bench with \`--tls_ca --tls_cert --tls_key\`), $TLS_TURNS turns. Figures are the
+pair (loyalty-bench with \`--tls_ca --tls_cert --tls_key\`), $TURNS turns. Figures are the
 medians of the turns; p99 is loyalty-bench's (client side), in µs.
 
 | load | plaintext calls/s | mutual TLS calls/s | TLS / plaintext | plaintext p99 | mutual TLS p99 | TLS / plaintext |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
-$(tls_row tls-mixed "mixed commands (accrue 60, redeem 20, group redeem 5, transfer 5)")
-$(tls_row tls-balances "GetBalances")
+$(pair_row tls-mixed "mixed commands (accrue 60, redeem 20, group redeem 5, transfer 5)" plaintext tls)
+$(pair_row tls-balances "GetBalances" plaintext tls)
 
-Each turn, calls/s plaintext/TLS: mixed commands $(tls_each tls-mixed); GetBalances
-$(tls_each tls-balances).
+Each turn, calls/s plaintext/TLS: mixed commands $(pair_each tls-mixed plaintext tls); GetBalances
+$(pair_each tls-balances plaintext tls).
 
 Cores each program used during the first turn (\`tools/bench/cpu_share.py\`; 2.00 is the whole
 machine):
 
 | run | cores by program |
 | --- | --- |
-$(for run in tls-mixed-plaintext tls-mixed-tls tls-balances-plaintext tls-balances-tls; do
-    echo "| $run | $(cat "$work/$run.cpu" 2>/dev/null || echo n/a) |"
-  done)
+$(pair_cores "plaintext tls" tls-mixed tls-balances)
 
 Where TLS costs:
 
@@ -532,29 +622,80 @@ Where TLS costs:
   on both sides is CPU that PostgreSQL (commands) or loyalty-query (GetBalances) does not get.
 EOF_TLS
 }
-# splice_tls_section FILE: FILE's "## The cost of mutual TLS" replaced by tls_section (inserted
-# before "## How each figure is measured" when it has none).
-splice_tls_section() {
-  tls_section >"$work/tls-section.md"
-  python3 - "$1" "$work/tls-section.md" <<'PY'
-import os, sys
-path, section = sys.argv[1], open(sys.argv[2]).read().rstrip("\n") + "\n\n"
-doc = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
-start = doc.find("\n## The cost of mutual TLS\n")
-if start >= 0:
-    end = doc.find("\n## ", start + 1)
-    doc = doc[:start + 1] + section + (doc[end + 1:] if end >= 0 else "")
-else:
-    at = doc.find("\n## How each figure is measured")
-    doc = doc[:at + 1] + section + doc[at + 1:] if at >= 0 else doc.rstrip("\n") + "\n\n" + section
-open(path, "w").write(doc.rstrip("\n") + "\n")
-PY
+
+# --against REV: one pair built from REV, one from this tree, both --insecure_plaintext, on the
+# database this tree's loyalty-command migrated. REV's binaries refuse a schema newer than they
+# know (pg::Migrate: FAILED_PRECONDITION), so REV must have every migration of this tree; its
+# `loyalty-command migrate` checks that first, and must find nothing to apply.
+against_compare() {
+  local sides=("$against_short" this-tree) before after
+  echo "== this tree against $against_short ($TURNS turns: $against_short, then this tree)"
+  before=$(sql "SELECT max(version) FROM schema_migrations")
+  if ! timeout 120 "$against_bin/services/command/loyalty-command" migrate \
+      --database_url="$DATABASE_URL" >"$work/migrate-$against_short.log" 2>&1; then
+    echo "bench: $against_short does not take this tree's schema (version $before):" >&2
+    tail -n 3 "$work/migrate-$against_short.log" >&2
+    exit 1
+  fi
+  after=$(sql "SELECT max(version) FROM schema_migrations")
+  if [[ $after != "$before" ]]; then
+    echo "bench: $against_short migrated the schema beyond this tree's ($before to $after)" >&2
+    exit 1
+  fi
+  pair_start "$against_short" "$against_bin" -- --insecure_plaintext
+  pair_start this-tree "$bin" -- --insecure_plaintext
+  pair_turns accrue accrue=1 "${sides[@]}"
+  pair_turns redeem redeem=1 "${sides[@]}"
+  [[ -z $query_pid ]] || wait_caught_up
+  pair_turns balances get_balances=1 "${sides[@]}"
 }
+against_section() {
+  local rev=$against_short
+  run_header "This tree against $rev"
+  cat <<EOF_AGAINST
+
+Two pairs of loyalty-command and loyalty-query (\`--pool_size=$POOL_SIZE\` each, all
+\`--insecure_plaintext\`) on the same database, alike but for their build: one from $rev
+(committed $(git log -1 --format=%cs "$against_commit")), one from this tree, both $BUILD_TYPE.
+The database has this tree's schema (its loyalty-command migrated it; $rev's
+\`loyalty-command migrate\` found nothing to apply). The same loyalty-bench load, closed loop
+($CONCURRENCY calls outstanding over $CHANNELS channels, $MEMBERS members, warm-up ${WARMUP_S} s,
+measured ${DURATION_S} s, a \`CHECKPOINT\` before each run), on the $rev pair, then on this
+tree's, $TURNS turns; accrue, then redeem, then GetBalances once the projector has caught up.
+Figures are the medians of the turns; p99 is loyalty-bench's (client side), in µs.
+
+| load | $rev calls/s | this tree calls/s | this tree / $rev | $rev p99 | this tree p99 | this tree / $rev |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+$(pair_row accrue accrue "$rev" this-tree)
+$(pair_row redeem redeem "$rev" this-tree)
+$(pair_row balances GetBalances "$rev" this-tree)
+
+Each turn, calls/s $rev/this tree: accrue $(pair_each accrue "$rev" this-tree); redeem
+$(pair_each redeem "$rev" this-tree); GetBalances $(pair_each balances "$rev" this-tree).
+
+Failed calls (every run, by status code): $(failed_calls)
+
+Cores each program used during the first turn (\`tools/bench/cpu_share.py\`; 2.00 is the whole
+machine; both builds' programs have the same names, and only the pair under load is busy):
+
+| run | cores by program |
+| --- | --- |
+$(pair_cores "$rev this-tree" accrue redeem balances)
+EOF_AGAINST
+}
+
 if ((tls_only)); then
   tls_cost
   mkdir -p "$(dirname "$OUT")"
-  splice_tls_section "$OUT"
+  splice_section "$OUT" "## The cost of mutual TLS" tls_section
   echo "== wrote the cost of mutual TLS into $OUT; failed calls: $(failed_calls)"
+  exit 0
+fi
+if [[ -n $against ]]; then
+  against_compare
+  mkdir -p "$(dirname "$OUT")"
+  splice_section "$OUT" "## This tree against .*" against_section
+  echo "== wrote this tree against $against_short into $OUT; failed calls: $(failed_calls)"
   exit 0
 fi
 
