@@ -17,6 +17,7 @@
 #include "libs/store/idempotency.h"
 #include "libs/wire/time.h"
 #include "services/command/admin_program_rules.h"
+#include "services/command/admin_shared.h"
 
 namespace loyalty::command {
 namespace {
@@ -56,48 +57,6 @@ constexpr pg::Statement kLockProgram{
 constexpr pg::Statement kOrgExists{"admin_org_exists",
                                    "SELECT 1 FROM orgs WHERE org_id = $1"};
 
-constexpr pg::Statement kUpdateRules{
-    "admin_update_rules",
-    "UPDATE programs SET earn_points = $3, earn_per_amount_minor = $4, ratio_points = $5,"
-    " ratio_value_minor = $6, redeem_minimum = $7, redeem_maximum = $8,"
-    " redeem_multiple_of = $9, overdraft_allowed = $10, overdraft_limit = $11, hold_days = $12,"
-    " period_kind = $13, period_months = $14 WHERE org_id = $1 AND program_id = $2"};
-
-constexpr pg::Statement kInsertPointType{
-    "admin_insert_point_type",
-    "INSERT INTO point_types (org_id, program_id, code, redeemable, counts_toward_tier,"
-    " expiry_kind, expiry_days) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-    " ON CONFLICT DO NOTHING RETURNING 1"};
-
-constexpr pg::Statement kSetDefaultPointType{
-    "admin_set_default_point_type",
-    "UPDATE programs SET default_point_type = $3"
-    " WHERE org_id = $1 AND program_id = $2 AND ($4 OR default_point_type IS NULL)"};
-
-constexpr pg::Statement kInsertSubtype{
-    "admin_insert_subtype",
-    "INSERT INTO subtypes (org_id, program_id, code) VALUES ($1, $2, $3)"
-    " ON CONFLICT DO NOTHING RETURNING 1"};
-
-constexpr pg::Statement kSetDefaultSubtype{
-    "admin_set_default_subtype",
-    "UPDATE programs SET default_subtype = $3"
-    " WHERE org_id = $1 AND program_id = $2 AND ($4 OR default_subtype IS NULL)"};
-
-constexpr pg::Statement kInsertTier{
-    "admin_insert_tier",
-    "INSERT INTO tiers (org_id, program_id, code, threshold, multiplier_permille,"
-    " overdraft_allowed) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING 1"};
-
-constexpr pg::Statement kTierCodeExists{
-    "admin_tier_code_exists",
-    "SELECT 1 FROM tiers WHERE org_id = $1 AND program_id = $2 AND code = $3"};
-
-constexpr pg::Statement kInsertAction{
-    "admin_insert_action",
-    "INSERT INTO actions (org_id, program_id, code, points, per_member_limit)"
-    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING 1"};
-
 constexpr pg::Statement kSelectReadiness{
     "admin_select_readiness",
     "SELECT EXISTS (SELECT 1 FROM point_types t"
@@ -108,73 +67,6 @@ constexpr pg::Statement kSelectReadiness{
 constexpr pg::Statement kSetProgramStatus{
     "admin_set_program_status",
     "UPDATE programs SET status = $3 WHERE org_id = $1 AND program_id = $2"};
-
-// The twelve rule columns, in the order of kInsertProgram ($5..) and kUpdateRules ($3..).
-void AddRules(const ledger::ProgramConfig& program, pg::Params& params) {
-  params.Add(program.earn_rate.points).Add(program.earn_rate.per_amount_minor)
-      .Add(program.ratio.points).Add(program.ratio.value_minor)
-      .Add(program.rules.minimum).Add(program.rules.maximum).Add(program.rules.multiple_of)
-      .Add(program.overdraft_allowed).Add(program.overdraft_limit).Add(program.hold_days)
-      .Add(program.period_kind).Add(program.period_months);
-}
-
-// The fields every request that changes one program carries.
-template <typename Request>
-absl::Status ValidateProgramTarget(const Request& request) {
-  LOYALTY_RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
-  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
-  return rpc::ValidateId("program_id", request.program_id());
-}
-
-absl::Status LoadProgramInto(pg::Transaction& tx, const std::string& org_id,
-                             const std::string& program_id, v1::Program* response) {
-  LOYALTY_ASSIGN_OR_RETURN(ledger::ProgramConfig program,
-                           store::LoadProgram(tx, org_id, program_id));
-  ToProto(program, response);
-  return absl::OkStatus();
-}
-
-// ---- Program changes --------------------------------------------------------------------------
-
-// Locks the program row and returns its status; NOT_FOUND names the org when the org is unknown.
-absl::StatusOr<std::string> LockProgram(pg::Transaction& tx, const std::string& org_id,
-                                        const std::string& program_id) {
-  LOYALTY_ASSIGN_OR_RETURN(pg::Result row,
-                   tx.Execute(kLockProgram, pg::Params().Add(org_id).Add(program_id)));
-  if (row.Rows() == 1) return std::string(row.Text(0, 0));
-  LOYALTY_ASSIGN_OR_RETURN(pg::Result org, tx.Execute(kOrgExists, pg::Params().Add(org_id)));
-  return org.Rows() == 0 ? NotFound("org", org_id) : NotFound("program", program_id);
-}
-
-absl::Status RequireNotClosed(const std::string& status, const std::string& program_id) {
-  if (status != kClosed) return absl::OkStatus();
-  return Refused(ledger::kProgramNotActive, absl::StrCat("program '", program_id, "' is closed"));
-}
-
-using ProgramChange = std::function<absl::Status(pg::Transaction&, const std::string& status)>;
-
-// Runs `change` once per idempotency key under the program's row lock, then answers the program
-// as it is after the change.
-template <typename Request>
-absl::Status ChangeProgram(const store::Context& context, absl::string_view method,
-                           const Request& request, v1::Program* response,
-                           const ProgramChange& change) {
-  return store::RunCommand(
-      context, method, request.org_id(), request.idempotency_key(), request, response,
-      [&](pg::Transaction& tx) -> absl::Status {
-        LOYALTY_ASSIGN_OR_RETURN(std::string status,
-                                 LockProgram(tx, request.org_id(), request.program_id()));
-        LOYALTY_RETURN_IF_ERROR(change(tx, status));
-        return LoadProgramInto(tx, request.org_id(), request.program_id(), response);
-      });
-}
-
-// Inserts one rule row (point type, subtype, tier, action); false when its key is taken.
-absl::StatusOr<bool> InsertRule(pg::Transaction& tx, const pg::Statement& statement,
-                                const pg::Params& params) {
-  LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(statement, params));
-  return row.Rows() == 1;
-}
 
 std::string EncodePageToken(const std::string& last_program_id) {
   return absl::WebSafeBase64Escape(last_program_id);
@@ -214,6 +106,36 @@ absl::Status LoadOrganisation(pg::Transaction& tx, const std::string& org_id,
   response->set_default_program_id(std::string(row.Text(0, 1)));
   wire::ToTimestamp(row.Time(0, 2), response->mutable_created_at());
   return absl::OkStatus();
+}
+
+void AddRules(const ledger::ProgramConfig& program, pg::Params& params) {
+  params.Add(program.earn_rate.points).Add(program.earn_rate.per_amount_minor)
+      .Add(program.ratio.points).Add(program.ratio.value_minor)
+      .Add(program.rules.minimum).Add(program.rules.maximum).Add(program.rules.multiple_of)
+      .Add(program.overdraft_allowed).Add(program.overdraft_limit).Add(program.hold_days)
+      .Add(program.period_kind).Add(program.period_months);
+}
+
+absl::Status LoadProgramInto(pg::Transaction& tx, const std::string& org_id,
+                             const std::string& program_id, v1::Program* response) {
+  LOYALTY_ASSIGN_OR_RETURN(ledger::ProgramConfig program,
+                           store::LoadProgram(tx, org_id, program_id));
+  ToProto(program, response);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> LockProgram(pg::Transaction& tx, const std::string& org_id,
+                                        const std::string& program_id) {
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result row,
+                   tx.Execute(kLockProgram, pg::Params().Add(org_id).Add(program_id)));
+  if (row.Rows() == 1) return std::string(row.Text(0, 0));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result org, tx.Execute(kOrgExists, pg::Params().Add(org_id)));
+  return org.Rows() == 0 ? NotFound("org", org_id) : NotFound("program", program_id);
+}
+
+absl::Status RequireNotClosed(const std::string& status, const std::string& program_id) {
+  if (status != kClosed) return absl::OkStatus();
+  return Refused(ledger::kProgramNotActive, absl::StrCat("program '", program_id, "' is closed"));
 }
 
 absl::Status CreateOrganisation(const store::Context& context,
@@ -315,102 +237,6 @@ absl::Status ListPrograms(const store::Context& context, const v1::ListProgramsR
   });
 }
 
-absl::Status UpdateProgramRules(const store::Context& context,
-                                const v1::UpdateProgramRulesRequest& request,
-                                v1::Program* response) {
-  LOYALTY_RETURN_IF_ERROR(ValidateProgramTarget(request));
-  ledger::ProgramConfig rules;
-  LOYALTY_RETURN_IF_ERROR(ValidateRules(request.rules(), &rules));
-  return ChangeProgram(context, "AdminService/UpdateProgramRules", request, response,
-                       [&](pg::Transaction& tx, const std::string& status) -> absl::Status {
-                         LOYALTY_RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
-                         pg::Params params;
-                         params.Add(request.org_id()).Add(request.program_id());
-                         AddRules(rules, params);
-                         return tx.Execute(kUpdateRules, params).status();
-                       });
-}
-
-absl::Status AddPointType(const store::Context& context, const v1::AddPointTypeRequest& request,
-                          v1::Program* response) {
-  LOYALTY_RETURN_IF_ERROR(ValidateProgramTarget(request));
-  LOYALTY_ASSIGN_OR_RETURN(const ledger::PointTypeConfig type,
-                           ValidatePointType(request.point_type()));
-  return ChangeProgram(
-      context, "AdminService/AddPointType", request, response,
-      [&](pg::Transaction& tx, const std::string& status) -> absl::Status {
-        LOYALTY_RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
-        pg::Params params;
-        params.Add(request.org_id()).Add(request.program_id()).Add(type.code)
-            .Add(type.redeemable).Add(type.counts_toward_tier)
-            .Add(ExpiryKindText(type.expiry.kind)).Add(type.expiry.days);
-        LOYALTY_ASSIGN_OR_RETURN(const bool inserted, InsertRule(tx, kInsertPointType, params));
-        if (!inserted) return AlreadyExists("point type", type.code);
-        pg::Params set_default;
-        set_default.Add(request.org_id()).Add(request.program_id()).Add(type.code)
-            .Add(request.make_default());
-        return tx.Execute(kSetDefaultPointType, set_default).status();
-      });
-}
-
-absl::Status AddSubtype(const store::Context& context, const v1::AddSubtypeRequest& request,
-                        v1::Program* response) {
-  LOYALTY_RETURN_IF_ERROR(ValidateProgramTarget(request));
-  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("subtype", request.subtype()));
-  return ChangeProgram(
-      context, "AdminService/AddSubtype", request, response,
-      [&](pg::Transaction& tx, const std::string& status) -> absl::Status {
-        LOYALTY_RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
-        pg::Params params;
-        params.Add(request.org_id()).Add(request.program_id()).Add(request.subtype());
-        LOYALTY_ASSIGN_OR_RETURN(const bool inserted, InsertRule(tx, kInsertSubtype, params));
-        if (!inserted) return AlreadyExists("subtype", request.subtype());
-        params.Add(request.make_default());
-        return tx.Execute(kSetDefaultSubtype, params).status();
-      });
-}
-
-absl::Status AddTier(const store::Context& context, const v1::AddTierRequest& request,
-                     v1::Program* response) {
-  LOYALTY_RETURN_IF_ERROR(ValidateProgramTarget(request));
-  LOYALTY_RETURN_IF_ERROR(ValidateTier(request.tier()));
-  const v1::Tier& tier = request.tier();
-  return ChangeProgram(
-      context, "AdminService/AddTier", request, response,
-      [&](pg::Transaction& tx, const std::string& status) -> absl::Status {
-        LOYALTY_RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
-        pg::Params params;
-        params.Add(request.org_id()).Add(request.program_id()).Add(tier.code())
-            .Add(tier.threshold()).Add(tier.multiplier_permille()).Add(tier.overdraft_allowed());
-        LOYALTY_ASSIGN_OR_RETURN(const bool inserted, InsertRule(tx, kInsertTier, params));
-        if (inserted) return absl::OkStatus();
-        // Either the code or the threshold is taken.
-        pg::Params code;
-        code.Add(request.org_id()).Add(request.program_id()).Add(tier.code());
-        LOYALTY_ASSIGN_OR_RETURN(pg::Result taken, tx.Execute(kTierCodeExists, code));
-        if (taken.Rows() > 0) return AlreadyExists("tier", tier.code());
-        return InvalidField("tier.threshold",
-                            absl::StrCat("another tier of the program has threshold ",
-                                         tier.threshold()));
-      });
-}
-
-absl::Status AddAction(const store::Context& context, const v1::AddActionRequest& request,
-                       v1::Program* response) {
-  LOYALTY_RETURN_IF_ERROR(ValidateProgramTarget(request));
-  LOYALTY_RETURN_IF_ERROR(ValidateAction(request.action()));
-  const v1::Action& action = request.action();
-  return ChangeProgram(
-      context, "AdminService/AddAction", request, response,
-      [&](pg::Transaction& tx, const std::string& status) -> absl::Status {
-        LOYALTY_RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
-        pg::Params params;
-        params.Add(request.org_id()).Add(request.program_id()).Add(action.code())
-            .Add(action.points()).Add(action.per_member_limit());
-        LOYALTY_ASSIGN_OR_RETURN(const bool inserted, InsertRule(tx, kInsertAction, params));
-        return inserted ? absl::OkStatus() : AlreadyExists("action", action.code());
-      });
-}
 
 absl::Status ActivateProgram(const store::Context& context,
                              const v1::ProgramLifecycleRequest& request, v1::Program* response) {

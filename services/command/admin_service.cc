@@ -1,7 +1,9 @@
 #include "services/command/admin_service.h"
 
+#include "services/command/admin_households.h"
 #include "services/command/admin_members.h"
 #include "services/command/admin_programs.h"
+#include "services/command/admin_rule_changes.h"
 
 namespace loyalty::command {
 
