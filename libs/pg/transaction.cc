@@ -63,13 +63,13 @@ absl::Status DeadlinePassed(absl::string_view when) {
 
 Transaction::Transaction(Connection& connection, Isolation isolation, absl::Time deadline)
     : connection_(connection), deadline_(deadline) {
-  Queue(BeginStatement(isolation), {}, false);
+  Queue(BeginStatement(isolation), {}, /*keep_result=*/false);
   preamble_ = 1;
   const absl::Duration left = deadline - absl::Now();
   if (left < kMaxStatementTimeout) {
     // Whole milliseconds, rounded up: the server cancels at the deadline, not before it.
     const int64_t ms = absl::ToInt64Milliseconds(absl::Ceil(left, absl::Milliseconds(1)));
-    Queue(kStatementTimeout, Params().Add(std::max<int64_t>(ms, 1)), false);
+    Queue(kStatementTimeout, Params().Add(std::max<int64_t>(ms, 1)), /*keep_result=*/false);
     preamble_ = 2;
   }
 }
@@ -79,7 +79,7 @@ absl::StatusOr<Result> Transaction::Execute(const Statement& statement, const Pa
   LOYALTY_ASSIGN_OR_RETURN(std::optional<Result> prefetched, TakePrefetched(statement, params));
   if (prefetched.has_value()) return *std::move(prefetched);
   if (RefusedAfterCommit(statement.name)) return failure_;
-  Queue(statement, params, true);
+  Queue(statement, params, /*keep_result=*/true);
   LOYALTY_RETURN_IF_ERROR(failure_);
   LOYALTY_RETURN_IF_ERROR(Flush());
   LOYALTY_CHECK(prefetched_.size() == 1);
@@ -99,18 +99,18 @@ absl::StatusOr<Result> Transaction::ExecuteText(std::string_view sql, const Para
 void Transaction::Defer(const Statement& statement, Params params) {
   if (RefusedAfterCommit(statement.name)) return;
   DropPrefetched();
-  Queue(statement, std::move(params), false);
+  Queue(statement, std::move(params), /*keep_result=*/false);
 }
 
 void Transaction::Prefetch(const Statement& statement, Params params) {
   if (RefusedAfterCommit(statement.name)) return;
-  Queue(statement, std::move(params), true);
+  Queue(statement, std::move(params), /*keep_result=*/true);
 }
 
 void Transaction::PrefetchCommit() {
   if (commit_declared_) return;
   commit_declared_ = true;
-  Queue(kCommit, {}, false);
+  Queue(kCommit, {}, /*keep_result=*/false);
 }
 
 bool Transaction::RefusedAfterCommit(std::string_view what) {
@@ -132,14 +132,14 @@ absl::Status Transaction::Commit() {
     queued_.clear();
     return absl::OkStatus();
   }
-  if (!commit_declared_) Queue(kCommit, {}, false);
+  if (!commit_declared_) Queue(kCommit, {}, /*keep_result=*/false);
   LOYALTY_RETURN_IF_ERROR(failure_);
   return Flush();
 }
 
 void Transaction::Savepoint() {
   if (RefusedAfterCommit(kSavepoint.name)) return;
-  Queue(kSavepoint, {}, false);
+  Queue(kSavepoint, {}, /*keep_result=*/false);
 }
 
 void Transaction::RollbackToSavepoint() {
@@ -155,7 +155,7 @@ void Transaction::RollbackToSavepoint() {
   }
   queued_.clear();
   queued_bytes_ = 0;
-  Queue(kRollbackToSavepoint, {}, false);
+  Queue(kRollbackToSavepoint, {}, /*keep_result=*/false);
 }
 
 void Transaction::Rollback() {

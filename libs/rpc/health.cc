@@ -59,7 +59,7 @@ Health::~Health() {
 
 void Health::Drain() {
   StopChecking();
-  Report(false);
+  Report(/*ready=*/false);
 }
 
 void Health::StopChecking() {
@@ -73,7 +73,7 @@ void Health::Report(bool ready) {
     grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
     health->SetServingStatus(ready);
     health->SetServingStatus(kReadinessService, ready);
-    health->SetServingStatus(kLivenessService, true);
+    health->SetServingStatus(kLivenessService, /*serving=*/true);
   }
 }
 

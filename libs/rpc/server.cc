@@ -18,7 +18,7 @@ namespace loyalty::rpc {
 absl::StatusOr<RunningServer> StartServer(const ServerOptions& options,
                                           const std::vector<grpc::Service*>& services) {
   LimitProtobufLogs();
-  grpc::EnableDefaultHealthCheckService(true);
+  grpc::EnableDefaultHealthCheckService(/*enable=*/true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   RunningServer running;
@@ -43,7 +43,7 @@ absl::StatusOr<RunningServer> StartServer(const ServerOptions& options,
   if (running.server == nullptr || running.port == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address));
   }
-  running.server->GetHealthCheckService()->SetServingStatus(true);
+  running.server->GetHealthCheckService()->SetServingStatus(/*serving=*/true);
   return running;
 }
 

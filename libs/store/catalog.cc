@@ -156,7 +156,7 @@ absl::StatusOr<std::shared_ptr<const OrgConfig>> LoadOrgConfig(pg::Transaction& 
   if (std::shared_ptr<const OrgConfig> hit = cache.Get(org_id, version)) return hit;
   auto config = std::make_shared<OrgConfig>();
   config->version = version;
-  LOYALTY_ASSIGN_OR_RETURN(config->programs, Load(tx, org_id, "", true));
+  LOYALTY_ASSIGN_OR_RETURN(config->programs, Load(tx, org_id, "", /*all=*/true));
   // Statements of a READ COMMITTED transaction may see different commits: cache only what was
   // read while the version stood still.
   LOYALTY_ASSIGN_OR_RETURN(int64_t after, ConfigVersion(tx, org_id));
@@ -177,7 +177,7 @@ absl::StatusOr<ledger::ProgramConfig> LoadProgram(pg::Transaction& tx, const std
                                                   ConfigCache* cache) {
   if (cache == nullptr) {
     LOYALTY_ASSIGN_OR_RETURN(std::vector<ledger::ProgramConfig> programs,
-                             Load(tx, org_id, program_id, false));
+                             Load(tx, org_id, program_id, /*all=*/false));
     if (programs.empty()) return NoProgram(org_id, program_id);
     return std::move(programs.front());
   }
@@ -207,7 +207,7 @@ std::optional<std::string> PrefetchConfig(pg::Transaction& tx, const std::string
 absl::StatusOr<std::vector<ledger::ProgramConfig>> LoadPrograms(pg::Transaction& tx,
                                                                 const std::string& org_id,
                                                                 ConfigCache* cache) {
-  if (cache == nullptr) return Load(tx, org_id, "", true);
+  if (cache == nullptr) return Load(tx, org_id, "", /*all=*/true);
   LOYALTY_ASSIGN_OR_RETURN(std::shared_ptr<const OrgConfig> config,
                            LoadOrgConfig(tx, org_id, *cache));
   return config->programs;

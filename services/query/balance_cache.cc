@@ -183,8 +183,8 @@ void BalanceCache::Release(std::string_view org_id, std::string_view member_id,
   PublishLocked();
 }
 
-void BalanceCache::Open() { StartOver(true); }
-void BalanceCache::Close() { StartOver(false); }
+void BalanceCache::Open() { StartOver(/*listening=*/true); }
+void BalanceCache::Close() { StartOver(/*listening=*/false); }
 
 void BalanceCache::StartOver(bool listening) {
   absl::MutexLock lock(&mutex_);

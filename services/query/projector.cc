@@ -197,7 +197,7 @@ absl::StatusOr<bool> Projector::TryLead() {
 
 absl::Status Projector::Reconnect() {
   leader_ = false;
-  if (metrics_ != nullptr) metrics_->OnLeader(false);
+  if (metrics_ != nullptr) metrics_->OnLeader(/*leader=*/false);
   LOYALTY_ASSIGN_OR_RETURN(connection_, pg::Connection::Open(options_.database_url));
   return absl::OkStatus();
 }
