@@ -233,12 +233,13 @@ absl::Status CreateMember(const store::Context& context, const v1::CreateMemberR
         if (inserted.Rows() == 0) return AlreadyExists("member", member_id);
         v1::LedgerEvent enrolled;
         for (const std::string& program_id : request.program_ids()) {
-          LOYALTY_RETURN_IF_ERROR(Enrol(tx, org_id, member_id, program_id, false, now, &enrolled));
+          LOYALTY_RETURN_IF_ERROR(Enrol(tx, org_id, member_id, program_id,
+                                        /*skip_closed=*/false, now, &enrolled));
         }
         // No program named: the org's default, unless it is closed.
         if (request.program_ids().empty() && !org.default_program_id().empty()) {
-          LOYALTY_RETURN_IF_ERROR(
-              Enrol(tx, org_id, member_id, org.default_program_id(), true, now, &enrolled));
+          LOYALTY_RETURN_IF_ERROR(Enrol(tx, org_id, member_id, org.default_program_id(),
+                                        /*skip_closed=*/true, now, &enrolled));
         }
         LOYALTY_RETURN_IF_ERROR(PublishEnrolments(tx, org_id, context.caller, now, enrolled));
         return LoadMemberInto(tx, org_id, member_id, now, response);
@@ -283,7 +284,7 @@ absl::Status EnrolMember(const store::Context& context, const v1::EnrolMemberReq
         LOYALTY_RETURN_IF_ERROR(store::LockMembers(tx, request.org_id(), {request.member_id()}));
         v1::LedgerEvent enrolled;
         LOYALTY_RETURN_IF_ERROR(Enrol(tx, request.org_id(), request.member_id(),
-                                      request.program_id(), false, now, &enrolled));
+                                      request.program_id(), /*skip_closed=*/false, now, &enrolled));
         LOYALTY_RETURN_IF_ERROR(
             PublishEnrolments(tx, request.org_id(), context.caller, now, enrolled));
         return LoadMemberInto(tx, request.org_id(), request.member_id(), now, response);

@@ -87,13 +87,13 @@ absl::Status ApplyBurn(store::Operation& operation, const ledger::BurnScope& sco
 }
 
 absl::StatusOr<DecidedBurn> DecideRedemption(pg::Transaction& tx, const BurnRequest& request,
-                                             absl::Time* now, bool lock, bool allow_overdraft,
+                                             absl::Time* now, RedemptionMode mode,
                                              store::ConfigCache* cache,
                                              const store::MemberRead& read) {
   DecidedBurn decided;
   LOYALTY_ASSIGN_OR_RETURN(decided.scope,
                    LoadBurnScope(tx, request.org_id, request.program_id, request.group, cache));
-  if (lock)
+  if (mode.lock)
     LOYALTY_RETURN_IF_ERROR(store::LockForCommand(tx, request.org_id, {request.member_id}, now));
   LOYALTY_ASSIGN_OR_RETURN(decided.member,
                            store::LoadMember(tx, request.org_id, request.member_id, read));
@@ -107,7 +107,7 @@ absl::StatusOr<DecidedBurn> DecideRedemption(pg::Transaction& tx, const BurnRequ
   LOYALTY_ASSIGN_OR_RETURN(
       decided.plan,
       ledger::PlanBurn(decided.scope, decided.member, request.points, *now,
-                       {.validate_redemption = true, .allow_overdraft = allow_overdraft}));
+                       {.validate_redemption = true, .allow_overdraft = mode.allow_overdraft}));
   return decided;
 }
 

@@ -51,16 +51,22 @@ struct DecidedBurn {
   ledger::BurnPlan plan;
 };
 
-// Everything a redemption checks, shared by Redeem, GroupRedeem, ReservePoints and the dry run
-// (which passes lock = false). A reservation passes allow_overdraft = false. `read` says how
-// the member is read (every lot, always: a burn spends lots). The lock raises `*now` (see
-// LockForCommand).
+// How a redemption is decided: the dry run does not lock the member; a reservation does not
+// allow an overdraft.
+struct RedemptionMode {
+  bool lock;
+  bool allow_overdraft;
+};
+
+// Everything a redemption checks, shared by Redeem, GroupRedeem, ReservePoints and the dry run.
+// `read` says how the member is read (every lot, always: a burn spends lots). The lock raises
+// `*now` (see LockForCommand).
 absl::StatusOr<DecidedBurn> DecideRedemption(pg::Transaction& tx, const BurnRequest& request,
-                                             absl::Time* now, bool lock, bool allow_overdraft,
+                                             absl::Time* now, RedemptionMode mode,
                                              store::ConfigCache* cache,
                                              const store::MemberRead& read = {});
 
-// Declares what DecideRedemption with lock = true reads, in its order, and Operation::Begin's ids
+// Declares what DecideRedemption with mode.lock reads, in its order, and Operation::Begin's ids
 // after it, for the transaction's first round trip.
 void PrefetchRedemption(pg::Transaction& tx, const BurnRequest& request, absl::Time now,
                         store::ConfigCache* cache, const store::MemberRead& read);

@@ -46,9 +46,9 @@ absl::Status GiveBackOverdraft(store::Operation& operation, const ledger::Progra
   if (overdraft > owed) {
     LOYALTY_RETURN_IF_ERROR(operation
                         .CreateLot({member.member_id, program.program_id,
-                                    program.default_point_type, program.default_subtype, true,
-                                    overdraft - owed, operation.now(), std::nullopt, "",
-                                    std::nullopt})
+                                    program.default_point_type, program.default_subtype,
+                                    /*redeemable=*/true, overdraft - owed, operation.now(),
+                                    std::nullopt, "", std::nullopt})
                         .status());
   }
   LOYALTY_RETURN_IF_ERROR(operation.AddEntry({member.member_id, program.program_id,

@@ -44,9 +44,10 @@ absl::Status RunRedemption(const store::Context& context, absl::string_view meth
         PrefetchRedemption(tx, request, now, context.config_cache, *read);
       },
       [&](pg::Transaction& tx) -> absl::Status {
-        LOYALTY_ASSIGN_OR_RETURN(DecidedBurn decided,
-                         DecideRedemption(tx, request, &now, true, true, context.config_cache,
-                                          *read));
+        LOYALTY_ASSIGN_OR_RETURN(
+            DecidedBurn decided,
+            DecideRedemption(tx, request, &now, {.lock = true, .allow_overdraft = true},
+                             context.config_cache, *read));
         LOYALTY_ASSIGN_OR_RETURN(
             store::Operation operation,
             store::Operation::Begin(tx, request.org_id, std::string(method), context.caller, now));
@@ -115,8 +116,13 @@ absl::Status Redeem(const store::Context& context, const v1::RedeemRequest& requ
                     v1::RedeemResponse* response) {
   LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
   return RunRedemption(context, "Redeem", request.idempotency_key(), request,
-                       {request.org_id(), request.member_id(), request.program_id(), false,
-                        request.points(), request.order_ref(), request.reward()},
+                       {.org_id = request.org_id(),
+                        .member_id = request.member_id(),
+                        .program_id = request.program_id(),
+                        .group = false,
+                        .points = request.points(),
+                        .order_ref = request.order_ref(),
+                        .reward = request.reward()},
                        response);
 }
 
@@ -125,8 +131,13 @@ absl::Status GroupRedeem(const store::Context& context, const v1::GroupRedeemReq
   LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
   static const std::string kNoProgram;
   return RunRedemption(context, "GroupRedeem", request.idempotency_key(), request,
-                       {request.org_id(), request.member_id(), kNoProgram, true,
-                        request.points(), request.order_ref(), request.reward()},
+                       {.org_id = request.org_id(),
+                        .member_id = request.member_id(),
+                        .program_id = kNoProgram,
+                        .group = true,
+                        .points = request.points(),
+                        .order_ref = request.order_ref(),
+                        .reward = request.reward()},
                        response);
 }
 
@@ -141,8 +152,8 @@ absl::Status IsRedeemable(const store::Context& context, const v1::IsRedeemableR
       [&](pg::Transaction& tx) -> absl::Status {
         response->Clear();
         absl::Time now = context.clock->Now();
-        absl::StatusOr<DecidedBurn> decided =
-            DecideRedemption(tx, burn, &now, false, true, context.config_cache);
+        absl::StatusOr<DecidedBurn> decided = DecideRedemption(
+            tx, burn, &now, {.lock = false, .allow_overdraft = true}, context.config_cache);
         if (!decided.ok()) {
           if (!IsRefusal(decided.status())) return decided.status();
           response->set_redeemable(false);

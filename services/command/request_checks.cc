@@ -44,20 +44,21 @@ absl::Status CheckKind(const v1::AccrueRequest& request) {
     case v1::AccrueRequest::kAction:
       LOYALTY_RETURN_IF_ERROR(
           rpc::ValidateId("action.action_code", request.action().action_code()));
-      return rpc::ValidateText("action.reference", request.action().reference(), false);
+      return rpc::ValidateText("action.reference", request.action().reference(),
+                               /*required=*/false);
     case v1::AccrueRequest::kExplicitPoints:
       LOYALTY_RETURN_IF_ERROR(
           CheckPositivePoints("explicit_points.points", request.explicit_points().points()));
       return rpc::ValidateText("explicit_points.description",
-                               request.explicit_points().description(), true);
+                               request.explicit_points().description(), /*required=*/true);
     case v1::AccrueRequest::kAdjustment:
       if (request.adjustment().points() == 0) {
         return InvalidField("adjustment.points", "must not be zero");
       }
       LOYALTY_RETURN_IF_ERROR(rpc::ValidateRange("adjustment.points", request.adjustment().points(),
                                          -ledger::kMaxCommandPoints, ledger::kMaxCommandPoints));
-      LOYALTY_RETURN_IF_ERROR(
-          rpc::ValidateText("adjustment.reason", request.adjustment().reason(), true));
+      LOYALTY_RETURN_IF_ERROR(rpc::ValidateText("adjustment.reason", request.adjustment().reason(),
+                                                /*required=*/true));
       return rpc::ValidateKey("adjustment.actor", request.adjustment().actor());
     case v1::AccrueRequest::KIND_NOT_SET:
       break;
@@ -74,7 +75,7 @@ absl::Status CheckBurn(const std::string& org_id, const std::string& member_id,
   LOYALTY_RETURN_IF_ERROR(rpc::ValidateOptionalId("program_id", program_id));
   LOYALTY_RETURN_IF_ERROR(CheckPositivePoints("points", points));
   LOYALTY_RETURN_IF_ERROR(rpc::ValidateOptionalKey("order_ref", order_ref));
-  return rpc::ValidateText("reward", reward, false);
+  return rpc::ValidateText("reward", reward, /*required=*/false);
 }
 
 // The fields a transfer and its dry run share.

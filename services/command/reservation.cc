@@ -110,8 +110,10 @@ absl::Status ReservePoints(const store::Context& context, const v1::ReservePoint
       context, "ReservePoints", request.org_id(), request.idempotency_key(), request, response,
       [&](pg::Transaction& tx) -> absl::Status {
         absl::Time now = context.clock->Now();
-        LOYALTY_ASSIGN_OR_RETURN(DecidedBurn decided, DecideRedemption(tx, burn, &now, true, false,
-                                                                         context.config_cache));
+        LOYALTY_ASSIGN_OR_RETURN(
+            DecidedBurn decided,
+            DecideRedemption(tx, burn, &now, {.lock = true, .allow_overdraft = false},
+                             context.config_cache));
         LOYALTY_ASSIGN_OR_RETURN(
             store::Operation operation,
             store::Operation::Begin(tx, request.org_id(), "ReservePoints", context.caller, now));

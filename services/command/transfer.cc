@@ -86,8 +86,8 @@ absl::Status WriteTransfer(store::Operation& operation, const TransferSpec& spec
     }
     LOYALTY_RETURN_IF_ERROR(operation
                         .CreateLot({spec.to_member_id, receiving.program_id, type->code, subtype,
-                                    true, take.points, operation.now(), take.expires_at, "",
-                                    take.lot_id})
+                                    /*redeemable=*/true, take.points, operation.now(),
+                                    take.expires_at, "", take.lot_id})
                         .status());
     received_by_type[type->code] += take.points;
   }
@@ -118,7 +118,7 @@ absl::Status Transfer(const store::Context& context, const v1::TransferRequest& 
       [&](pg::Transaction& tx) -> absl::Status {
         absl::Time now = context.clock->Now();
         LOYALTY_ASSIGN_OR_RETURN(Decided decided,
-                                 Decide(tx, spec, &now, true, context.config_cache));
+                                 Decide(tx, spec, &now, /*lock=*/true, context.config_cache));
         LOYALTY_ASSIGN_OR_RETURN(
             store::Operation operation,
             store::Operation::Begin(tx, spec.org_id, "Transfer", context.caller, now));
@@ -146,7 +146,8 @@ absl::Status IsTransferable(const store::Context& context, const v1::IsTransfera
       [&](pg::Transaction& tx) -> absl::Status {
         response->Clear();
         absl::Time now = context.clock->Now();
-        absl::StatusOr<Decided> decided = Decide(tx, spec, &now, false, context.config_cache);
+        absl::StatusOr<Decided> decided =
+            Decide(tx, spec, &now, /*lock=*/false, context.config_cache);
         if (!decided.ok()) {
           if (!IsRefusal(decided.status())) return decided.status();
           response->set_transferable(false);
