@@ -136,22 +136,26 @@ absl::Status CreateDemoOrg(v1::AdminService::Stub& admin, const std::string& org
                            const std::string& name, const CallOptions& options) {
   Setup setup(admin, org_id, options);
   LOYALTY_RETURN_IF_ERROR(setup.CreateOrg(name));
-  LOYALTY_RETURN_IF_ERROR(setup.CreateProgram(kShopProgram, 1, 1, 0, 0, true));
-  LOYALTY_RETURN_IF_ERROR(
-      setup.AddType(kShopProgram, "base", true, true, v1::EXPIRY_KIND_NEVER, 0));
-  LOYALTY_RETURN_IF_ERROR(
-      setup.AddType(kShopProgram, "status", false, true, v1::EXPIRY_KIND_NEVER, 0));
-  LOYALTY_RETURN_IF_ERROR(
-      setup.AddType(kShopProgram, "bonus", true, false, v1::EXPIRY_KIND_FIXED_DAYS, 30));
+  LOYALTY_RETURN_IF_ERROR(setup.CreateProgram(kShopProgram, 1, 1, 0, 0, /*overdraft=*/true));
+  LOYALTY_RETURN_IF_ERROR(setup.AddType(kShopProgram, "base", /*redeemable=*/true,
+                                        /*counts_toward_tier=*/true, v1::EXPIRY_KIND_NEVER, 0));
+  LOYALTY_RETURN_IF_ERROR(setup.AddType(kShopProgram, "status", /*redeemable=*/false,
+                                        /*counts_toward_tier=*/true, v1::EXPIRY_KIND_NEVER, 0));
+  LOYALTY_RETURN_IF_ERROR(setup.AddType(kShopProgram, "bonus", /*redeemable=*/true,
+                                        /*counts_toward_tier=*/false, v1::EXPIRY_KIND_FIXED_DAYS,
+                                        30));
   LOYALTY_RETURN_IF_ERROR(setup.AddSubtype(kShopProgram, "purchase"));
   LOYALTY_RETURN_IF_ERROR(setup.AddSubtype(kShopProgram, "campaign"));
-  LOYALTY_RETURN_IF_ERROR(setup.AddTier(kShopProgram, "silver", 0, 1000, false));
-  LOYALTY_RETURN_IF_ERROR(setup.AddTier(kShopProgram, "gold", 1000, 1500, true));
+  LOYALTY_RETURN_IF_ERROR(
+      setup.AddTier(kShopProgram, "silver", 0, 1000, /*overdraft_allowed=*/false));
+  LOYALTY_RETURN_IF_ERROR(
+      setup.AddTier(kShopProgram, "gold", 1000, 1500, /*overdraft_allowed=*/true));
   LOYALTY_RETURN_IF_ERROR(setup.AddAction(kShopProgram, "register", 50));
   LOYALTY_RETURN_IF_ERROR(setup.Activate(kShopProgram));
-  LOYALTY_RETURN_IF_ERROR(setup.CreateProgram(kTravelProgram, 2, 2, 10, 5, false));
-  LOYALTY_RETURN_IF_ERROR(
-      setup.AddType(kTravelProgram, "miles", true, false, v1::EXPIRY_KIND_FIXED_DAYS, 365));
+  LOYALTY_RETURN_IF_ERROR(setup.CreateProgram(kTravelProgram, 2, 2, 10, 5, /*overdraft=*/false));
+  LOYALTY_RETURN_IF_ERROR(setup.AddType(kTravelProgram, "miles", /*redeemable=*/true,
+                                        /*counts_toward_tier=*/false, v1::EXPIRY_KIND_FIXED_DAYS,
+                                        365));
   LOYALTY_RETURN_IF_ERROR(setup.AddSubtype(kTravelProgram, "flight"));
   return setup.Activate(kTravelProgram);
 }
