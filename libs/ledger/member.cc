@@ -34,14 +34,6 @@ absl::StatusOr<const Enrolment*> RequireEnrolment(const MemberState& member,
   return enrolment;
 }
 
-std::vector<Lot> LotsOf(const MemberState& member, const std::string& program_id) {
-  std::vector<Lot> lots;
-  for (const Lot& lot : member.lots) {
-    if (program_id.empty() || lot.program_id == program_id) lots.push_back(lot);
-  }
-  return lots;
-}
-
 std::vector<ProgramDebt> DebtsOf(const MemberState& member) {
   std::vector<ProgramDebt> debts;
   for (const Enrolment& enrolment : member.enrolments) {

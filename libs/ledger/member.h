@@ -43,9 +43,6 @@ absl::Status RequireActiveMember(const MemberState& member);
 absl::StatusOr<const Enrolment*> RequireEnrolment(const MemberState& member,
                                                   const std::string& program_id);
 
-// Lots of the member in the given program (all programs when empty).
-std::vector<Lot> LotsOf(const MemberState& member, const std::string& program_id);
-
 // The debt of each of the member's enrolments.
 std::vector<ProgramDebt> DebtsOf(const MemberState& member);
 

@@ -80,10 +80,6 @@ constexpr pg::Statement kExpireReservations{
     "UPDATE reservations SET status = 'expired', resolved_at = $3"
     " WHERE org_id = $1 AND member_id = $2 AND status = 'open' AND expires_at <= $3"};
 
-}  // namespace
-
-namespace {
-
 absl::Status ReleaseExpiredReservations(pg::Transaction& tx, const std::string& org_id,
                                         const std::string& member_id, absl::Time now) {
   pg::Params params;

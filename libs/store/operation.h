@@ -8,7 +8,6 @@
 #include "libs/ledger/member.h"
 #include "libs/ledger/types.h"
 #include "libs/pg/transaction.h"
-#include "libs/store/member_repository.h"
 #include "loyalty/v1/events.pb.h"
 
 namespace loyalty::store {

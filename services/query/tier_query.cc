@@ -1,14 +1,12 @@
 // GetTierProgress and GetHousehold: tiers from the program's configuration (tiers table),
 // qualifying points and periods from the views.
 
-#include <algorithm>
 #include <optional>
 
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
 #include "libs/ledger/member.h"
 #include "libs/ledger/program.h"
-#include "libs/ledger/tiers.h"
 #include "libs/store/catalog.h"
 #include "libs/store/member_repository.h"
 #include "libs/wire/time.h"
