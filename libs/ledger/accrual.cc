@@ -109,6 +109,55 @@ absl::Status DecideCredit(const ProgramConfig& program, const MemberState& membe
   return absl::OkStatus();
 }
 
+EntryKind KindOf(const Accrual& accrual) {
+  return accrual.adjustment ? EntryKind::kAdjustment : EntryKind::kAccrual;
+}
+
+void AddOrigin(const ProgramConfig& program, const std::string& member_id,
+               const AccrualCommand& command, Accrual* accrual) {
+  if (command.kind == AccrualCommand::Kind::kPurchase) {
+    accrual->changes.Add(PurchaseRecorded{member_id, program.program_id, accrual->order_ref,
+                                          accrual->type.code, command.amount_minor,
+                                          program.currency, accrual->points});
+  } else if (command.kind == AccrualCommand::Kind::kAction) {
+    accrual->changes.Add(ActionCounted{member_id, program.program_id, command.action_code});
+  }
+}
+
+void AddCredit(const ProgramConfig& program, const std::string& member_id, Accrual* accrual) {
+  const std::string& type = accrual->type.code;
+  const Repayment& repayment = accrual->repayment;
+  ChangeSet& changes = accrual->changes;
+  if (repayment.repaid > 0) {
+    changes.Add(EntryChange{member_id, program.program_id, type, EntryKind::kOverdraftRepayment,
+                            repayment.repaid, accrual->order_ref, accrual->description,
+                            accrual->actor});
+  }
+  if (repayment.credited > 0) {
+    changes.Add(LotCreation{member_id, program.program_id, type, accrual->subtype,
+                            accrual->type.redeemable, repayment.credited, accrual->available_at,
+                            accrual->expires_at, accrual->order_ref, std::nullopt});
+    changes.Add(EntryChange{member_id, program.program_id, type, KindOf(*accrual),
+                            repayment.credited, accrual->order_ref, accrual->description,
+                            accrual->actor});
+  }
+  changes.Add(TotalsChange{member_id, program.program_id, type, accrual->points,
+                           accrual->qualifying});
+  changes.Add(EnrolmentChange{member_id, program.program_id, -repayment.repaid, accrual->tier});
+}
+
+void AddRemoval(const ProgramConfig& program, const std::string& member_id, Accrual* accrual) {
+  ChangeSet& changes = accrual->changes;
+  for (const LotTake& take : accrual->removal.takes) {
+    changes.Add(LotChange{LotChange::Kind::kConsume, member_id, take.lot_id, take.points});
+  }
+  changes.Add(EntryChange{member_id, program.program_id, accrual->type.code, KindOf(*accrual),
+                          accrual->points, "", accrual->description, accrual->actor});
+  changes.Add(TotalsChange{member_id, program.program_id, accrual->type.code, accrual->points, 0});
+  changes.Add(EnrolmentChange{member_id, program.program_id, accrual->removal.shortfall,
+                              std::nullopt});
+}
+
 }  // namespace
 
 absl::StatusOr<Accrual> DecideAccrual(const ProgramConfig& program, const MemberState& member,
@@ -132,8 +181,10 @@ absl::StatusOr<Accrual> DecideAccrual(const ProgramConfig& program, const Member
                                                 program.program_id, "'"));
   }
   LOYALTY_RETURN_IF_ERROR(DecideAward(program, *enrolment, command, facts, &accrual));
+  AddOrigin(program, member.member_id, command, &accrual);
   if (accrual.points > 0) {
     LOYALTY_RETURN_IF_ERROR(DecideCredit(program, member, *enrolment, command, now, &accrual));
+    AddCredit(program, member.member_id, &accrual);
   } else if (accrual.points < 0) {
     std::vector<Lot> lots;
     for (const Lot& lot : member.lots) {
@@ -142,6 +193,7 @@ absl::StatusOr<Accrual> DecideAccrual(const ProgramConfig& program, const Member
       }
     }
     accrual.removal = PlanConsumption(lots, -accrual.points, now);
+    AddRemoval(program, member.member_id, &accrual);
   }
   return accrual;
 }

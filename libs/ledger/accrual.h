@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "libs/ledger/change_set.h"
 #include "libs/ledger/consumption.h"
 #include "libs/ledger/earn.h"
 #include "libs/ledger/member.h"
@@ -61,6 +62,10 @@ struct Accrual {
   std::optional<std::string> tier;       // the member's tier when it moves
   // Points < 0: the lots of the type that pay for it; what they lack becomes debt.
   ConsumptionPlan removal;
+  // The origin recorded (the purchase, or the action counted), then for points > 0 the debt
+  // repaid, the lot created and the totals and enrolment raised; for points < 0 the lots taken,
+  // the totals lowered and the shortfall owed.
+  ChangeSet changes;
 };
 
 // Decides an accrual on `member` (read under its lock) in `program` (active) at `now`, or refuses

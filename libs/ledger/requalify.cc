@@ -24,6 +24,12 @@ Requalification Requalify(const ProgramConfig& program, const MemberState& membe
       result.cleared.push_back(totals);
     }
   }
+  result.changes.Add(PeriodRenewal{member.member_id, program.program_id, result.tier,
+                                   result.period.start, result.period.end});
+  for (const PointTotals& totals : result.cleared) {
+    result.changes.Add(TotalsChange{member.member_id, program.program_id, totals.point_type, 0,
+                                    -totals.qualifying});
+  }
   return result;
 }
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "libs/ledger/change_set.h"
 #include "libs/ledger/member.h"
 #include "libs/ledger/period.h"
 #include "libs/ledger/program.h"
@@ -17,6 +18,8 @@ struct Requalification {
   QualificationPeriod period;
   // The point types whose qualifying points the new period takes back (`qualifying` > 0 or < 0).
   std::vector<PointTotals> cleared;
+  // The period renewed with the tier, then the qualifying points taken back.
+  ChangeSet changes;
 };
 
 // Requalifies `enrolment` (its period ended by `now`): the tier its period's qualifying points

@@ -13,6 +13,25 @@ namespace {
 
 __extension__ typedef __int128 Int128;
 
+void AddChanges(const ProgramConfig& program, const std::string& member_id,
+                const PurchaseRecord& purchase, const std::string& order_ref, Reversal* reversal) {
+  ChangeSet& changes = reversal->changes;
+  for (const LotTake& take : reversal->takes) {
+    changes.Add(LotChange{LotChange::Kind::kConsume, member_id, take.lot_id, take.points});
+  }
+  if (reversal->points > 0) {
+    changes.Add(EntryChange{member_id, program.program_id, purchase.point_type,
+                            EntryKind::kReversal, -(reversal->taken + reversal->debt), order_ref,
+                            "return", ""});
+    changes.Add(TotalsChange{member_id, program.program_id, purchase.point_type,
+                             -reversal->points, reversal->qualifying});
+  }
+  changes.Add(EnrolmentChange{member_id, program.program_id, reversal->debt, reversal->tier});
+  changes.Add(PurchaseReturned{member_id, program.program_id, order_ref,
+                               reversal->cumulative_returned_minor,
+                               purchase.reversed_points + reversal->points});
+}
+
 }  // namespace
 
 Points CumulativeClawback(Points original_points, int64_t original_amount_minor,
@@ -62,6 +81,7 @@ absl::StatusOr<Reversal> DecideReversal(const ProgramConfig& program, const Memb
     reversal.qualifying = -reversal.points;
     reversal.tier = TierMove(program, member, *enrolment, reversal.qualifying);
   }
+  AddChanges(program, member.member_id, purchase, command.order_ref, &reversal);
   return reversal;
 }
 

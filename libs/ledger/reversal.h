@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "libs/ledger/change_set.h"
 #include "libs/ledger/member.h"
 #include "libs/ledger/program.h"
 #include "libs/ledger/types.h"
@@ -51,6 +52,9 @@ struct Reversal {
   Points debt = 0;                  // what the lots no longer hold (redeemable types only)
   Points qualifying = 0;            // this period's qualifying points added (<= 0)
   std::optional<std::string> tier;  // the member's tier when it moves
+  // The lots taken, then (points > 0) the reversal entry and the totals lowered, the debt and
+  // tier, and the order's cumulative return.
+  ChangeSet changes;
 };
 
 // Decides a return of `purchase` (nullopt: the member's order is unknown, NOT_FOUND) by `member`

@@ -90,7 +90,8 @@ absl::Status ReleaseExpiredReservations(pg::Transaction& tx, const std::string& 
       Operation operation,
       Operation::Begin(tx, org_id, "ReleaseExpiredReservations", kWorkerCaller, now));
   for (int i = 0; i < holds.Rows(); ++i) {
-    LOYALTY_RETURN_IF_ERROR(operation.ChangeHold(member_id, holds.Int64(i, 0), -holds.Int64(i, 1)));
+    LOYALTY_RETURN_IF_ERROR(operation.Write(
+        ledger::LotChange{ledger::LotChange::Kind::kHold, member_id, holds.Int64(i, 0), -holds.Int64(i, 1)}));
   }
   LOYALTY_RETURN_IF_ERROR(tx.Execute(kExpireReservations, params).status());
   return operation.Commit().status();

@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "libs/base/check.h"
+#include "libs/base/overloaded.h"
 #include "libs/base/status_macros.h"
 #include "libs/ledger/limits.h"
 #include "libs/ledger/member.h"
@@ -123,7 +124,36 @@ absl::StatusOr<int64_t> Operation::NextId(std::vector<int64_t>& reserved,
   return row.Int64(0, 0);
 }
 
-absl::Status Operation::AddEntry(const EntrySpec& entry) {
+absl::StatusOr<std::vector<ledger::Lot>> Operation::Write(const ledger::ChangeSet& changes) {
+  std::vector<ledger::Lot> created;
+  for (const ledger::Change& change : changes.changes) {
+    LOYALTY_RETURN_IF_ERROR(Write(change, &created));
+  }
+  return created;
+}
+
+absl::Status Operation::Write(const ledger::Change& change, std::vector<ledger::Lot>* created) {
+  return std::visit(
+      Overloaded{
+          [&](const ledger::EntryChange& entry) { return AddEntry(entry); },
+          [&](const ledger::LotCreation& creation) -> absl::Status {
+            LOYALTY_ASSIGN_OR_RETURN(ledger::Lot lot, CreateLot(creation));
+            if (created != nullptr) created->push_back(std::move(lot));
+            return absl::OkStatus();
+          },
+          [&](const ledger::LotChange& lot_change) { return ChangeLot(lot_change); },
+          [&](const ledger::TotalsChange& totals) { return AddTotals(totals); },
+          [&](const ledger::EnrolmentChange& enrolment) { return ChangeEnrolment(enrolment); },
+          [&](const ledger::PeriodRenewal& renewal) { return RenewPeriod(renewal); },
+          [&](const auto& record) {
+            Record(record);
+            return absl::OkStatus();
+          },
+      },
+      change);
+}
+
+absl::Status Operation::AddEntry(const ledger::EntryChange& entry) {
   LOYALTY_ASSIGN_OR_RETURN(const int64_t entry_id, NextId(entry_ids_, kNextEntryId));
   pg::Params params;
   params.Add(entry_id)
@@ -132,7 +162,7 @@ absl::Status Operation::AddEntry(const EntrySpec& entry) {
       .Add(id())
       .Add(entry.program_id)
       .Add(entry.point_type)
-      .Add(wire::EntryKindName(entry.kind))
+      .Add(wire::EntryKindName(wire::ToEntryKind(entry.kind)))
       .Add(entry.points)
       .Add(entry.order_ref)
       .Add(entry.description)
@@ -145,7 +175,7 @@ absl::Status Operation::AddEntry(const EntrySpec& entry) {
   record->set_member_id(entry.member_id);
   record->set_program_id(entry.program_id);
   record->set_point_type(entry.point_type);
-  record->set_kind(entry.kind);
+  record->set_kind(wire::ToEntryKind(entry.kind));
   record->set_points(entry.points);
   record->set_order_ref(entry.order_ref);
   record->set_description(entry.description);
@@ -157,7 +187,7 @@ void Operation::RecordLot(const std::string& member_id, const ledger::Lot& state
   wire::ToLotState(member_id, state, event_.add_lots());
 }
 
-absl::StatusOr<ledger::Lot> Operation::CreateLot(const NewLot& lot) {
+absl::StatusOr<ledger::Lot> Operation::CreateLot(const ledger::LotCreation& lot) {
   LOYALTY_ASSIGN_OR_RETURN(const int64_t lot_id, NextId(lot_ids_, kNextLotId));
   pg::Params params;
   params.Add(lot_id)
@@ -175,17 +205,7 @@ absl::StatusOr<ledger::Lot> Operation::CreateLot(const NewLot& lot) {
       .Add(lot.order_ref)
       .Add(lot.origin_lot_id);
   tx_->Defer(kInsertLot, std::move(params));
-  ledger::Lot created;
-  created.lot_id = lot_id;
-  created.program_id = lot.program_id;
-  created.point_type = lot.point_type;
-  created.subtype = lot.subtype;
-  created.amount = lot.amount;
-  created.remaining = lot.amount;
-  created.redeemable = lot.redeemable;
-  created.awarded_at = now_;
-  created.available_at = lot.available_at;
-  created.expires_at = lot.expires_at;
+  const ledger::Lot created = ledger::LotOf(lot, lot_id, now_);
   RecordLot(lot.member_id, created);
   if (ledger::MemberState* member = Tracked(lot.member_id)) member->lots.push_back(created);
   return created;

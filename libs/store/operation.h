@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "libs/ledger/change_set.h"
 #include "libs/ledger/member.h"
 #include "libs/ledger/types.h"
 #include "libs/pg/transaction.h"
@@ -16,30 +17,6 @@ namespace loyalty::store {
 // jobs, and the release of reservations whose timeout passed (which a command locking the member
 // does before the worker gets to it).
 inline constexpr char kWorkerCaller[] = "loyalty-worker";
-
-struct EntrySpec {
-  std::string member_id;
-  std::string program_id;
-  std::string point_type;
-  v1::LedgerEntryKind kind = v1::LEDGER_ENTRY_KIND_UNSPECIFIED;
-  ledger::Points points = 0;  // signed
-  std::string order_ref;
-  std::string description;
-  std::string actor;
-};
-
-struct NewLot {
-  std::string member_id;
-  std::string program_id;
-  std::string point_type;
-  std::string subtype;
-  bool redeemable = true;
-  ledger::Points amount = 0;
-  absl::Time available_at;
-  std::optional<absl::Time> expires_at;
-  std::string order_ref;
-  std::optional<int64_t> origin_lot_id;
-};
 
 // One operation (a command, or a job's work on one member) inside one SQL transaction: every
 // write goes through it, and it gathers the outbox event that describes them. Commit() queues the
@@ -72,26 +49,11 @@ class Operation final {
   // The member's state as read under its lock: later writes to it are deferred.
   void Track(const ledger::MemberState& member);
 
-  absl::Status AddEntry(const EntrySpec& entry);
-  absl::StatusOr<ledger::Lot> CreateLot(const NewLot& lot);
-  // Lowers a lot's remaining by `points`, which must be free (not held).
-  absl::Status ConsumeLot(const std::string& member_id, int64_t lot_id, ledger::Points points);
-  // Gives `points` back to a consumed lot (a cancelled redemption).
-  absl::Status RestoreLot(const std::string& member_id, int64_t lot_id, ledger::Points points);
-  // Holds (points > 0) or releases (points < 0) free points of a lot for a reservation.
-  absl::Status ChangeHold(const std::string& member_id, int64_t lot_id, ledger::Points points);
-  absl::Status AddTotals(const std::string& member_id, const std::string& program_id,
-                         const std::string& point_type, ledger::Points lifetime_delta,
-                         ledger::Points qualifying_delta);
-  // Adds `debt_delta` to the enrolment's debt, sets the tier when `tier` has a value, and (unless
-  // told otherwise) marks the member active in the program now, for inactivity expiry.
-  absl::Status ChangeEnrolment(const std::string& member_id, const std::string& program_id,
-                               ledger::Points debt_delta, std::optional<std::string> tier,
-                               bool mark_activity = true);
-  // Starts a new qualification period with the tier it qualified for (carried over: a later
-  // reversal does not move it down) and no qualifying points.
-  absl::Status RenewPeriod(const std::string& member_id, const std::string& program_id,
-                           const std::string& tier, absl::Time start, absl::Time end);
+  // Writes the changes (see ledger::ChangeSet), in their order; returns the lots created, with
+  // their ids.
+  absl::StatusOr<std::vector<ledger::Lot>> Write(const ledger::ChangeSet& changes);
+  absl::Status Write(const ledger::Change& change, std::vector<ledger::Lot>* created = nullptr);
+
   // Queues the event and raises the state version of every member it changed.
   absl::StatusOr<int64_t> Commit();
 
@@ -102,20 +64,27 @@ class Operation final {
   const ledger::MemberState* StateAfter(const std::string& member_id) const;
 
  private:
-  enum class LotChange { kConsume, kRestore, kHold };
-
   Operation(pg::Transaction& tx, absl::Time now) : tx_(&tx), now_(now) {}
   ledger::MemberState* Tracked(const std::string& member_id);
   ledger::Lot* TrackedLot(const std::string& member_id, int64_t lot_id);
-  absl::StatusOr<int64_t> NextId(std::vector<int64_t>& reserved, const pg::Statement& fallback);
-  absl::Status ChangeLot(LotChange change, const std::string& member_id, int64_t lot_id,
-                         ledger::Points points);
   ledger::Enrolment* TrackedEnrolment(const std::string& member_id, const std::string& program_id);
+  absl::StatusOr<int64_t> NextId(std::vector<int64_t>& reserved, const pg::Statement& fallback);
+
+  // One per kind of change (operation.cc, operation_changes.cc, operation_records.cc).
+  absl::Status AddEntry(const ledger::EntryChange& entry);
+  absl::StatusOr<ledger::Lot> CreateLot(const ledger::LotCreation& lot);
+  absl::Status ChangeLot(const ledger::LotChange& change);
+  absl::Status AddTotals(const ledger::TotalsChange& change);
+  absl::Status ChangeEnrolment(const ledger::EnrolmentChange& change);
+  absl::Status RenewPeriod(const ledger::PeriodRenewal& renewal);
+  void Record(const ledger::PurchaseRecorded& purchase);
+  void Record(const ledger::PurchaseReturned& purchase);
+  void Record(const ledger::ActionCounted& action);
   // Writes an enrolment change: deferred with `changed` as the new state when tracked, else at
   // once, taking the state the statement returns.
   absl::Status WriteEnrolment(const pg::Statement& statement, pg::Params params,
                               const std::string& member_id, const std::string& program_id,
-                              const ledger::Enrolment& changed);
+                              const ledger::Enrolment* changed);
   void RecordLot(const std::string& member_id, const ledger::Lot& lot);
   void RecordTotals(const std::string& member_id, const ledger::PointTotals& totals);
 

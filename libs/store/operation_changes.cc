@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/base/status_macros.h"
+#include "libs/ledger/change_set.h"
 #include "libs/ledger/limits.h"
 #include "libs/pg/connection.h"
 #include "libs/store/member_repository.h"
@@ -87,54 +88,34 @@ absl::StatusOr<pg::Result> ExecuteUntracked(pg::Transaction& tx, const pg::State
 
 }  // namespace
 
-absl::Status Operation::ConsumeLot(const std::string& member_id, int64_t lot_id,
-                                   ledger::Points points) {
-  return ChangeLot(LotChange::kConsume, member_id, lot_id, points);
-}
-
-absl::Status Operation::RestoreLot(const std::string& member_id, int64_t lot_id,
-                                   ledger::Points points) {
-  return ChangeLot(LotChange::kRestore, member_id, lot_id, points);
-}
-
-absl::Status Operation::ChangeHold(const std::string& member_id, int64_t lot_id,
-                                   ledger::Points points) {
-  return ChangeLot(LotChange::kHold, member_id, lot_id, points);
-}
-
-absl::Status Operation::ChangeLot(LotChange change, const std::string& member_id, int64_t lot_id,
-                                  ledger::Points points) {
-  const pg::Statement& untracked = change == LotChange::kConsume   ? kConsumeLot
-                                   : change == LotChange::kRestore ? kRestoreLot
-                                                                   : kChangeHold;
-  ledger::Lot* lot = TrackedLot(member_id, lot_id);
+absl::Status Operation::ChangeLot(const ledger::LotChange& change) {
+  const pg::Statement& untracked = change.kind == ledger::LotChange::Kind::kConsume ? kConsumeLot
+                                   : change.kind == ledger::LotChange::Kind::kRestore
+                                       ? kRestoreLot
+                                       : kChangeHold;
+  ledger::Lot* lot = TrackedLot(change.member_id, change.lot_id);
   if (lot == nullptr) {
     pg::Params params;
-    params.Add(event_.org_id()).Add(member_id).Add(lot_id).Add(points);
+    params.Add(event_.org_id()).Add(change.member_id).Add(change.lot_id).Add(change.points);
     LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx_->Execute(untracked, params));
     if (row.Rows() != 1) {
-      return absl::InternalError(absl::StrCat(untracked.name, ": lot ", lot_id, " of member ",
-                                              member_id, " cannot take ", points, " points"));
+      return absl::InternalError(absl::StrCat(untracked.name, ": lot ", change.lot_id,
+                                              " of member ", change.member_id, " cannot take ",
+                                              change.points, " points"));
     }
-    RecordLot(member_id, LotFromRow(row, 0));
+    RecordLot(change.member_id, LotFromRow(row, 0));
     return absl::OkStatus();
   }
-  const ledger::Points remaining_delta = change == LotChange::kConsume   ? -points
-                                         : change == LotChange::kRestore ? points
-                                                                         : 0;
-  const ledger::Points held_delta = change == LotChange::kHold ? points : 0;
-  const ledger::Points remaining = lot->remaining + remaining_delta;
-  const ledger::Points held = lot->held + held_delta;
-  if (remaining < 0 || remaining > lot->amount || held < 0 || held > remaining) {
-    return absl::InternalError(absl::StrCat(untracked.name, ": lot ", lot_id, " of member ",
-                                            member_id, " cannot take ", points, " points"));
-  }
-  lot->remaining = remaining;
-  lot->held = held;
+  const ledger::Lot before = *lot;
+  LOYALTY_RETURN_IF_ERROR(ledger::ChangeLot(change, lot));
   pg::Params params;
-  params.Add(event_.org_id()).Add(member_id).Add(lot_id).Add(remaining_delta).Add(held_delta);
+  params.Add(event_.org_id())
+      .Add(change.member_id)
+      .Add(change.lot_id)
+      .Add(lot->remaining - before.remaining)
+      .Add(lot->held - before.held);
   tx_->Defer(kChangeLot, std::move(params));
-  RecordLot(member_id, *lot);
+  RecordLot(change.member_id, *lot);
   return absl::OkStatus();
 }
 
@@ -147,80 +128,71 @@ void Operation::RecordTotals(const std::string& member_id, const ledger::PointTo
   totals->set_qualifying(state.qualifying);
 }
 
-absl::Status Operation::AddTotals(const std::string& member_id, const std::string& program_id,
-                                  const std::string& point_type, ledger::Points lifetime_delta,
-                                  ledger::Points qualifying_delta) {
+absl::Status Operation::AddTotals(const ledger::TotalsChange& change) {
   pg::Params params;
   params.Add(event_.org_id())
-      .Add(member_id)
-      .Add(program_id)
-      .Add(point_type)
-      .Add(lifetime_delta)
-      .Add(qualifying_delta);
-  ledger::MemberState* member = Tracked(member_id);
+      .Add(change.member_id)
+      .Add(change.program_id)
+      .Add(change.point_type)
+      .Add(change.lifetime)
+      .Add(change.qualifying);
+  ledger::MemberState* member = Tracked(change.member_id);
   if (member == nullptr) {
-    LOYALTY_ASSIGN_OR_RETURN(
-        pg::Result row, ExecuteUntracked(*tx_, kAddTotals, params, "point totals", program_id));
-    const ledger::PointTotals totals{program_id, point_type, row.Int64(0, 0), row.Int64(0, 1)};
+    LOYALTY_ASSIGN_OR_RETURN(pg::Result row, ExecuteUntracked(*tx_, kAddTotals, params,
+                                                              "point totals", change.program_id));
+    const ledger::PointTotals totals{change.program_id, change.point_type, row.Int64(0, 0),
+                                     row.Int64(0, 1)};
     if (!ledger::WithinBalanceLimit(totals.lifetime) ||
         !ledger::WithinBalanceLimit(totals.qualifying)) {
-      return ledger::Exceeded("point totals", program_id);
+      return ledger::Exceeded("point totals", change.program_id);
     }
-    RecordTotals(member_id, totals);
+    RecordTotals(change.member_id, totals);
     return absl::OkStatus();
   }
   tx_->Defer(kAddTotals, std::move(params));
-  auto totals =
-      std::find_if(member->totals.begin(), member->totals.end(), [&](const ledger::PointTotals& t) {
-        return t.program_id == program_id && t.point_type == point_type;
-      });
-  if (totals == member->totals.end()) {
-    member->totals.push_back({program_id, point_type, 0, 0});
-    totals = member->totals.end() - 1;
+  ledger::AddTotals(change, member);
+  for (const ledger::PointTotals& totals : member->totals) {
+    if (totals.program_id == change.program_id && totals.point_type == change.point_type) {
+      RecordTotals(change.member_id, totals);
+    }
   }
-  totals->lifetime += lifetime_delta;
-  totals->qualifying += qualifying_delta;
-  RecordTotals(member_id, *totals);
   return absl::OkStatus();
 }
 
-absl::Status Operation::ChangeEnrolment(const std::string& member_id, const std::string& program_id,
-                                        ledger::Points debt_delta, std::optional<std::string> tier,
-                                        bool mark_activity) {
+absl::Status Operation::ChangeEnrolment(const ledger::EnrolmentChange& change) {
   pg::Params params;
   params.Add(event_.org_id())
-      .Add(member_id)
-      .Add(program_id)
-      .Add(debt_delta)
-      .Add(tier.has_value())
-      .Add(tier.value_or(""))
+      .Add(change.member_id)
+      .Add(change.program_id)
+      .Add(change.debt)
+      .Add(change.tier.has_value())
+      .Add(change.tier.value_or(""))
       .Add(now_)
-      .Add(mark_activity);
-  ledger::Enrolment changed;
-  if (const ledger::Enrolment* before = TrackedEnrolment(member_id, program_id)) {
+      .Add(change.mark_activity);
+  std::optional<ledger::Enrolment> changed;
+  if (const ledger::Enrolment* before = TrackedEnrolment(change.member_id, change.program_id)) {
     changed = *before;
-    changed.debt += debt_delta;
-    if (tier.has_value()) {
-      changed.tier = *tier;
-      changed.tier_reached_at = now_;
-    }
+    ledger::ChangeEnrolment(change, now_, &*changed);
   }
-  return WriteEnrolment(kChangeEnrolment, std::move(params), member_id, program_id, changed);
+  return WriteEnrolment(kChangeEnrolment, std::move(params), change.member_id, change.program_id,
+                        changed ? &*changed : nullptr);
 }
 
-absl::Status Operation::RenewPeriod(const std::string& member_id, const std::string& program_id,
-                                    const std::string& tier, absl::Time start, absl::Time end) {
+absl::Status Operation::RenewPeriod(const ledger::PeriodRenewal& renewal) {
   pg::Params params;
-  params.Add(event_.org_id()).Add(member_id).Add(program_id).Add(tier).Add(start).Add(end);
-  ledger::Enrolment changed;
-  if (const ledger::Enrolment* before = TrackedEnrolment(member_id, program_id)) {
+  params.Add(event_.org_id())
+      .Add(renewal.member_id)
+      .Add(renewal.program_id)
+      .Add(renewal.tier)
+      .Add(renewal.start)
+      .Add(renewal.end);
+  std::optional<ledger::Enrolment> changed;
+  if (const ledger::Enrolment* before = TrackedEnrolment(renewal.member_id, renewal.program_id)) {
     changed = *before;
-    changed.tier = tier;
-    changed.tier_reached_at = std::nullopt;
-    changed.period_start = start;
-    changed.period_end = end;
+    ledger::RenewPeriod(renewal, &*changed);
   }
-  return WriteEnrolment(kRenewPeriod, std::move(params), member_id, program_id, changed);
+  return WriteEnrolment(kRenewPeriod, std::move(params), renewal.member_id, renewal.program_id,
+                        changed ? &*changed : nullptr);
 }
 
 ledger::Enrolment* Operation::TrackedEnrolment(const std::string& member_id,
@@ -235,12 +207,13 @@ ledger::Enrolment* Operation::TrackedEnrolment(const std::string& member_id,
 
 absl::Status Operation::WriteEnrolment(const pg::Statement& statement, pg::Params params,
                                        const std::string& member_id, const std::string& program_id,
-                                       const ledger::Enrolment& changed) {
+                                       const ledger::Enrolment* changed) {
   ledger::Enrolment* tracked = TrackedEnrolment(member_id, program_id);
-  ledger::Enrolment state = changed;
+  ledger::Enrolment state;
   if (tracked != nullptr) {
     tx_->Defer(statement, std::move(params));
-    *tracked = changed;
+    *tracked = *changed;
+    state = *changed;
   } else {
     LOYALTY_ASSIGN_OR_RETURN(pg::Result row,
                              ExecuteUntracked(*tx_, statement, params, "debt", program_id));

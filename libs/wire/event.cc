@@ -24,6 +24,30 @@ constexpr KindName kKindNames[] = {
 
 }  // namespace
 
+v1::LedgerEntryKind ToEntryKind(ledger::EntryKind kind) {
+  switch (kind) {
+    case ledger::EntryKind::kAccrual:
+      return v1::LEDGER_ENTRY_KIND_ACCRUAL;
+    case ledger::EntryKind::kRedemption:
+      return v1::LEDGER_ENTRY_KIND_REDEMPTION;
+    case ledger::EntryKind::kTransferOut:
+      return v1::LEDGER_ENTRY_KIND_TRANSFER_OUT;
+    case ledger::EntryKind::kTransferIn:
+      return v1::LEDGER_ENTRY_KIND_TRANSFER_IN;
+    case ledger::EntryKind::kReversal:
+      return v1::LEDGER_ENTRY_KIND_REVERSAL;
+    case ledger::EntryKind::kExpiry:
+      return v1::LEDGER_ENTRY_KIND_EXPIRY;
+    case ledger::EntryKind::kAdjustment:
+      return v1::LEDGER_ENTRY_KIND_ADJUSTMENT;
+    case ledger::EntryKind::kOverdraftRepayment:
+      return v1::LEDGER_ENTRY_KIND_OVERDRAFT_REPAYMENT;
+    case ledger::EntryKind::kRedemptionCancellation:
+      return v1::LEDGER_ENTRY_KIND_REDEMPTION_CANCELLATION;
+  }
+  return v1::LEDGER_ENTRY_KIND_UNSPECIFIED;
+}
+
 const char* EntryKindName(v1::LedgerEntryKind kind) {
   for (const KindName& entry : kKindNames) {
     if (entry.kind == kind) return entry.name;

@@ -3,10 +3,14 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "libs/ledger/change_set.h"
 #include "libs/ledger/types.h"
 #include "loyalty/v1/events.pb.h"
 
 namespace loyalty::wire {
+
+// The published kind of a ledger entry.
+v1::LedgerEntryKind ToEntryKind(ledger::EntryKind kind);
 
 // "accrual", ... as stored in ledger_entries.kind, and back.
 const char* EntryKindName(v1::LedgerEntryKind kind);

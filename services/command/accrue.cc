@@ -31,23 +31,11 @@ constexpr pg::Statement kSelectOrderUse{
     " EXISTS (SELECT 1 FROM purchases WHERE org_id = $1 AND member_id = $2 AND program_id = $3"
     "   AND order_ref = $4)"};
 
-constexpr pg::Statement kInsertPurchase{
-    "accrue_insert_purchase",
-    "INSERT INTO purchases (org_id, member_id, program_id, order_ref, point_type, amount_minor,"
-    " currency, points, operation_id, created_at)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"};
-
 // Times the member earned the action before (read under the member lock, as above).
 constexpr pg::Statement kSelectActionCount{
     "accrue_select_action_count",
     "SELECT coalesce((SELECT times FROM action_counts WHERE org_id = $1 AND member_id = $2"
     " AND program_id = $3 AND action_code = $4), 0)"};
-
-constexpr pg::Statement kCountAction{
-    "accrue_count_action",
-    "INSERT INTO action_counts AS c (org_id, member_id, program_id, action_code, times)"
-    " VALUES ($1, $2, $3, $4, 1) ON CONFLICT (org_id, member_id, program_id, action_code)"
-    " DO UPDATE SET times = c.times + 1"};
 
 // The parameters of kSelectOrderUse (`subject`: the order) and kSelectActionCount (the action).
 pg::Params AwardCheckParams(const std::string& org_id, const std::string& member_id,
@@ -89,54 +77,9 @@ absl::StatusOr<ledger::AccrualFacts> LoadFacts(pg::Transaction& tx,
   return facts;
 }
 
-// The rows of the award's origin: the purchase (its order may not earn again) or the action's
-// count.
-void WriteOrigin(pg::Transaction& tx, const store::Operation& operation,
-                 const ledger::ProgramConfig& program, const std::string& member_id,
-                 const ledger::Accrual& accrual, const v1::AccrueRequest& request) {
-  if (request.has_purchase()) {
-    pg::Params row;
-    row.Add(program.org_id)
-        .Add(member_id)
-        .Add(program.program_id)
-        .Add(accrual.order_ref)
-        .Add(accrual.type.code)
-        .Add(request.purchase().amount().minor_units())
-        .Add(program.currency)
-        .Add(accrual.points)
-        .Add(operation.id())
-        .Add(operation.now());
-    tx.Defer(kInsertPurchase, std::move(row));
-  } else if (request.has_action()) {
-    tx.Defer(kCountAction, AwardCheckParams(program.org_id, member_id, program.program_id,
-                                            request.action().action_code()));
-  }
-}
-
-v1::LedgerEntryKind KindOf(const ledger::Accrual& accrual) {
-  return accrual.adjustment ? v1::LEDGER_ENTRY_KIND_ADJUSTMENT : v1::LEDGER_ENTRY_KIND_ACCRUAL;
-}
-
-// A positive award: the debt repaid, the new lot, the totals, the tier.
-absl::Status WriteCredit(store::Operation& operation, const ledger::ProgramConfig& program,
-                         const std::string& member_id, const ledger::Accrual& accrual,
-                         v1::AccrueResponse* response) {
-  const std::string& type = accrual.type.code;
-  const ledger::Repayment& repayment = accrual.repayment;
-  if (repayment.repaid > 0) {
-    LOYALTY_RETURN_IF_ERROR(operation.AddEntry(
-        {member_id, program.program_id, type, v1::LEDGER_ENTRY_KIND_OVERDRAFT_REPAYMENT,
-         repayment.repaid, accrual.order_ref, accrual.description, accrual.actor}));
-  }
-  if (repayment.credited > 0) {
-    LOYALTY_ASSIGN_OR_RETURN(
-        ledger::Lot lot,
-        operation.CreateLot({member_id, program.program_id, type, accrual.subtype,
-                             accrual.type.redeemable, repayment.credited, accrual.available_at,
-                             accrual.expires_at, accrual.order_ref, std::nullopt}));
-    LOYALTY_RETURN_IF_ERROR(operation.AddEntry(
-        {member_id, program.program_id, type, KindOf(accrual), repayment.credited,
-         accrual.order_ref, accrual.description, accrual.actor}));
+// The lots the accrual created, as the reply shows them.
+void AddAwardedLots(const std::vector<ledger::Lot>& lots, v1::AccrueResponse* response) {
+  for (const ledger::Lot& lot : lots) {
     v1::AwardedLot* out = response->add_lots();
     out->set_lot_id(lot.lot_id);
     out->set_program_id(lot.program_id);
@@ -146,25 +89,6 @@ absl::Status WriteCredit(store::Operation& operation, const ledger::ProgramConfi
     wire::ToTimestamp(lot.available_at, out->mutable_available_at());
     wire::ToOptionalTimestamp(lot.expires_at, [&] { return out->mutable_expires_at(); });
   }
-  LOYALTY_RETURN_IF_ERROR(
-      operation.AddTotals(member_id, program.program_id, type, accrual.points, accrual.qualifying));
-  response->set_debt_repaid(repayment.repaid);
-  return operation.ChangeEnrolment(member_id, program.program_id, -repayment.repaid, accrual.tier);
-}
-
-// A negative adjustment: the lots taken, the totals, the shortfall as debt.
-absl::Status WriteRemoval(store::Operation& operation, const ledger::ProgramConfig& program,
-                          const std::string& member_id, const ledger::Accrual& accrual) {
-  for (const ledger::LotTake& take : accrual.removal.takes) {
-    LOYALTY_RETURN_IF_ERROR(operation.ConsumeLot(member_id, take.lot_id, take.points));
-  }
-  LOYALTY_RETURN_IF_ERROR(
-      operation.AddEntry({member_id, program.program_id, accrual.type.code, KindOf(accrual),
-                          accrual.points, "", accrual.description, accrual.actor}));
-  LOYALTY_RETURN_IF_ERROR(
-      operation.AddTotals(member_id, program.program_id, accrual.type.code, accrual.points, 0));
-  return operation.ChangeEnrolment(member_id, program.program_id, accrual.removal.shortfall,
-                                   std::nullopt);
 }
 
 // An accrual spends lots only when it is a negative adjustment; otherwise the member's lots
@@ -212,22 +136,19 @@ absl::Status AccrueInTransaction(const store::Context& context, pg::Transaction&
   LOYALTY_ASSIGN_OR_RETURN(store::Operation operation,
                            store::Operation::Begin(tx, org_id, "Accrue", context.caller, now));
   operation.Track(member);
-  WriteOrigin(tx, operation, program, member.member_id, accrual, request);
-  if (accrual.points > 0) {
-    LOYALTY_RETURN_IF_ERROR(WriteCredit(operation, program, member.member_id, accrual, response));
-    if (household.has_value() && accrual.type.counts_toward_tier) {
-      LOYALTY_RETURN_IF_ERROR(RollUpQualifying(tx, operation, program, *household,
-                                               accrual.type.code, accrual.points,
-                                               accrual.order_ref));
-    }
-  } else if (accrual.points < 0) {
-    LOYALTY_RETURN_IF_ERROR(WriteRemoval(operation, program, member.member_id, accrual));
+  LOYALTY_ASSIGN_OR_RETURN(const std::vector<ledger::Lot> created,
+                           operation.Write(accrual.changes));
+  AddAwardedLots(created, response);
+  if (household.has_value() && accrual.points > 0 && accrual.type.counts_toward_tier) {
+    LOYALTY_RETURN_IF_ERROR(RollUpQualifying(tx, operation, program, *household, accrual.type.code,
+                                             accrual.points, accrual.order_ref));
   }
   LOYALTY_ASSIGN_OR_RETURN(int64_t position, operation.Commit());
   cached.Leave(operation);
   response->set_ledger_position(position);
   response->set_accrual_id(operation.id());
   response->set_points(accrual.points);
+  response->set_debt_repaid(accrual.repayment.repaid);
   LOYALTY_RETURN_IF_ERROR(
       store::FillBalancesAfter(tx, org_id, *operation.StateAfter(member.member_id), operation.now(),
                                context.config_cache, response->mutable_balances()));

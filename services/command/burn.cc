@@ -63,11 +63,11 @@ absl::Status RequireOrderNotEarned(pg::Transaction& tx, const std::string& org_i
 
 absl::Status ApplyBurn(store::Operation& operation, const ledger::BurnScope& scope,
                        const std::string& member_id, const ledger::BurnPlan& plan,
-                       v1::LedgerEntryKind kind, const std::string& order_ref,
+                       ledger::EntryKind kind, const std::string& order_ref,
                        const std::string& description) {
   std::map<std::pair<std::string, std::string>, ledger::Points> by_type;
   for (const ledger::LotTake& take : plan.consumption.takes) {
-    LOYALTY_RETURN_IF_ERROR(operation.ConsumeLot(member_id, take.lot_id, take.points));
+    LOYALTY_RETURN_IF_ERROR(operation.Write(ledger::LotChange{ledger::LotChange::Kind::kConsume, member_id, take.lot_id, take.points}));
     by_type[{take.program_id, take.point_type}] += take.points;
   }
   const ledger::Points shortfall = plan.consumption.shortfall;
@@ -75,13 +75,13 @@ absl::Status ApplyBurn(store::Operation& operation, const ledger::BurnScope& sco
     by_type[{scope.pricing.program_id, scope.pricing.default_point_type}] += shortfall;
   }
   for (const auto& [key, points] : by_type) {
-    LOYALTY_RETURN_IF_ERROR(operation.AddEntry(
-        {member_id, key.first, key.second, kind, -points, order_ref, description, ""}));
+    LOYALTY_RETURN_IF_ERROR(operation.Write(ledger::EntryChange{
+        member_id, key.first, key.second, kind, -points, order_ref, description, ""}));
   }
   for (const ledger::ProgramPoints& program : plan.breakup) {
     const bool charged = program.program_id == scope.pricing.program_id;
-    LOYALTY_RETURN_IF_ERROR(operation.ChangeEnrolment(member_id, program.program_id,
-                                                      charged ? shortfall : 0, std::nullopt));
+    LOYALTY_RETURN_IF_ERROR(operation.Write(ledger::EnrolmentChange{
+        member_id, program.program_id, charged ? shortfall : 0, std::nullopt}));
   }
   return absl::OkStatus();
 }

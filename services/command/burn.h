@@ -5,6 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "libs/ledger/burn.h"
+#include "libs/ledger/change_set.h"
 #include "libs/ledger/member.h"
 #include "libs/ledger/program.h"
 #include "libs/ledger/types.h"
@@ -31,7 +32,7 @@ absl::Status RequireOrderNotEarned(pg::Transaction& tx, const std::string& org_i
 // active in every program touched.
 absl::Status ApplyBurn(store::Operation& operation, const ledger::BurnScope& scope,
                        const std::string& member_id, const ledger::BurnPlan& plan,
-                       v1::LedgerEntryKind kind, const std::string& order_ref,
+                       ledger::EntryKind kind, const std::string& order_ref,
                        const std::string& description);
 
 // The fields every burn request (redeem, group redeem, reserve) shares.

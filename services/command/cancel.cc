@@ -45,17 +45,17 @@ absl::Status GiveBackOverdraft(store::Operation& operation, const ledger::Progra
   const ledger::Points owed = enrolment != nullptr ? std::min(enrolment->debt, overdraft) : 0;
   if (overdraft > owed) {
     LOYALTY_RETURN_IF_ERROR(operation
-                        .CreateLot({member.member_id, program.program_id,
+                        .Write(ledger::LotCreation{member.member_id, program.program_id,
                                     program.default_point_type, program.default_subtype,
                                     /*redeemable=*/true, overdraft - owed, operation.now(),
-                                    std::nullopt, "", std::nullopt})
-                        .status());
+                                    std::nullopt, "", std::nullopt}));
   }
-  LOYALTY_RETURN_IF_ERROR(operation.AddEntry({member.member_id, program.program_id,
+  LOYALTY_RETURN_IF_ERROR(operation.Write(ledger::EntryChange{member.member_id, program.program_id,
                                       program.default_point_type,
-                                      v1::LEDGER_ENTRY_KIND_REDEMPTION_CANCELLATION, overdraft, "",
+                                      ledger::EntryKind::kRedemptionCancellation, overdraft, "",
                                       "overdraft given back", ""}));
-  return operation.ChangeEnrolment(member.member_id, program.program_id, -owed, std::nullopt);
+  return operation.Write(
+      ledger::EnrolmentChange{member.member_id, program.program_id, -owed, std::nullopt});
 }
 
 absl::Status CancelInTransaction(const store::Context& context, pg::Transaction& tx,
@@ -95,23 +95,24 @@ absl::Status CancelInTransaction(const store::Context& context, pg::Transaction&
       expired[type] += points;
       continue;
     }
-    LOYALTY_RETURN_IF_ERROR(operation.RestoreLot(member.member_id, lots.Int64(i, 0), points));
+    LOYALTY_RETURN_IF_ERROR(operation.Write(
+        ledger::LotChange{ledger::LotChange::Kind::kRestore, member.member_id, lots.Int64(i, 0), points}));
     restored[type] += points;
   }
   ledger::Points points_restored = 0;
   ledger::Points points_expired = 0;
   for (const auto& [type, points] : restored) {
-    LOYALTY_RETURN_IF_ERROR(operation.AddEntry({member.member_id, type.first, type.second,
-                                        v1::LEDGER_ENTRY_KIND_REDEMPTION_CANCELLATION, points,
+    LOYALTY_RETURN_IF_ERROR(operation.Write(ledger::EntryChange{member.member_id, type.first, type.second,
+                                        ledger::EntryKind::kRedemptionCancellation, points,
                                         "", "", ""}));
     points_restored += points;
   }
   for (const auto& [type, points] : expired) {  // given back and expired at once: net zero
-    LOYALTY_RETURN_IF_ERROR(operation.AddEntry({member.member_id, type.first, type.second,
-                                        v1::LEDGER_ENTRY_KIND_REDEMPTION_CANCELLATION, points,
+    LOYALTY_RETURN_IF_ERROR(operation.Write(ledger::EntryChange{member.member_id, type.first, type.second,
+                                        ledger::EntryKind::kRedemptionCancellation, points,
                                         "", "", ""}));
-    LOYALTY_RETURN_IF_ERROR(operation.AddEntry({member.member_id, type.first, type.second,
-                                        v1::LEDGER_ENTRY_KIND_EXPIRY, -points, "",
+    LOYALTY_RETURN_IF_ERROR(operation.Write(ledger::EntryChange{member.member_id, type.first, type.second,
+                                        ledger::EntryKind::kExpiry, -points, "",
                                         "expired before the cancellation", ""}));
     points_expired += points;
   }
@@ -122,7 +123,8 @@ absl::Status CancelInTransaction(const store::Context& context, pg::Transaction&
   }
   for (const auto& [type, points] : restored) {
     LOYALTY_RETURN_IF_ERROR(
-        operation.ChangeEnrolment(member.member_id, type.first, 0, std::nullopt));
+        operation.Write(
+            ledger::EnrolmentChange{member.member_id, type.first, 0, std::nullopt}));
   }
   pg::Params mark;
   mark.Add(org_id).Add(member.member_id).Add(request.redemption_id()).Add(now);

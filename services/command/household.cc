@@ -123,7 +123,8 @@ absl::Status RollUpQualifying(pg::Transaction& tx, store::Operation& operation,
   const ledger::Enrolment* enrolment = household.FindEnrolment(program.program_id);
   if (enrolment == nullptr) return absl::OkStatus();
   LOYALTY_RETURN_IF_ERROR(
-      operation.AddTotals(rollup.household_id, program.program_id, point_type, 0, delta));
+      operation.Write(
+          ledger::TotalsChange{rollup.household_id, program.program_id, point_type, 0, delta}));
   if (delta > 0 && !order_ref.empty()) {
     pg::Params order;
     order.Add(program.org_id).Add(rollup.member_id).Add(program.program_id).Add(order_ref)
@@ -144,8 +145,10 @@ absl::Status RollUpQualifying(pg::Transaction& tx, store::Operation& operation,
   state->set_qualifying(total.Int64(0, 0));
   const std::optional<std::string> tier = ledger::TierMove(program, household, *enrolment, delta);
   if (!tier.has_value()) return absl::OkStatus();
-  return operation.ChangeEnrolment(rollup.household_id, program.program_id, 0, tier,
-                                   /*mark_activity=*/false);
+  return operation.Write(ledger::EnrolmentChange{.member_id = rollup.household_id,
+                                                 .program_id = program.program_id,
+                                                 .tier = tier,
+                                                 .mark_activity = false});
 }
 
 }  // namespace loyalty::command

@@ -77,7 +77,7 @@ absl::Status WriteRedemption(pg::Transaction& tx, store::Operation& operation,
       .Add(operation.now()).Add(reservation_id);
   tx.Defer(kInsertRedemption, std::move(row));
   LOYALTY_RETURN_IF_ERROR(ApplyBurn(operation, decided.scope, request.member_id, decided.plan,
-                            v1::LEDGER_ENTRY_KIND_REDEMPTION, request.order_ref, request.reward));
+                            ledger::EntryKind::kRedemption, request.order_ref, request.reward));
   for (const ledger::LotTake& take : decided.plan.consumption.takes) {
     pg::Params lot;
     lot.Add(request.org_id).Add(request.member_id).Add(id).Add(take.lot_id).Add(take.program_id)

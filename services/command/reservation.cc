@@ -87,7 +87,7 @@ absl::StatusOr<Reservation> LoadOpenReservation(pg::Transaction& tx, const std::
 absl::Status Resolve(pg::Transaction& tx, store::Operation& operation, const std::string& member_id,
                      const Reservation& reservation, absl::string_view status) {
   for (const auto& [lot_id, points] : reservation.lots) {
-    LOYALTY_RETURN_IF_ERROR(operation.ChangeHold(member_id, lot_id, -points));
+    LOYALTY_RETURN_IF_ERROR(operation.Write(ledger::LotChange{ledger::LotChange::Kind::kHold, member_id, lot_id, -points}));
   }
   pg::Params params;
   params.Add(operation.event().org_id()).Add(member_id).Add(reservation.id)
@@ -126,7 +126,8 @@ absl::Status ReservePoints(const store::Context& context, const v1::ReservePoint
         tx.Defer(kInsertReservation, std::move(row));
         for (const ledger::LotTake& take : decided.plan.consumption.takes) {
           LOYALTY_RETURN_IF_ERROR(
-              operation.ChangeHold(request.member_id(), take.lot_id, take.points));
+              operation.Write(
+              ledger::LotChange{ledger::LotChange::Kind::kHold, request.member_id(), take.lot_id, take.points}));
           pg::Params lot;
           lot.Add(request.org_id()).Add(request.member_id()).Add(operation.id())
               .Add(take.lot_id).Add(take.points);

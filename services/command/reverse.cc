@@ -23,11 +23,6 @@ constexpr pg::Statement kSelectPurchase{
     "SELECT point_type, amount_minor, currency, points, returned_minor, reversed_points"
     " FROM purchases WHERE org_id = $1 AND member_id = $2 AND program_id = $3 AND order_ref = $4"};
 
-constexpr pg::Statement kUpdatePurchase{
-    "reverse_update_purchase",
-    "UPDATE purchases SET returned_minor = $5, reversed_points = $6"
-    " WHERE org_id = $1 AND member_id = $2 AND program_id = $3 AND order_ref = $4"};
-
 constexpr pg::Statement kSelectOrderLots{
     "reverse_select_order_lots",
     "SELECT lot_id, remaining - held FROM lots WHERE org_id = $1 AND member_id = $2"
@@ -97,31 +92,11 @@ absl::Status ReverseInTransaction(const store::Context& context, pg::Transaction
   LOYALTY_ASSIGN_OR_RETURN(store::Operation operation,
                            store::Operation::Begin(tx, org_id, "Reverse", context.caller, now));
   operation.Track(member);
-  for (const ledger::LotTake& take : reversal.takes) {
-    LOYALTY_RETURN_IF_ERROR(operation.ConsumeLot(member.member_id, take.lot_id, take.points));
+  LOYALTY_RETURN_IF_ERROR(operation.Write(reversal.changes).status());
+  if (household.has_value() && reversal.points > 0) {
+    LOYALTY_RETURN_IF_ERROR(RollUpQualifying(tx, operation, program, *household,
+                                             purchase->point_type, reversal.qualifying));
   }
-  if (reversal.points > 0) {
-    LOYALTY_RETURN_IF_ERROR(operation.AddEntry(
-        {member.member_id, program.program_id, purchase->point_type, v1::LEDGER_ENTRY_KIND_REVERSAL,
-         -(reversal.taken + reversal.debt), request.order_ref(), "return", ""}));
-    LOYALTY_RETURN_IF_ERROR(operation.AddTotals(member.member_id, program.program_id,
-                                                purchase->point_type, -reversal.points,
-                                                reversal.qualifying));
-    if (household.has_value()) {
-      LOYALTY_RETURN_IF_ERROR(RollUpQualifying(tx, operation, program, *household,
-                                               purchase->point_type, reversal.qualifying));
-    }
-  }
-  LOYALTY_RETURN_IF_ERROR(operation.ChangeEnrolment(member.member_id, program.program_id,
-                                                    reversal.debt, reversal.tier));
-  pg::Params update;
-  update.Add(org_id)
-      .Add(member.member_id)
-      .Add(program.program_id)
-      .Add(request.order_ref())
-      .Add(reversal.cumulative_returned_minor)
-      .Add(purchase->reversed_points + reversal.points);
-  tx.Defer(kUpdatePurchase, std::move(update));
 
   LOYALTY_ASSIGN_OR_RETURN(int64_t position, operation.Commit());
   response->set_ledger_position(position);

@@ -73,7 +73,7 @@ absl::StatusOr<const ledger::PointTypeConfig*> ReceivingType(const ledger::Progr
 absl::Status WriteTransfer(store::Operation& operation, const TransferSpec& spec,
                            const Decided& decided, v1::TransferResponse* response) {
   LOYALTY_RETURN_IF_ERROR(ApplyBurn(operation, decided.scope, spec.from_member_id, decided.plan,
-                            v1::LEDGER_ENTRY_KIND_TRANSFER_OUT, "",
+                            ledger::EntryKind::kTransferOut, "",
                             absl::StrCat("to ", spec.to_member_id)));
   const ledger::ProgramConfig& receiving = decided.scope.pricing;
   std::map<std::string, ledger::Points> received_by_type;
@@ -85,19 +85,19 @@ absl::Status WriteTransfer(store::Operation& operation, const TransferSpec& spec
       if (lot.lot_id == take.lot_id && receiving.HasSubtype(lot.subtype)) subtype = lot.subtype;
     }
     LOYALTY_RETURN_IF_ERROR(operation
-                        .CreateLot({spec.to_member_id, receiving.program_id, type->code, subtype,
+                        .Write(ledger::LotCreation{spec.to_member_id, receiving.program_id, type->code, subtype,
                                     /*redeemable=*/true, take.points, operation.now(),
-                                    take.expires_at, "", take.lot_id})
-                        .status());
+                                    take.expires_at, "", take.lot_id}));
     received_by_type[type->code] += take.points;
   }
   for (const auto& [type, points] : received_by_type) {
-    LOYALTY_RETURN_IF_ERROR(operation.AddEntry({spec.to_member_id, receiving.program_id, type,
-                                        v1::LEDGER_ENTRY_KIND_TRANSFER_IN, points, "",
+    LOYALTY_RETURN_IF_ERROR(operation.Write(ledger::EntryChange{spec.to_member_id, receiving.program_id, type,
+                                        ledger::EntryKind::kTransferIn, points, "",
                                         absl::StrCat("from ", spec.from_member_id), ""}));
   }
   LOYALTY_RETURN_IF_ERROR(
-      operation.ChangeEnrolment(spec.to_member_id, receiving.program_id, 0, std::nullopt));
+      operation.Write(
+          ledger::EnrolmentChange{spec.to_member_id, receiving.program_id, 0, std::nullopt}));
   response->set_transfer_id(operation.id());
   response->set_points(spec.points);
   response->set_to_program_id(receiving.program_id);

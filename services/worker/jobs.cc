@@ -81,12 +81,13 @@ absl::StatusOr<int64_t> ExpireMember(pg::Transaction& tx, const std::string& org
       store::Operation::Begin(tx, org_id, "Expire", store::kWorkerCaller, now));
   std::map<std::pair<std::string, std::string>, ledger::Points> by_type;
   for (int i = 0; i < lots.Rows(); ++i) {
-    LOYALTY_RETURN_IF_ERROR(operation.ConsumeLot(member_id, lots.Int64(i, 0), lots.Int64(i, 3)));
+    LOYALTY_RETURN_IF_ERROR(operation.Write(
+        ledger::LotChange{ledger::LotChange::Kind::kConsume, member_id, lots.Int64(i, 0), lots.Int64(i, 3)}));
     by_type[{std::string(lots.Text(i, 1)), std::string(lots.Text(i, 2))}] += lots.Int64(i, 3);
   }
   for (const auto& [type, points] : by_type) {
-    LOYALTY_RETURN_IF_ERROR(operation.AddEntry({member_id, type.first, type.second,
-                                        v1::LEDGER_ENTRY_KIND_EXPIRY, -points, "", "expired",
+    LOYALTY_RETURN_IF_ERROR(operation.Write(ledger::EntryChange{member_id, type.first, type.second,
+                                        ledger::EntryKind::kExpiry, -points, "", "expired",
                                         ""}));
   }
   LOYALTY_RETURN_IF_ERROR(operation.Commit().status());
@@ -118,13 +119,7 @@ absl::StatusOr<int64_t> RequalifyMember(pg::Transaction& tx, const std::string& 
                                                                   store::kWorkerCaller, now));
     }
     const ledger::Requalification requalified = ledger::Requalify(program, member, enrolment, now);
-    LOYALTY_RETURN_IF_ERROR(operation->RenewPeriod(member_id, program.program_id, requalified.tier,
-                                                   requalified.period.start,
-                                                   requalified.period.end));
-    for (const ledger::PointTotals& totals : requalified.cleared) {
-      LOYALTY_RETURN_IF_ERROR(operation->AddTotals(member_id, program.program_id, totals.point_type,
-                                                   0, -totals.qualifying));
-    }
+    LOYALTY_RETURN_IF_ERROR(operation->Write(requalified.changes).status());
     ++renewed;
   }
   if (operation.has_value()) LOYALTY_RETURN_IF_ERROR(operation->Commit().status());

@@ -1,0 +1,61 @@
+// Operation's rows of the commands' own records: the orders that earned, and the actions earned.
+#include <utility>
+
+#include "libs/ledger/change_set.h"
+#include "libs/store/operation.h"
+
+namespace loyalty::store {
+namespace {
+
+constexpr pg::Statement kInsertPurchase{
+    "operation_insert_purchase",
+    "INSERT INTO purchases (org_id, member_id, program_id, order_ref, point_type, amount_minor,"
+    " currency, points, operation_id, created_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"};
+
+constexpr pg::Statement kUpdatePurchase{
+    "operation_update_purchase",
+    "UPDATE purchases SET returned_minor = $5, reversed_points = $6"
+    " WHERE org_id = $1 AND member_id = $2 AND program_id = $3 AND order_ref = $4"};
+
+constexpr pg::Statement kCountAction{
+    "operation_count_action",
+    "INSERT INTO action_counts AS c (org_id, member_id, program_id, action_code, times)"
+    " VALUES ($1, $2, $3, $4, 1) ON CONFLICT (org_id, member_id, program_id, action_code)"
+    " DO UPDATE SET times = c.times + 1"};
+
+}  // namespace
+
+void Operation::Record(const ledger::PurchaseRecorded& purchase) {
+  pg::Params row;
+  row.Add(event_.org_id())
+      .Add(purchase.member_id)
+      .Add(purchase.program_id)
+      .Add(purchase.order_ref)
+      .Add(purchase.point_type)
+      .Add(purchase.amount_minor)
+      .Add(purchase.currency)
+      .Add(purchase.points)
+      .Add(id())
+      .Add(now_);
+  tx_->Defer(kInsertPurchase, std::move(row));
+}
+
+void Operation::Record(const ledger::PurchaseReturned& purchase) {
+  pg::Params row;
+  row.Add(event_.org_id())
+      .Add(purchase.member_id)
+      .Add(purchase.program_id)
+      .Add(purchase.order_ref)
+      .Add(purchase.returned_minor)
+      .Add(purchase.reversed_points);
+  tx_->Defer(kUpdatePurchase, std::move(row));
+}
+
+void Operation::Record(const ledger::ActionCounted& action) {
+  pg::Params row;
+  row.Add(event_.org_id()).Add(action.member_id).Add(action.program_id).Add(action.action_code);
+  tx_->Defer(kCountAction, std::move(row));
+}
+
+}  // namespace loyalty::store
