@@ -42,12 +42,17 @@ std::optional<HouseholdRollup> RollupOf(const pg::Result& row, const std::string
   return HouseholdRollup{member_id, std::string(row.Text(0, 0)), row.Time(0, 1)};
 }
 
+pg::Params OrderParams(const std::string& org_id, const std::string& member_id,
+                       const std::string& program_id, const std::string& order_ref) {
+  return pg::Params().Add(org_id).Add(member_id).Add(program_id).Add(order_ref);
+}
+
 absl::StatusOr<std::optional<HouseholdRollup>> OrderHouseholdOf(
     pg::Transaction& tx, const std::string& org_id, const std::string& member_id,
     const std::string& program_id, const std::string& order_ref) {
-  pg::Params params;
-  params.Add(org_id).Add(member_id).Add(program_id).Add(order_ref);
-  LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectOrderHousehold, params));
+  LOYALTY_ASSIGN_OR_RETURN(
+      pg::Result row,
+      tx.Execute(kSelectOrderHousehold, OrderParams(org_id, member_id, program_id, order_ref)));
   return RollupOf(row, member_id);
 }
 
@@ -93,6 +98,16 @@ absl::StatusOr<std::optional<HouseholdRollup>> LockMemberAndHousehold(
   // once rather than break the lock order (the membership changed at that very moment).
   if (locked != household) return std::nullopt;
   return locked;
+}
+
+void PrefetchLockMemberAndOrderHousehold(pg::Transaction& tx, const std::string& org_id,
+                                         const std::string& member_id,
+                                         const std::string& program_id,
+                                         const std::string& order_ref, absl::Time now) {
+  const pg::Params order = OrderParams(org_id, member_id, program_id, order_ref);
+  tx.Prefetch(kSelectOrderHousehold, order);
+  store::PrefetchLockForCommand(tx, org_id, member_id, now);
+  tx.Prefetch(kSelectOrderHousehold, order);
 }
 
 absl::StatusOr<std::optional<HouseholdRollup>> LockMemberAndOrderHousehold(

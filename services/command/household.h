@@ -49,6 +49,13 @@ absl::StatusOr<std::optional<HouseholdRollup>> LockMemberAndOrderHousehold(
 void PrefetchLockMemberAndHousehold(pg::Transaction& tx, const std::string& org_id,
                                     const std::string& member_id, absl::Time now);
 
+// Declares LockMemberAndOrderHousehold's statements for an order that rolled up to no household
+// (the usual case) for the transaction's first round trip.
+void PrefetchLockMemberAndOrderHousehold(pg::Transaction& tx, const std::string& org_id,
+                                         const std::string& member_id,
+                                         const std::string& program_id,
+                                         const std::string& order_ref, absl::Time now);
+
 // Adds `delta` qualifying points of `point_type` to the household's qualifying balance in
 // `program`, and to what the membership contributed in the household's current period
 // (household_contributions, and the event's contributions), and moves the household's tier as

@@ -28,12 +28,20 @@ constexpr pg::Statement kSelectOrderLots{
     "SELECT lot_id, remaining - held FROM lots WHERE org_id = $1 AND member_id = $2"
     " AND program_id = $3 AND order_ref = $4 AND remaining - held > 0 ORDER BY lot_id"};
 
+// The key of the member's order in the program, for kSelectPurchase and kSelectOrderLots.
+pg::Params OrderParams(const v1::ReverseRequest& request, const std::string& program_id) {
+  return pg::Params()
+      .Add(request.org_id())
+      .Add(request.member_id())
+      .Add(program_id)
+      .Add(request.order_ref());
+}
+
 // The member's order in the program (nullopt when it has none).
 absl::StatusOr<std::optional<ledger::PurchaseRecord>> LoadPurchase(
     pg::Transaction& tx, const v1::ReverseRequest& request, const std::string& program_id) {
-  pg::Params params;
-  params.Add(request.org_id()).Add(request.member_id()).Add(program_id).Add(request.order_ref());
-  LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectPurchase, params));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result row,
+                           tx.Execute(kSelectPurchase, OrderParams(request, program_id)));
   if (row.Rows() == 0) return std::nullopt;
   return ledger::PurchaseRecord{std::string(row.Text(0, 0)),
                                 row.Int64(0, 1),
@@ -47,9 +55,8 @@ absl::StatusOr<std::optional<ledger::PurchaseRecord>> LoadPurchase(
 absl::StatusOr<std::vector<ledger::OrderLot>> LoadOrderLots(pg::Transaction& tx,
                                                             const v1::ReverseRequest& request,
                                                             const std::string& program_id) {
-  pg::Params params;
-  params.Add(request.org_id()).Add(request.member_id()).Add(program_id).Add(request.order_ref());
-  LOYALTY_ASSIGN_OR_RETURN(pg::Result rows, tx.Execute(kSelectOrderLots, params));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result rows,
+                           tx.Execute(kSelectOrderLots, OrderParams(request, program_id)));
   std::vector<ledger::OrderLot> lots;
   for (int i = 0; i < rows.Rows(); ++i) lots.push_back({rows.Int64(i, 0), rows.Int64(i, 1)});
   return lots;
@@ -65,20 +72,37 @@ ledger::ReturnCommand ReturnCommandOf(const v1::ReverseRequest& request) {
   return command;
 }
 
+// Declares what ReverseInTransaction reads, in its order, for the first round trip (for an order
+// that rolled up to no household, the usual case).
+void PrefetchReverse(const store::Context& context, pg::Transaction& tx,
+                     const v1::ReverseRequest& request, absl::Time now,
+                     const store::MemberRead& read) {
+  const std::string& org_id = request.org_id();
+  const std::optional<std::string> program_id =
+      store::PrefetchConfig(tx, org_id, request.program_id(), context.config_cache);
+  if (!program_id.has_value()) return;
+  PrefetchLockMemberAndOrderHousehold(tx, org_id, request.member_id(), *program_id,
+                                      request.order_ref(), now);
+  store::PrefetchMember(tx, org_id, request.member_id(), read);
+  tx.Prefetch(kSelectPurchase, OrderParams(request, *program_id));
+  tx.Prefetch(kSelectOrderLots, OrderParams(request, *program_id));
+  store::Operation::Prefetch(tx);
+}
+
 absl::Status ReverseInTransaction(const store::Context& context, pg::Transaction& tx,
-                                  const v1::ReverseRequest& request,
+                                  const v1::ReverseRequest& request, absl::Time now,
+                                  store::MemberCommandCache& cached, const store::MemberRead& read,
                                   v1::ReverseResponse* response) {
   const std::string& org_id = request.org_id();
   LOYALTY_ASSIGN_OR_RETURN(
       ledger::ProgramConfig program,
       store::LoadProgram(tx, org_id, request.program_id(), context.config_cache));
-  absl::Time now = context.clock->Now();
   LOYALTY_ASSIGN_OR_RETURN(
       std::optional<HouseholdRollup> household,
       LockMemberAndOrderHousehold(tx, org_id, request.member_id(), program.program_id,
                                   request.order_ref(), &now));
   LOYALTY_ASSIGN_OR_RETURN(ledger::MemberState member,
-                           store::LoadMember(tx, org_id, request.member_id()));
+                           store::LoadMember(tx, org_id, request.member_id(), read));
   LOYALTY_ASSIGN_OR_RETURN(const std::optional<ledger::PurchaseRecord> purchase,
                            LoadPurchase(tx, request, program.program_id));
   std::vector<ledger::OrderLot> order_lots;
@@ -99,6 +123,7 @@ absl::Status ReverseInTransaction(const store::Context& context, pg::Transaction
   }
 
   LOYALTY_ASSIGN_OR_RETURN(int64_t position, operation.Commit());
+  cached.Leave(operation);
   response->set_ledger_position(position);
   response->set_points_reversed(reversal.points);
   response->set_debt_created(reversal.debt);
@@ -116,9 +141,19 @@ absl::Status ReverseInTransaction(const store::Context& context, pg::Transaction
 absl::Status Reverse(const store::Context& context, const v1::ReverseRequest& request,
                      v1::ReverseResponse* response) {
   LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
-  return store::RunCommand(
-      context, "Reverse", request.org_id(), request.idempotency_key(), request, response,
-      [&](pg::Transaction& tx) { return ReverseInTransaction(context, tx, request, response); });
+  store::MemberCommandCache cached(context.member_cache, request.org_id(), request.member_id());
+  absl::Time now;  // one per attempt, for the prefetched statements and the body alike
+  const store::MemberRead* read = nullptr;
+  return store::RunMemberCommand(
+      context, cached, "Reverse", request.idempotency_key(), request, response,
+      [&](pg::Transaction& tx) {
+        now = context.clock->Now();
+        read = &cached.Attempt(std::nullopt);  // a return takes lots
+        PrefetchReverse(context, tx, request, now, *read);
+      },
+      [&](pg::Transaction& tx) {
+        return ReverseInTransaction(context, tx, request, now, cached, *read, response);
+      });
 }
 
 }  // namespace loyalty::command

@@ -1,6 +1,6 @@
 // Database round trips of the hot commands, counted by the pool (loyalty_db_round_trips_total):
-// with the org's configuration cached, an accrue or a redemption is two round trips, one for
-// BEGIN with every read and one for every write with COMMIT.
+// with the org's configuration cached, an accrue, a redemption or a return is two round trips, one
+// for BEGIN with every read and one for every write with COMMIT.
 #include <functional>
 
 #include "tests/integration/command_test_base.h"
@@ -57,6 +57,32 @@ TEST_F(RoundTripsTest, ARedemptionIsTwoRoundTrips) {
             2);
   EXPECT_EQ(RoundTripsOf([&] { ASSERT_TRUE(GroupRedeem("bob", 100, &response).ok()); }), 2);
   EXPECT_EQ(Available(response.balances()), 900);
+  EXPECT_EQ(MembersBreakingLedgerInvariant(), 0);
+}
+
+TEST_F(RoundTripsTest, AReturnIsTwoRoundTrips) {
+  v1::AccrueResponse accrued;
+  ASSERT_TRUE(Accrue(Purchase("alice", "o-2"), &accrued).ok());
+  v1::ReverseRequest request;
+  request.set_org_id("acme");
+  request.set_member_id("alice");
+  request.set_program_id("shop");
+  request.set_order_ref("o-2");
+  request.mutable_returned_amount()->set_currency("USD");
+  request.mutable_returned_amount()->set_minor_units(1000);
+  v1::ReverseResponse response;
+  const auto reverse = [&] {
+    request.set_idempotency_key(NewKey());
+    grpc::ClientContext context;
+    const grpc::Status status = commands_->Reverse(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  };
+  EXPECT_EQ(RoundTripsOf(reverse), 2);
+  EXPECT_EQ(response.points_reversed(), accrued.points() * 1000 / 2500);
+  request.set_full(true);
+  EXPECT_EQ(RoundTripsOf(reverse), 2);
+  EXPECT_EQ(QueryInt("SELECT reversed_points FROM purchases WHERE order_ref = 'o-2'"),
+            accrued.points());
   EXPECT_EQ(MembersBreakingLedgerInvariant(), 0);
 }
 

@@ -2,11 +2,13 @@
 
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "libs/base/refusal.h"
+#include "libs/ledger/change_set.h"
 #include "libs/ledger/limits.h"
 
 namespace loyalty::ledger {
@@ -105,6 +107,63 @@ TEST(DecideAccrualTest, DebtIsRepaidFirstAndCrossingAThresholdMovesTheTierUp) {
   EXPECT_EQ(accrual->tier, "gold");
 }
 
+TEST(DecideAccrualTest, APurchasesChangesRecordTheOrderRepayTheDebtAndCreditTheRest) {
+  const MemberState before = Member(30, 950);
+  const absl::StatusOr<Accrual> accrual =
+      DecideAccrual(Program(), before, Purchase(10000), {}, kNow);
+  ASSERT_TRUE(accrual.ok()) << accrual.status();
+  const std::vector<Change>& changes = accrual->changes.changes;
+  ASSERT_EQ(changes.size(), 6u);
+  const auto* purchase = std::get_if<PurchaseRecorded>(&changes[0]);
+  ASSERT_NE(purchase, nullptr);
+  EXPECT_EQ(purchase->order_ref, "o1");
+  EXPECT_EQ(purchase->amount_minor, 10000);
+  EXPECT_EQ(purchase->points, 100);
+  const auto* repaid = std::get_if<EntryChange>(&changes[1]);
+  ASSERT_NE(repaid, nullptr);
+  EXPECT_EQ(repaid->kind, EntryKind::kOverdraftRepayment);
+  EXPECT_EQ(repaid->points, 30);
+  const auto* lot = std::get_if<LotCreation>(&changes[2]);
+  ASSERT_NE(lot, nullptr);
+  EXPECT_EQ(lot->amount, 70);
+  EXPECT_EQ(lot->available_at, kNow + absl::Hours(24 * 14));
+  const auto* credited = std::get_if<EntryChange>(&changes[3]);
+  ASSERT_NE(credited, nullptr);
+  EXPECT_EQ(credited->kind, EntryKind::kAccrual);
+  EXPECT_EQ(credited->points, 70);
+  ASSERT_NE(std::get_if<TotalsChange>(&changes[4]), nullptr);
+  ASSERT_NE(std::get_if<EnrolmentChange>(&changes[5]), nullptr);
+
+  const absl::StatusOr<MemberState> after = Apply(accrual->changes, before, kNow);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->enrolments[0].debt, 0);
+  EXPECT_EQ(after->enrolments[0].tier, "gold");
+  EXPECT_EQ(after->enrolments[0].tier_reached_at, kNow);
+  ASSERT_EQ(after->lots.size(), 1u);
+  EXPECT_EQ(after->lots[0].remaining, 70);
+  EXPECT_EQ(after->totals[0].lifetime, 1050);
+  EXPECT_EQ(after->totals[0].qualifying, 1050);
+  EXPECT_EQ(ProgramBalanceOf(*after, "shop", kNow + absl::Hours(24 * 14)).available, 70);
+}
+
+TEST(DecideAccrualTest, AnActionIsCountedAndAnExplicitAwardRecordsNoOrigin) {
+  AccrualCommand action;
+  action.kind = AccrualCommand::Kind::kAction;
+  action.action_code = "review";
+  absl::StatusOr<Accrual> accrual = DecideAccrual(Program(), Member(), action, {}, kNow);
+  ASSERT_TRUE(accrual.ok()) << accrual.status();
+  const auto* counted = std::get_if<ActionCounted>(&accrual->changes.changes[0]);
+  ASSERT_NE(counted, nullptr);
+  EXPECT_EQ(counted->action_code, "review");
+
+  accrual = DecideAccrual(Program(), Member(), Adjustment(5), {}, kNow);
+  ASSERT_TRUE(accrual.ok()) << accrual.status();
+  for (const Change& change : accrual->changes.changes) {
+    EXPECT_EQ(std::get_if<PurchaseRecorded>(&change), nullptr);
+    EXPECT_EQ(std::get_if<ActionCounted>(&change), nullptr);
+  }
+}
+
 TEST(DecideAccrualTest, QualifyingOnlyPointsAreAvailableAtOnceAndRepayNoDebt) {
   AccrualCommand command = Adjustment(40, "status");
   command.occurred_at = kNow - absl::Hours(1);
@@ -140,6 +199,13 @@ TEST(DecideAccrualTest, ANegativeAdjustmentTakesTheTypesLotsAndTheRestBecomesDeb
   EXPECT_EQ(accrual->removal.takes[0].points, 30);
   EXPECT_EQ(accrual->removal.shortfall, 20);
   EXPECT_EQ(accrual->qualifying, 0);
+
+  const absl::StatusOr<MemberState> after = Apply(accrual->changes, member, kNow);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->lots[0].remaining, 0);
+  EXPECT_EQ(after->lots[1].remaining, 30);  // another point type
+  EXPECT_EQ(after->enrolments[0].debt, 20);
+  EXPECT_EQ(after->totals[0].lifetime, -50);
 }
 
 TEST(DecideAccrualTest, AnActionEarnsItsPointsUpToItsLimit) {

@@ -1,5 +1,6 @@
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -69,6 +70,36 @@ TEST(DecideReversalTest, TheOrdersLotsGiveFirstAndWhatWasSpentBecomesDebt) {
   EXPECT_EQ(reversal->taken, 20);
   EXPECT_EQ(reversal->debt, 80);
   EXPECT_EQ(reversal->qualifying, -100);
+
+  const std::vector<Change>& changes = reversal->changes.changes;
+  ASSERT_EQ(changes.size(), 6u);
+  const auto* entry = std::get_if<EntryChange>(&changes[2]);
+  ASSERT_NE(entry, nullptr);
+  EXPECT_EQ(entry->kind, EntryKind::kReversal);
+  EXPECT_EQ(entry->points, -100);
+  EXPECT_EQ(entry->order_ref, "o1");
+  const auto* returned = std::get_if<PurchaseReturned>(&changes[5]);
+  ASSERT_NE(returned, nullptr);
+  EXPECT_EQ(returned->returned_minor, 10000);
+  EXPECT_EQ(returned->reversed_points, 100);
+
+  MemberState member = Member(100, "", std::nullopt);
+  for (const int64_t id : {4, 9}) {
+    Lot lot;
+    lot.lot_id = id;
+    lot.program_id = "shop";
+    lot.point_type = "base";
+    lot.amount = lot.remaining = id == 4 ? 15 : 5;
+    member.lots.push_back(lot);
+  }
+  const absl::StatusOr<MemberState> after =
+      Apply(reversal->changes, member, kPeriodStart + absl::Hours(24));
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->lots[0].remaining, 0);
+  EXPECT_EQ(after->lots[1].remaining, 0);
+  EXPECT_EQ(after->enrolments[0].debt, 80);
+  EXPECT_EQ(after->totals[0].lifetime, 0);
+  EXPECT_EQ(after->totals[0].qualifying, 0);
 }
 
 TEST(DecideReversalTest, QualifyingOnlyPointsLeaveNoDebt) {

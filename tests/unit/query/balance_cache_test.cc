@@ -205,9 +205,9 @@ TEST_F(BalanceCacheTest, KeepsLotsAvailableAtTheReadAsSummariesWithTheSameBalanc
   const std::optional<absl::Time> never;
   entry.member.lots = {
       OpenLot(1, 10, kReadAt - absl::Hours(1), never),
-      OpenLot(2, 20, kReadAt, never),                       // merges with lot 1
-      OpenLot(3, 30, kReadAt + absl::Hours(1), never),      // pending at the read: kept apart
-      OpenLot(4, 40, kReadAt, kReadAt + absl::Hours(3)),    // another expiry: kept apart
+      OpenLot(2, 20, kReadAt, never),                        // merges with lot 1
+      OpenLot(3, 30, kReadAt + absl::Hours(1), never),       // pending at the read: kept apart
+      OpenLot(4, 40, kReadAt, kReadAt + absl::Hours(3)),     // another expiry: kept apart
       OpenLot(5, 50, kReadAt, kReadAt + absl::Minutes(30)),  // expired by `later`
   };
   entry.member.lots[1].held = 5;
@@ -237,8 +237,7 @@ TEST_F(BalanceCacheTest, AReadTooLargeToKeepAsksForItsMemoryBack) {
   for (int i = 1; i <= 5; ++i) entry.member.lots.push_back(OpenLot(i, 1, kReadAt, {}));
   EXPECT_TRUE(cache_.Fill("acme", "many", cache_.Reserve("acme", "many"), entry, kReadAt));
   EXPECT_TRUE(Has("acme", "many"));
-  EXPECT_FALSE(cache_.Fill("acme", "small", cache_.Reserve("acme", "small"), Entry(1, 4),
-                           kReadAt));
+  EXPECT_FALSE(cache_.Fill("acme", "small", cache_.Reserve("acme", "small"), Entry(1, 4), kReadAt));
   EXPECT_FALSE(cache_.Fill("acme", "off", 0, Entry(1, 4), kReadAt));
 }
 
@@ -259,9 +258,8 @@ std::optional<BalanceCache::Hit> MissDuringRead(BalanceCache& cache, int64_t min
 
 TEST_F(BalanceCacheTest, AMissDuringAReadWaitsForItsFill) {
   const uint64_t ticket = cache_.Reserve("acme", "alice");
-  const std::optional<BalanceCache::Hit> hit = MissDuringRead(cache_, 7, [&] {
-    EXPECT_FALSE(cache_.Fill("acme", "alice", ticket, Entry(7), kReadAt));
-  });
+  const std::optional<BalanceCache::Hit> hit = MissDuringRead(
+      cache_, 7, [&] { EXPECT_FALSE(cache_.Fill("acme", "alice", ticket, Entry(7), kReadAt)); });
   ASSERT_TRUE(hit.has_value());
   EXPECT_EQ(hit->position, 7);
   EXPECT_EQ(hit->now, kReadAt);
@@ -278,9 +276,8 @@ TEST_F(BalanceCacheTest, AReadThatEndsWithoutAFillWakesItsWaitersEmptyHanded) {
 
 TEST_F(BalanceCacheTest, AWaiterThatNeedsANewerPositionThanTheReadFoundMisses) {
   const uint64_t ticket = cache_.Reserve("acme", "alice");
-  EXPECT_FALSE(MissDuringRead(cache_, 9, [&] {
-    cache_.Fill("acme", "alice", ticket, Entry(8), kReadAt);
-  }));
+  EXPECT_FALSE(
+      MissDuringRead(cache_, 9, [&] { cache_.Fill("acme", "alice", ticket, Entry(8), kReadAt); }));
   EXPECT_TRUE(Has("acme", "alice", 8));
 }
 

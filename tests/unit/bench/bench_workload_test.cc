@@ -35,8 +35,7 @@ TEST(BenchMixTest, PickFollowsTheProportions) {
   for (int i = 0; i < kDraws; ++i) ++counts[OperationIndex(mix.Pick(random))];
   for (Operation operation : kAllOperations) {
     const double expected = static_cast<double>(mix.weight(operation)) / 100.0;
-    const double seen =
-        counts[OperationIndex(operation)] / static_cast<double>(kDraws);
+    const double seen = counts[OperationIndex(operation)] / static_cast<double>(kDraws);
     EXPECT_NEAR(seen, expected, 0.005) << OperationName(operation);
   }
 }
@@ -102,13 +101,13 @@ RunReport SampleReport() {
   report.channels = 2;
   report.concurrency = 4;
   report.duration_s = 2;
-  OperationStats& accrue = report.operations[static_cast<size_t>(OperationIndex(
-      Operation::kAccrue))];
+  OperationStats& accrue =
+      report.operations[static_cast<size_t>(OperationIndex(Operation::kAccrue))];
   for (int64_t v = 1; v <= 100; ++v) accrue.latency_ns.Record(v);  // exact below 256 ns
   accrue.ok = 100;
   accrue.errors_by_code[10] = 3;
-  OperationStats& balances = report.operations[static_cast<size_t>(OperationIndex(
-      Operation::kGetBalances))];
+  OperationStats& balances =
+      report.operations[static_cast<size_t>(OperationIndex(Operation::kGetBalances))];
   balances.latency_ns.Record(2000);
   balances.ok = 1;
   return report;

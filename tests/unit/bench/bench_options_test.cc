@@ -29,12 +29,26 @@ TEST(BenchOptionsTest, Defaults) {
 }
 
 TEST(BenchOptionsTest, EveryFlag) {
-  absl::StatusOr<Options> options = ParseOptions(
-      {"prepare", "--target=127.0.0.1:1", "--query_target=127.0.0.1:2", "--org=o1",
-       "--channels=8", "--concurrency=64", "--rate=2500.5", "--max_outstanding=100",
-       "--mix=accrue=1,redeem=3", "--members=50", "--hot_fraction=0.1", "--hot_share=0.9",
-       "--warmup_s=0", "--duration_s=2", "--timeout_ms=100", "--json_out=/tmp/x.json",
-       "--label=l", "--history=3", "--prepare_concurrency=4", "--insecure_plaintext=true"});
+  absl::StatusOr<Options> options = ParseOptions({"prepare",
+                                                  "--target=127.0.0.1:1",
+                                                  "--query_target=127.0.0.1:2",
+                                                  "--org=o1",
+                                                  "--channels=8",
+                                                  "--concurrency=64",
+                                                  "--rate=2500.5",
+                                                  "--max_outstanding=100",
+                                                  "--mix=accrue=1,redeem=3",
+                                                  "--members=50",
+                                                  "--hot_fraction=0.1",
+                                                  "--hot_share=0.9",
+                                                  "--warmup_s=0",
+                                                  "--duration_s=2",
+                                                  "--timeout_ms=100",
+                                                  "--json_out=/tmp/x.json",
+                                                  "--label=l",
+                                                  "--history=3",
+                                                  "--prepare_concurrency=4",
+                                                  "--insecure_plaintext=true"});
   ASSERT_TRUE(options.ok()) << options.status();
   EXPECT_EQ(options->mode, Mode::kPrepare);
   EXPECT_EQ(options->target, "127.0.0.1:1");
@@ -65,8 +79,8 @@ TEST(BenchOptionsTest, TlsFlags) {
   ASSERT_GE(fd, 0);
   ASSERT_EQ(write(fd, "pem", 3), 3);
   close(fd);
-  absl::StatusOr<Options> options = ParseOptions(
-      {"run", absl::StrCat("--tls_ca=", ca), "--tls_server_name=loyalty.internal"});
+  absl::StatusOr<Options> options =
+      ParseOptions({"run", absl::StrCat("--tls_ca=", ca), "--tls_server_name=loyalty.internal"});
   std::remove(ca);
   ASSERT_TRUE(options.ok()) << options.status();
   EXPECT_FALSE(options->tls.insecure_plaintext);
@@ -81,8 +95,8 @@ TEST(BenchOptionsTest, TlsFlags) {
 }
 
 TEST(BenchOptionsTest, OnceNeedsKey) {
-  absl::StatusOr<Options> options = ParseOptions(
-      {"once", "--op=redeem", "--member_index=3", "--key=k1", "--insecure_plaintext"});
+  absl::StatusOr<Options> options =
+      ParseOptions({"once", "--op=redeem", "--member_index=3", "--key=k1", "--insecure_plaintext"});
   ASSERT_TRUE(options.ok()) << options.status();
   EXPECT_EQ(options->mode, Mode::kOnce);
   EXPECT_EQ(options->once_operation, Operation::kRedeem);
@@ -91,9 +105,9 @@ TEST(BenchOptionsTest, OnceNeedsKey) {
 }
 
 TEST(BenchOptionsTest, OnceGetBalancesNeedsQueryTargetNotKey) {
-  absl::StatusOr<Options> options = ParseOptions(
-      {"once", "--op=get_balances", "--query_target=127.0.0.1:1", "--member_index=2",
-       "--insecure_plaintext"});
+  absl::StatusOr<Options> options =
+      ParseOptions({"once", "--op=get_balances", "--query_target=127.0.0.1:1", "--member_index=2",
+                    "--insecure_plaintext"});
   ASSERT_TRUE(options.ok()) << options.status();
   EXPECT_EQ(options->once_operation, Operation::kGetBalances);
   EXPECT_EQ(options->query_target, "127.0.0.1:1");

@@ -41,21 +41,20 @@ TEST(AccessPolicyTest, AnExactIdentityComesBeforeTheLongestPrefix) {
   absl::StatusOr<AccessPolicy> policy = AccessPolicy::Parse(kPolicy, /*json=*/true);
   ASSERT_TRUE(policy.ok()) << policy.status();
   Role role;
-  EXPECT_TRUE(Authorize(*policy, "spiffe://shop.example/pos", kCommand, "Accrue", "acme", &role)
-                  .ok());
+  EXPECT_TRUE(
+      Authorize(*policy, "spiffe://shop.example/pos", kCommand, "Accrue", "acme", &role).ok());
   EXPECT_EQ(role, Role::kEarnBurn);
   // The exact grant has no read, though the prefix would give it.
-  EXPECT_EQ(Authorize(*policy, "spiffe://shop.example/pos", kQuery, "GetBalances", "acme", &role)
-                .code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      Authorize(*policy, "spiffe://shop.example/pos", kQuery, "GetBalances", "acme", &role).code(),
+      absl::StatusCode::kPermissionDenied);
   EXPECT_TRUE(
-      Authorize(*policy, "spiffe://shop.example/app", kQuery, "GetBalances", "globex", &role)
-          .ok());
+      Authorize(*policy, "spiffe://shop.example/app", kQuery, "GetBalances", "globex", &role).ok());
   EXPECT_EQ(role, Role::kRead);
   // The longer prefix wins: operator on everything.
-  EXPECT_TRUE(Authorize(*policy, "spiffe://shop.example/ops/ctl", kCommand, "Accrue", "any-org",
-                        &role)
-                  .ok());
+  EXPECT_TRUE(
+      Authorize(*policy, "spiffe://shop.example/ops/ctl", kCommand, "Accrue", "any-org", &role)
+          .ok());
   EXPECT_EQ(role, Role::kOperator);
   EXPECT_EQ(policy->Find("spiffe://shop.example/ops/ctl")->max_concurrent_calls, 5);
   EXPECT_EQ(policy->Find("spiffe://other.example/x"), nullptr);
@@ -86,24 +85,29 @@ TEST(AccessPolicyTest, TextFormatReadsTheSame) {
       R"pb(grants { identity: "crm" roles: "read" roles: "admin" org_ids: "acme" })pb", false);
   ASSERT_TRUE(policy.ok()) << policy.status();
   Role role;
-  EXPECT_TRUE(Authorize(*policy, "crm", "loyalty.v1.AdminService", "GetMember", "acme", &role).ok());
+  EXPECT_TRUE(
+      Authorize(*policy, "crm", "loyalty.v1.AdminService", "GetMember", "acme", &role).ok());
 }
 
 TEST(AccessPolicyTest, APolicyThatDoesNotHoldIsRefusedNamingTheGrant) {
   for (const auto& [json, problem] : std::vector<std::pair<std::string, std::string>>{
            {R"({"grants": [{"roles": ["read"], "all_orgs": true}]})", "exactly one"},
            {R"({"grants": [{"identity": "a", "identity_prefix": "b", "roles": ["read"],
-                "all_orgs": true}]})", "exactly one"},
+                "all_orgs": true}]})",
+            "exactly one"},
            {R"({"grants": [{"identity": "a", "all_orgs": true}]})", "roles is empty"},
            {R"({"grants": [{"identity": "a", "roles": ["reader"], "all_orgs": true}]})",
             "unknown role 'reader'"},
            {R"({"grants": [{"identity": "a", "roles": ["read"]}]})", "org_ids or all_orgs"},
            {R"({"grants": [{"identity": "a", "roles": ["read"], "org_ids": ["x"],
-                "all_orgs": true}]})", "org_ids or all_orgs"},
+                "all_orgs": true}]})",
+            "org_ids or all_orgs"},
            {R"({"grants": [{"identity": "a", "roles": ["read"], "all_orgs": true},
-                {"identity": "a", "roles": ["admin"], "all_orgs": true}]})", "grants[1]"},
+                {"identity": "a", "roles": ["admin"], "all_orgs": true}]})",
+            "grants[1]"},
            {R"({"grants": [{"identity": "a", "roles": ["read"], "all_orgs": true,
-                "max_concurrent_calls": -1}]})", "max_concurrent_calls"},
+                "max_concurrent_calls": -1}]})",
+            "max_concurrent_calls"},
            {R"({"grants": [{"identity": "a", "rolez": ["read"]}]})", "not valid JSON"},
            {"{", "not valid JSON"},
        }) {
@@ -116,10 +120,9 @@ TEST(AccessPolicyTest, APolicyThatDoesNotHoldIsRefusedNamingTheGrant) {
 
 // Calls admitted and released from several threads while the policy file changes under them.
 TEST(AccessControlTest, AdmitsWhileThePolicyIsReloaded) {
-  const std::string path =
-      (std::filesystem::temp_directory_path() /
-       ("loyalty-access-control-test-" + std::to_string(getpid()) + ".json"))
-          .string();
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("loyalty-access-control-test-" + std::to_string(getpid()) + ".json"))
+                               .string();
   const auto write = [&](const std::string& text) {
     std::ofstream(path + ".new") << text;
     std::filesystem::rename(path + ".new", path);
@@ -157,9 +160,9 @@ TEST(AccessControlTest, AdmitsWhileThePolicyIsReloaded) {
     ASSERT_TRUE(admitted.ok()) << admitted.status();
     held.push_back(*std::move(admitted));
   }
-  EXPECT_EQ(ReasonOf((*access)->Admit("spiffe://shop.example/pos", kCommand, "Accrue", "acme")
-                         .status()),
-            kCallerOverloaded);
+  EXPECT_EQ(
+      ReasonOf((*access)->Admit("spiffe://shop.example/pos", kCommand, "Accrue", "acme").status()),
+      kCallerOverloaded);
   EXPECT_EQ((*access)->Admit("", kCommand, "Accrue", "acme").status().code(),
             absl::StatusCode::kUnauthenticated);
   // A grant's own bound (5) comes before the service's (3).
@@ -169,9 +172,10 @@ TEST(AccessControlTest, AdmitsWhileThePolicyIsReloaded) {
     ASSERT_TRUE(admitted.ok()) << i << ": " << admitted.status();
     held.push_back(*std::move(admitted));
   }
-  EXPECT_EQ(ReasonOf((*access)->Admit("spiffe://shop.example/ops/ctl", kCommand, "Accrue", "acme")
-                         .status()),
-            kCallerOverloaded);
+  EXPECT_EQ(
+      ReasonOf(
+          (*access)->Admit("spiffe://shop.example/ops/ctl", kCommand, "Accrue", "acme").status()),
+      kCallerOverloaded);
   std::filesystem::remove(path);
 }
 
