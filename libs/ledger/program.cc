@@ -39,6 +39,13 @@ bool ProgramConfig::OverdraftAllowedFor(const std::string& tier) const {
   return current != nullptr && current->overdraft_allowed;
 }
 
+std::optional<GroupValuation> GroupValuationOf(const std::vector<ProgramConfig>& programs) {
+  for (const ProgramConfig& program : programs) {
+    if (program.is_default) return GroupValuation{program.currency, program.ratio};
+  }
+  return std::nullopt;
+}
+
 absl::Status RequireActive(const ProgramConfig& program) {
   if (program.status == "active") return absl::OkStatus();
   return Refused(kProgramNotActive,

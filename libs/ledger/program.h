@@ -62,6 +62,9 @@ struct GroupValuation {
   std::string currency;
   RedemptionRatio ratio;
 };
+// The valuation of an org's programs: its default program's (nullopt when it has none).
+std::optional<GroupValuation> GroupValuationOf(const std::vector<ProgramConfig>& programs);
+
 // OK when active; FAILED_PRECONDITION PROGRAM_NOT_ACTIVE otherwise.
 absl::Status RequireActive(const ProgramConfig& program);
 

@@ -217,13 +217,24 @@ absl::StatusOr<ledger::GroupValuation> LoadGroupValuation(pg::Transaction& tx,
                                                           const std::string& org_id,
                                                           ConfigCache* cache) {
   if (cache != nullptr) {
-    LOYALTY_ASSIGN_OR_RETURN(ledger::ProgramConfig program, LoadProgram(tx, org_id, "", cache));
-    return ledger::GroupValuation{program.currency, program.ratio};
+    LOYALTY_ASSIGN_OR_RETURN(std::vector<ledger::ProgramConfig> programs,
+                             LoadPrograms(tx, org_id, cache));
+    std::optional<ledger::GroupValuation> valuation = ledger::GroupValuationOf(programs);
+    if (!valuation.has_value()) return NoProgram(org_id, "");
+    return *valuation;
   }
   LOYALTY_ASSIGN_OR_RETURN(pg::Result row,
                            tx.Execute(kSelectGroupValuation, pg::Params().Add(org_id)));
   if (row.Rows() == 0) return NotFound("org", org_id);
   return ledger::GroupValuation{std::string(row.Text(0, 0)), {row.Int64(0, 1), row.Int64(0, 2)}};
+}
+
+std::optional<ledger::GroupValuation> LatestGroupValuation(const std::string& org_id,
+                                                           const ConfigCache* cache) {
+  const std::shared_ptr<const OrgConfig> config =
+      cache != nullptr ? cache->Latest(org_id) : nullptr;
+  if (config == nullptr) return std::nullopt;
+  return ledger::GroupValuationOf(config->programs);
 }
 
 void PrefetchGroupValuation(pg::Transaction& tx, const std::string& org_id) {

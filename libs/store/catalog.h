@@ -38,6 +38,10 @@ absl::StatusOr<std::vector<ledger::ProgramConfig>> LoadPrograms(pg::Transaction&
 absl::StatusOr<ledger::GroupValuation> LoadGroupValuation(pg::Transaction& tx,
                                                           const std::string& org_id,
                                                           ConfigCache* cache = nullptr);
+// The group valuation of the org's configuration cached last (nullopt when none cached): for a
+// transaction that already checked the configuration's version.
+std::optional<ledger::GroupValuation> LatestGroupValuation(const std::string& org_id,
+                                                           const ConfigCache* cache);
 // Declares LoadGroupValuation's read without a cache (the read side's case).
 void PrefetchGroupValuation(pg::Transaction& tx, const std::string& org_id);
 

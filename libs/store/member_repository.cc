@@ -232,14 +232,7 @@ absl::Status FillBalancesAfter(pg::Transaction& tx, const std::string& org_id,
                                const ledger::MemberState& after, absl::Time now, ConfigCache* cache,
                                v1::Balances* balances) {
   // The command checked the configuration version earlier in this transaction.
-  std::optional<ledger::GroupValuation> valuation;
-  const std::shared_ptr<const OrgConfig> config =
-      cache != nullptr ? cache->Latest(org_id) : nullptr;
-  if (config != nullptr) {
-    for (const ledger::ProgramConfig& program : config->programs) {
-      if (program.is_default) valuation = ledger::GroupValuation{program.currency, program.ratio};
-    }
-  }
+  std::optional<ledger::GroupValuation> valuation = LatestGroupValuation(org_id, cache);
   if (!valuation.has_value()) {
     LOYALTY_ASSIGN_OR_RETURN(valuation, LoadGroupValuation(tx, org_id, cache));
   }
