@@ -87,6 +87,16 @@ std::string ChangeText(const Change& change) {
           [](const ActionCounted& a) {
             return absl::StrCat("action ", a.member_id, " ", a.program_id, " ", a.action_code);
           },
+          [](const OrderRolledUp& o) {
+            return absl::StrCat("order ", o.member_id, " ", o.program_id, " ", o.order_ref,
+                                " rolled up to ", o.household_id, " membership ",
+                                TimeText(o.membership_start));
+          },
+          [](const ContributionAdded& c) {
+            return absl::StrCat("contribution ", c.household_id, " from ", c.member_id,
+                                " membership ", TimeText(c.membership_start), " ", c.program_id,
+                                " period ", TimeText(c.period_start), " qualifying ", c.qualifying);
+          },
           [](const auto&) { return std::string("a change without a text here yet"); },
       },
       change);
