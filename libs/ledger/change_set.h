@@ -123,8 +123,30 @@ struct ActionCounted {
   std::string action_code;
 };
 
+// The household membership (the member and its start) a positive qualifying accrual of the
+// member's order rolled up through, recorded on the order for its returns.
+struct OrderRolledUp {
+  std::string member_id;
+  std::string program_id;
+  std::string order_ref;
+  std::string household_id;
+  absl::Time membership_start;
+};
+
+// Adds `qualifying` to what a household membership contributed to the household in one program
+// and qualification period of the household (its period_start).
+struct ContributionAdded {
+  std::string household_id;
+  std::string member_id;
+  absl::Time membership_start;
+  std::string program_id;
+  absl::Time period_start;
+  Points qualifying = 0;
+};
+
 using Change = std::variant<EntryChange, LotCreation, LotChange, TotalsChange, EnrolmentChange,
-                            PeriodRenewal, PurchaseRecorded, PurchaseReturned, ActionCounted>;
+                            PeriodRenewal, PurchaseRecorded, PurchaseReturned, ActionCounted,
+                            OrderRolledUp, ContributionAdded>;
 
 // What a decision changes, as plain values, in the order the changes are made: the store writes
 // them (store::Operation::Write) and publishes them as the operation's event.

@@ -1,6 +1,7 @@
 #include "libs/store/operation.h"
 
 #include <algorithm>
+#include <type_traits>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -145,9 +146,13 @@ absl::Status Operation::Write(const ledger::Change& change, std::vector<ledger::
           [&](const ledger::TotalsChange& totals) { return AddTotals(totals); },
           [&](const ledger::EnrolmentChange& enrolment) { return ChangeEnrolment(enrolment); },
           [&](const ledger::PeriodRenewal& renewal) { return RenewPeriod(renewal); },
-          [&](const auto& record) {
-            Record(record);
-            return absl::OkStatus();
+          [&](const auto& record) -> absl::Status {
+            if constexpr (std::is_void_v<decltype(Record(record))>) {
+              Record(record);
+              return absl::OkStatus();
+            } else {
+              return Record(record);  // a record whose row the event needs
+            }
           },
       },
       change);

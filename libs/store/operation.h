@@ -80,6 +80,8 @@ class Operation final {
   void Record(const ledger::PurchaseRecorded& purchase);
   void Record(const ledger::PurchaseReturned& purchase);
   void Record(const ledger::ActionCounted& action);
+  void Record(const ledger::OrderRolledUp& rollup);
+  absl::Status Record(const ledger::ContributionAdded& contribution);  // at once: its total
   // Writes an enrolment change: deferred with `changed` as the new state when tracked, else at
   // once, taking the state the statement returns.
   absl::Status WriteEnrolment(const pg::Statement& statement, pg::Params params,

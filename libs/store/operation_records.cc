@@ -1,8 +1,11 @@
-// Operation's rows of the commands' own records: the orders that earned, and the actions earned.
+// Operation's rows of the commands' own records: the orders that earned, the actions earned, and
+// the households' roll-ups.
 #include <utility>
 
+#include "libs/base/status_macros.h"
 #include "libs/ledger/change_set.h"
 #include "libs/store/operation.h"
+#include "libs/wire/event.h"
 
 namespace loyalty::store {
 namespace {
@@ -23,6 +26,19 @@ constexpr pg::Statement kCountAction{
     "INSERT INTO action_counts AS c (org_id, member_id, program_id, action_code, times)"
     " VALUES ($1, $2, $3, $4, 1) ON CONFLICT (org_id, member_id, program_id, action_code)"
     " DO UPDATE SET times = c.times + 1"};
+
+constexpr pg::Statement kRecordOrderHousehold{
+    "household_record_order_rollup",
+    "UPDATE purchases SET rollup_household_id = $5, rollup_membership_start = $6"
+    " WHERE org_id = $1 AND member_id = $2 AND program_id = $3 AND order_ref = $4"};
+
+constexpr pg::Statement kAddContribution{
+    "household_add_contribution",
+    "INSERT INTO household_contributions (org_id, household_id, program_id, period_start,"
+    " member_id, membership_start, qualifying) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    " ON CONFLICT (org_id, household_id, program_id, period_start, member_id, membership_start)"
+    " DO UPDATE SET qualifying = household_contributions.qualifying + EXCLUDED.qualifying"
+    " RETURNING qualifying"};
 
 }  // namespace
 
@@ -56,6 +72,31 @@ void Operation::Record(const ledger::ActionCounted& action) {
   pg::Params row;
   row.Add(event_.org_id()).Add(action.member_id).Add(action.program_id).Add(action.action_code);
   tx_->Defer(kCountAction, std::move(row));
+}
+
+void Operation::Record(const ledger::OrderRolledUp& rollup) {
+  pg::Params row;
+  row.Add(event_.org_id())
+      .Add(rollup.member_id)
+      .Add(rollup.program_id)
+      .Add(rollup.order_ref)
+      .Add(rollup.household_id)
+      .Add(rollup.membership_start);
+  tx_->Defer(kRecordOrderHousehold, std::move(row));
+}
+
+absl::Status Operation::Record(const ledger::ContributionAdded& contribution) {
+  pg::Params row;
+  row.Add(event_.org_id())
+      .Add(contribution.household_id)
+      .Add(contribution.program_id)
+      .Add(contribution.period_start)
+      .Add(contribution.member_id)
+      .Add(contribution.membership_start)
+      .Add(contribution.qualifying);
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result total, tx_->Execute(kAddContribution, row));
+  wire::ToContributionState(contribution, total.Int64(0, 0), event_.add_contributions());
+  return absl::OkStatus();
 }
 
 }  // namespace loyalty::store

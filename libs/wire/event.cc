@@ -77,4 +77,14 @@ void ToLotState(const std::string& member_id, const ledger::Lot& lot, v1::LotSta
   ToOptionalTimestamp(lot.expires_at, [&] { return out->mutable_expires_at(); });
 }
 
+void ToContributionState(const ledger::ContributionAdded& added, ledger::Points qualifying,
+                         v1::ContributionState* out) {
+  out->set_household_id(added.household_id);
+  out->set_member_id(added.member_id);
+  ToTimestamp(added.membership_start, out->mutable_membership_start());
+  out->set_program_id(added.program_id);
+  ToTimestamp(added.period_start, out->mutable_period_start());
+  out->set_qualifying(qualifying);
+}
+
 }  // namespace loyalty::wire

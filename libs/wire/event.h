@@ -19,4 +19,9 @@ v1::LedgerEntryKind EntryKindFromName(absl::string_view name);
 // A lot's state as an event records it.
 void ToLotState(const std::string& member_id, const ledger::Lot& lot, v1::LotState* out);
 
+// A household contribution as an event records it: the membership's, in the program and period
+// of `added`, with `qualifying` its total after the change.
+void ToContributionState(const ledger::ContributionAdded& added, ledger::Points qualifying,
+                         v1::ContributionState* out);
+
 }  // namespace loyalty::wire

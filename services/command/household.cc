@@ -4,10 +4,10 @@
 #include <vector>
 
 #include "libs/base/status_macros.h"
+#include "libs/ledger/household.h"
 #include "libs/ledger/member.h"
 #include "libs/ledger/program.h"
 #include "libs/store/member_repository.h"
-#include "libs/wire/time.h"
 
 namespace loyalty::command {
 namespace {
@@ -23,19 +23,6 @@ constexpr pg::Statement kSelectOrderHousehold{
     "household_select_order_rollup",
     "SELECT rollup_household_id, rollup_membership_start FROM purchases WHERE org_id = $1"
     " AND member_id = $2 AND program_id = $3 AND order_ref = $4"};
-
-constexpr pg::Statement kRecordOrderHousehold{
-    "household_record_order_rollup",
-    "UPDATE purchases SET rollup_household_id = $5, rollup_membership_start = $6"
-    " WHERE org_id = $1 AND member_id = $2 AND program_id = $3 AND order_ref = $4"};
-
-constexpr pg::Statement kAddContribution{
-    "household_add_contribution",
-    "INSERT INTO household_contributions (org_id, household_id, program_id, period_start,"
-    " member_id, membership_start, qualifying) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-    " ON CONFLICT (org_id, household_id, program_id, period_start, member_id, membership_start)"
-    " DO UPDATE SET qualifying = household_contributions.qualifying + EXCLUDED.qualifying"
-    " RETURNING qualifying"};
 
 std::optional<HouseholdRollup> RollupOf(const pg::Result& row, const std::string& member_id) {
   if (row.Rows() == 0 || row.IsNull(0, 0)) return std::nullopt;
@@ -135,35 +122,9 @@ absl::Status RollUpQualifying(pg::Transaction& tx, store::Operation& operation,
   LOYALTY_ASSIGN_OR_RETURN(ledger::MemberState household,
                            store::LoadMember(tx, program.org_id, rollup.household_id));
   operation.Track(household);
-  const ledger::Enrolment* enrolment = household.FindEnrolment(program.program_id);
-  if (enrolment == nullptr) return absl::OkStatus();
-  LOYALTY_RETURN_IF_ERROR(
-      operation.Write(
-          ledger::TotalsChange{rollup.household_id, program.program_id, point_type, 0, delta}));
-  if (delta > 0 && !order_ref.empty()) {
-    pg::Params order;
-    order.Add(program.org_id).Add(rollup.member_id).Add(program.program_id).Add(order_ref)
-        .Add(rollup.household_id).Add(rollup.membership_start);
-    tx.Defer(kRecordOrderHousehold, std::move(order));
-  }
-  pg::Params contribution;
-  contribution.Add(program.org_id).Add(rollup.household_id).Add(program.program_id)
-      .Add(enrolment->period_start).Add(rollup.member_id).Add(rollup.membership_start)
-      .Add(delta);
-  LOYALTY_ASSIGN_OR_RETURN(pg::Result total, tx.Execute(kAddContribution, contribution));
-  v1::ContributionState* state = operation.event().add_contributions();
-  state->set_household_id(rollup.household_id);
-  state->set_member_id(rollup.member_id);
-  wire::ToTimestamp(rollup.membership_start, state->mutable_membership_start());
-  state->set_program_id(program.program_id);
-  wire::ToTimestamp(enrolment->period_start, state->mutable_period_start());
-  state->set_qualifying(total.Int64(0, 0));
-  const std::optional<std::string> tier = ledger::TierMove(program, household, *enrolment, delta);
-  if (!tier.has_value()) return absl::OkStatus();
-  return operation.Write(ledger::EnrolmentChange{.member_id = rollup.household_id,
-                                                 .program_id = program.program_id,
-                                                 .tier = tier,
-                                                 .mark_activity = false});
+  return operation
+      .Write(ledger::DecideRollUp(program, household, rollup, point_type, delta, order_ref))
+      .status();
 }
 
 }  // namespace loyalty::command

@@ -5,6 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "libs/ledger/household.h"
 #include "libs/ledger/program.h"
 #include "libs/pg/transaction.h"
 #include "libs/store/catalog.h"
@@ -12,15 +13,7 @@
 
 namespace loyalty::command {
 
-// A household membership that qualifying points roll up through: the individual, the household
-// and the membership's start (the membership's key with the individual).
-struct HouseholdRollup {
-  std::string member_id;
-  std::string household_id;
-  absl::Time membership_start;
-
-  bool operator==(const HouseholdRollup&) const = default;
-};
+using HouseholdRollup = ledger::HouseholdRollup;
 
 // The membership through which the member's qualifying points roll up at `now`: an open one
 // (start <= now, no end or end > now) with roll-up on. nullopt otherwise.
@@ -56,11 +49,9 @@ void PrefetchLockMemberAndOrderHousehold(pg::Transaction& tx, const std::string&
                                          const std::string& program_id,
                                          const std::string& order_ref, absl::Time now);
 
-// Adds `delta` qualifying points of `point_type` to the household's qualifying balance in
-// `program`, and to what the membership contributed in the household's current period
-// (household_contributions, and the event's contributions), and moves the household's tier as
-// for any member. A positive `delta` of an order (`order_ref` not empty) records on the order the
-// membership it rolled up through, for its returns. Nothing when the household is not enrolled.
+// Rolls `delta` qualifying points of `point_type` of the individual of `rollup` in `program` up
+// to its household: loads the household (the caller holds its lock), tracks it, and writes
+// ledger::DecideRollUp's changes (see there). Nothing when `delta` is zero.
 absl::Status RollUpQualifying(pg::Transaction& tx, store::Operation& operation,
                               const ledger::ProgramConfig& program, const HouseholdRollup& rollup,
                               const std::string& point_type, ledger::Points delta,

@@ -1,8 +1,9 @@
 #include "services/worker/jobs.h"
 
-#include <map>
+#include <vector>
 
 #include "libs/base/status_macros.h"
+#include "libs/ledger/expiry.h"
 #include "libs/ledger/member.h"
 #include "libs/ledger/program.h"
 #include "libs/ledger/requalify.h"
@@ -47,7 +48,8 @@ constexpr pg::Statement kExpiryCandidates{
 
 constexpr pg::Statement kExpiredLots{
     "worker_expired_lots",
-    "SELECT l.lot_id, l.program_id, l.point_type, l.remaining - l.held" LOYALTY_EXPIRED_LOT_JOINS
+    "SELECT l.lot_id, l.program_id, l.point_type, l.subtype, l.amount, l.remaining, l.held,"
+    " l.redeemable, l.awarded_at, l.available_at, l.expires_at" LOYALTY_EXPIRED_LOT_JOINS
     " WHERE l.org_id = $2 AND l.member_id = $3 AND" LOYALTY_EXPIRED_LOT_CONDITION
     " ORDER BY l.lot_id"};
 
@@ -76,20 +78,12 @@ absl::StatusOr<int64_t> ExpireMember(pg::Transaction& tx, const std::string& org
   LOYALTY_ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kExpiredLots,
                                                pg::Params().Add(now).Add(org_id).Add(member_id)));
   if (lots.Rows() == 0) return 0;
+  std::vector<ledger::Lot> expired;
+  for (int i = 0; i < lots.Rows(); ++i) expired.push_back(store::LotFromRow(lots, i));
   LOYALTY_ASSIGN_OR_RETURN(
       store::Operation operation,
       store::Operation::Begin(tx, org_id, "Expire", store::kWorkerCaller, now));
-  std::map<std::pair<std::string, std::string>, ledger::Points> by_type;
-  for (int i = 0; i < lots.Rows(); ++i) {
-    LOYALTY_RETURN_IF_ERROR(operation.Write(
-        ledger::LotChange{ledger::LotChange::Kind::kConsume, member_id, lots.Int64(i, 0), lots.Int64(i, 3)}));
-    by_type[{std::string(lots.Text(i, 1)), std::string(lots.Text(i, 2))}] += lots.Int64(i, 3);
-  }
-  for (const auto& [type, points] : by_type) {
-    LOYALTY_RETURN_IF_ERROR(operation.Write(ledger::EntryChange{member_id, type.first, type.second,
-                                        ledger::EntryKind::kExpiry, -points, "", "expired",
-                                        ""}));
-  }
+  LOYALTY_RETURN_IF_ERROR(operation.Write(ledger::DecideExpiry(member_id, expired)).status());
   LOYALTY_RETURN_IF_ERROR(operation.Commit().status());
   return lots.Rows();
 }
