@@ -80,6 +80,10 @@ class Operation final {
   void Record(const ledger::PurchaseRecorded& purchase);
   void Record(const ledger::PurchaseReturned& purchase);
   void Record(const ledger::ActionCounted& action);
+  void Record(const ledger::RedemptionRecorded& redemption);
+  void Record(const ledger::RedemptionCancelled& cancelled);
+  void Record(const ledger::ReservationCreated& reservation);
+  void Record(const ledger::ReservationResolved& resolved);
   // Writes an enrolment change: deferred with `changed` as the new state when tracked, else at
   // once, taking the state the statement returns.
   absl::Status WriteEnrolment(const pg::Statement& statement, pg::Params params,
