@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "libs/ledger/burn.h"
 #include "libs/ledger/member.h"
 #include "libs/ledger/types.h"
 
@@ -144,9 +145,62 @@ struct ContributionAdded {
   Points qualifying = 0;
 };
 
-using Change = std::variant<EntryChange, LotCreation, LotChange, TotalsChange, EnrolmentChange,
-                            PeriodRenewal, PurchaseRecorded, PurchaseReturned, ActionCounted,
-                            OrderRolledUp, ContributionAdded>;
+// A redemption (its id is the operation's): its row, the lots it took and its points by program,
+// published as the event's redemption.
+struct RedemptionRecorded {
+  std::string member_id;
+  std::string program_id;  // the pricing program (a group redemption's: the default program)
+  bool group = false;
+  Points points = 0;  // overdraft_points included
+  int64_t value_minor = 0;
+  std::string currency;
+  std::string order_ref;
+  std::string reward;
+  std::vector<LotTake> lots;           // in consumption order
+  std::vector<ProgramPoints> breakup;  // by program id
+  Points overdraft_points = 0;
+  int64_t reservation_id = 0;  // the reservation it captured, 0 for none
+};
+
+// A redemption cancelled, published as the event's redemption (marked cancelled).
+struct RedemptionCancelled {
+  std::string member_id;
+  int64_t redemption_id = 0;
+  std::string program_id;
+  Points points = 0;
+};
+
+// Points of one lot held by a reservation.
+struct LotHold {
+  int64_t lot_id = 0;
+  Points points = 0;
+
+  bool operator==(const LotHold&) const = default;
+};
+
+// A reservation (its id is the operation's), open until `expires_at`, and the points it holds.
+struct ReservationCreated {
+  std::string member_id;
+  std::string program_id;  // the pricing program
+  bool group = false;
+  Points points = 0;
+  std::string order_ref;
+  std::string reward;
+  absl::Time expires_at;
+  std::vector<LotHold> lots;  // by consumption order
+};
+
+// An open reservation resolved: "captured" or "voided".
+struct ReservationResolved {
+  std::string member_id;
+  int64_t reservation_id = 0;
+  std::string status;
+};
+
+using Change =
+    std::variant<EntryChange, LotCreation, LotChange, TotalsChange, EnrolmentChange, PeriodRenewal,
+                 PurchaseRecorded, PurchaseReturned, ActionCounted, OrderRolledUp, ContributionAdded,
+                 RedemptionRecorded, RedemptionCancelled, ReservationCreated, ReservationResolved>;
 
 // What a decision changes, as plain values, in the order the changes are made: the store writes
 // them (store::Operation::Write) and publishes them as the operation's event.

@@ -70,7 +70,8 @@ class Operation final {
   ledger::Enrolment* TrackedEnrolment(const std::string& member_id, const std::string& program_id);
   absl::StatusOr<int64_t> NextId(std::vector<int64_t>& reserved, const pg::Statement& fallback);
 
-  // One per kind of change (operation.cc, operation_changes.cc, operation_records.cc).
+  // One per kind of change (operation.cc, operation_changes.cc, operation_records.cc,
+  // operation_redemptions.cc).
   absl::Status AddEntry(const ledger::EntryChange& entry);
   absl::StatusOr<ledger::Lot> CreateLot(const ledger::LotCreation& lot);
   absl::Status ChangeLot(const ledger::LotChange& change);
@@ -82,6 +83,10 @@ class Operation final {
   void Record(const ledger::ActionCounted& action);
   void Record(const ledger::OrderRolledUp& rollup);
   absl::Status Record(const ledger::ContributionAdded& contribution);  // at once: its total
+  void Record(const ledger::RedemptionRecorded& redemption);
+  void Record(const ledger::RedemptionCancelled& cancelled);
+  void Record(const ledger::ReservationCreated& reservation);
+  void Record(const ledger::ReservationResolved& resolved);
   // Writes an enrolment change: deferred with `changed` as the new state when tracked, else at
   // once, taking the state the statement returns.
   absl::Status WriteEnrolment(const pg::Statement& statement, pg::Params params,

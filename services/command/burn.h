@@ -1,19 +1,17 @@
 #pragma once
 
 #include <string>
-#include <vector>
 
 #include "absl/status/statusor.h"
 #include "libs/ledger/burn.h"
 #include "libs/ledger/change_set.h"
 #include "libs/ledger/member.h"
-#include "libs/ledger/program.h"
+#include "libs/ledger/redemption.h"
 #include "libs/ledger/types.h"
 #include "libs/pg/transaction.h"
 #include "libs/store/catalog.h"
 #include "libs/store/member_repository.h"
 #include "libs/store/operation.h"
-#include "loyalty/v1/command.pb.h"
 
 namespace loyalty::command {
 
@@ -22,18 +20,6 @@ namespace loyalty::command {
 absl::StatusOr<ledger::BurnScope> LoadBurnScope(pg::Transaction& tx, const std::string& org_id,
                                                 const std::string& program_id, bool group,
                                                 store::ConfigCache* cache);
-
-// FAILED_PRECONDITION EARN_AND_BURN_SAME_ORDER when the member's order already earned points.
-absl::Status RequireOrderNotEarned(pg::Transaction& tx, const std::string& org_id,
-                                   const std::string& member_id, const std::string& order_ref);
-
-// Takes the plan's lots from the member: lowers them, writes one `kind` ledger entry per program
-// and point type, charges the shortfall to the pricing program's debt, and marks the member
-// active in every program touched.
-absl::Status ApplyBurn(store::Operation& operation, const ledger::BurnScope& scope,
-                       const std::string& member_id, const ledger::BurnPlan& plan,
-                       ledger::EntryKind kind, const std::string& order_ref,
-                       const std::string& description);
 
 // The fields every burn request (redeem, group redeem, reserve) shares.
 struct BurnRequest {
@@ -46,29 +32,28 @@ struct BurnRequest {
   const std::string& reward;
 };
 
-struct DecidedBurn {
+ledger::BurnCommand BurnCommandOf(const BurnRequest& request);
+
+// What a redemption is decided on (ledger::PlanRedemption, DecideBurn, DecideReserve).
+struct LoadedBurn {
   ledger::BurnScope scope;
   ledger::MemberState member;
-  ledger::BurnPlan plan;
+  ledger::BurnFacts facts;
 };
 
-// How a redemption is decided: the dry run does not lock the member; a reservation does not
-// allow an overdraft.
-struct RedemptionMode {
+// How a redemption is loaded: the dry run does not lock the member.
+struct BurnLoad {
   bool lock;
-  bool allow_overdraft;
 };
 
-// Everything a redemption checks, shared by Redeem, GroupRedeem, ReservePoints and the dry run.
-// `read` says how the member is read (every lot, always: a burn spends lots). The lock raises
-// `*now` (see LockForCommand).
-absl::StatusOr<DecidedBurn> DecideRedemption(pg::Transaction& tx, const BurnRequest& request,
-                                             absl::Time* now, RedemptionMode mode,
-                                             store::ConfigCache* cache,
-                                             const store::MemberRead& read = {});
+// Loads the scope, locks the member (load.lock; the lock raises `*now`, see LockForCommand),
+// reads it as `read` says (every lot, always: a burn spends lots) and whether its order earned.
+absl::StatusOr<LoadedBurn> LoadBurn(pg::Transaction& tx, const BurnRequest& request,
+                                    absl::Time* now, BurnLoad load, store::ConfigCache* cache,
+                                    const store::MemberRead& read = {});
 
-// Declares what DecideRedemption with mode.lock reads, in its order, and Operation::Begin's ids
-// after it, for the transaction's first round trip.
+// Declares what LoadBurn with load.lock reads, in its order, and Operation::Begin's ids after
+// it, for the transaction's first round trip.
 void PrefetchRedemption(pg::Transaction& tx, const BurnRequest& request, absl::Time now,
                         store::ConfigCache* cache, const store::MemberRead& read);
 
