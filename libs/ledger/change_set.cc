@@ -31,6 +31,30 @@ Enrolment* EnrolmentIn(MemberState& member, const std::string& program_id) {
 
 }  // namespace
 
+const char* EntryKindName(EntryKind kind) {
+  switch (kind) {
+    case EntryKind::kAccrual:
+      return "accrual";
+    case EntryKind::kRedemption:
+      return "redemption";
+    case EntryKind::kTransferOut:
+      return "transfer_out";
+    case EntryKind::kTransferIn:
+      return "transfer_in";
+    case EntryKind::kReversal:
+      return "reversal";
+    case EntryKind::kExpiry:
+      return "expiry";
+    case EntryKind::kAdjustment:
+      return "adjustment";
+    case EntryKind::kOverdraftRepayment:
+      return "overdraft_repayment";
+    case EntryKind::kRedemptionCancellation:
+      return "redemption_cancellation";
+  }
+  return "unspecified";
+}
+
 Lot LotOf(const LotCreation& creation, int64_t lot_id, absl::Time at) {
   Lot lot;
   lot.lot_id = lot_id;

@@ -26,6 +26,8 @@ enum class EntryKind {
   kOverdraftRepayment,
   kRedemptionCancellation,
 };
+// "accrual", "redemption", ..., "redemption_cancellation": as stored and shown.
+const char* EntryKindName(EntryKind kind);
 
 // One ledger entry: a points movement of a member in a program and point type.
 struct EntryChange {

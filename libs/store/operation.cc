@@ -167,7 +167,7 @@ absl::Status Operation::AddEntry(const ledger::EntryChange& entry) {
       .Add(id())
       .Add(entry.program_id)
       .Add(entry.point_type)
-      .Add(wire::EntryKindName(wire::ToEntryKind(entry.kind)))
+      .Add(ledger::EntryKindName(entry.kind))
       .Add(entry.points)
       .Add(entry.order_ref)
       .Add(entry.description)

@@ -6,58 +6,42 @@
 namespace loyalty::wire {
 namespace {
 
-struct KindName {
-  v1::LedgerEntryKind kind;
-  const char* name;
+// The published kind of each of the domain's.
+struct KindPair {
+  ledger::EntryKind domain;
+  v1::LedgerEntryKind published;
 };
-constexpr KindName kKindNames[] = {
-    {v1::LEDGER_ENTRY_KIND_ACCRUAL, "accrual"},
-    {v1::LEDGER_ENTRY_KIND_REDEMPTION, "redemption"},
-    {v1::LEDGER_ENTRY_KIND_TRANSFER_OUT, "transfer_out"},
-    {v1::LEDGER_ENTRY_KIND_TRANSFER_IN, "transfer_in"},
-    {v1::LEDGER_ENTRY_KIND_REVERSAL, "reversal"},
-    {v1::LEDGER_ENTRY_KIND_EXPIRY, "expiry"},
-    {v1::LEDGER_ENTRY_KIND_ADJUSTMENT, "adjustment"},
-    {v1::LEDGER_ENTRY_KIND_OVERDRAFT_REPAYMENT, "overdraft_repayment"},
-    {v1::LEDGER_ENTRY_KIND_REDEMPTION_CANCELLATION, "redemption_cancellation"},
+constexpr KindPair kKinds[] = {
+    {ledger::EntryKind::kAccrual, v1::LEDGER_ENTRY_KIND_ACCRUAL},
+    {ledger::EntryKind::kRedemption, v1::LEDGER_ENTRY_KIND_REDEMPTION},
+    {ledger::EntryKind::kTransferOut, v1::LEDGER_ENTRY_KIND_TRANSFER_OUT},
+    {ledger::EntryKind::kTransferIn, v1::LEDGER_ENTRY_KIND_TRANSFER_IN},
+    {ledger::EntryKind::kReversal, v1::LEDGER_ENTRY_KIND_REVERSAL},
+    {ledger::EntryKind::kExpiry, v1::LEDGER_ENTRY_KIND_EXPIRY},
+    {ledger::EntryKind::kAdjustment, v1::LEDGER_ENTRY_KIND_ADJUSTMENT},
+    {ledger::EntryKind::kOverdraftRepayment, v1::LEDGER_ENTRY_KIND_OVERDRAFT_REPAYMENT},
+    {ledger::EntryKind::kRedemptionCancellation, v1::LEDGER_ENTRY_KIND_REDEMPTION_CANCELLATION},
 };
 
 }  // namespace
 
 v1::LedgerEntryKind ToEntryKind(ledger::EntryKind kind) {
-  switch (kind) {
-    case ledger::EntryKind::kAccrual:
-      return v1::LEDGER_ENTRY_KIND_ACCRUAL;
-    case ledger::EntryKind::kRedemption:
-      return v1::LEDGER_ENTRY_KIND_REDEMPTION;
-    case ledger::EntryKind::kTransferOut:
-      return v1::LEDGER_ENTRY_KIND_TRANSFER_OUT;
-    case ledger::EntryKind::kTransferIn:
-      return v1::LEDGER_ENTRY_KIND_TRANSFER_IN;
-    case ledger::EntryKind::kReversal:
-      return v1::LEDGER_ENTRY_KIND_REVERSAL;
-    case ledger::EntryKind::kExpiry:
-      return v1::LEDGER_ENTRY_KIND_EXPIRY;
-    case ledger::EntryKind::kAdjustment:
-      return v1::LEDGER_ENTRY_KIND_ADJUSTMENT;
-    case ledger::EntryKind::kOverdraftRepayment:
-      return v1::LEDGER_ENTRY_KIND_OVERDRAFT_REPAYMENT;
-    case ledger::EntryKind::kRedemptionCancellation:
-      return v1::LEDGER_ENTRY_KIND_REDEMPTION_CANCELLATION;
+  for (const KindPair& pair : kKinds) {
+    if (pair.domain == kind) return pair.published;
   }
   return v1::LEDGER_ENTRY_KIND_UNSPECIFIED;
 }
 
 const char* EntryKindName(v1::LedgerEntryKind kind) {
-  for (const KindName& entry : kKindNames) {
-    if (entry.kind == kind) return entry.name;
+  for (const KindPair& pair : kKinds) {
+    if (pair.published == kind) return ledger::EntryKindName(pair.domain);
   }
   return "unspecified";
 }
 
 v1::LedgerEntryKind EntryKindFromName(absl::string_view name) {
-  for (const KindName& entry : kKindNames) {
-    if (name == entry.name) return entry.kind;
+  for (const KindPair& pair : kKinds) {
+    if (name == ledger::EntryKindName(pair.domain)) return pair.published;
   }
   return v1::LEDGER_ENTRY_KIND_UNSPECIFIED;
 }

@@ -17,37 +17,13 @@ std::string TimeText(const std::optional<absl::Time>& at) {
   return at.has_value() ? TimeText(*at) : "never";
 }
 
-const char* KindText(EntryKind kind) {
-  switch (kind) {
-    case EntryKind::kAccrual:
-      return "accrual";
-    case EntryKind::kRedemption:
-      return "redemption";
-    case EntryKind::kTransferOut:
-      return "transfer_out";
-    case EntryKind::kTransferIn:
-      return "transfer_in";
-    case EntryKind::kReversal:
-      return "reversal";
-    case EntryKind::kExpiry:
-      return "expiry";
-    case EntryKind::kAdjustment:
-      return "adjustment";
-    case EntryKind::kOverdraftRepayment:
-      return "overdraft_repayment";
-    case EntryKind::kRedemptionCancellation:
-      return "redemption_cancellation";
-  }
-  return "?";
-}
-
 std::string ChangeText(const Change& change) {
   return std::visit(
       Overloaded{
           [](const EntryChange& e) {
             return absl::StrCat("entry ", e.member_id, " ", e.program_id, "/", e.point_type, " ",
-                                KindText(e.kind), " ", e.points, " order='", e.order_ref, "' '",
-                                e.description, "' actor='", e.actor, "'");
+                                EntryKindName(e.kind), " ", e.points, " order='", e.order_ref,
+                                "' '", e.description, "' actor='", e.actor, "'");
           },
           [](const LotCreation& l) {
             return absl::StrCat(

@@ -81,30 +81,6 @@ inline MemberState Member(std::vector<Lot> lots, Points shop_debt = 0) {
   return member;
 }
 
-inline const char* KindText(EntryKind kind) {
-  switch (kind) {
-    case EntryKind::kAccrual:
-      return "accrual";
-    case EntryKind::kRedemption:
-      return "redemption";
-    case EntryKind::kTransferOut:
-      return "transfer_out";
-    case EntryKind::kTransferIn:
-      return "transfer_in";
-    case EntryKind::kReversal:
-      return "reversal";
-    case EntryKind::kExpiry:
-      return "expiry";
-    case EntryKind::kAdjustment:
-      return "adjustment";
-    case EntryKind::kOverdraftRepayment:
-      return "overdraft_repayment";
-    case EntryKind::kRedemptionCancellation:
-      return "redemption_cancellation";
-  }
-  return "?";
-}
-
 inline const char* LotChangeText(LotChange::Kind kind) {
   constexpr const char* kNames[] = {"consume", "restore", "hold"};  // in LotChange::Kind's order
   return kNames[static_cast<int>(kind)];
@@ -123,8 +99,9 @@ inline std::vector<std::string> Texts(const ChangeSet& changes) {
     texts.push_back(std::visit(
         Overloaded{
             [](const EntryChange& e) {
-              return absl::StrCat("entry ", e.program_id, "/", e.point_type, " ", KindText(e.kind),
-                                  " ", e.points, e.order_ref.empty() ? "" : " order=", e.order_ref,
+              return absl::StrCat("entry ", e.program_id, "/", e.point_type, " ",
+                                  EntryKindName(e.kind), " ", e.points,
+                                  e.order_ref.empty() ? "" : " order=", e.order_ref,
                                   e.description.empty() ? "" : " '", e.description,
                                   e.description.empty() ? "" : "'");
             },
