@@ -10,6 +10,7 @@
 #include "libs/store/idempotency.h"
 #include "libs/store/member_repository.h"
 #include "libs/store/operation.h"
+#include "services/command/burn.h"
 #include "services/command/request_checks.h"
 
 namespace loyalty::command {
@@ -27,11 +28,15 @@ constexpr pg::Statement kSelectRedemptionLots{
     " AND l.lot_id = r.lot_id"
     " WHERE r.org_id = $1 AND r.member_id = $2 AND r.redemption_id = $3 ORDER BY r.lot_id"};
 
+// The key of the member's redemption, for kSelectRedemption and kSelectRedemptionLots.
+pg::Params RedemptionKey(const v1::CancelRedemptionRequest& request) {
+  return pg::Params().Add(request.org_id()).Add(request.member_id()).Add(request.redemption_id());
+}
+
 // The member's redemption with the lots it took (nullopt when it has none).
 absl::StatusOr<std::optional<ledger::RedemptionRecord>> LoadRedemption(
     pg::Transaction& tx, const v1::CancelRedemptionRequest& request) {
-  pg::Params key;
-  key.Add(request.org_id()).Add(request.member_id()).Add(request.redemption_id());
+  const pg::Params key = RedemptionKey(request);
   LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectRedemption, key));
   if (row.Rows() == 0) return std::nullopt;
   ledger::RedemptionRecord redemption{
@@ -45,14 +50,29 @@ absl::StatusOr<std::optional<ledger::RedemptionRecord>> LoadRedemption(
   return redemption;
 }
 
+// Declares what CancelInTransaction reads, in its order, for the first round trip. The
+// configuration version (read for the redemption's program, whichever it is) comes after the
+// redemption.
+void PrefetchCancel(const store::Context& context, pg::Transaction& tx,
+                    const v1::CancelRedemptionRequest& request, const LotAttempt& attempt) {
+  const std::string& org_id = request.org_id();
+  store::PrefetchLockForCommand(tx, org_id, request.member_id(), attempt.now);
+  store::PrefetchMember(tx, org_id, request.member_id(), *attempt.read);
+  tx.Prefetch(kSelectRedemption, RedemptionKey(request));
+  tx.Prefetch(kSelectRedemptionLots, RedemptionKey(request));
+  if (!store::PrefetchConfig(tx, org_id, "", context.config_cache).has_value()) return;
+  store::Operation::Prefetch(tx);
+}
+
 absl::Status CancelInTransaction(const store::Context& context, pg::Transaction& tx,
                                  const v1::CancelRedemptionRequest& request,
+                                 const LotAttempt& attempt,
                                  v1::CancelRedemptionResponse* response) {
   const std::string& org_id = request.org_id();
-  absl::Time now = context.clock->Now();
+  absl::Time now = attempt.now;
   LOYALTY_RETURN_IF_ERROR(store::LockForCommand(tx, org_id, {request.member_id()}, &now));
   LOYALTY_ASSIGN_OR_RETURN(const ledger::MemberState member,
-                           store::LoadMember(tx, org_id, request.member_id()));
+                           store::LoadMember(tx, org_id, request.member_id(), *attempt.read));
   LOYALTY_ASSIGN_OR_RETURN(const std::optional<ledger::RedemptionRecord> redemption,
                            LoadRedemption(tx, request));
   ledger::ProgramConfig program;
@@ -70,6 +90,7 @@ absl::Status CancelInTransaction(const store::Context& context, pg::Transaction&
   operation.Track(member);
   LOYALTY_RETURN_IF_ERROR(operation.Write(cancellation.changes).status());
   LOYALTY_ASSIGN_OR_RETURN(int64_t position, operation.Commit());
+  attempt.cached->Leave(operation);
   response->set_ledger_position(position);
   response->set_points_restored(cancellation.points_restored);
   response->set_points_expired(cancellation.points_expired);
@@ -83,9 +104,15 @@ absl::Status CancelRedemption(const store::Context& context,
                               const v1::CancelRedemptionRequest& request,
                               v1::CancelRedemptionResponse* response) {
   LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
-  return store::RunCommand(
-      context, "CancelRedemption", request.org_id(), request.idempotency_key(), request, response,
-      [&](pg::Transaction& tx) { return CancelInTransaction(context, tx, request, response); });
+  return RunLotCommand(
+      context, "CancelRedemption", request.org_id(), request.member_id(), request.idempotency_key(),
+      request, response,
+      [&](pg::Transaction& tx, const LotAttempt& attempt) {
+        PrefetchCancel(context, tx, request, attempt);
+      },
+      [&](pg::Transaction& tx, const LotAttempt& attempt) {
+        return CancelInTransaction(context, tx, request, attempt, response);
+      });
 }
 
 }  // namespace loyalty::command
