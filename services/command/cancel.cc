@@ -1,6 +1,8 @@
 #include "services/command/cancel.h"
 
+#include <algorithm>
 #include <optional>
+#include <vector>
 
 #include "libs/base/status_macros.h"
 #include "libs/ledger/cancellation.h"
@@ -21,12 +23,22 @@ constexpr pg::Statement kSelectRedemption{
     "SELECT program_id, points, overdraft_points, cancelled_at IS NOT NULL FROM redemptions"
     " WHERE org_id = $1 AND member_id = $2 AND redemption_id = $3"};
 
+// What the redemption took from each lot, with the lot as it is now (store::LotFromRow's columns
+// first).
 constexpr pg::Statement kSelectRedemptionLots{
     "cancel_select_redemption_lots",
-    "SELECT r.lot_id, r.program_id, r.point_type, r.points, l.expires_at"
+    "SELECT l.lot_id, l.program_id, l.point_type, l.subtype, l.amount, l.remaining, l.held,"
+    " l.redeemable, l.awarded_at, l.available_at, l.expires_at, r.program_id, r.point_type,"
+    " r.points"
     " FROM redemption_lots r JOIN lots l ON l.org_id = r.org_id AND l.member_id = r.member_id"
     " AND l.lot_id = r.lot_id"
     " WHERE r.org_id = $1 AND r.member_id = $2 AND r.redemption_id = $3 ORDER BY r.lot_id"};
+
+// A redemption, and the lots it took from as they are now.
+struct LoadedRedemption {
+  ledger::RedemptionRecord record;
+  std::vector<ledger::Lot> lots;
+};
 
 // The key of the member's redemption, for kSelectRedemption and kSelectRedemptionLots.
 pg::Params RedemptionKey(const v1::CancelRedemptionRequest& request) {
@@ -34,20 +46,39 @@ pg::Params RedemptionKey(const v1::CancelRedemptionRequest& request) {
 }
 
 // The member's redemption with the lots it took (nullopt when it has none).
-absl::StatusOr<std::optional<ledger::RedemptionRecord>> LoadRedemption(
+absl::StatusOr<std::optional<LoadedRedemption>> LoadRedemption(
     pg::Transaction& tx, const v1::CancelRedemptionRequest& request) {
   const pg::Params key = RedemptionKey(request);
   LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectRedemption, key));
   if (row.Rows() == 0) return std::nullopt;
-  ledger::RedemptionRecord redemption{
-      std::string(row.Text(0, 0)), row.Int64(0, 1), row.Int64(0, 2), row.Bool(0, 3), {}};
+  LoadedRedemption redemption{
+      {std::string(row.Text(0, 0)), row.Int64(0, 1), row.Int64(0, 2), row.Bool(0, 3), {}}, {}};
   LOYALTY_ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kSelectRedemptionLots, key));
   for (int i = 0; i < lots.Rows(); ++i) {
-    redemption.lots.push_back({lots.Int64(i, 0), std::string(lots.Text(i, 1)),
-                               std::string(lots.Text(i, 2)), lots.Int64(i, 3),
-                               lots.OptionalTime(i, 4)});
+    redemption.lots.push_back(store::LotFromRow(lots, i));
+    redemption.record.lots.push_back({lots.Int64(i, 0), std::string(lots.Text(i, 11)),
+                                      std::string(lots.Text(i, 12)), lots.Int64(i, 13),
+                                      lots.OptionalTime(i, 10)});
   }
   return redemption;
+}
+
+// The member with the lots the redemption emptied, which a member's state leaves out: so that
+// the operation tracks them too, and the state after it (the reply's balances, the member cache)
+// has the points given back to them.
+ledger::MemberState WithEmptiedLots(ledger::MemberState member,
+                                    const std::optional<LoadedRedemption>& redemption) {
+  if (!redemption.has_value()) return member;
+  const auto by_id = [](const ledger::Lot& a, const ledger::Lot& b) { return a.lot_id < b.lot_id; };
+  for (const ledger::Lot& lot : redemption->lots) {
+    const bool tracked =
+        std::any_of(member.lots.begin(), member.lots.end(),
+                    [&](const ledger::Lot& own) { return own.lot_id == lot.lot_id; });
+    if (lot.remaining == 0 && !tracked) {
+      member.lots.insert(std::lower_bound(member.lots.begin(), member.lots.end(), lot, by_id), lot);
+    }
+  }
+  return member;
 }
 
 // Declares what CancelInTransaction reads, in its order, for the first round trip. The
@@ -71,18 +102,21 @@ absl::Status CancelInTransaction(const store::Context& context, pg::Transaction&
   const std::string& org_id = request.org_id();
   absl::Time now = attempt.now;
   LOYALTY_RETURN_IF_ERROR(store::LockForCommand(tx, org_id, {request.member_id()}, &now));
-  LOYALTY_ASSIGN_OR_RETURN(const ledger::MemberState member,
+  LOYALTY_ASSIGN_OR_RETURN(ledger::MemberState loaded,
                            store::LoadMember(tx, org_id, request.member_id(), *attempt.read));
-  LOYALTY_ASSIGN_OR_RETURN(const std::optional<ledger::RedemptionRecord> redemption,
+  LOYALTY_ASSIGN_OR_RETURN(const std::optional<LoadedRedemption> redemption,
                            LoadRedemption(tx, request));
+  std::optional<ledger::RedemptionRecord> record;
   ledger::ProgramConfig program;
   if (redemption.has_value()) {
+    record = redemption->record;
     LOYALTY_ASSIGN_OR_RETURN(
-        program, store::LoadProgram(tx, org_id, redemption->program_id, context.config_cache));
+        program, store::LoadProgram(tx, org_id, record->program_id, context.config_cache));
   }
+  const ledger::MemberState member = WithEmptiedLots(std::move(loaded), redemption);
   LOYALTY_ASSIGN_OR_RETURN(
       const ledger::Cancellation cancellation,
-      ledger::DecideCancel(request.redemption_id(), redemption, program, member, now));
+      ledger::DecideCancel(request.redemption_id(), record, program, member, now));
 
   LOYALTY_ASSIGN_OR_RETURN(
       store::Operation operation,

@@ -116,6 +116,24 @@ TEST_F(RoundTripsTest, ACancellationIsTwoRoundTrips) {
   EXPECT_EQ(MembersBreakingLedgerInvariant(), 0);
 }
 
+// A lot the redemption emptied is no part of the member's state as read: the cancellation tracks it
+// too, so that its reply and the member cache have the points given back to it.
+TEST_F(RoundTripsTest, ACancellationRestoresALotTheRedemptionEmptied) {
+  v1::RedeemResponse redeemed;
+  ASSERT_TRUE(Redeem("alice", 1000, &redeemed).ok());  // alice's one lot, to zero
+  v1::CancelRedemptionRequest cancel;
+  cancel.set_redemption_id(redeemed.redemption().redemption_id());
+  v1::CancelRedemptionResponse response;
+  const int64_t trips =
+      RoundTripsOf([&] { Call(&v1::CommandService::Stub::CancelRedemption, cancel, &response); });
+  EXPECT_EQ(trips, 2);
+  EXPECT_EQ(response.points_restored(), 1000);
+  EXPECT_EQ(Available(response.balances()), 1000);
+  ASSERT_TRUE(Redeem("alice", 1000, &redeemed).ok());  // from the cached state after the cancel
+  EXPECT_EQ(Available(redeemed.balances()), 0);
+  EXPECT_EQ(MembersBreakingLedgerInvariant(), 0);
+}
+
 TEST_F(RoundTripsTest, AReservationsReserveCaptureAndVoidAreTwoRoundTripsEach) {
   v1::ReservePointsRequest reserve;
   reserve.set_points(300);
