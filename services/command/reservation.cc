@@ -4,6 +4,7 @@
 
 #include "libs/base/status_macros.h"
 #include "libs/ledger/reservation.h"
+#include "libs/store/catalog.h"
 #include "libs/store/idempotency.h"
 #include "libs/store/member_repository.h"
 #include "libs/store/operation.h"
@@ -25,13 +26,17 @@ constexpr pg::Statement kSelectReservationLots{
     "SELECT lot_id, points FROM reservation_lots"
     " WHERE org_id = $1 AND member_id = $2 AND reservation_id = $3 ORDER BY lot_id"};
 
+// The key of the member's reservation, for kSelectReservation and kSelectReservationLots.
+pg::Params ReservationKey(const std::string& org_id, const std::string& member_id, int64_t id) {
+  return pg::Params().Add(org_id).Add(member_id).Add(id);
+}
+
 // Locks the member and reads its reservation `id` with its holds (nullopt when it has none).
 absl::StatusOr<std::optional<ledger::Reservation>> LockAndLoadReservation(
     pg::Transaction& tx, const std::string& org_id, const std::string& member_id, int64_t id,
     absl::Time* now) {
   LOYALTY_RETURN_IF_ERROR(store::LockForCommand(tx, org_id, {member_id}, now));
-  pg::Params key;
-  key.Add(org_id).Add(member_id).Add(id);
+  const pg::Params key = ReservationKey(org_id, member_id, id);
   LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectReservation, key));
   if (row.Rows() == 0) return std::nullopt;
   ledger::Reservation reservation{id,
@@ -49,6 +54,35 @@ absl::StatusOr<std::optional<ledger::Reservation>> LockAndLoadReservation(
   return reservation;
 }
 
+// Declares LockAndLoadReservation's reads, in its order, with the `now` it is called with.
+void PrefetchLockAndLoadReservation(pg::Transaction& tx, const std::string& org_id,
+                                    const std::string& member_id, int64_t id, absl::Time now) {
+  store::PrefetchLockForCommand(tx, org_id, member_id, now);
+  tx.Prefetch(kSelectReservation, ReservationKey(org_id, member_id, id));
+  tx.Prefetch(kSelectReservationLots, ReservationKey(org_id, member_id, id));
+}
+
+// Declares what CapturePoints reads, in its order, for the first round trip: the reservation,
+// the configuration version (for its scope, whatever its program), the member, the ids.
+void PrefetchCapture(const store::Context& context, pg::Transaction& tx,
+                     const v1::CapturePointsRequest& request, const LotAttempt& attempt) {
+  const std::string& org_id = request.org_id();
+  PrefetchLockAndLoadReservation(tx, org_id, request.member_id(), request.reservation_id(),
+                                 attempt.now);
+  if (!store::PrefetchConfig(tx, org_id, "", context.config_cache).has_value()) return;
+  store::PrefetchMember(tx, org_id, request.member_id(), *attempt.read);
+  store::Operation::Prefetch(tx);
+}
+
+// Declares what VoidReservation reads, in its order, for the first round trip.
+void PrefetchVoid(pg::Transaction& tx, const v1::VoidReservationRequest& request,
+                  const LotAttempt& attempt) {
+  PrefetchLockAndLoadReservation(tx, request.org_id(), request.member_id(),
+                                 request.reservation_id(), attempt.now);
+  store::PrefetchMember(tx, request.org_id(), request.member_id(), *attempt.read);
+  store::Operation::Prefetch(tx);
+}
+
 }  // namespace
 
 absl::Status ReservePoints(const store::Context& context, const v1::ReservePointsRequest& request,
@@ -58,12 +92,17 @@ absl::Status ReservePoints(const store::Context& context, const v1::ReservePoint
                          request.reward()};
   LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
   const absl::Duration timeout = ReservationTimeout(request);
-  return store::RunCommand(
-      context, "ReservePoints", request.org_id(), request.idempotency_key(), request, response,
-      [&](pg::Transaction& tx) -> absl::Status {
-        absl::Time now = context.clock->Now();
-        LOYALTY_ASSIGN_OR_RETURN(const LoadedBurn loaded,
-                                 LoadBurn(tx, burn, &now, {.lock = true}, context.config_cache));
+  return RunLotCommand(
+      context, "ReservePoints", request.org_id(), request.member_id(), request.idempotency_key(),
+      request, response,
+      [&](pg::Transaction& tx, const LotAttempt& attempt) {
+        PrefetchRedemption(tx, burn, attempt.now, context.config_cache, *attempt.read);
+      },
+      [&](pg::Transaction& tx, const LotAttempt& attempt) -> absl::Status {
+        absl::Time now = attempt.now;
+        LOYALTY_ASSIGN_OR_RETURN(
+            const LoadedBurn loaded,
+            LoadBurn(tx, burn, &now, {.lock = true}, context.config_cache, *attempt.read));
         LOYALTY_ASSIGN_OR_RETURN(
             const ledger::Reserve reserve,
             ledger::DecideReserve(loaded.scope, loaded.member, BurnCommandOf(burn), loaded.facts,
@@ -74,6 +113,7 @@ absl::Status ReservePoints(const store::Context& context, const v1::ReservePoint
         operation.Track(loaded.member);
         LOYALTY_RETURN_IF_ERROR(operation.Write(reserve.changes).status());
         LOYALTY_ASSIGN_OR_RETURN(int64_t position, operation.Commit());
+        attempt.cached->Leave(operation);
         response->set_ledger_position(position);
         response->set_reservation_id(operation.id());
         response->set_points(request.points());
@@ -90,10 +130,14 @@ absl::Status CapturePoints(const store::Context& context, const v1::CapturePoint
                            v1::CapturePointsResponse* response) {
   LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
   const std::string& org_id = request.org_id();
-  return store::RunCommand(
-      context, "CapturePoints", org_id, request.idempotency_key(), request, response,
-      [&](pg::Transaction& tx) -> absl::Status {
-        absl::Time now = context.clock->Now();
+  return RunLotCommand(
+      context, "CapturePoints", org_id, request.member_id(), request.idempotency_key(), request,
+      response,
+      [&](pg::Transaction& tx, const LotAttempt& attempt) {
+        PrefetchCapture(context, tx, request, attempt);
+      },
+      [&](pg::Transaction& tx, const LotAttempt& attempt) -> absl::Status {
+        absl::Time now = attempt.now;
         LOYALTY_ASSIGN_OR_RETURN(const std::optional<ledger::Reservation> reservation,
                                  LockAndLoadReservation(tx, org_id, request.member_id(),
                                                         request.reservation_id(), &now));
@@ -105,7 +149,7 @@ absl::Status CapturePoints(const store::Context& context, const v1::CapturePoint
                                  LoadBurnScope(tx, org_id, reservation->program_id,
                                                reservation->group, context.config_cache));
         LOYALTY_ASSIGN_OR_RETURN(const ledger::MemberState member,
-                                 store::LoadMember(tx, org_id, request.member_id()));
+                                 store::LoadMember(tx, org_id, request.member_id(), *attempt.read));
         LOYALTY_ASSIGN_OR_RETURN(const ledger::Capture capture,
                                  ledger::DecideCapture(*reservation, scope, member, points, now));
         LOYALTY_ASSIGN_OR_RETURN(
@@ -115,6 +159,7 @@ absl::Status CapturePoints(const store::Context& context, const v1::CapturePoint
         LOYALTY_RETURN_IF_ERROR(operation.Write(capture.changes).status());
         *response->mutable_redemption() = operation.event().redemption();
         LOYALTY_ASSIGN_OR_RETURN(int64_t position, operation.Commit());
+        attempt.cached->Leave(operation);
         response->set_ledger_position(position);
         response->set_points_released(capture.points_released);
         return store::FillBalancesAfter(tx, org_id, *operation.StateAfter(member.member_id), now,
@@ -127,15 +172,17 @@ absl::Status VoidReservation(const store::Context& context,
                              v1::VoidReservationResponse* response) {
   LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
   const std::string& org_id = request.org_id();
-  return store::RunCommand(
-      context, "VoidReservation", org_id, request.idempotency_key(), request, response,
-      [&](pg::Transaction& tx) -> absl::Status {
-        absl::Time now = context.clock->Now();
+  return RunLotCommand(
+      context, "VoidReservation", org_id, request.member_id(), request.idempotency_key(), request,
+      response,
+      [&](pg::Transaction& tx, const LotAttempt& attempt) { PrefetchVoid(tx, request, attempt); },
+      [&](pg::Transaction& tx, const LotAttempt& attempt) -> absl::Status {
+        absl::Time now = attempt.now;
         LOYALTY_ASSIGN_OR_RETURN(const std::optional<ledger::Reservation> reservation,
                                  LockAndLoadReservation(tx, org_id, request.member_id(),
                                                         request.reservation_id(), &now));
         LOYALTY_ASSIGN_OR_RETURN(const ledger::MemberState member,
-                                 store::LoadMember(tx, org_id, request.member_id()));
+                                 store::LoadMember(tx, org_id, request.member_id(), *attempt.read));
         LOYALTY_ASSIGN_OR_RETURN(
             const ledger::Release release,
             ledger::DecideVoid(request.reservation_id(), reservation, member.member_id));
@@ -145,6 +192,7 @@ absl::Status VoidReservation(const store::Context& context,
         operation.Track(member);
         LOYALTY_RETURN_IF_ERROR(operation.Write(release.changes).status());
         LOYALTY_ASSIGN_OR_RETURN(int64_t position, operation.Commit());
+        attempt.cached->Leave(operation);
         response->set_ledger_position(position);
         response->set_points_released(release.points_released);
         return store::FillBalancesAfter(tx, org_id, *operation.StateAfter(member.member_id), now,

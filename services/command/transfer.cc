@@ -1,11 +1,16 @@
 #include "services/command/transfer.h"
 
+#include <set>
+
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
 #include "libs/ledger/member.h"
 #include "libs/ledger/program.h"
 #include "libs/ledger/transfer.h"
+#include "libs/store/catalog.h"
 #include "libs/store/idempotency.h"
+#include "libs/store/member_repository.h"
+#include "libs/store/operation.h"
 #include "libs/wire/burn.h"
 #include "services/command/burn.h"
 #include "services/command/request_checks.h"
@@ -44,6 +49,21 @@ absl::StatusOr<Loaded> Load(pg::Transaction& tx, const TransferSpec& spec, absl:
   return loaded;
 }
 
+// Declares what Load with `lock` reads, in its order, and Operation::Begin's ids after it, for
+// the transaction's first round trip: the configuration version, both locks in member-id order
+// (as LockForCommand takes them, with the `now` it gets), both members.
+void PrefetchTransfer(pg::Transaction& tx, const TransferSpec& spec, absl::Time now,
+                      store::ConfigCache* cache) {
+  if (!store::PrefetchConfig(tx, spec.org_id, spec.program_id, cache).has_value()) return;
+  std::set<std::string> members{spec.from_member_id, spec.to_member_id};
+  for (const std::string& member_id : members) {
+    store::PrefetchLockForCommand(tx, spec.org_id, member_id, now);
+  }
+  store::PrefetchMember(tx, spec.org_id, spec.from_member_id);
+  store::PrefetchMember(tx, spec.org_id, spec.to_member_id);
+  store::Operation::Prefetch(tx);
+}
+
 // The dry run: what a transfer reads (unlocked) and checks.
 absl::StatusOr<ledger::BurnPlan> PlanUnlocked(pg::Transaction& tx, const TransferSpec& spec,
                                               absl::Time now, store::ConfigCache* cache) {
@@ -59,10 +79,15 @@ absl::Status Transfer(const store::Context& context, const v1::TransferRequest& 
   const TransferSpec spec{request.org_id(),     request.from_member_id(), request.to_member_id(),
                           request.program_id(), request.group(),          request.points()};
   LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
+  absl::Time attempt_now;  // one per attempt, for the prefetched statements and the body alike
   return store::RunCommand(
       context, "Transfer", request.org_id(), request.idempotency_key(), request, response,
+      [&](pg::Transaction& tx) {
+        attempt_now = context.clock->Now();
+        PrefetchTransfer(tx, spec, attempt_now, context.config_cache);
+      },
       [&](pg::Transaction& tx) -> absl::Status {
-        absl::Time now = context.clock->Now();
+        absl::Time now = attempt_now;
         LOYALTY_ASSIGN_OR_RETURN(const Loaded loaded,
                                  Load(tx, spec, &now, /*lock=*/true, context.config_cache));
         const ledger::ProgramConfig& receiving = loaded.scope.pricing;
