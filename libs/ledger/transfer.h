@@ -24,7 +24,7 @@ struct Transfer {
   ChangeSet changes;
 };
 
-// The checks of a transfer of `command.points` from `from` to `to`, shared with its dry run:
+// The checks of a transfer of `command.points` from `from` to `to` before its receiving side:
 // the two members differ (INVALID_ARGUMENT on to_member_id), are active (MEMBER_NOT_ACTIVE), the
 // sender is enrolled in the sending scope's pricing program unless the scope is the group, the
 // receiver in `receiving` (NOT_ENROLLED), and the sender's lots in the scope cover the points

@@ -13,6 +13,7 @@
 #include "libs/store/member_repository.h"
 #include "libs/store/operation.h"
 #include "services/command/burn.h"
+#include "services/command/lot_command.h"
 #include "services/command/request_checks.h"
 
 namespace loyalty::command {

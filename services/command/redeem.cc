@@ -8,6 +8,7 @@
 #include "libs/store/operation.h"
 #include "libs/wire/burn.h"
 #include "services/command/burn.h"
+#include "services/command/lot_command.h"
 #include "services/command/request_checks.h"
 
 namespace loyalty::command {
@@ -18,20 +19,16 @@ constexpr ledger::BurnRules kRedemptionRules{.validate_redemption = true, .allow
 absl::Status RunRedemption(const store::Context& context, absl::string_view method,
                            const std::string& key, const google::protobuf::Message& wire,
                            const BurnRequest& request, v1::RedeemResponse* response) {
-  store::MemberCommandCache cached(context.member_cache, request.org_id, request.member_id);
-  absl::Time now;  // one per attempt, for the prefetched statements and the body alike
-  const store::MemberRead* read = nullptr;
-  return store::RunMemberCommand(
-      context, cached, method, key, wire, response,
-      [&](pg::Transaction& tx) {
-        now = context.clock->Now();
-        read = &cached.Attempt(std::nullopt);  // a burn reads every lot
-        PrefetchRedemption(tx, request, now, context.config_cache, *read);
+  return RunLotCommand(
+      context, method, request.org_id, request.member_id, key, wire, response,
+      [&](pg::Transaction& tx, const LotAttempt& attempt) {
+        PrefetchRedemption(tx, request, attempt.now, context.config_cache, *attempt.read);
       },
-      [&](pg::Transaction& tx) -> absl::Status {
+      [&](pg::Transaction& tx, const LotAttempt& attempt) -> absl::Status {
+        absl::Time now = attempt.now;
         LOYALTY_ASSIGN_OR_RETURN(
             const LoadedBurn loaded,
-            LoadBurn(tx, request, &now, {.lock = true}, context.config_cache, *read));
+            LoadBurn(tx, request, &now, {.lock = true}, context.config_cache, *attempt.read));
         LOYALTY_ASSIGN_OR_RETURN(
             const ledger::Burn burn,
             ledger::DecideBurn(loaded.scope, loaded.member, BurnCommandOf(request), loaded.facts,
@@ -43,7 +40,7 @@ absl::Status RunRedemption(const store::Context& context, absl::string_view meth
         LOYALTY_RETURN_IF_ERROR(operation.Write(burn.changes).status());
         *response->mutable_redemption() = operation.event().redemption();
         LOYALTY_ASSIGN_OR_RETURN(int64_t position, operation.Commit());
-        cached.Leave(operation);
+        attempt.cached->Leave(operation);
         response->set_ledger_position(position);
         return store::FillBalancesAfter(tx, request.org_id,
                                         *operation.StateAfter(loaded.member.member_id), now,

@@ -11,6 +11,7 @@
 #include "libs/wire/burn.h"
 #include "libs/wire/time.h"
 #include "services/command/burn.h"
+#include "services/command/lot_command.h"
 #include "services/command/request_checks.h"
 
 namespace loyalty::command {

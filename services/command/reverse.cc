@@ -13,6 +13,7 @@
 #include "libs/store/operation.h"
 #include "libs/wire/balances.h"
 #include "services/command/household.h"
+#include "services/command/lot_command.h"
 #include "services/command/request_checks.h"
 
 namespace loyalty::command {
@@ -90,9 +91,9 @@ void PrefetchReverse(const store::Context& context, pg::Transaction& tx,
 }
 
 absl::Status ReverseInTransaction(const store::Context& context, pg::Transaction& tx,
-                                  const v1::ReverseRequest& request, absl::Time now,
-                                  store::MemberCommandCache& cached, const store::MemberRead& read,
+                                  const v1::ReverseRequest& request, const LotAttempt& attempt,
                                   v1::ReverseResponse* response) {
+  absl::Time now = attempt.now;
   const std::string& org_id = request.org_id();
   LOYALTY_ASSIGN_OR_RETURN(
       ledger::ProgramConfig program,
@@ -102,7 +103,7 @@ absl::Status ReverseInTransaction(const store::Context& context, pg::Transaction
       LockMemberAndOrderHousehold(tx, org_id, request.member_id(), program.program_id,
                                   request.order_ref(), &now));
   LOYALTY_ASSIGN_OR_RETURN(ledger::MemberState member,
-                           store::LoadMember(tx, org_id, request.member_id(), read));
+                           store::LoadMember(tx, org_id, request.member_id(), *attempt.read));
   LOYALTY_ASSIGN_OR_RETURN(const std::optional<ledger::PurchaseRecord> purchase,
                            LoadPurchase(tx, request, program.program_id));
   std::vector<ledger::OrderLot> order_lots;
@@ -123,7 +124,7 @@ absl::Status ReverseInTransaction(const store::Context& context, pg::Transaction
   }
 
   LOYALTY_ASSIGN_OR_RETURN(int64_t position, operation.Commit());
-  cached.Leave(operation);
+  attempt.cached->Leave(operation);
   response->set_ledger_position(position);
   response->set_points_reversed(reversal.points);
   response->set_debt_created(reversal.debt);
@@ -141,18 +142,14 @@ absl::Status ReverseInTransaction(const store::Context& context, pg::Transaction
 absl::Status Reverse(const store::Context& context, const v1::ReverseRequest& request,
                      v1::ReverseResponse* response) {
   LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
-  store::MemberCommandCache cached(context.member_cache, request.org_id(), request.member_id());
-  absl::Time now;  // one per attempt, for the prefetched statements and the body alike
-  const store::MemberRead* read = nullptr;
-  return store::RunMemberCommand(
-      context, cached, "Reverse", request.idempotency_key(), request, response,
-      [&](pg::Transaction& tx) {
-        now = context.clock->Now();
-        read = &cached.Attempt(std::nullopt);  // a return takes lots
-        PrefetchReverse(context, tx, request, now, *read);
+  return RunLotCommand(
+      context, "Reverse", request.org_id(), request.member_id(), request.idempotency_key(), request,
+      response,
+      [&](pg::Transaction& tx, const LotAttempt& attempt) {
+        PrefetchReverse(context, tx, request, attempt.now, *attempt.read);
       },
-      [&](pg::Transaction& tx) {
-        return ReverseInTransaction(context, tx, request, now, cached, *read, response);
+      [&](pg::Transaction& tx, const LotAttempt& attempt) {
+        return ReverseInTransaction(context, tx, request, attempt, response);
       });
 }
 

@@ -68,8 +68,10 @@ void PrefetchTransfer(pg::Transaction& tx, const TransferSpec& spec, absl::Time 
 absl::StatusOr<ledger::BurnPlan> PlanUnlocked(pg::Transaction& tx, const TransferSpec& spec,
                                               absl::Time now, store::ConfigCache* cache) {
   LOYALTY_ASSIGN_OR_RETURN(const Loaded loaded, Load(tx, spec, &now, /*lock=*/false, cache));
-  return ledger::PlanTransfer(loaded.scope, loaded.scope.pricing, loaded.from, loaded.to,
-                              {spec.points}, now);
+  LOYALTY_ASSIGN_OR_RETURN(const ledger::Transfer transfer,
+                           ledger::DecideTransfer(loaded.scope, loaded.scope.pricing, loaded.from,
+                                                  loaded.to, {spec.points}, now));
+  return transfer.plan;
 }
 
 }  // namespace

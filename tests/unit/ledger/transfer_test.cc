@@ -163,7 +163,7 @@ TEST(DecideTransferTest, ASubtypeTheReceivingProgramLacksBecomesItsDefault) {
             "origin 3");
 }
 
-TEST(DecideTransferTest, NoRedeemableTypeToReceiveIsNotTransferableButPassesTheDryRunsChecks) {
+TEST(DecideTransferTest, NoRedeemableTypeToReceiveIsNotTransferableThoughTheSendersSideIsFine) {
   ProgramConfig receiving = Shop();
   receiving.point_types = {{"status", false, true, {}}};
   receiving.default_point_type = "status";
@@ -173,7 +173,6 @@ TEST(DecideTransferTest, NoRedeemableTypeToReceiveIsNotTransferableButPassesTheD
   from.lots = {MakeLot(11, "travel", "miles", "std", 20, kInWeek)};
   EXPECT_EQ(ReasonOf(DecideTransfer(group, receiving, from, Receiver(), {20}, kNow).status()),
             kNotTransferable);
-  // The dry run (IsTransferable) checks what it checked before the receiving lots were decided.
   EXPECT_TRUE(PlanTransfer(group, receiving, from, Receiver(), {20}, kNow).ok());
 }
 
