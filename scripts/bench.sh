@@ -459,8 +459,8 @@ resume_query() {  # loyalty-query again, when the script runs one, once its proj
 # Comparisons by turns in one run (the cost of mutual TLS, --against): two pairs of loyalty-command
 # and loyalty-query on the same database, alike but for one thing (their security; their build),
 # neither projecting (the script's own loyalty-query does), and the same closed-loop load on the
-# first pair, then on the second, TURNS times, so that drift (the data set grows, the machine is
-# shared) hits both sides alike.
+# first pair, then on the second, then the other way round, TURNS turns, so that drift (the data
+# set grows, the machine is shared) hits both sides alike.
 # pair_start SIDE BIN [CLIENT FLAGS...] -- SERVER FLAGS...: SIDE's pair from the build in BIN,
 # serving with the server flags on the next pair's ports; waits for both with the client flags
 # (kept in PAIR_CLIENT, one a line; none: plaintext).
@@ -482,13 +482,20 @@ pair_start() {
   wait_for_port "${PAIR_COMMAND[$side]}" "${client[@]}"
   wait_for_port "${PAIR_QUERY[$side]}" "${client[@]}"
 }
-# pair_turns NAME MIX SIDE...: TURNS turns of NAME-SIDE for each SIDE in order (service_run), each
-# pair's loyalty-command the target and its loyalty-query the query target.
+# pair_turns NAME MIX SIDE...: TURNS turns of NAME-SIDE for each SIDE (service_run), each pair's
+# loyalty-command the target and its loyalty-query the query target. The sides go in order on odd
+# turns and in reverse on even ones: the side that runs second finds the database as the first
+# left it (more rows, dead tuples), so alternating gives that drift to both.
 pair_turns() {
-  local name=$1 mix=$2 i side client
+  local name=$1 mix=$2 i side client order
   shift 2
   for i in $(seq 1 "$TURNS"); do
-    for side in "$@"; do
+    order=("$@")
+    if ((i % 2 == 0)); then
+      order=()
+      for side in "$@"; do order=("$side" "${order[@]}"); done
+    fi
+    for side in "${order[@]}"; do
       mapfile -t client < <(printf '%s' "${PAIR_CLIENT[$side]}")
       service_run "$name-$side" "${PAIR_COMMAND[$side]}" "$i" --mix="$mix" \
         --query_target="${PAIR_QUERY[$side]}" "${client[@]}"
@@ -563,7 +570,7 @@ tls_dir=$work/pki
 tls_client=(--insecure_plaintext=false --tls_ca="$tls_dir/ca.crt" --tls_cert="$tls_dir/operator.crt"
             --tls_key="$tls_dir/operator.key")
 tls_cost() {
-  echo "== the cost of mutual TLS ($TURNS turns: plaintext, then TLS)"
+  echo "== the cost of mutual TLS ($TURNS turns: plaintext first on odd turns, TLS on even)"
   bash scripts/pki.sh local "$tls_dir"
   echo '{"grants":[{"identity":"spiffe://loyalty.local/operator","roles":["operator"],'\
 '"all_orgs":true}]}' >"$tls_dir/policy.json"
@@ -585,8 +592,9 @@ database, alike but for their security: one \`--insecure_plaintext\`, one mutual
 with an access policy of one grant (the operator role on every organisation,
 \`--max_calls_per_caller=$((2 * CONCURRENCY))\`). The same loyalty-bench load, closed loop
 ($CONCURRENCY calls outstanding over $CHANNELS channels, $MEMBERS members, warm-up ${WARMUP_S} s,
-measured ${DURATION_S} s, a \`CHECKPOINT\` before each run), on the plaintext pair, then on the TLS
-pair (loyalty-bench with \`--tls_ca --tls_cert --tls_key\`), $TURNS turns. Figures are the
+measured ${DURATION_S} s, a \`CHECKPOINT\` before each run), on the plaintext pair and on the TLS
+pair (loyalty-bench with \`--tls_ca --tls_cert --tls_key\`), $TURNS turns, the plaintext pair
+first on odd turns and second on even ones. Figures are the
 medians of the turns; p99 is loyalty-bench's (client side), in µs.
 
 | load | plaintext calls/s | mutual TLS calls/s | TLS / plaintext | plaintext p99 | mutual TLS p99 | TLS / plaintext |
@@ -629,7 +637,7 @@ EOF_TLS
 # `loyalty-command migrate` checks that first, and must find nothing to apply.
 against_compare() {
   local sides=("$against_short" this-tree) before after
-  echo "== this tree against $against_short ($TURNS turns: $against_short, then this tree)"
+  echo "== this tree against $against_short ($TURNS turns: $against_short first on odd turns, this tree on even)"
   before=$(sql "SELECT max(version) FROM schema_migrations")
   if ! timeout 120 "$against_bin/services/command/loyalty-command" migrate \
       --database_url="$DATABASE_URL" >"$work/migrate-$against_short.log" 2>&1; then
@@ -660,8 +668,8 @@ Two pairs of loyalty-command and loyalty-query (\`--pool_size=$POOL_SIZE\` each,
 The database has this tree's schema (its loyalty-command migrated it; $rev's
 \`loyalty-command migrate\` found nothing to apply). The same loyalty-bench load, closed loop
 ($CONCURRENCY calls outstanding over $CHANNELS channels, $MEMBERS members, warm-up ${WARMUP_S} s,
-measured ${DURATION_S} s, a \`CHECKPOINT\` before each run), on the $rev pair, then on this
-tree's, $TURNS turns; accrue, then redeem, then GetBalances once the projector has caught up.
+measured ${DURATION_S} s, a \`CHECKPOINT\` before each run), on the $rev pair and on this
+tree's, $TURNS turns ($rev first on odd turns, second on even ones); accrue, then redeem, then GetBalances once the projector has caught up.
 Figures are the medians of the turns; p99 is loyalty-bench's (client side), in µs.
 
 | load | $rev calls/s | this tree calls/s | this tree / $rev | $rev p99 | this tree p99 | this tree / $rev |
