@@ -103,7 +103,17 @@ absl::Status Operation::ChangeLot(const ledger::LotChange& change) {
                                               " of member ", change.member_id, " cannot take ",
                                               change.points, " points"));
     }
-    RecordLot(change.member_id, LotFromRow(row, 0));
+    const ledger::Lot changed = LotFromRow(row, 0);
+    RecordLot(change.member_id, changed);
+    // A tracked member's lot its state left out (consumed to zero): its state after has it now
+    // (unless the state holds summaries, which a lot cannot join).
+    ledger::MemberState* member = Tracked(change.member_id);
+    if (member != nullptr && !member->lots_summarised_at.has_value() && changed.remaining > 0) {
+      const auto at = std::lower_bound(
+          member->lots.begin(), member->lots.end(), changed,
+          [](const ledger::Lot& a, const ledger::Lot& b) { return a.lot_id < b.lot_id; });
+      member->lots.insert(at, changed);
+    }
     return absl::OkStatus();
   }
   const ledger::Lot before = *lot;
