@@ -237,7 +237,7 @@ std::optional<ledger::GroupValuation> LatestGroupValuation(const std::string& or
   return ledger::GroupValuationOf(config->programs);
 }
 
-void PrefetchGroupValuation(pg::Transaction& tx, const std::string& org_id) {
+void GroupValuationRead::Declare(pg::Transaction& tx) const {
   tx.Prefetch(kSelectGroupValuation, pg::Params().Add(org_id));
 }
 

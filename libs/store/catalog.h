@@ -42,7 +42,15 @@ absl::StatusOr<ledger::GroupValuation> LoadGroupValuation(pg::Transaction& tx,
 // transaction that already checked the configuration's version.
 std::optional<ledger::GroupValuation> LatestGroupValuation(const std::string& org_id,
                                                            const ConfigCache* cache);
-// Declares LoadGroupValuation's read without a cache (the read side's case).
-void PrefetchGroupValuation(pg::Transaction& tx, const std::string& org_id);
+// LoadGroupValuation without a cache (the read side's case) as a read (libs/store/read_plan.h).
+struct GroupValuationRead {
+  using Value = ledger::GroupValuation;
+  const std::string& org_id;
+
+  void Declare(pg::Transaction& tx) const;
+  absl::StatusOr<ledger::GroupValuation> Load(pg::Transaction& tx) const {
+    return LoadGroupValuation(tx, org_id);
+  }
+};
 
 }  // namespace loyalty::store

@@ -80,6 +80,13 @@ constexpr pg::Statement kExpireReservations{
     "UPDATE reservations SET status = 'expired', resolved_at = $3"
     " WHERE org_id = $1 AND member_id = $2 AND status = 'open' AND expires_at <= $3"};
 
+// The members, each once, in the one lock order of the platform.
+std::vector<std::string> InLockOrder(std::vector<std::string> member_ids) {
+  std::sort(member_ids.begin(), member_ids.end());
+  member_ids.erase(std::unique(member_ids.begin(), member_ids.end()), member_ids.end());
+  return member_ids;
+}
+
 absl::Status ReleaseExpiredReservations(pg::Transaction& tx, const std::string& org_id,
                                         const std::string& member_id, absl::Time now) {
   pg::Params params;
@@ -101,9 +108,7 @@ absl::Status ReleaseExpiredReservations(pg::Transaction& tx, const std::string& 
 
 absl::Status LockMembers(pg::Transaction& tx, const std::string& org_id,
                          std::vector<std::string> member_ids) {
-  std::sort(member_ids.begin(), member_ids.end());
-  member_ids.erase(std::unique(member_ids.begin(), member_ids.end()), member_ids.end());
-  for (const std::string& member_id : member_ids) {
+  for (const std::string& member_id : InLockOrder(std::move(member_ids))) {
     LOYALTY_ASSIGN_OR_RETURN(pg::Result row,
                              tx.Execute(kLockMember, pg::Params().Add(org_id).Add(member_id)));
     if (row.Rows() == 0) return NotFound("member", member_id);
@@ -114,9 +119,7 @@ absl::Status LockMembers(pg::Transaction& tx, const std::string& org_id,
 absl::Status LockForCommand(pg::Transaction& tx, const std::string& org_id,
                             std::vector<std::string> member_ids, absl::Time* now) {
   const absl::Time asked = *now;  // the time the lock statements were prefetched with
-  std::sort(member_ids.begin(), member_ids.end());
-  member_ids.erase(std::unique(member_ids.begin(), member_ids.end()), member_ids.end());
-  for (const std::string& member_id : member_ids) {
+  for (const std::string& member_id : InLockOrder(std::move(member_ids))) {
     const pg::Params params = pg::Params().Add(org_id).Add(member_id).Add(asked);
     LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kLockMemberForCommand, params));
     if (row.Rows() == 0) return NotFound("member", member_id);
@@ -127,9 +130,16 @@ absl::Status LockForCommand(pg::Transaction& tx, const std::string& org_id,
   return absl::OkStatus();
 }
 
-void PrefetchLockForCommand(pg::Transaction& tx, const std::string& org_id,
-                            const std::string& member_id, absl::Time now) {
-  tx.Prefetch(kLockMemberForCommand, pg::Params().Add(org_id).Add(member_id).Add(now));
+void MemberLock::Declare(pg::Transaction& tx) const {
+  for (const std::string& member_id : InLockOrder(member_ids)) {
+    tx.Prefetch(kLockMemberForCommand, pg::Params().Add(org_id).Add(member_id).Add(now));
+  }
+}
+
+absl::StatusOr<absl::Time> MemberLock::Load(pg::Transaction& tx) const {
+  absl::Time raised = now;
+  LOYALTY_RETURN_IF_ERROR(LockForCommand(tx, org_id, member_ids, &raised));
+  return raised;
 }
 
 namespace {
@@ -162,8 +172,7 @@ std::vector<pg::Query> MemberQueries(const std::string& org_id, const std::strin
 
 }  // namespace
 
-void PrefetchMember(pg::Transaction& tx, const std::string& org_id, const std::string& member_id,
-                    const MemberRead& read) {
+void MemberLoad::Declare(pg::Transaction& tx) const {
   for (pg::Query& query : MemberQueries(org_id, member_id, read)) {
     tx.Prefetch(*query.statement, std::move(query.params));
   }
@@ -195,15 +204,7 @@ absl::StatusOr<ledger::MemberState> LoadMember(pg::Transaction& tx, const std::s
   }
   member.state_version = version;
   member.lots_summarised_at = read.summarised_at;
-  const pg::Result& enrolments = rows[1];
-  for (int i = 0; i < enrolments.Rows(); ++i) {
-    member.enrolments.push_back({std::string(enrolments.Text(i, 0)),
-                                 std::string(enrolments.Text(i, 1)), enrolments.OptionalTime(i, 5),
-                                 enrolments.Int64(i, 2), enrolments.Time(i, 3),
-                                 enrolments.Time(i, 4)});
-  }
-  for (int i = 0; i < rows[2].Rows(); ++i) member.lots.push_back(LotFromRow(rows[2], i));
-  for (int i = 0; i < rows[3].Rows(); ++i) member.totals.push_back(TotalsFromRow(rows[3], i));
+  AddMemberRows(rows[1], rows[2], rows[3], &member);
   return member;
 }
 
@@ -223,9 +224,19 @@ ledger::Lot LotFromRow(const pg::Result& lots, int row) {
   return lot;
 }
 
-ledger::PointTotals TotalsFromRow(const pg::Result& totals, int row) {
-  return {std::string(totals.Text(row, 0)), std::string(totals.Text(row, 1)), totals.Int64(row, 2),
-          totals.Int64(row, 3)};
+void AddMemberRows(const pg::Result& enrolments, const pg::Result& lots, const pg::Result& totals,
+                   ledger::MemberState* member) {
+  for (int i = 0; i < enrolments.Rows(); ++i) {
+    member->enrolments.push_back({std::string(enrolments.Text(i, 0)),
+                                  std::string(enrolments.Text(i, 1)), enrolments.OptionalTime(i, 5),
+                                  enrolments.Int64(i, 2), enrolments.Time(i, 3),
+                                  enrolments.Time(i, 4)});
+  }
+  for (int i = 0; i < lots.Rows(); ++i) member->lots.push_back(LotFromRow(lots, i));
+  for (int i = 0; i < totals.Rows(); ++i) {
+    member->totals.push_back({std::string(totals.Text(i, 0)), std::string(totals.Text(i, 1)),
+                              totals.Int64(i, 2), totals.Int64(i, 3)});
+  }
 }
 
 absl::Status FillBalancesAfter(pg::Transaction& tx, const std::string& org_id,

@@ -28,10 +28,6 @@ absl::Status LockMembers(pg::Transaction& tx, const std::string& org_id,
 absl::Status LockForCommand(pg::Transaction& tx, const std::string& org_id,
                             std::vector<std::string> member_ids, absl::Time* now);
 
-// Declares LockForCommand's lock of one member, and LoadMember's reads, for the transaction's
-// first round trip (pg::Transaction::Prefetch); `now` must be the one LockForCommand gets.
-void PrefetchLockForCommand(pg::Transaction& tx, const std::string& org_id,
-                            const std::string& member_id, absl::Time now);
 // How a command reads its member.
 struct MemberRead {
   // Set: the open lots come as summaries made at this time: merged by what balances depend on
@@ -45,19 +41,46 @@ struct MemberRead {
   std::shared_ptr<const ledger::MemberState> cached;
 };
 
-void PrefetchMember(pg::Transaction& tx, const std::string& org_id, const std::string& member_id,
-                    const MemberRead& read = {});
-
 // Reads a member's state (call after LockMembers when the command changes it), as `read` says.
 absl::StatusOr<ledger::MemberState> LoadMember(pg::Transaction& tx, const std::string& org_id,
                                                const std::string& member_id,
                                                const MemberRead& read = {});
 
+// LockForCommand as a read (libs/store/read_plan.h): its value is the raised `now`. With no
+// members it locks nothing and gives `now` (a dry run reads the same plan unlocked).
+struct MemberLock {
+  using Value = absl::Time;
+  const std::string& org_id;
+  std::vector<std::string> member_ids;
+  absl::Time now;
+
+  void Declare(pg::Transaction& tx) const;
+  absl::StatusOr<absl::Time> Load(pg::Transaction& tx) const;
+};
+
+// LoadMember as a read.
+struct MemberLoad {
+  using Value = ledger::MemberState;
+  const std::string& org_id;
+  const std::string& member_id;
+  MemberRead read;
+
+  void Declare(pg::Transaction& tx) const;
+  absl::StatusOr<ledger::MemberState> Load(pg::Transaction& tx) const {
+    return LoadMember(tx, org_id, member_id, read);
+  }
+};
+
 // Row parsers shared with the read views, whose tables have the same columns:
 // lot_id, program_id, point_type, subtype, amount, remaining, held, redeemable, awarded_at,
-// available_at, expires_at; and program_id, point_type, lifetime, qualifying.
+// available_at, expires_at (a lot).
 ledger::Lot LotFromRow(const pg::Result& lots, int row);
-ledger::PointTotals TotalsFromRow(const pg::Result& totals, int row);
+
+// Adds a member's enrolments, open lots (LotFromRow's columns) and totals to `member`, from
+// rows of these columns: program_id, tier ('' for none), debt, period_start, period_end,
+// tier_reached_at (enrolments); program_id, point_type, lifetime, qualifying (totals).
+void AddMemberRows(const pg::Result& enrolments, const pg::Result& lots, const pg::Result& totals,
+                   ledger::MemberState* member);
 
 // The member's balances at `now` after an operation, from its state after it
 // (Operation::StateAfter: the state read under the lock with the operation's changes): no second

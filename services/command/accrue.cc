@@ -1,6 +1,7 @@
 #include "services/command/accrue.h"
 
 #include <optional>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "libs/base/refusal.h"
@@ -9,73 +10,20 @@
 #include "libs/ledger/member.h"
 #include "libs/ledger/program.h"
 #include "libs/store/catalog.h"
+#include "libs/store/command_plan.h"
+#include "libs/store/households.h"
 #include "libs/store/idempotency.h"
 #include "libs/store/member_repository.h"
 #include "libs/store/operation.h"
+#include "libs/store/orders.h"
 #include "libs/wire/accrual.h"
 #include "libs/wire/balances.h"
 #include "libs/wire/time.h"
-#include "services/command/burn.h"
 #include "services/command/household.h"
 #include "services/command/request_checks.h"
 
 namespace loyalty::command {
 namespace {
-
-// Whether the member's order already burned points, and already earned them in the program.
-// Read under the member lock, which every write of either takes, so it stays true to the commit.
-constexpr pg::Statement kSelectOrderUse{
-    "accrue_select_order_use",
-    "SELECT EXISTS (SELECT 1 FROM redemptions WHERE org_id = $1 AND member_id = $2"
-    "   AND order_ref = $4 AND cancelled_at IS NULL),"
-    " EXISTS (SELECT 1 FROM purchases WHERE org_id = $1 AND member_id = $2 AND program_id = $3"
-    "   AND order_ref = $4)"};
-
-// Times the member earned the action before (read under the member lock, as above).
-constexpr pg::Statement kSelectActionCount{
-    "accrue_select_action_count",
-    "SELECT coalesce((SELECT times FROM action_counts WHERE org_id = $1 AND member_id = $2"
-    " AND program_id = $3 AND action_code = $4), 0)"};
-
-// The parameters of kSelectOrderUse (`subject`: the order) and kSelectActionCount (the action).
-pg::Params AwardCheckParams(const std::string& org_id, const std::string& member_id,
-                            const std::string& program_id, const std::string& subject) {
-  return pg::Params().Add(org_id).Add(member_id).Add(program_id).Add(subject);
-}
-
-// The award check the request will make, if any: its statement and parameters.
-std::optional<std::pair<const pg::Statement*, pg::Params>> AwardCheckOf(
-    const v1::AccrueRequest& request, const std::string& program_id) {
-  if (request.has_purchase()) {
-    return std::make_pair(&kSelectOrderUse,
-                          AwardCheckParams(request.org_id(), request.member_id(), program_id,
-                                           request.purchase().order_ref()));
-  }
-  if (request.has_action()) {
-    return std::make_pair(&kSelectActionCount,
-                          AwardCheckParams(request.org_id(), request.member_id(), program_id,
-                                           request.action().action_code()));
-  }
-  return std::nullopt;
-}
-
-// What the award check of the request read: whether the order burned or earned points, or how
-// often the member earned the action.
-absl::StatusOr<ledger::AccrualFacts> LoadFacts(pg::Transaction& tx,
-                                               const v1::AccrueRequest& request,
-                                               const std::string& program_id) {
-  ledger::AccrualFacts facts;
-  const auto check = AwardCheckOf(request, program_id);
-  if (!check.has_value()) return facts;
-  LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(*check->first, check->second));
-  if (request.has_purchase()) {
-    facts.order_burned = row.Bool(0, 0);
-    facts.order_earned = row.Bool(0, 1);
-  } else {
-    facts.action_times = row.Int32(0, 0);
-  }
-  return facts;
-}
 
 // The lots the accrual created, as the reply shows them.
 void AddAwardedLots(const std::vector<ledger::Lot>& lots, v1::AccrueResponse* response) {
@@ -98,20 +46,15 @@ std::optional<absl::Time> LotsSummarisedAt(const v1::AccrueRequest& request, abs
   return now;
 }
 
-// Declares what AccrueInTransaction reads, in its order, for the first round trip.
-void PrefetchAccrue(const store::Context& context, pg::Transaction& tx,
-                    const v1::AccrueRequest& request, absl::Time now,
-                    const store::MemberRead& read) {
+// What an accrual reads under the member's lock, in order.
+auto AccrueReads(const v1::AccrueRequest& request, const std::string& program_id, absl::Time now,
+                 const store::MemberRead& read) {
   const std::string& org_id = request.org_id();
-  const std::optional<std::string> program_id =
-      store::PrefetchConfig(tx, org_id, request.program_id(), context.config_cache);
-  if (!program_id.has_value()) return;
-  PrefetchLockMemberAndHousehold(tx, org_id, request.member_id(), now);
-  store::PrefetchMember(tx, org_id, request.member_id(), read);
-  if (auto check = AwardCheckOf(request, *program_id)) {
-    tx.Prefetch(*check->first, std::move(check->second));
-  }
-  store::Operation::Prefetch(tx);
+  const std::string& member_id = request.member_id();
+  return std::tuple(
+      store::HouseholdLock{org_id, member_id, now}, store::MemberLoad{org_id, member_id, read},
+      store::AccrualFactsRead{org_id, member_id, program_id, request.purchase().order_ref(),
+                              request.action().action_code()});
 }
 
 absl::Status AccrueInTransaction(const store::Context& context, pg::Transaction& tx,
@@ -123,12 +66,11 @@ absl::Status AccrueInTransaction(const store::Context& context, pg::Transaction&
       ledger::ProgramConfig program,
       store::LoadProgram(tx, org_id, request.program_id(), context.config_cache));
   LOYALTY_RETURN_IF_ERROR(ledger::RequireActive(program));
-  LOYALTY_ASSIGN_OR_RETURN(std::optional<HouseholdRollup> household,
-                           LockMemberAndHousehold(tx, org_id, request.member_id(), &now));
-  LOYALTY_ASSIGN_OR_RETURN(ledger::MemberState member,
-                           store::LoadMember(tx, org_id, request.member_id(), read));
-  LOYALTY_ASSIGN_OR_RETURN(const ledger::AccrualFacts facts,
-                           LoadFacts(tx, request, program.program_id));
+  LOYALTY_ASSIGN_OR_RETURN(auto reads,
+                           store::Load(tx, AccrueReads(request, program.program_id, now, read)));
+  const auto& [locked, member, facts] = reads;
+  const std::optional<ledger::HouseholdRollup>& household = locked.household;
+  now = locked.now;
   LOYALTY_ASSIGN_OR_RETURN(
       const ledger::Accrual accrual,
       ledger::DecideAccrual(program, member, wire::AccrualCommandOf(request), facts, now));
@@ -169,7 +111,10 @@ absl::Status Accrue(const store::Context& context, const v1::AccrueRequest& requ
       [&](pg::Transaction& tx) {
         now = context.clock->Now();
         read = &cached.Attempt(LotsSummarisedAt(request, now));
-        PrefetchAccrue(context, tx, request, now, *read);
+        store::DeclareCommand(context, tx, request.org_id(), request.program_id(),
+                              [&](const std::string& program_id) {
+                                return AccrueReads(request, program_id, now, *read);
+                              });
       },
       [&](pg::Transaction& tx) {
         return AccrueInTransaction(context, tx, request, now, cached, *read, response);

@@ -1,21 +1,27 @@
 #include "services/command/burn.h"
 
 #include <algorithm>
+#include <tuple>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
 #include "libs/ledger/program.h"
+#include "libs/store/command_plan.h"
+#include "libs/store/orders.h"
 
 namespace loyalty::command {
 namespace {
 
-constexpr pg::Statement kSelectPurchaseByOrder{
-    "burn_select_purchase_by_order",
-    "SELECT 1 FROM purchases WHERE org_id = $1 AND member_id = $2 AND order_ref = $3 LIMIT 1"};
-
-pg::Params OrderParams(const BurnRequest& request) {
-  return pg::Params().Add(request.org_id).Add(request.member_id).Add(request.order_ref);
+// What a burn reads after its scope, in order (an unlocked plan for the dry run).
+auto BurnReads(const BurnRequest& request, absl::Time now, BurnLoad load,
+               const store::MemberRead& read) {
+  std::vector<std::string> locked;
+  if (load.lock) locked.push_back(request.member_id);
+  return std::tuple(store::MemberLock{request.org_id, std::move(locked), now},
+                    store::MemberLoad{request.org_id, request.member_id, read},
+                    store::OrderEarnedRead{request.org_id, request.member_id, request.order_ref});
 }
 
 }  // namespace
@@ -56,26 +62,16 @@ absl::StatusOr<LoadedBurn> LoadBurn(pg::Transaction& tx, const BurnRequest& requ
   LoadedBurn loaded;
   LOYALTY_ASSIGN_OR_RETURN(
       loaded.scope, LoadBurnScope(tx, request.org_id, request.program_id, request.group, cache));
-  if (load.lock) {
-    LOYALTY_RETURN_IF_ERROR(store::LockForCommand(tx, request.org_id, {request.member_id}, now));
-  }
-  LOYALTY_ASSIGN_OR_RETURN(loaded.member,
-                           store::LoadMember(tx, request.org_id, request.member_id, read));
-  if (!request.order_ref.empty()) {
-    LOYALTY_ASSIGN_OR_RETURN(pg::Result row,
-                             tx.Execute(kSelectPurchaseByOrder, OrderParams(request)));
-    loaded.facts.order_earned = row.Rows() > 0;
-  }
+  LOYALTY_ASSIGN_OR_RETURN(auto reads, store::Load(tx, BurnReads(request, *now, load, read)));
+  std::tie(*now, loaded.member, loaded.facts.order_earned) = std::move(reads);
   return loaded;
 }
 
-void PrefetchRedemption(pg::Transaction& tx, const BurnRequest& request, absl::Time now,
-                        store::ConfigCache* cache, const store::MemberRead& read) {
-  if (!store::PrefetchConfig(tx, request.org_id, request.program_id, cache).has_value()) return;
-  store::PrefetchLockForCommand(tx, request.org_id, request.member_id, now);
-  store::PrefetchMember(tx, request.org_id, request.member_id, read);
-  if (!request.order_ref.empty()) tx.Prefetch(kSelectPurchaseByOrder, OrderParams(request));
-  store::Operation::Prefetch(tx);
+void PrefetchRedemption(const store::Context& context, pg::Transaction& tx,
+                        const BurnRequest& request, absl::Time now, const store::MemberRead& read) {
+  store::DeclareCommand(context, tx, request.org_id, request.program_id, [&](const std::string&) {
+    return BurnReads(request, now, {.lock = true}, read);
+  });
 }
 
 }  // namespace loyalty::command

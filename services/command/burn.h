@@ -61,7 +61,7 @@ absl::StatusOr<LoadedBurn> LoadBurn(pg::Transaction& tx, const BurnRequest& requ
 
 // Declares what LoadBurn with load.lock reads, in its order, and Operation::Begin's ids after
 // it, for the transaction's first round trip.
-void PrefetchRedemption(pg::Transaction& tx, const BurnRequest& request, absl::Time now,
-                        store::ConfigCache* cache, const store::MemberRead& read);
+void PrefetchRedemption(const store::Context& context, pg::Transaction& tx,
+                        const BurnRequest& request, absl::Time now, const store::MemberRead& read);
 
 }  // namespace loyalty::command

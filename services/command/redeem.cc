@@ -22,7 +22,7 @@ absl::Status RunRedemption(const store::Context& context, absl::string_view meth
   return RunLotCommand(
       context, method, request.org_id, request.member_id, key, wire, response,
       [&](pg::Transaction& tx, const LotAttempt& attempt) {
-        PrefetchRedemption(tx, request, attempt.now, context.config_cache, *attempt.read);
+        PrefetchRedemption(context, tx, request, attempt.now, *attempt.read);
       },
       [&](pg::Transaction& tx, const LotAttempt& attempt) -> absl::Status {
         absl::Time now = attempt.now;

@@ -1,13 +1,16 @@
 #include "services/command/reservation.h"
 
 #include <optional>
+#include <tuple>
 
 #include "libs/base/status_macros.h"
 #include "libs/ledger/reservation.h"
 #include "libs/store/catalog.h"
+#include "libs/store/command_plan.h"
 #include "libs/store/idempotency.h"
 #include "libs/store/member_repository.h"
 #include "libs/store/operation.h"
+#include "libs/store/redemptions.h"
 #include "libs/wire/burn.h"
 #include "libs/wire/time.h"
 #include "services/command/burn.h"
@@ -17,71 +20,13 @@
 namespace loyalty::command {
 namespace {
 
-constexpr pg::Statement kSelectReservation{
-    "reservation_select",
-    "SELECT program_id, is_group, points, coalesce(order_ref, ''), coalesce(reward, ''), status,"
-    " expires_at FROM reservations WHERE org_id = $1 AND member_id = $2 AND reservation_id = $3"};
-
-constexpr pg::Statement kSelectReservationLots{
-    "reservation_select_lots",
-    "SELECT lot_id, points FROM reservation_lots"
-    " WHERE org_id = $1 AND member_id = $2 AND reservation_id = $3 ORDER BY lot_id"};
-
-// The key of the member's reservation, for kSelectReservation and kSelectReservationLots.
-pg::Params ReservationKey(const std::string& org_id, const std::string& member_id, int64_t id) {
-  return pg::Params().Add(org_id).Add(member_id).Add(id);
-}
-
-// Locks the member and reads its reservation `id` with its holds (nullopt when it has none).
-absl::StatusOr<std::optional<ledger::Reservation>> LockAndLoadReservation(
-    pg::Transaction& tx, const std::string& org_id, const std::string& member_id, int64_t id,
-    absl::Time* now) {
-  LOYALTY_RETURN_IF_ERROR(store::LockForCommand(tx, org_id, {member_id}, now));
-  const pg::Params key = ReservationKey(org_id, member_id, id);
-  LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectReservation, key));
-  if (row.Rows() == 0) return std::nullopt;
-  ledger::Reservation reservation{id,
-                                  std::string(row.Text(0, 0)),
-                                  row.Bool(0, 1),
-                                  row.Int64(0, 2),
-                                  std::string(row.Text(0, 3)),
-                                  std::string(row.Text(0, 4)),
-                                  std::string(row.Text(0, 5)),
-                                  {}};
-  LOYALTY_ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kSelectReservationLots, key));
-  for (int i = 0; i < lots.Rows(); ++i) {
-    reservation.lots.push_back({lots.Int64(i, 0), lots.Int64(i, 1)});
-  }
-  return reservation;
-}
-
-// Declares LockAndLoadReservation's reads, in its order, with the `now` it is called with.
-void PrefetchLockAndLoadReservation(pg::Transaction& tx, const std::string& org_id,
-                                    const std::string& member_id, int64_t id, absl::Time now) {
-  store::PrefetchLockForCommand(tx, org_id, member_id, now);
-  tx.Prefetch(kSelectReservation, ReservationKey(org_id, member_id, id));
-  tx.Prefetch(kSelectReservationLots, ReservationKey(org_id, member_id, id));
-}
-
-// Declares what CapturePoints reads, in its order, for the first round trip: the reservation,
-// the configuration version (for its scope, whatever its program), the member, the ids.
-void PrefetchCapture(const store::Context& context, pg::Transaction& tx,
-                     const v1::CapturePointsRequest& request, const LotAttempt& attempt) {
-  const std::string& org_id = request.org_id();
-  PrefetchLockAndLoadReservation(tx, org_id, request.member_id(), request.reservation_id(),
-                                 attempt.now);
-  if (!store::PrefetchConfig(tx, org_id, "", context.config_cache).has_value()) return;
-  store::PrefetchMember(tx, org_id, request.member_id(), *attempt.read);
-  store::Operation::Prefetch(tx);
-}
-
-// Declares what VoidReservation reads, in its order, for the first round trip.
-void PrefetchVoid(pg::Transaction& tx, const v1::VoidReservationRequest& request,
-                  const LotAttempt& attempt) {
-  PrefetchLockAndLoadReservation(tx, request.org_id(), request.member_id(),
-                                 request.reservation_id(), attempt.now);
-  store::PrefetchMember(tx, request.org_id(), request.member_id(), *attempt.read);
-  store::Operation::Prefetch(tx);
+// What a capture or a void reads under the member's lock, in order; a capture's scope comes
+// after, for the reservation's program.
+auto ReservationReads(const std::string& org_id, const std::string& member_id,
+                      int64_t reservation_id, const LotAttempt& attempt) {
+  return std::tuple(store::MemberLock{org_id, {member_id}, attempt.now},
+                    store::ReservationRead{org_id, member_id, reservation_id},
+                    store::MemberLoad{org_id, member_id, *attempt.read});
 }
 
 }  // namespace
@@ -97,7 +42,7 @@ absl::Status ReservePoints(const store::Context& context, const v1::ReservePoint
       context, "ReservePoints", request.org_id(), request.member_id(), request.idempotency_key(),
       request, response,
       [&](pg::Transaction& tx, const LotAttempt& attempt) {
-        PrefetchRedemption(tx, burn, attempt.now, context.config_cache, *attempt.read);
+        PrefetchRedemption(context, tx, burn, attempt.now, *attempt.read);
       },
       [&](pg::Transaction& tx, const LotAttempt& attempt) -> absl::Status {
         absl::Time now = attempt.now;
@@ -135,13 +80,15 @@ absl::Status CapturePoints(const store::Context& context, const v1::CapturePoint
       context, "CapturePoints", org_id, request.member_id(), request.idempotency_key(), request,
       response,
       [&](pg::Transaction& tx, const LotAttempt& attempt) {
-        PrefetchCapture(context, tx, request, attempt);
+        store::DeclareCommandThenConfig(
+            context, tx, org_id,
+            ReservationReads(org_id, request.member_id(), request.reservation_id(), attempt));
       },
       [&](pg::Transaction& tx, const LotAttempt& attempt) -> absl::Status {
-        absl::Time now = attempt.now;
-        LOYALTY_ASSIGN_OR_RETURN(const std::optional<ledger::Reservation> reservation,
-                                 LockAndLoadReservation(tx, org_id, request.member_id(),
-                                                        request.reservation_id(), &now));
+        LOYALTY_ASSIGN_OR_RETURN(
+            const auto reads, store::Load(tx, ReservationReads(org_id, request.member_id(),
+                                                               request.reservation_id(), attempt)));
+        const auto& [now, reservation, member] = reads;
         // Refused before its scope is read, as the reservation's own refusals come first.
         LOYALTY_ASSIGN_OR_RETURN(
             const ledger::Points points,
@@ -149,8 +96,6 @@ absl::Status CapturePoints(const store::Context& context, const v1::CapturePoint
         LOYALTY_ASSIGN_OR_RETURN(const ledger::BurnScope scope,
                                  LoadBurnScope(tx, org_id, reservation->program_id,
                                                reservation->group, context.config_cache));
-        LOYALTY_ASSIGN_OR_RETURN(const ledger::MemberState member,
-                                 store::LoadMember(tx, org_id, request.member_id(), *attempt.read));
         LOYALTY_ASSIGN_OR_RETURN(const ledger::Capture capture,
                                  ledger::DecideCapture(*reservation, scope, member, points, now));
         LOYALTY_ASSIGN_OR_RETURN(
@@ -176,14 +121,16 @@ absl::Status VoidReservation(const store::Context& context,
   return RunLotCommand(
       context, "VoidReservation", org_id, request.member_id(), request.idempotency_key(), request,
       response,
-      [&](pg::Transaction& tx, const LotAttempt& attempt) { PrefetchVoid(tx, request, attempt); },
+      [&](pg::Transaction& tx, const LotAttempt& attempt) {
+        store::Declare(
+            tx, ReservationReads(org_id, request.member_id(), request.reservation_id(), attempt));
+        store::Operation::Prefetch(tx);
+      },
       [&](pg::Transaction& tx, const LotAttempt& attempt) -> absl::Status {
-        absl::Time now = attempt.now;
-        LOYALTY_ASSIGN_OR_RETURN(const std::optional<ledger::Reservation> reservation,
-                                 LockAndLoadReservation(tx, org_id, request.member_id(),
-                                                        request.reservation_id(), &now));
-        LOYALTY_ASSIGN_OR_RETURN(const ledger::MemberState member,
-                                 store::LoadMember(tx, org_id, request.member_id(), *attempt.read));
+        LOYALTY_ASSIGN_OR_RETURN(
+            const auto reads, store::Load(tx, ReservationReads(org_id, request.member_id(),
+                                                               request.reservation_id(), attempt)));
+        const auto& [now, reservation, member] = reads;
         LOYALTY_ASSIGN_OR_RETURN(
             const ledger::Release release,
             ledger::DecideVoid(request.reservation_id(), reservation, member.member_id));

@@ -1,6 +1,7 @@
 #include "services/command/transfer.h"
 
-#include <set>
+#include <tuple>
+#include <vector>
 
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
@@ -8,6 +9,7 @@
 #include "libs/ledger/program.h"
 #include "libs/ledger/transfer.h"
 #include "libs/store/catalog.h"
+#include "libs/store/command_plan.h"
 #include "libs/store/idempotency.h"
 #include "libs/store/member_repository.h"
 #include "libs/store/operation.h"
@@ -35,33 +37,24 @@ struct Loaded {
   ledger::MemberState to;
 };
 
+// What a transfer reads after its scope, in order: both locks (none for the dry run), both
+// members.
+auto TransferReads(const TransferSpec& spec, absl::Time now, bool lock) {
+  std::vector<std::string> locked;
+  if (lock) locked = {spec.from_member_id, spec.to_member_id};
+  return std::tuple(store::MemberLock{spec.org_id, std::move(locked), now},
+                    store::MemberLoad{spec.org_id, spec.from_member_id, {}},
+                    store::MemberLoad{spec.org_id, spec.to_member_id, {}});
+}
+
 absl::StatusOr<Loaded> Load(pg::Transaction& tx, const TransferSpec& spec, absl::Time* now,
                             bool lock, store::ConfigCache* cache) {
   Loaded loaded;
   LOYALTY_ASSIGN_OR_RETURN(loaded.scope,
                            LoadBurnScope(tx, spec.org_id, spec.program_id, spec.group, cache));
-  if (lock) {
-    LOYALTY_RETURN_IF_ERROR(
-        store::LockForCommand(tx, spec.org_id, {spec.from_member_id, spec.to_member_id}, now));
-  }
-  LOYALTY_ASSIGN_OR_RETURN(loaded.from, store::LoadMember(tx, spec.org_id, spec.from_member_id));
-  LOYALTY_ASSIGN_OR_RETURN(loaded.to, store::LoadMember(tx, spec.org_id, spec.to_member_id));
+  LOYALTY_ASSIGN_OR_RETURN(auto reads, store::Load(tx, TransferReads(spec, *now, lock)));
+  std::tie(*now, loaded.from, loaded.to) = std::move(reads);
   return loaded;
-}
-
-// Declares what Load with `lock` reads, in its order, and Operation::Begin's ids after it, for
-// the transaction's first round trip: the configuration version, both locks in member-id order
-// (as LockForCommand takes them, with the `now` it gets), both members.
-void PrefetchTransfer(pg::Transaction& tx, const TransferSpec& spec, absl::Time now,
-                      store::ConfigCache* cache) {
-  if (!store::PrefetchConfig(tx, spec.org_id, spec.program_id, cache).has_value()) return;
-  std::set<std::string> members{spec.from_member_id, spec.to_member_id};
-  for (const std::string& member_id : members) {
-    store::PrefetchLockForCommand(tx, spec.org_id, member_id, now);
-  }
-  store::PrefetchMember(tx, spec.org_id, spec.from_member_id);
-  store::PrefetchMember(tx, spec.org_id, spec.to_member_id);
-  store::Operation::Prefetch(tx);
 }
 
 // The dry run: what a transfer reads (unlocked) and checks.
@@ -86,7 +79,9 @@ absl::Status Transfer(const store::Context& context, const v1::TransferRequest& 
       context, "Transfer", request.org_id(), request.idempotency_key(), request, response,
       [&](pg::Transaction& tx) {
         attempt_now = context.clock->Now();
-        PrefetchTransfer(tx, spec, attempt_now, context.config_cache);
+        store::DeclareCommand(context, tx, spec.org_id, spec.program_id, [&](const std::string&) {
+          return TransferReads(spec, attempt_now, /*lock=*/true);
+        });
       },
       [&](pg::Transaction& tx) -> absl::Status {
         absl::Time now = attempt_now;

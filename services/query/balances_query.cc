@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <tuple>
 #include <utility>
 
 #include "libs/base/refusal.h"
@@ -15,8 +16,10 @@
 #include "libs/ledger/program.h"
 #include "libs/store/catalog.h"
 #include "libs/store/member_repository.h"
+#include "libs/store/read_plan.h"
 #include "libs/wire/balances.h"
 #include "services/query/queries.h"
+#include "services/query/read_views.h"
 #include "services/query/request_checks.h"
 
 namespace loyalty::query {
@@ -63,12 +66,15 @@ absl::Status GetBalances(const QueryContext& context, const v1::GetBalancesReque
   const uint64_t ticket =
       cache == nullptr ? 0 : cache->Reserve(request.org_id(), request.member_id());
   bool large = false;  // a large read: its memory goes back to the system after
+  const auto balance_reads = [&] {
+    return std::tuple(store::GroupValuationRead{request.org_id()},
+                      MemberViewRead{request.org_id(), request.member_id()});
+  };
   const auto body = [&](pg::Transaction& tx, const ViewRead& read) -> absl::Status {
     response->Clear();
-    LOYALTY_ASSIGN_OR_RETURN(ledger::GroupValuation valuation,
-                             store::LoadGroupValuation(tx, request.org_id()));
-    LOYALTY_ASSIGN_OR_RETURN(ledger::MemberState member,
-                             LoadMemberView(tx, read, request.org_id(), request.member_id()));
+    LOYALTY_ASSIGN_OR_RETURN(auto reads, store::Load(tx, balance_reads()));
+    auto& [valuation, member] = reads;
+    SetMemberRow(read, &member);
     response->set_ledger_position(read.position);
     const absl::Time now = context.clock->Now();
     wire::ToBalances(member, now, valuation, response->mutable_balances());
@@ -78,10 +84,7 @@ absl::Status GetBalances(const QueryContext& context, const v1::GetBalancesReque
     }
     return absl::OkStatus();
   };
-  const auto prefetch = [&](pg::Transaction& tx) {
-    store::PrefetchGroupValuation(tx, request.org_id());
-    PrefetchMemberView(tx, request.org_id(), request.member_id());
-  };
+  const auto prefetch = [&](pg::Transaction& tx) { store::Declare(tx, balance_reads()); };
   const absl::Status status = ReadViews(context, request.org_id(), request.member_id(),
                                         /*min_position=*/0, deadline, body, prefetch);
   if (cache != nullptr) cache->Release(request.org_id(), request.member_id(), ticket);

@@ -13,7 +13,7 @@ constexpr pg::Statement kReadCheckpoint{"query_read_checkpoint",
 
 }  // namespace
 
-void PrefetchCheckpoint(pg::Transaction& tx) { tx.Prefetch(kReadCheckpoint, {}); }
+void CheckpointRead::Declare(pg::Transaction& tx) const { tx.Prefetch(kReadCheckpoint, {}); }
 
 absl::StatusOr<int64_t> ReadCheckpoint(pg::Transaction& tx) {
   LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kReadCheckpoint));

@@ -13,7 +13,13 @@ namespace loyalty::query {
 
 // The position the views reflect: every outbox position <= it is applied or known never to commit.
 absl::StatusOr<int64_t> ReadCheckpoint(pg::Transaction& tx);
-void PrefetchCheckpoint(pg::Transaction& tx);  // declares ReadCheckpoint's read
+
+// ReadCheckpoint as a read (libs/store/read_plan.h).
+struct CheckpointRead {
+  using Value = int64_t;
+  void Declare(pg::Transaction& tx) const;
+  absl::StatusOr<int64_t> Load(pg::Transaction& tx) const { return ReadCheckpoint(tx); }
+};
 
 // Lets readers wait for the views to reach a position. The in-process projector calls Advanced()
 // after each commit; readers also re-read the checkpoint every `poll_interval`, so a projector in

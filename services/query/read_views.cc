@@ -1,11 +1,15 @@
 #include "services/query/read_views.h"
 
 #include <algorithm>
+#include <optional>
+#include <tuple>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
 #include "libs/ledger/member.h"
+#include "libs/store/read_plan.h"
 
 namespace loyalty::query {
 namespace {
@@ -19,7 +23,8 @@ constexpr pg::Statement kSelectMember{
 
 constexpr pg::Statement kSelectEnrolments{
     "query_select_enrolments",
-    "SELECT program_id, tier, debt, period_start, period_end FROM view_enrolments"
+    "SELECT program_id, tier, debt, period_start, period_end, NULL::timestamptz"
+    " FROM view_enrolments"
     " WHERE org_id = $1 AND member_id = $2 ORDER BY program_id"};
 
 constexpr pg::Statement kSelectLots{
@@ -32,6 +37,23 @@ constexpr pg::Statement kSelectTotals{
     "query_select_totals",
     "SELECT program_id, point_type, lifetime, qualifying FROM view_totals"
     " WHERE org_id = $1 AND member_id = $2 ORDER BY program_id, point_type"};
+
+// The member's kind and status (nullopt for no such member).
+std::optional<ViewRead> MemberRowOf(const pg::Result& row) {
+  if (row.Rows() == 0) return std::nullopt;
+  ViewRead read;
+  read.member_kind = std::string(row.Text(0, 0));
+  read.member_status = std::string(row.Text(0, 1));
+  return read;
+}
+
+// ReadViews' own reads, before the body's: the member's row, the checkpoint.
+auto ViewReads(const std::string& org_id, const std::string& member_id) {
+  return std::tuple(
+      store::StatementRead<std::optional<ViewRead>>{
+          &kSelectMember, pg::Params().Add(org_id).Add(member_id), &MemberRowOf},
+      CheckpointRead{});
+}
 
 }  // namespace
 
@@ -61,58 +83,51 @@ absl::Status ReadViews(const QueryContext& context, const std::string& org_id,
   return pg::RunInTransaction(
       *context.pool, pg::Isolation::kRepeatableRead, pg::RetryPolicy{},
       [&](pg::Transaction& tx) -> absl::Status {
-        tx.Prefetch(kSelectMember, pg::Params().Add(org_id).Add(member_id));
-        PrefetchCheckpoint(tx);
+        store::Declare(tx, ViewReads(org_id, member_id));
         if (prefetch) {
           prefetch(tx);
           tx.PrefetchCommit();
         }
-        LOYALTY_ASSIGN_OR_RETURN(pg::Result member,
-                         tx.Execute(kSelectMember, pg::Params().Add(org_id).Add(member_id)));
-        if (member.Rows() == 0) return NotFound("member", member_id);
-        ViewRead read;
-        read.member_kind = std::string(member.Text(0, 0));
-        read.member_status = std::string(member.Text(0, 1));
-        LOYALTY_ASSIGN_OR_RETURN(read.position, ReadCheckpoint(tx));
-        return body(tx, read);
+        LOYALTY_ASSIGN_OR_RETURN(auto reads, store::Load(tx, ViewReads(org_id, member_id)));
+        auto& [read, position] = reads;
+        if (!read.has_value()) return NotFound("member", member_id);
+        read->position = position;
+        return body(tx, *read);
       },
       deadline);
 }
 
-void PrefetchMemberView(pg::Transaction& tx, const std::string& org_id,
-                        const std::string& member_id) {
-  for (const pg::Statement* statement :
-       {&kSelectEnrolments, &kSelectLots, &kSelectTotals}) {
+void MemberViewRead::Declare(pg::Transaction& tx) const {
+  for (const pg::Statement* statement : {&kSelectEnrolments, &kSelectLots, &kSelectTotals}) {
     tx.Prefetch(*statement, pg::Params().Add(org_id).Add(member_id));
   }
+}
+
+absl::StatusOr<ledger::MemberState> MemberViewRead::Load(pg::Transaction& tx) const {
+  std::vector<pg::Result> rows;
+  for (const pg::Statement* statement : {&kSelectEnrolments, &kSelectLots, &kSelectTotals}) {
+    LOYALTY_ASSIGN_OR_RETURN(pg::Result result,
+                             tx.Execute(*statement, pg::Params().Add(org_id).Add(member_id)));
+    rows.push_back(std::move(result));
+  }
+  ledger::MemberState member;
+  member.member_id = member_id;
+  store::AddMemberRows(rows[0], rows[1], rows[2], &member);
+  return member;
 }
 
 absl::StatusOr<ledger::MemberState> LoadMemberView(pg::Transaction& tx, const ViewRead& read,
                                                    const std::string& org_id,
                                                    const std::string& member_id) {
-  pg::Params params;
-  params.Add(org_id).Add(member_id);
-  ledger::MemberState member;
-  member.member_id = member_id;
-  member.kind = read.member_kind;
-  member.status = read.member_status;
-  LOYALTY_ASSIGN_OR_RETURN(pg::Result enrolments, tx.Execute(kSelectEnrolments, params));
-  for (int i = 0; i < enrolments.Rows(); ++i) {
-    ledger::Enrolment enrolment;
-    enrolment.program_id = std::string(enrolments.Text(i, 0));
-    enrolment.tier = std::string(enrolments.Text(i, 1));
-    enrolment.debt = enrolments.Int64(i, 2);
-    enrolment.period_start = enrolments.Time(i, 3);
-    enrolment.period_end = enrolments.Time(i, 4);
-    member.enrolments.push_back(std::move(enrolment));
-  }
-  LOYALTY_ASSIGN_OR_RETURN(pg::Result lots, tx.Execute(kSelectLots, params));
-  for (int i = 0; i < lots.Rows(); ++i) member.lots.push_back(store::LotFromRow(lots, i));
-  LOYALTY_ASSIGN_OR_RETURN(pg::Result totals, tx.Execute(kSelectTotals, params));
-  for (int i = 0; i < totals.Rows(); ++i) {
-    member.totals.push_back(store::TotalsFromRow(totals, i));
-  }
+  LOYALTY_ASSIGN_OR_RETURN(ledger::MemberState member,
+                           (MemberViewRead{org_id, member_id}.Load(tx)));
+  SetMemberRow(read, &member);
   return member;
+}
+
+void SetMemberRow(const ViewRead& read, ledger::MemberState* member) {
+  member->kind = read.member_kind;
+  member->status = read.member_status;
 }
 
 }  // namespace loyalty::query

@@ -49,12 +49,23 @@ absl::Status ReadViews(const QueryContext& context, const std::string& org_id,
                        const std::function<absl::Status(pg::Transaction&, const ViewRead&)>& body,
                        const std::function<void(pg::Transaction&)>& prefetch = {});
 
-// The state of ReadViews' member from the views: enrolments, open lots and totals; status and
-// kind from the members row ReadViews read. PrefetchMemberView declares its reads.
+// A member's state in the views: enrolments, open lots and totals, as a read
+// (libs/store/read_plan.h). Kind and status are not in it: SetMemberRow sets them.
+struct MemberViewRead {
+  using Value = ledger::MemberState;
+  const std::string& org_id;
+  const std::string& member_id;
+
+  void Declare(pg::Transaction& tx) const;
+  absl::StatusOr<ledger::MemberState> Load(pg::Transaction& tx) const;
+};
+
+// Sets the member's kind and status from the members row ReadViews read.
+void SetMemberRow(const ViewRead& read, ledger::MemberState* member);
+
+// MemberViewRead of ReadViews' member (or another), with SetMemberRow.
 absl::StatusOr<ledger::MemberState> LoadMemberView(pg::Transaction& tx, const ViewRead& read,
                                                    const std::string& org_id,
                                                    const std::string& member_id);
-void PrefetchMemberView(pg::Transaction& tx, const std::string& org_id,
-                        const std::string& member_id);
 
 }  // namespace loyalty::query

@@ -1,11 +1,11 @@
 // Pipelines: Connection::ExecuteAll, and the deferred writes and prefetched reads of Transaction,
 // with the round trips they take.
-#include <atomic>
 #include <string>
 
 #include "gtest/gtest.h"
 #include "libs/pg/transaction.h"
 #include "tests/support/pg_cluster.h"
+#include "tests/support/round_trip_observer.h"
 
 namespace loyalty::pg {
 namespace {
@@ -15,17 +15,7 @@ constexpr Statement kCountNotes = {"test_count_notes",
 constexpr Statement kInsertNote = {"test_insert_note", "INSERT INTO notes (text) VALUES ($1)"};
 constexpr Statement kEcho = {"test_echo", "SELECT $1::bigint"};
 
-class RoundTripObserver final : public PoolObserver {
- public:
-  void OnAcquire(absl::Duration /*waited*/) override {}
-  void OnInUseChanged(int /*in_use*/, int /*size*/) override {}
-  void OnRetry(std::string_view /*sqlstate*/) override {}
-  void OnRoundTrips(int64_t count) override { round_trips_ += count; }
-  int64_t Take() { return round_trips_.exchange(0); }
-
- private:
-  std::atomic<int64_t> round_trips_{0};
-};
+using loyalty::testing::RoundTripObserver;
 
 class PgPipelineTest : public ::testing::Test {
  protected:
