@@ -87,11 +87,16 @@ class DatabaseErrorsTest : public ::testing::Test {
         port, log);
   }
 
-  template <typename Call>
-  grpc::Status WithDeadline(Call call) {
+  // One call with a deadline; its status.
+  template <typename Stub, typename Request, typename Response>
+  static grpc::Status Call(Stub& stub,
+                           grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                        Response*),
+                           const Request& request) {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
-    return call(&context);
+    Response response;
+    return (stub.*method)(&context, request, &response);
   }
 
   grpc::Status Accrue() {
@@ -101,29 +106,20 @@ class DatabaseErrorsTest : public ::testing::Test {
     request.set_member_id("ann");
     request.mutable_explicit_points()->set_points(10);
     request.mutable_explicit_points()->set_description("welcome");
-    v1::AccrueResponse response;
-    return WithDeadline([&](grpc::ClientContext* context) {
-      return commands_->Accrue(context, request, &response);
-    });
+    return Call(*commands_, &v1::CommandService::Stub::Accrue, request);
   }
 
   grpc::Status GetBalances() {
     v1::GetBalancesRequest request;
     request.set_org_id(kOrg);
     request.set_member_id("ann");
-    v1::GetBalancesResponse response;
-    return WithDeadline([&](grpc::ClientContext* context) {
-      return queries_->GetBalances(context, request, &response);
-    });
+    return Call(*queries_, &v1::QueryService::Stub::GetBalances, request);
   }
 
   grpc::Status GetOrganisation() {
     v1::GetOrganisationRequest request;
     request.set_org_id(kOrg);
-    v1::Organisation response;
-    return WithDeadline([&](grpc::ClientContext* context) {
-      return admin_->GetOrganisation(context, request, &response);
-    });
+    return Call(*admin_, &v1::AdminService::Stub::GetOrganisation, request);
   }
 
   // Nothing of the database's text in what the client got: not in the message, not in the
@@ -202,10 +198,7 @@ TEST_F(DatabaseErrorsTest, FailingStatementIsInternalWithoutItsText) {
   request.set_idempotency_key(NewKey());
   request.set_org_id("refused-org");
   request.set_name("Refused");
-  v1::Organisation response;
-  const grpc::Status status = WithDeadline([&](grpc::ClientContext* context) {
-    return admin_->CreateOrganisation(context, request, &response);
-  });
+  const grpc::Status status = Call(*admin_, &v1::AdminService::Stub::CreateOrganisation, request);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL) << status.error_message();
   EXPECT_EQ(ErrorReason(status), "INTERNAL");
   EXPECT_THAT(status.error_message(), MatchesRegex("internal error \\(request id [a-z0-9-]+\\)"));
