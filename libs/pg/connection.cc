@@ -128,7 +128,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& 
   const char* const values[] = {kConnectTimeoutSeconds, "UTF8", "-c TimeZone=UTC", url.c_str(),
                                 nullptr};
   PGconn* raw = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
-  if (raw == nullptr) return absl::UnavailableError("cannot allocate a connection");
+  if (raw == nullptr) return StatusWithSqlState(kCannotConnect, "cannot allocate a connection");
   if (PQstatus(raw) != CONNECTION_OK) {
     absl::Status status = StatusWithSqlState(
         kCannotConnect, absl::StrCat("cannot connect to PostgreSQL: ", ConnectionMessage(raw)));
@@ -183,12 +183,12 @@ absl::StatusOr<std::vector<Result>> Connection::ExecuteAll(std::span<const Query
   }
   std::vector<Result> results;
   results.reserve(queries.size());
-  absl::Status failure;  // the first, named by its statement: what the others were skipped for
+  // The first failure, named by its statement (for the log: rpc::ToGrpcStatus shows a client
+  // none of it): what the others were skipped for.
+  absl::Status failure;
   const auto note = [&](const absl::Status& status, std::string_view name) {
     if (!failure.ok()) return;
-    failure = queries.size() == 1
-                  ? status
-                  : Rewrite(status, status.code(), absl::StrCat(std::string(name), ": "));
+    failure = Rewrite(status, status.code(), absl::StrCat(std::string(name), ": "));
   };
   for (size_t i = 0; i < queries.size(); ++i) {
     const std::string_view name = queries[i].statement->name;

@@ -50,7 +50,8 @@ class Connection final {
   absl::StatusOr<Result> Execute(const Statement& statement, const Params& params = {});
   // Runs `queries` in order in one round trip (libpq pipeline mode), preparing statements used
   // for the first time in the same round trip. Returns one result per query, or the status of
-  // the first query that failed (the queries after it did not run). Inside a transaction block
+  // the first query that failed, its message led by the statement's name (the queries after it
+  // did not run). Inside a transaction block
   // a failure leaves the transaction aborted, as with one statement at a time.
   absl::StatusOr<std::vector<Result>> ExecuteAll(std::span<const Query> queries);
   // Runs SQL text without preparing it (DDL, migrations, one-off statements; may hold several

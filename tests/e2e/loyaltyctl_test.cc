@@ -183,6 +183,31 @@ TEST_F(LoyaltyctlTest, RefusedRedeemExitsOneWithTheReason) {
   EXPECT_THAT(unknown.err, HasSubstr("MEMBER_NOT_FOUND"));
 }
 
+TEST_F(LoyaltyctlTest, JsonPrintsRefusalsAsJson) {
+  CreateShop();
+  const Result refused =
+      Run("--json points redeem --org=acme --member=ann --points=100 --key=red-json");
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.out, MatchesRegex("\\{\"error\":\\{.*\\}\\}\n"));
+  EXPECT_THAT(refused.out, HasSubstr("\"code\":\"FAILED_PRECONDITION\""));
+  EXPECT_THAT(refused.out, HasSubstr("\"reason\":\"INSUFFICIENT_POINTS\""));
+  EXPECT_THAT(refused.out, HasSubstr("\"hint\":\"the member has fewer available points"));
+  EXPECT_THAT(refused.err, HasSubstr("error: FAILED_PRECONDITION INSUFFICIENT_POINTS:"));
+
+  const Result invalid =
+      Run("--json points accrue --org=acme --member=ann --order=o-9 "
+          "--amount=100 --currency=EUR");
+  EXPECT_EQ(invalid.exit_code, 1);
+  EXPECT_THAT(invalid.out, HasSubstr("\"reason\":\"INVALID_FIELD\""));
+  EXPECT_THAT(invalid.out, MatchesRegex(".*\"details\":\\{\"field\":\"[a-z_.]*currency\"\\}.*"));
+
+  const Result unreachable =
+      Ctl("--target=127.0.0.1:1 --insecure_plaintext --timeout_ms=2000 --json org show --org=acme");
+  EXPECT_EQ(unreachable.exit_code, 3);
+  EXPECT_THAT(unreachable.out, HasSubstr("\"code\":\"UNAVAILABLE\""));
+  EXPECT_THAT(unreachable.out, HasSubstr("\"reason\":\"\""));
+}
+
 TEST_F(LoyaltyctlTest, UsageErrorsExitTwo) {
   const Result missing = Run("points redeem --org=acme --member=ann");
   EXPECT_EQ(missing.exit_code, 2);

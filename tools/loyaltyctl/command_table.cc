@@ -194,7 +194,7 @@ void PrintUsage(const std::vector<CommandSpec>& commands, std::ostream& out) {
          "\n"
          "  --target        command and admin service (default 127.0.0.1:50051)\n"
          "  --query_target  query service (default 127.0.0.1:50052)\n"
-         "  --json          print the response as JSON\n"
+         "  --json          print the response, or the failure of a call, as JSON\n"
          "  --timeout_ms    deadline of each call (default 10000)\n"
          "\n"
          "TLS is the default (the services ask for a client certificate):\n"

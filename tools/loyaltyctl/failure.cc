@@ -130,6 +130,10 @@ Failure DescribeFailure(const grpc::Status& status, absl::string_view target) {
   const std::string code =
       absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code()));
   Failure failure;
+  failure.code = code;
+  failure.reason = info.reason();
+  failure.status_message = status.error_message();
+  failure.details.insert(info.metadata().begin(), info.metadata().end());
   failure.message = info.reason().empty()
                         ? absl::StrCat("error: ", code, ": ", status.error_message())
                         : absl::StrCat("error: ", code, " ", info.reason(), ": ",

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -15,6 +16,13 @@ struct Failure {
   std::string message;
   // One line on what to do; empty when there is nothing useful to say.
   std::string hint;
+  // The parts, for --json: the status code's name ("FAILED_PRECONDITION"), the reason code (""
+  // when the status carries none), the status message as sent, and the ErrorInfo metadata
+  // ("field", "request_id").
+  std::string code;
+  std::string reason;
+  std::string status_message;
+  std::map<std::string, std::string> details;
 };
 
 // Reads the reason from the status details (a serialized loyalty.v1.RpcStatus holding one

@@ -59,6 +59,7 @@ v1::QueryService::Stub& Session::queries() {
 
 int Session::ReportFailure(const grpc::Status& status, const std::string& target) {
   const Failure failure = DescribeFailure(status, target);
+  if (options_.json) PrintFailureJson(failure, out_);
   err_ << failure.message << "\n";
   if (!failure.hint.empty()) err_ << "hint: " << failure.hint << "\n";
   return failure.exit_code;

@@ -53,7 +53,8 @@ class Session final {
     return (stub.*method)(&context, request, response);
   }
 
-  // Prints the failure and its hint to stderr; the exit code.
+  // Prints the failure and its hint to stderr (with --json, also as JSON to stdout); the exit
+  // code.
   int ReportFailure(const grpc::Status& status, const std::string& target);
 
   // Calls, then prints the response (JSON with --json, else `render`) or the failure.

@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "gmock/gmock.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "loyalty/v1/common.pb.h"
 #include "tools/loyaltyctl/failure.h"
@@ -198,6 +200,30 @@ TEST(JsonTest, PrintsZeroFieldsForScripts) {
   EXPECT_THAT(out.str(), HasSubstr("\"memberId\":\"ann\""));
   EXPECT_THAT(out.str(), HasSubstr("\"held\":\"0\""));
   EXPECT_EQ(out.str().back(), '\n');
+}
+
+TEST(JsonTest, PrintsAFailureWithEveryKey) {
+  const Failure refused = DescribeFailure(
+      Refused(grpc::StatusCode::INVALID_ARGUMENT, "must be \"USD\"", "INVALID_FIELD", "currency"),
+      "h:1");
+  std::ostringstream out;
+  PrintFailureJson(refused, out);
+  google::protobuf::Struct printed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(out.str(), &printed).ok()) << out.str();
+  const auto& error = printed.fields().at("error").struct_value().fields();
+  EXPECT_EQ(error.at("code").string_value(), "INVALID_ARGUMENT");
+  EXPECT_EQ(error.at("reason").string_value(), "INVALID_FIELD");
+  EXPECT_EQ(error.at("message").string_value(), "must be \"USD\"");
+  EXPECT_THAT(error.at("hint").string_value(), HasSubstr("currency"));
+  EXPECT_EQ(error.at("details").struct_value().fields().at("field").string_value(), "currency");
+  EXPECT_EQ(out.str().back(), '\n');
+
+  std::ostringstream transport;
+  PrintFailureJson(DescribeFailure(grpc::Status(grpc::StatusCode::UNAVAILABLE, "down"), "h:1"),
+                   transport);
+  EXPECT_THAT(transport.str(), HasSubstr("\"reason\":\"\""));
+  EXPECT_THAT(transport.str(), HasSubstr("\"details\":{}"));
+  EXPECT_THAT(transport.str(), HasSubstr("\"code\":\"UNAVAILABLE\""));
 }
 
 TEST(RunTest, UsageErrorsExitTwoWithoutCallingAnything) {
