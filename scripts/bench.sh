@@ -796,7 +796,7 @@ lag_p99=n/a
 resume_query
 echo "== half of peak accrue (open loop)"
 open_loop half-accrue "$accrue_rate" "$COMMAND_ADDRESS" --mix=accrue=1
-accrue_half_p99=$(run_quantile half-accrue command loyalty_rpc_duration_seconds method=Accrue)
+accrue_half_p99=$(run_quantile half-accrue command grpc_server_handling_seconds grpc_method=Accrue)
 if [[ -n $query_pid ]]; then
   lag_p99=$(run_quantile half-accrue query loyalty_projection_lag_seconds)
 fi
@@ -838,7 +838,7 @@ if [[ -n $query_pid ]]; then
   balances_rate=$(half "$svc_balances")
   open_loop half-balances "$balances_rate" "$COMMAND_ADDRESS" --query_target="$QUERY_ADDRESS" \
     --mix=get_balances=1
-  balances_p99=$(run_quantile half-balances query loyalty_rpc_duration_seconds method=GetBalances)
+  balances_p99=$(run_quantile half-balances query grpc_server_handling_seconds grpc_method=GetBalances)
   query_rss=$(rss "$query_pid")
   scrape "$query_metrics_url" "$work/cache.metrics.after"
   cache_hits=$(add "$(cache_lookups hit)" "$(cache_lookups shared)")

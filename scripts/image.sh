@@ -111,6 +111,7 @@ build_args=(
   --layers
   --build-arg "BASE_IMAGE=$base"
   --build-arg "BUILD_JOBS=$jobs"
+  --build-arg "LOYALTY_COMMIT=${revision:0:12}"
   --label "org.opencontainers.image.revision=$revision"
   --label "org.opencontainers.image.version=$version"
   --file Containerfile

@@ -57,6 +57,17 @@ AccessControl::AccessControl(const AccessOptions& options, std::string text, Acc
                         .Register(registry)
                         .Add({})) {
   policy_valid_.Set(1);
+  // Every series at 0 from the start.
+  for (const Role role :
+       {Role::kEarnBurn, Role::kAdmin, Role::kRead, Role::kOperator, Role::kPartner}) {
+    const std::map<std::string, std::string> labels{{"role", std::string(RoleName(role))}};
+    calls_.Add(labels);
+    calls_in_flight_.Add(labels);
+  }
+  for (const char* reason : {"UNAUTHENTICATED", kCallerNotAllowed, kCallerOverloaded}) {
+    refusals_.Add({{"reason", reason}});
+  }
+  for (const char* result : {"loaded", "failed"}) reloads_.Add({{"result", result}});
   watcher_ = std::jthread(
       [this, text = std::move(text)](std::stop_token stop) { Watch(std::move(text), stop); });
 }

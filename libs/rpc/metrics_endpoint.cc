@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "absl/strings/str_cat.h"
+#include "libs/rpc/process_metrics.h"
 
 namespace loyalty::rpc {
 
@@ -18,6 +19,7 @@ absl::StatusOr<std::unique_ptr<prometheus::Exposer>> ServeMetrics(
         absl::StrCat("cannot serve metrics on ", listen, ": ", error.what()));
   }
   exposer->RegisterCollectable(registry);
+  exposer->RegisterCollectable(ProcessMetrics());
   return exposer;
 }
 

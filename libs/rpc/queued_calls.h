@@ -13,6 +13,8 @@
 #include "grpcpp/support/server_callback.h"
 #include "libs/rpc/call_queue.h"
 #include "libs/rpc/metrics.h"
+#include "libs/rpc/status.h"
+#include "prometheus/gauge.h"
 
 namespace loyalty::rpc {
 
@@ -34,64 +36,60 @@ absl::Time DeadlineOf(const grpc::CallbackServerContext& server_context);
 // CallQueue (a fixed set of workers behind a bounded queue) and return its reactor, which a
 // worker finishes. A call that finds the queue full is refused at once with RESOURCE_EXHAUSTED
 // (OVERLOADED); one whose deadline passed while it was queued gets DEADLINE_EXCEEDED without
-// running. Every call is recorded in RpcMetrics from its arrival, so the time queued counts.
-// Shut the gRPC server down before destroying it.
+// running. The calls waiting are the service's loyalty_rpc_call_queue_depth (RpcMetrics; the
+// server's interceptor records the calls themselves). Shut the gRPC server down before
+// destroying it.
 class QueuedCalls final {
  public:
-  // `service` names the service in the refusal ("the query service is busy: ...").
-  QueuedCalls(std::string service, RpcMetrics& metrics, CallLimits limits)
-      : service_(std::move(service)),
-        metrics_(metrics),
-        calls_(limits.workers, limits.max_queued) {}
+  // `grpc_service` ("loyalty.v1.QueryService") labels the queue's gauges; `name` names the
+  // service in the refusal ("the query service is busy: ...").
+  QueuedCalls(absl::string_view grpc_service, std::string name, RpcMetrics& metrics,
+              CallLimits limits)
+      : name_(std::move(name)),
+        depth_(metrics.QueueDepth(grpc_service)),
+        calls_(limits.workers, limits.max_queued) {
+    metrics.QueueCapacity(grpc_service).Set(limits.max_queued);
+  }
 
   // As Run, but `at_once()` first, on gRPC's own thread: when it returns a status (having
   // filled the response), the call is answered with it there and then, without a worker. It must
   // never wait (a cache hit, a refused argument); nullopt: `body` is queued as by Run.
   template <typename AtOnce, typename Body>
-  grpc::ServerUnaryReactor* RunUnlessAnswered(absl::string_view method,
-                                              grpc::CallbackServerContext* server_context,
+  grpc::ServerUnaryReactor* RunUnlessAnswered(grpc::CallbackServerContext* server_context,
                                               AtOnce at_once, Body body) {
-    const absl::Time arrived = absl::Now();
     std::optional<absl::Status> answered = at_once();
-    if (!answered.has_value()) return Run(method, server_context, std::move(body));
+    if (!answered.has_value()) return Run(server_context, std::move(body));
     grpc::ServerUnaryReactor* reactor = server_context->DefaultReactor();
-    reactor->Finish(metrics_.Observe(method, [&] { return *std::move(answered); }, arrived));
+    reactor->Finish(ToGrpcStatus(*answered));
     return reactor;
   }
 
   // `body(deadline)` returns the call's absl::Status and fills its response.
   template <typename Body>
-  grpc::ServerUnaryReactor* Run(absl::string_view method,
-                                grpc::CallbackServerContext* server_context, Body body) {
+  grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* server_context, Body body) {
     grpc::ServerUnaryReactor* reactor = server_context->DefaultReactor();
-    const absl::Time arrived = absl::Now();
     const absl::Time deadline = DeadlineOf(*server_context);
+    depth_.Increment();
     const bool queued = calls_.TrySubmit([=, this, body = std::move(body)]() mutable {
-      reactor->Finish(metrics_.Observe(
-          method,
-          [&]() -> absl::Status {
-            // Its client has given up: no use running it.
-            if (absl::Now() >= deadline) {
-              return absl::DeadlineExceededError("the call's deadline passed while it was queued");
-            }
-            return body(deadline);
-          },
-          arrived));
+      depth_.Decrement();
+      // Its client has given up: no use running it.
+      reactor->Finish(ToGrpcStatus(
+          absl::Now() >= deadline
+              ? absl::DeadlineExceededError("the call's deadline passed while it was queued")
+              : body(deadline)));
     });
     if (!queued) {
-      reactor->Finish(metrics_.Observe(method, [this] {
-        return absl::ResourceExhaustedError(absl::StrCat("the ", service_,
-                                                         " service is busy: its call queue "
-                                                         "(capacity ",
-                                                         calls_.capacity(), ") is full"));
-      }));
+      depth_.Decrement();
+      reactor->Finish(ToGrpcStatus(absl::ResourceExhaustedError(
+          absl::StrCat("the ", name_, " service is busy: its call queue (capacity ",
+                       calls_.capacity(), ") is full"))));
     }
     return reactor;
   }
 
  private:
-  const std::string service_;
-  RpcMetrics& metrics_;
+  const std::string name_;
+  prometheus::Gauge& depth_;
   CallQueue calls_;
 };
 

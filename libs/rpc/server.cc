@@ -11,6 +11,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/resource_quota.h"
 #include "grpcpp/server_builder.h"
+#include "libs/rpc/metrics_interceptor.h"
 #include "libs/rpc/unary_service.h"
 
 namespace loyalty::rpc {
@@ -38,6 +39,17 @@ absl::StatusOr<RunningServer> StartServer(const ServerOptions& options,
   // makes it start and end a thread for almost every call under load. Idle threads are kept.
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
                               options.max_threads);
+  if (options.metrics != nullptr) {
+    options.metrics->Declare("grpc.health.v1.Health", "Check",
+                             grpc::internal::RpcMethod::NORMAL_RPC);
+    options.metrics->Declare("grpc.health.v1.Health", "Watch",
+                             grpc::internal::RpcMethod::SERVER_STREAMING);
+    options.metrics->Declare("grpc.reflection.v1alpha.ServerReflection", "ServerReflectionInfo",
+                             grpc::internal::RpcMethod::BIDI_STREAMING);
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+    creators.push_back(std::make_unique<MetricsInterceptorFactory>(*options.metrics));
+    builder.experimental().SetInterceptorCreators(std::move(creators));
+  }
   for (grpc::Service* service : services) builder.RegisterService(service);
   running.server = builder.BuildAndStart();
   if (running.server == nullptr || running.port == 0) {

@@ -8,6 +8,7 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/support/config.h"
+#include "libs/rpc/metrics.h"
 
 namespace grpc {
 class Service;
@@ -24,6 +25,9 @@ struct ServerOptions {
   int max_threads = kDefaultMaxThreads;  // sync server threads, bounded by a resource quota
   // The listener's credentials (MutualTlsServerCredentials); null: plaintext.
   std::shared_ptr<grpc::ServerCredentials> credentials{};
+  // Records every call (MetricsInterceptorFactory); null: none. The services' methods are
+  // declared in it by rpc::UnaryService, the health and reflection services' by StartServer.
+  RpcMetrics* metrics = nullptr;
 };
 
 // A started gRPC server with the standard health service (SERVING for "" and each registered

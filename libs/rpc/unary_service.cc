@@ -81,11 +81,11 @@ absl::Status SerializeResponse(const google::protobuf::Message& response, grpc::
 }
 
 UnaryService::UnaryService(std::string service, std::string queue, RpcMetrics& metrics,
-                           CallLimits limits, AccessControl* access, std::string label_prefix)
+                           CallLimits limits, AccessControl* access)
     : service_(std::move(service)),
-      label_prefix_(std::move(label_prefix)),
+      metrics_(metrics),
       access_(access),
-      calls_(std::move(queue), metrics, limits) {}
+      calls_(service_, std::move(queue), metrics, limits) {}
 
 absl::Status UnaryService::Admit(const grpc::CallbackServerContext& server_context,
                                  absl::string_view method, const grpc::ByteBuffer& body,
@@ -116,6 +116,7 @@ void UnaryService::AddRawMethod(absl::string_view method,
       service->FindMethodByName(std::string(method));
   LOYALTY_CHECK(declared != nullptr && declared->input_type() == &request &&
                 declared->output_type() == &response);
+  metrics_.Declare(service_, method, grpc::internal::RpcMethod::NORMAL_RPC);
   paths_.push_back(absl::StrCat("/", service_, "/", method));
   AddMethod(new grpc::internal::RpcServiceMethod(
       paths_.back().c_str(), grpc::internal::RpcMethod::NORMAL_RPC, nullptr));

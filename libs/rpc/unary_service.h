@@ -39,11 +39,11 @@ absl::Status SerializeResponse(const google::protobuf::Message& response, grpc::
 class UnaryService : public grpc::Service {
  protected:
   // `service` is the proto service's full name ("loyalty.v1.CommandService"); `queue` names it
-  // in the queue's refusal ("the command service is busy: ..."); a method's metrics label is
-  // `label_prefix` and its name; `access` checks every call before it runs (null: none, over
+  // in the queue's refusal ("the command service is busy: ..."); each method is declared in
+  // `metrics` as it is added; `access` checks every call before it runs (null: none, over
   // plaintext).
   UnaryService(std::string service, std::string queue, RpcMetrics& metrics, CallLimits limits,
-               AccessControl* access, std::string label_prefix = "");
+               AccessControl* access);
 
   // Serves `method` ("Accrue"): `body(request, call_info, &response)` runs on a worker and
   // returns the call's status (QueuedCalls::Run).
@@ -58,16 +58,19 @@ class UnaryService : public grpc::Service {
   // status, that is the answer (QueuedCalls::RunUnlessAnswered).
   template <typename Request, typename Response, typename AtOnce, typename Body>
   void Handle(absl::string_view method, AtOnce at_once, Body body) {
-    AddRawMethod(method, *Request::descriptor(), *Response::descriptor(),
-                 new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
-        [this, method = std::string(method), label = label_prefix_ + std::string(method),
-         at_once = std::move(at_once), body = std::move(body)](
-            grpc::CallbackServerContext* server_context, const grpc::ByteBuffer* request_body,
-            grpc::ByteBuffer* response_body) {
+    AddRawMethod(
+        method, *Request::descriptor(), *Response::descriptor(),
+        new grpc::internal::CallbackUnaryHandler<
+            grpc::ByteBuffer, grpc::ByteBuffer>([this, method = std::string(method),
+                                                 at_once = std::move(at_once),
+                                                 body = std::move(body)](
+                                                    grpc::CallbackServerContext* server_context,
+                                                    const grpc::ByteBuffer* request_body,
+                                                    grpc::ByteBuffer* response_body) {
           auto call = std::make_unique<Call<Request, Response>>();
           Call<Request, Response>& typed = *call;
           return calls_.RunUnlessAnswered(
-              label, server_context,
+              server_context,
               [&]() -> std::optional<absl::Status> {
                 if (absl::Status admitted = Admit(*server_context, method, *request_body,
                                                   typed.request, &typed.admission);
@@ -117,7 +120,7 @@ class UnaryService : public grpc::Service {
                     grpc::internal::MethodHandler* handler);
 
   const std::string service_;
-  const std::string label_prefix_;
+  RpcMetrics& metrics_;
   AccessControl* const access_;
   std::deque<std::string> paths_;  // gRPC keeps a pointer to each method's path
   QueuedCalls calls_;

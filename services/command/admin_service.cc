@@ -9,8 +9,7 @@ namespace loyalty::command {
 
 AdminService::AdminService(const store::Context& context, rpc::RpcMetrics& metrics,
                            rpc::CallLimits limits, rpc::AccessControl* access)
-    : ContextService("loyalty.v1.AdminService", "admin", context, metrics, limits, access,
-                     "AdminService/") {
+    : ContextService("loyalty.v1.AdminService", "admin", context, metrics, limits, access) {
   Serve("CreateOrganisation", &command::CreateOrganisation);
   Serve("GetOrganisation", &command::GetOrganisation);
   Serve("CreateProgram", &command::CreateProgram);

@@ -10,7 +10,7 @@ namespace loyalty::command {
 // gRPC handlers of loyalty.v1.AdminService: each runs one use case of admin_programs.h,
 // admin_rule_changes.h, admin_members.h or admin_households.h and maps its status. As
 // CommandService, each call runs on its own bounded rpc::QueuedCalls (`limits`, loyalty-command's
-// --workers and --max_queued_calls; past it, RESOURCE_EXHAUSTED OVERLOADED) with its deadline. Metrics label: "AdminService/<method>".
+// --workers and --max_queued_calls; past it, RESOURCE_EXHAUSTED OVERLOADED) with its deadline.
 // Shut the gRPC server down before destroying the service.
 class AdminService final : public ContextService {
  public:

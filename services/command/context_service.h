@@ -18,10 +18,8 @@ namespace loyalty::command {
 class ContextService : public rpc::UnaryService {
  protected:
   ContextService(std::string service, std::string queue, const store::Context& context,
-                 rpc::RpcMetrics& metrics, rpc::CallLimits limits, rpc::AccessControl* access,
-                 std::string label_prefix = "")
-      : rpc::UnaryService(std::move(service), std::move(queue), metrics, limits, access,
-                          std::move(label_prefix)),
+                 rpc::RpcMetrics& metrics, rpc::CallLimits limits, rpc::AccessControl* access)
+      : rpc::UnaryService(std::move(service), std::move(queue), metrics, limits, access),
         context_(context) {}
 
   // Serves `method` with `use_case(context, request, &response)`.

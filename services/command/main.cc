@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "libs/base/clock.h"
+#include "libs/base/command_line.h"
 #include "libs/base/log.h"
 #include "libs/pg/migrate.h"
 #include "libs/pg/pool.h"
@@ -109,7 +109,7 @@ int Serve(const Config& config) {
   const std::string& admin_listen = config.admin_listen;
   const auto listener = [&](std::string address) {
     return rpc::ServerOptions{std::move(address), 4 * 1024 * 1024, config.max_threads,
-                              security->credentials};
+                              security->credentials, &rpc_metrics};
   };
   std::vector<grpc::Service*> services{&commands};
   if (admin_listen.empty()) services.push_back(&admin);
@@ -145,7 +145,12 @@ int Serve(const Config& config) {
 
 int main(int argc, char** argv) {
   loyalty::rpc::PrepareServerProcess();
-  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  std::vector<char*> args = loyalty::ParseFlags(
+      argc, argv, "loyalty-command",
+      "the command and admin gRPC services.\n"
+      "usage: loyalty-command [serve|migrate] --database_url=... [flags]\n"
+      "  serve    apply the schema migrations, then serve until SIGTERM / SIGINT (default)\n"
+      "  migrate  apply the schema migrations and exit");
   const std::string mode = args.size() > 1 ? args[1] : "serve";
   if (mode != "serve" && mode != "migrate") {
     std::fprintf(stderr, "usage: loyalty-command [serve|migrate] --database_url=...\n");

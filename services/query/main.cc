@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "libs/base/clock.h"
+#include "libs/base/command_line.h"
 #include "libs/base/log.h"
 #include "libs/pg/pool.h"
 #include "libs/rpc/health.h"
@@ -133,7 +133,8 @@ int Serve(const Config& config) {
       rpc::ServeMetrics(metrics_listen, registry);
   if (!exposer.ok()) return Fail(exposer.status().ToString());
   absl::StatusOr<rpc::RunningServer> server = rpc::StartServer(
-      {config.listen, 4 * 1024 * 1024, config.max_threads, security->credentials}, {&queries});
+      {config.listen, 4 * 1024 * 1024, config.max_threads, security->credentials, &rpc_metrics},
+      {&queries});
   if (!server.ok()) return Fail(server.status().ToString());
   absl::StatusOr<std::unique_ptr<rpc::Health>> health = rpc::Health::Start(
       {config.database_url, store::Migrations().back().version, config.health_listen},
@@ -161,7 +162,13 @@ int Serve(const Config& config) {
 
 int main(int argc, char** argv) {
   loyalty::rpc::PrepareServerProcess();
-  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  std::vector<char*> args = loyalty::ParseFlags(
+      argc, argv, "loyalty-query",
+      "the query service and the projector that maintains its views.\n"
+      "usage: loyalty-query [serve|rebuild] --database_url=... [flags]\n"
+      "  serve    serve until SIGTERM / SIGINT, projecting unless --project=false (default)\n"
+      "  rebuild  replay the outbox into scratch views and compare them with the live ones;\n"
+      "           exit 1 when they differ");
   const std::string mode = args.size() > 1 ? args[1] : "serve";
   const loyalty::query::Config config = loyalty::query::ConfigFromFlags();
   if (mode == "serve") return loyalty::query::Serve(config);

@@ -172,7 +172,10 @@ absl::StatusOr<int> Projector::RunOnce() {
 void Projector::ReportLag() {
   if (metrics_ == nullptr) return;
   absl::StatusOr<pg::Result> lag = connection_->Execute(kLag);
-  if (!lag.ok()) return;
+  if (!lag.ok()) {
+    metrics_->OnLagUnknown();
+    return;
+  }
   double seconds = 0;
   const std::string_view text = lag->Text(0, 1);
   std::from_chars(text.data(), text.data() + text.size(), seconds);
@@ -197,7 +200,10 @@ absl::StatusOr<bool> Projector::TryLead() {
 
 absl::Status Projector::Reconnect() {
   leader_ = false;
-  if (metrics_ != nullptr) metrics_->OnLeader(/*leader=*/false);
+  if (metrics_ != nullptr) {
+    metrics_->OnLeader(/*leader=*/false);
+    metrics_->OnLagUnknown();
+  }
   LOYALTY_ASSIGN_OR_RETURN(connection_, pg::Connection::Open(options_.database_url));
   return absl::OkStatus();
 }

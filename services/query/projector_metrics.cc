@@ -1,5 +1,7 @@
 #include "services/query/projector_metrics.h"
 
+#include <utility>
+
 namespace loyalty::query {
 namespace {
 
@@ -26,14 +28,14 @@ ProjectorMetrics::ProjectorMetrics(prometheus::Registry& registry)
                    .Add({})),
       lag_events_(prometheus::BuildGauge()
                       .Name("loyalty_projector_lag_events")
-                      .Help("Committed outbox events not yet applied to the views")
-                      .Register(registry)
-                      .Add({})),
+                      .Help("Committed outbox events not yet applied to the views (absent while "
+                            "unknown)")
+                      .Register(registry)),
       lag_seconds_(prometheus::BuildGauge()
                        .Name("loyalty_projector_lag_seconds")
-                       .Help("Age of the oldest committed event not yet applied")
-                       .Register(registry)
-                       .Add({})),
+                       .Help("Age of the oldest committed event not yet applied (absent while "
+                             "unknown)")
+                       .Register(registry)),
       leader_(prometheus::BuildGauge()
                   .Name("loyalty_projector_leader")
                   .Help("1 while this process holds the projector lock")
@@ -52,8 +54,17 @@ void ProjectorMetrics::OnApplied(int64_t events, int64_t skipped_positions) {
 }
 
 void ProjectorMetrics::OnLag(int64_t events, absl::Duration age) {
-  lag_events_.Set(static_cast<double>(events));
-  lag_seconds_.Set(absl::ToDoubleSeconds(age));
+  if (lag_events_gauge_ == nullptr) lag_events_gauge_ = &lag_events_.Add({});
+  if (lag_seconds_gauge_ == nullptr) lag_seconds_gauge_ = &lag_seconds_.Add({});
+  lag_events_gauge_->Set(static_cast<double>(events));
+  lag_seconds_gauge_->Set(absl::ToDoubleSeconds(age));
+}
+
+void ProjectorMetrics::OnLagUnknown() {
+  if (lag_events_gauge_ != nullptr) lag_events_.Remove(std::exchange(lag_events_gauge_, nullptr));
+  if (lag_seconds_gauge_ != nullptr) {
+    lag_seconds_.Remove(std::exchange(lag_seconds_gauge_, nullptr));
+  }
 }
 
 void ProjectorMetrics::OnEventsVisible(absl::Time committed_at,

@@ -6,9 +6,9 @@
 #include <thread>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "libs/base/clock.h"
+#include "libs/base/command_line.h"
 #include "libs/base/log.h"
 #include "libs/pg/pool.h"
 #include "libs/rpc/health.h"
@@ -38,7 +38,10 @@ ABSL_FLAG(int, idempotency_retention_days, loyalty::worker::Config{}.idempotency
 
 int main(int argc, char** argv) {
   loyalty::rpc::PrepareServerProcess();
-  absl::ParseCommandLine(argc, argv);
+  loyalty::ParseFlags(argc, argv, "loyalty-worker",
+                      "the batch jobs that happen with time (expiry, reservation "
+                      "timeouts, tier re-qualification, idempotency retention).\n"
+                      "usage: loyalty-worker --database_url=... [flags]");
   loyalty::worker::Config config;
   config.database_url = absl::GetFlag(FLAGS_database_url);
   config.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);

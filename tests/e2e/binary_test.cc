@@ -114,7 +114,7 @@ TEST(BinaryTest, ServesHealthMetricsAndStopsOnSigterm) {
   ASSERT_TRUE(admin->CreateOrganisation(&context, request, &organisation).ok());
 
   const std::string metrics = HttpGetMetrics(metrics_port);
-  EXPECT_NE(metrics.find("loyalty_rpc_requests_total"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("grpc_server_handled_total"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("CreateOrganisation"), std::string::npos);
   EXPECT_NE(metrics.find("loyalty_db_pool_wait_seconds"), std::string::npos);
 

@@ -42,7 +42,7 @@ CommandServer::CommandServer(int pool_size, rpc::CallLimits limits,
   admin_ = std::make_unique<command::AdminService>(context_, rpc_metrics_, limits, access);
   absl::StatusOr<rpc::RunningServer> server =
       rpc::StartServer({"127.0.0.1:0", 4 * 1024 * 1024, 128,
-                        security == nullptr ? nullptr : security->credentials},
+                        security == nullptr ? nullptr : security->credentials, &rpc_metrics_},
                        {commands_.get(), admin_.get()});
   LOYALTY_CHECK(server.ok());
   server_ = std::move(*server);

@@ -25,9 +25,10 @@ QueryServer::QueryServer(const std::string& database_url, const Clock* clock, bo
   }
   service_ = std::make_unique<query::QueryService>(
       context, rpc_metrics_, limits, security == nullptr ? nullptr : security->access.get());
-  absl::StatusOr<rpc::RunningServer> server = rpc::StartServer(
-      {"127.0.0.1:0", 4 * 1024 * 1024, 64, security == nullptr ? nullptr : security->credentials},
-      {service_.get()});
+  absl::StatusOr<rpc::RunningServer> server =
+      rpc::StartServer({"127.0.0.1:0", 4 * 1024 * 1024, 64,
+                        security == nullptr ? nullptr : security->credentials, &rpc_metrics_},
+                       {service_.get()});
   LOYALTY_CHECK(server.ok());
   server_ = std::move(*server);
   if (project) {

@@ -70,8 +70,8 @@ int Serve() {
   prometheus::Registry registry;
   rpc::RpcMetrics metrics(registry);
   NoopCommandService service(metrics, limits);
-  absl::StatusOr<rpc::RunningServer> server =
-      rpc::StartServer({absl::GetFlag(FLAGS_listen), 4 * 1024 * 1024, max_threads}, {&service});
+  absl::StatusOr<rpc::RunningServer> server = rpc::StartServer(
+      {absl::GetFlag(FLAGS_listen), 4 * 1024 * 1024, max_threads, nullptr, &metrics}, {&service});
   if (!server.ok()) {
     LogError(server.status().ToString());
     return 1;

@@ -136,6 +136,10 @@ class Parser final {
       options.help = true;
       return absl::OkStatus();
     }
+    if (option.name == "version") {
+      options.version = true;
+      return absl::OkStatus();
+    }
     if (option.name == "target") {
       LOYALTY_ASSIGN_OR_RETURN(options.target, ValueOf(option.name, option.value));
       return absl::OkStatus();
@@ -213,7 +217,7 @@ class Parser final {
 
   absl::StatusOr<Invocation> Finish() {
     const CommandSpec* command = invocation_.command;
-    if (invocation_.options.help) return std::move(invocation_);
+    if (invocation_.options.help || invocation_.options.version) return std::move(invocation_);
     if (noun_.empty()) return Usage("missing command");
     if (command == nullptr) {
       return Usage(absl::StrCat("missing verb for ", noun_, " (one of: ",

@@ -21,6 +21,7 @@ struct GlobalOptions {
   bool json = false;
   int64_t timeout_ms = kDefaultTimeoutMs;
   bool help = false;
+  bool version = false;  // --version: print VersionLine and exit
 };
 
 // A command's flags after parsing: every value present was checked against its FlagSpec kind.

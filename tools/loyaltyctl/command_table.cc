@@ -196,6 +196,7 @@ void PrintUsage(const std::vector<CommandSpec>& commands, std::ostream& out) {
          "  --query_target  query service (default 127.0.0.1:50052)\n"
          "  --json          print the response, or the failure of a call, as JSON\n"
          "  --timeout_ms    deadline of each call (default 10000)\n"
+         "  --version       print the version and the commit, and exit\n"
          "\n"
          "TLS is the default (the services ask for a client certificate):\n"
          "  --tls_ca           PEM file of the CAs the services' certificates must chain to\n"

@@ -1,6 +1,7 @@
 #include "tools/loyaltyctl/run.h"
 
 #include "absl/status/statusor.h"
+#include "libs/base/version.h"
 #include "libs/rpc/tls.h"
 #include "tools/loyaltyctl/arguments.h"
 #include "tools/loyaltyctl/command_table.h"
@@ -26,6 +27,10 @@ int Run(const std::vector<std::string>& arguments, std::ostream& out, std::ostre
   const CommandSpec* seen = nullptr;
   absl::StatusOr<Invocation> invocation = ParseCommandLine(arguments, Commands(), &seen);
   if (!invocation.ok()) return UsageError(invocation.status().message(), seen, err);
+  if (invocation->options.version) {
+    out << VersionLine("loyaltyctl");
+    return kExitOk;
+  }
   if (invocation->options.help) {
     if (invocation->command != nullptr) {
       PrintCommandUsage(*invocation->command, out);

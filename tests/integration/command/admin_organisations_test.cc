@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "tests/integration/command/admin_test_base.h"
+#include "tests/support/metric_value.h"
 #include "tests/support/status_details.h"
 
 namespace loyalty::testing {
@@ -100,22 +101,13 @@ TEST_F(AdminServiceTest, EveryCallIsCountedByMethodAndCode) {
   v1::Organisation response;
   Call(&Stub::GetOrganisation, get, &response);
   auto count = [&](const std::string& method, const std::string& code) {
-    for (const auto& family : server_.registry().Collect()) {
-      if (family.name != "loyalty_rpc_requests_total") continue;
-      for (const auto& metric : family.metric) {
-        bool method_matches = false;
-        bool code_matches = false;
-        for (const auto& label : metric.label) {
-          method_matches |= label.name == "method" && label.value == method;
-          code_matches |= label.name == "code" && label.value == code;
-        }
-        if (method_matches && code_matches) return metric.counter.value;
-      }
-    }
-    return 0.0;
+    return MetricValue(server_.registry(), "grpc_server_handled_total",
+                       {{"grpc_service", "loyalty.v1.AdminService"},
+                        {"grpc_method", method},
+                        {"grpc_code", code}});
   };
-  EXPECT_EQ(count("AdminService/CreateOrganisation", "OK"), 1.0);
-  EXPECT_EQ(count("AdminService/GetOrganisation", "NOT_FOUND"), 1.0);
+  EXPECT_EQ(count("CreateOrganisation", "OK"), 1.0);
+  EXPECT_EQ(count("GetOrganisation", "NotFound"), 1.0);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -16,6 +17,7 @@
 #include "loyalty/v1/command.grpc.pb.h"
 #include "tests/support/command_server.h"
 #include "tests/support/demo_org.h"
+#include "tests/support/metric_value.h"
 #include "tests/support/row_locks.h"
 #include "tests/support/status_details.h"
 
@@ -97,10 +99,27 @@ TEST(CommandQueueTest, ACallPastTheQueueIsRefusedOverloadedChangesNothingAndTheR
   std::jthread first([&] { statuses[0] = accrue(1); });
   server.member_batcher().AwaitQueued("acme", "alice", 1);  // the worker runs it
 
-  // Two more calls: the queue holds one of them, the other is refused at once.
-  const TwoMoreCalls more =
-      CallTwiceWhileHeld([&] { return accrue(10); }, [&] { return accrue(100); },
-                         [&] { EXPECT_TRUE(holder->ExecuteText("COMMIT").ok()); });
+  // Two more calls: the queue holds one of them, the other is refused at once. Meanwhile the
+  // gauges show the one queued and the two in flight; the refused call is counted.
+  const prometheus::Registry& registry = server.registry();
+  const std::map<std::string, std::string> accrue_labels{
+      {"grpc_service", "loyalty.v1.CommandService"}, {"grpc_method", "Accrue"}};
+  const auto with_code = [&](const char* code) {
+    std::map<std::string, std::string> labels = accrue_labels;
+    labels.emplace("grpc_code", code);
+    return labels;
+  };
+  const TwoMoreCalls more = CallTwiceWhileHeld(
+      [&] { return accrue(10); }, [&] { return accrue(100); },
+      [&] {
+        EXPECT_EQ(MetricValue(registry, "loyalty_rpc_call_queue_depth",
+                              {{"grpc_service", "loyalty.v1.CommandService"}}),
+                  1);
+        EXPECT_EQ(MetricValue(registry, "loyalty_rpc_calls_in_flight", accrue_labels), 2);
+        EXPECT_EQ(
+            MetricValue(registry, "grpc_server_handled_total", with_code("ResourceExhausted")), 1);
+        EXPECT_TRUE(holder->ExecuteText("COMMIT").ok());
+      });
   EXPECT_EQ(more.answered_while_held, 1);
   first.join();
   statuses[1] = more.second;
@@ -121,6 +140,15 @@ TEST(CommandQueueTest, ACallPastTheQueueIsRefusedOverloadedChangesNothingAndTheR
   EXPECT_EQ(refused, 1);
   EXPECT_EQ(count(alice_points) - before, accrued);
   EXPECT_EQ(count("SELECT count(*) FROM idempotency_keys WHERE key LIKE 'queue-%'"), 2);
+  EXPECT_EQ(MetricValue(registry, "grpc_server_started_total", accrue_labels), 3);
+  EXPECT_EQ(MetricValue(registry, "grpc_server_handled_total", with_code("OK")), 2);
+  EXPECT_EQ(MetricValue(registry, "loyalty_rpc_calls_in_flight", accrue_labels), 0);
+  EXPECT_EQ(MetricValue(registry, "loyalty_rpc_call_queue_depth",
+                        {{"grpc_service", "loyalty.v1.CommandService"}}),
+            0);
+  EXPECT_EQ(MetricValue(registry, "loyalty_rpc_call_queue_capacity",
+                        {{"grpc_service", "loyalty.v1.CommandService"}}),
+            1);
 }
 
 // AdminService has a bounded queue of its own, and refuses as the command service does.

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "tests/integration/command_test_base.h"
+#include "tests/support/metric_value.h"
 
 namespace loyalty::testing {
 namespace {
@@ -128,35 +129,27 @@ TEST_F(CommandTest, OtherOrgsMembersAreInvisible) {
   EXPECT_TRUE(Accrue(request, &response).ok());
 }
 
-double CounterValue(prometheus::Registry& registry, const std::string& family_name,
-                    const std::map<std::string, std::string>& labels) {
-  for (const prometheus::MetricFamily& family : registry.Collect()) {
-    if (family.name != family_name) continue;
-    for (const prometheus::ClientMetric& metric : family.metric) {
-      std::map<std::string, std::string> found;
-      for (const prometheus::ClientMetric::Label& label : metric.label) {
-        found[label.name] = label.value;
-      }
-      bool match = true;
-      for (const auto& [name, value] : labels) match = match && found[name] == value;
-      if (match) return metric.counter.value;
-    }
-  }
-  return 0;
-}
-
 TEST_F(CommandTest, RpcsAreCountedByMethodAndCode) {
   Give("alice", 10);
   v1::RedeemResponse response;
   EXPECT_FALSE(Redeem("alice", 100, &response).ok());
   ASSERT_TRUE(Redeem("alice", 5, &response).ok());
-  prometheus::Registry& registry = server_.registry();
-  EXPECT_EQ(CounterValue(registry, "loyalty_rpc_requests_total",
-                         {{"method", "Redeem"}, {"code", "FAILED_PRECONDITION"}}), 1);
-  EXPECT_EQ(CounterValue(registry, "loyalty_rpc_requests_total",
-                         {{"method", "Redeem"}, {"code", "OK"}}), 1);
-  EXPECT_EQ(CounterValue(registry, "loyalty_rpc_requests_total",
-                         {{"method", "Accrue"}, {"code", "OK"}}), 1);
+  const prometheus::Registry& registry = server_.registry();
+  const auto handled = [&](const std::string& method, const std::string& code) {
+    return MetricValue(registry, "grpc_server_handled_total",
+                       {{"grpc_service", "loyalty.v1.CommandService"},
+                        {"grpc_method", method},
+                        {"grpc_type", "unary"},
+                        {"grpc_code", code}});
+  };
+  EXPECT_EQ(handled("Redeem", "FailedPrecondition"), 1);
+  EXPECT_EQ(handled("Redeem", "OK"), 1);
+  EXPECT_EQ(handled("Accrue", "OK"), 1);
+  EXPECT_EQ(MetricValue(registry, "grpc_server_started_total",
+                        {{"grpc_service", "loyalty.v1.CommandService"}, {"grpc_method", "Redeem"}}),
+            2);
+  // Every method's series exist from the start, at 0.
+  EXPECT_EQ(handled("VoidReservation", "Unauthenticated"), 0);
 }
 
 }  // namespace
