@@ -37,6 +37,11 @@ absl::Status SerializeResponse(const google::protobuf::Message& response, grpc::
 // Each method is added with Handle; the handlers take the typed request, the CallInfo and the
 // response. Shut the gRPC server down before destroying the service.
 class UnaryService : public grpc::Service {
+ public:
+  // The proto service's full name ("loyalty.v1.CommandService"), also its name in the health
+  // service (StartServer).
+  const std::string& service_name() const { return service_; }
+
  protected:
   // `service` is the proto service's full name ("loyalty.v1.CommandService"); `queue` names it
   // in the queue's refusal ("the command service is busy: ..."); each method is declared in
