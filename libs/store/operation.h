@@ -87,6 +87,7 @@ class Operation final {
   void Record(const ledger::RedemptionCancelled& cancelled);
   void Record(const ledger::ReservationCreated& reservation);
   void Record(const ledger::ReservationResolved& resolved);
+  absl::Status Record(const ledger::Enrolled& enrolled);
   // Writes an enrolment change: deferred with `changed` as the new state when tracked, else at
   // once, taking the state the statement returns.
   absl::Status WriteEnrolment(const pg::Statement& statement, pg::Params params,
@@ -94,6 +95,7 @@ class Operation final {
                               const ledger::Enrolment* changed);
   void RecordLot(const std::string& member_id, const ledger::Lot& lot);
   void RecordTotals(const std::string& member_id, const ledger::PointTotals& totals);
+  void RecordEnrolment(const std::string& member_id, const ledger::Enrolment& enrolment);
 
   pg::Transaction* tx_;
   absl::Time now_;
