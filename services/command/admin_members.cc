@@ -152,11 +152,12 @@ absl::Status Enrol(pg::Transaction& tx, const std::string& org_id, const std::st
 
 // Publishes new enrolments to the read side (outbox), in the transaction that made them.
 absl::Status PublishEnrolments(pg::Transaction& tx, const std::string& org_id,
-                               const std::string& caller, absl::Time now,
+                               const store::Context& context, absl::Time now,
                                const v1::LedgerEvent& enrolled) {
   if (enrolled.enrolments_size() == 0) return absl::OkStatus();
-  LOYALTY_ASSIGN_OR_RETURN(store::Operation operation,
-                           store::Operation::Begin(tx, org_id, "Enrol", caller, now));
+  LOYALTY_ASSIGN_OR_RETURN(
+      store::Operation operation,
+      store::Operation::Begin(tx, org_id, "Enrol", context.caller, context.trace_id, now));
   *operation.event().mutable_enrolments() = enrolled.enrolments();
   return operation.Commit().status();
 }
@@ -241,7 +242,7 @@ absl::Status CreateMember(const store::Context& context, const v1::CreateMemberR
           LOYALTY_RETURN_IF_ERROR(Enrol(tx, org_id, member_id, org.default_program_id(),
                                         /*skip_closed=*/true, now, &enrolled));
         }
-        LOYALTY_RETURN_IF_ERROR(PublishEnrolments(tx, org_id, context.caller, now, enrolled));
+        LOYALTY_RETURN_IF_ERROR(PublishEnrolments(tx, org_id, context, now, enrolled));
         return LoadMemberInto(tx, org_id, member_id, now, response);
       });
 }
@@ -285,8 +286,7 @@ absl::Status EnrolMember(const store::Context& context, const v1::EnrolMemberReq
         v1::LedgerEvent enrolled;
         LOYALTY_RETURN_IF_ERROR(Enrol(tx, request.org_id(), request.member_id(),
                                       request.program_id(), /*skip_closed=*/false, now, &enrolled));
-        LOYALTY_RETURN_IF_ERROR(
-            PublishEnrolments(tx, request.org_id(), context.caller, now, enrolled));
+        LOYALTY_RETURN_IF_ERROR(PublishEnrolments(tx, request.org_id(), context, now, enrolled));
         return LoadMemberInto(tx, request.org_id(), request.member_id(), now, response);
       });
 }
