@@ -99,11 +99,12 @@ absl::Status Enrol(pg::Transaction& tx, const std::string& org_id, const std::st
 // Writes the enrolments as an operation of their own, published to the read side (outbox), in
 // the transaction that decided them. Nothing when there are none.
 absl::Status WriteEnrolments(pg::Transaction& tx, const std::string& org_id,
-                             const std::string& caller, absl::Time now,
+                             const store::Context& context, absl::Time now,
                              const ledger::ChangeSet& enrolments) {
   if (enrolments.changes.empty()) return absl::OkStatus();
-  LOYALTY_ASSIGN_OR_RETURN(store::Operation operation,
-                           store::Operation::Begin(tx, org_id, "Enrol", caller, now));
+  LOYALTY_ASSIGN_OR_RETURN(
+      store::Operation operation,
+      store::Operation::Begin(tx, org_id, "Enrol", context.caller, context.trace_id, now));
   LOYALTY_RETURN_IF_ERROR(operation.Write(enrolments).status());
   return operation.Commit().status();
 }
@@ -188,7 +189,7 @@ absl::Status CreateMember(const store::Context& context, const v1::CreateMemberR
           LOYALTY_RETURN_IF_ERROR(Enrol(tx, org_id, member_id, org.default_program_id(),
                                         ledger::ClosedProgram::kSkip, now, &enrolments));
         }
-        LOYALTY_RETURN_IF_ERROR(WriteEnrolments(tx, org_id, context.caller, now, enrolments));
+        LOYALTY_RETURN_IF_ERROR(WriteEnrolments(tx, org_id, context, now, enrolments));
         return LoadMemberInto(tx, org_id, member_id, now, response);
       });
 }
@@ -233,8 +234,7 @@ absl::Status EnrolMember(const store::Context& context, const v1::EnrolMemberReq
         LOYALTY_RETURN_IF_ERROR(Enrol(tx, request.org_id(), request.member_id(),
                                       request.program_id(), ledger::ClosedProgram::kRefuse, now,
                                       &enrolments));
-        LOYALTY_RETURN_IF_ERROR(
-            WriteEnrolments(tx, request.org_id(), context.caller, now, enrolments));
+        LOYALTY_RETURN_IF_ERROR(WriteEnrolments(tx, request.org_id(), context, now, enrolments));
         return LoadMemberInto(tx, request.org_id(), request.member_id(), now, response);
       });
 }
