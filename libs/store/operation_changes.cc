@@ -130,7 +130,7 @@ absl::Status Operation::ChangeLot(const ledger::LotChange& change) {
 }
 
 void Operation::RecordTotals(const std::string& member_id, const ledger::PointTotals& state) {
-  v1::TotalsState* totals = event_.add_totals();
+  internal::v1::TotalsState* totals = event_.add_totals();
   totals->set_member_id(member_id);
   totals->set_program_id(state.program_id);
   totals->set_point_type(state.point_type);
@@ -237,7 +237,7 @@ absl::Status Operation::WriteEnrolment(const pg::Statement& statement, pg::Param
     state.period_start = row.Time(0, 2);
     state.period_end = row.Time(0, 3);
   }
-  v1::EnrolmentState* enrolment = event_.add_enrolments();
+  internal::v1::EnrolmentState* enrolment = event_.add_enrolments();
   enrolment->set_member_id(member_id);
   enrolment->set_program_id(program_id);
   enrolment->set_tier(state.tier);

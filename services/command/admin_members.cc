@@ -17,7 +17,7 @@
 #include "libs/store/member_repository.h"
 #include "libs/store/operation.h"
 #include "libs/wire/time.h"
-#include "loyalty/v1/events.pb.h"
+#include "loyalty/internal/v1/events.pb.h"
 #include "services/command/admin_shared.h"
 
 namespace loyalty::command {
@@ -121,7 +121,7 @@ absl::StatusOr<std::optional<std::string>> StartingTier(pg::Transaction& tx,
 // `skip_closed`.
 absl::Status Enrol(pg::Transaction& tx, const std::string& org_id, const std::string& member_id,
                    const std::string& program_id, bool skip_closed, absl::Time now,
-                   v1::LedgerEvent* event) {
+                   internal::v1::LedgerEvent* event) {
   LOYALTY_ASSIGN_OR_RETURN(pg::Result program,
                    tx.Execute(kSelectEnrolProgram, pg::Params().Add(org_id).Add(program_id)));
   if (program.Rows() == 0) return NotFound("program", program_id);
@@ -141,7 +141,7 @@ absl::Status Enrol(pg::Transaction& tx, const std::string& org_id, const std::st
       .Add(period.start).Add(period.end);
   LOYALTY_ASSIGN_OR_RETURN(pg::Result inserted, tx.Execute(kInsertEnrolment, params));
   if (inserted.Rows() == 0) return absl::OkStatus();
-  v1::EnrolmentState* state = event->add_enrolments();
+  internal::v1::EnrolmentState* state = event->add_enrolments();
   state->set_member_id(member_id);
   state->set_program_id(program_id);
   state->set_tier(tier.value_or(""));
@@ -153,7 +153,7 @@ absl::Status Enrol(pg::Transaction& tx, const std::string& org_id, const std::st
 // Publishes new enrolments to the read side (outbox), in the transaction that made them.
 absl::Status PublishEnrolments(pg::Transaction& tx, const std::string& org_id,
                                const std::string& caller, absl::Time now,
-                               const v1::LedgerEvent& enrolled) {
+                               const internal::v1::LedgerEvent& enrolled) {
   if (enrolled.enrolments_size() == 0) return absl::OkStatus();
   LOYALTY_ASSIGN_OR_RETURN(store::Operation operation,
                            store::Operation::Begin(tx, org_id, "Enrol", caller, now));
@@ -231,7 +231,7 @@ absl::Status CreateMember(const store::Context& context, const v1::CreateMemberR
         params.Add(org_id).Add(member_id).Add(kind).Add(now);
         LOYALTY_ASSIGN_OR_RETURN(pg::Result inserted, tx.Execute(kInsertMember, params));
         if (inserted.Rows() == 0) return AlreadyExists("member", member_id);
-        v1::LedgerEvent enrolled;
+        internal::v1::LedgerEvent enrolled;
         for (const std::string& program_id : request.program_ids()) {
           LOYALTY_RETURN_IF_ERROR(Enrol(tx, org_id, member_id, program_id,
                                         /*skip_closed=*/false, now, &enrolled));
@@ -282,7 +282,7 @@ absl::Status EnrolMember(const store::Context& context, const v1::EnrolMemberReq
       context, "AdminService/EnrolMember", request.org_id(), request.idempotency_key(), request,
       response, [&](pg::Transaction& tx) -> absl::Status {
         LOYALTY_RETURN_IF_ERROR(store::LockMembers(tx, request.org_id(), {request.member_id()}));
-        v1::LedgerEvent enrolled;
+        internal::v1::LedgerEvent enrolled;
         LOYALTY_RETURN_IF_ERROR(Enrol(tx, request.org_id(), request.member_id(),
                                       request.program_id(), /*skip_closed=*/false, now, &enrolled));
         LOYALTY_RETURN_IF_ERROR(
