@@ -20,6 +20,7 @@ build_packages=(
   build-essential cmake ninja-build pkg-config
   libgrpc++-dev libgrpc-dev protobuf-compiler protobuf-compiler-grpc libprotobuf-dev
   libabsl-dev libpq-dev prometheus-cpp-dev
+  golang-github-gogo-googleapis-dev  # google/rpc/{status,error_details}.proto (protos/)
 )
 # What the binaries load at run time (their `ldd`, by package; the rest comes as dependencies).
 runtime_packages=(

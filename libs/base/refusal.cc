@@ -16,7 +16,7 @@ std::optional<std::string> PayloadOf(const absl::Status& status, absl::string_vi
 }  // namespace
 
 absl::Status Refused(absl::string_view reason, absl::string_view message) {
-  return WithReason(absl::FailedPreconditionError(absl::StrCat(reason, ": ", message)), reason);
+  return WithReason(absl::FailedPreconditionError(message), reason);
 }
 
 absl::Status WithReason(absl::Status status, absl::string_view reason) {

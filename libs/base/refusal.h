@@ -16,7 +16,8 @@ namespace loyalty {
 inline constexpr absl::string_view kReasonPayload = "loyalty.v1/reason";
 inline constexpr absl::string_view kFieldPayload = "loyalty.v1/field";
 
-// A business rule refused the request. `reason` is an upper-snake reason code (SPEC 6).
+// A business rule refused the request. `reason` is an upper-snake reason code (SPEC 6), which
+// travels in the status details, not in the message.
 absl::Status Refused(absl::string_view reason, absl::string_view message);
 
 // Malformed input; `field` is the request field path, e.g. "purchase.amount.minor_units".

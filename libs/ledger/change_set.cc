@@ -114,6 +114,31 @@ void RenewPeriod(const PeriodRenewal& renewal, Enrolment* enrolment) {
   enrolment->period_end = renewal.end;
 }
 
+Enrolment EnrolmentOf(const Enrolled& enrolled, absl::Time at) {
+  Enrolment enrolment;
+  enrolment.program_id = enrolled.program_id;
+  enrolment.tier = enrolled.tier.value_or("");
+  if (enrolled.tier.has_value()) enrolment.tier_reached_at = at;
+  enrolment.period_start = enrolled.period_start;
+  enrolment.period_end = enrolled.period_end;
+  return enrolment;
+}
+
+absl::Status AddEnrolment(const Enrolled& enrolled, absl::Time at, MemberState* member) {
+  if (EnrolmentIn(*member, enrolled.program_id) != nullptr) {
+    return absl::InternalError(
+        absl::StrCat(member->member_id, " is already enrolled in ", enrolled.program_id));
+  }
+  const auto by_program = [](const Enrolment& a, const Enrolment& b) {
+    return a.program_id < b.program_id;
+  };
+  const Enrolment added = EnrolmentOf(enrolled, at);
+  member->enrolments.insert(
+      std::upper_bound(member->enrolments.begin(), member->enrolments.end(), added, by_program),
+      added);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<MemberState> Apply(const ChangeSet& changes, MemberState member, absl::Time at) {
   int64_t next_lot_id = 1;
   for (const Lot& lot : member.lots) next_lot_id = std::max(next_lot_id, lot.lot_id + 1);
@@ -154,6 +179,10 @@ absl::StatusOr<MemberState> Apply(const ChangeSet& changes, MemberState member, 
               }
               RenewPeriod(renewal, enrolment);
               return absl::OkStatus();
+            },
+            [&](const Enrolled& enrolled) {
+              if (enrolled.member_id != member.member_id) return absl::OkStatus();
+              return AddEnrolment(enrolled, at, &member);
             },
             // Entries and records leave the state as it is.
             [](const auto&) { return absl::OkStatus(); },

@@ -199,10 +199,20 @@ struct ReservationResolved {
   std::string status;
 };
 
-using Change =
-    std::variant<EntryChange, LotCreation, LotChange, TotalsChange, EnrolmentChange, PeriodRenewal,
-                 PurchaseRecorded, PurchaseReturned, ActionCounted, OrderRolledUp, ContributionAdded,
-                 RedemptionRecorded, RedemptionCancelled, ReservationCreated, ReservationResolved>;
+// A member enrolled in a program at the operation's time, in its starting tier (reached then;
+// none when nullopt) and first qualification period, with no debt.
+struct Enrolled {
+  std::string member_id;
+  std::string program_id;
+  std::optional<std::string> tier;
+  absl::Time period_start;
+  absl::Time period_end;
+};
+
+using Change = std::variant<EntryChange, LotCreation, LotChange, TotalsChange, EnrolmentChange,
+                            PeriodRenewal, PurchaseRecorded, PurchaseReturned, ActionCounted,
+                            OrderRolledUp, ContributionAdded, RedemptionRecorded,
+                            RedemptionCancelled, ReservationCreated, ReservationResolved, Enrolled>;
 
 // What a decision changes, as plain values, in the order the changes are made: the store writes
 // them (store::Operation::Write) and publishes them as the operation's event.
@@ -223,6 +233,9 @@ absl::Status ChangeLot(const LotChange& change, Lot* lot);
 void AddTotals(const TotalsChange& change, MemberState* member);
 void ChangeEnrolment(const EnrolmentChange& change, absl::Time at, Enrolment* enrolment);
 void RenewPeriod(const PeriodRenewal& renewal, Enrolment* enrolment);
+Enrolment EnrolmentOf(const Enrolled& enrolled, absl::Time at);
+// INTERNAL when the member is enrolled in the program already.
+absl::Status AddEnrolment(const Enrolled& enrolled, absl::Time at, MemberState* member);
 
 // The member's state after the changes made at `at`, those of other members left out. New lots
 // are numbered after the highest lot id the state holds (the store numbers them for real).

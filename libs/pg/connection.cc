@@ -146,9 +146,52 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& 
   return connection;
 }
 
-Connection::Connection(pg_conn* connection) : connection_(connection) {}
+Connection::Connection(pg_conn* connection)
+    : connection_(connection), cancel_(PQgetCancel(connection)) {}
 
-Connection::~Connection() { PQfinish(connection_); }
+Connection::~Connection() {
+  PQfreeCancel(cancel_);
+  PQfinish(connection_);
+}
+
+bool Connection::Cancel() {
+  absl::MutexLock lock(&round_trip_mutex_);
+  cancelled_ = true;
+  if (!in_flight_) return false;
+  char error[256];
+  if (cancel_ != nullptr) (void)PQcancel(cancel_, error, sizeof error);
+  return true;
+}
+
+absl::Status Connection::BeginRoundTrip() {
+  absl::MutexLock lock(&round_trip_mutex_);
+  if (cancelled_) {
+    broken_ = true;
+    return absl::UnavailableError("the server is shutting down: the statement was not sent");
+  }
+  in_flight_ = true;
+  return absl::OkStatus();
+}
+
+template <typename T>
+absl::StatusOr<T> Connection::EndRoundTrip(absl::StatusOr<T> result) {
+  absl::MutexLock lock(&round_trip_mutex_);
+  in_flight_ = false;
+  if (result.ok() || !cancelled_) return result;
+  broken_ = true;
+  return Rewrite(result.status(), absl::StatusCode::kUnavailable,
+                 "the server is shutting down: the statement was cancelled: ");
+}
+
+absl::StatusOr<std::vector<Result>> Connection::ExecuteAll(std::span<const Query> queries) {
+  LOYALTY_RETURN_IF_ERROR(BeginRoundTrip());
+  return EndRoundTrip(RunPipeline(queries));
+}
+
+absl::StatusOr<Result> Connection::ExecuteText(std::string_view sql, const Params& params) {
+  LOYALTY_RETURN_IF_ERROR(BeginRoundTrip());
+  return EndRoundTrip(RunText(sql, params));
+}
 
 absl::StatusOr<Result> Connection::Execute(const Statement& statement, const Params& params) {
   const Query query{&statement, params};
@@ -157,7 +200,7 @@ absl::StatusOr<Result> Connection::Execute(const Statement& statement, const Par
   return std::move(results.front());
 }
 
-absl::StatusOr<std::vector<Result>> Connection::ExecuteAll(std::span<const Query> queries) {
+absl::StatusOr<std::vector<Result>> Connection::RunPipeline(std::span<const Query> queries) {
   LOYALTY_CHECK(!queries.empty() && queries.size() <= kMaxPipelineQueries);
   ++round_trips_;
   if (PQenterPipelineMode(connection_) != 1) {
@@ -244,7 +287,7 @@ void Connection::DrainPipeline() {
   if (!synced || PQexitPipelineMode(connection_) != 1) broken_ = true;
 }
 
-absl::StatusOr<Result> Connection::ExecuteText(std::string_view sql, const Params& params) {
+absl::StatusOr<Result> Connection::RunText(std::string_view sql, const Params& params) {
   ++round_trips_;
   const std::string text(sql);
   PGresult* raw = nullptr;

@@ -8,14 +8,17 @@
 #include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "libs/pg/params.h"
 #include "libs/pg/result.h"
 #include "libs/pg/statement.h"
 
 struct pg_conn;
+struct pg_cancel;
 
 namespace loyalty::pg {
 
@@ -69,8 +72,22 @@ class Connection final {
   // ExecuteAll. The pool reports them to its observer when the connection comes back.
   int64_t TakeRoundTrips() { return std::exchange(round_trips_, 0); }
 
+  // Thread-safe: from any thread, while the connection lives (the pool's CancelRunning, on
+  // shutdown). From now on every statement is refused without being sent (UNAVAILABLE, "the
+  // server is shutting down"), and the round trip in flight, if any, is cancelled in the server
+  // (PQcancel): it fails there unless it had already finished, and its error comes back as
+  // UNAVAILABLE too. A cancel that reaches the server between two statements of the round trip is
+  // lost: call again while it is in flight. Returns whether a round trip is still in flight.
+  bool Cancel();
+
  private:
   explicit Connection(pg_conn* connection);
+  // Around each round trip: refuses it after Cancel, and marks it in flight until it ends.
+  absl::Status BeginRoundTrip();
+  template <typename T>
+  absl::StatusOr<T> EndRoundTrip(absl::StatusOr<T> result);
+  absl::StatusOr<std::vector<Result>> RunPipeline(std::span<const Query> queries);
+  absl::StatusOr<Result> RunText(std::string_view sql, const Params& params);
   absl::StatusOr<Result> NextResult();
   void DrainPipeline();
 
@@ -78,6 +95,11 @@ class Connection final {
   absl::flat_hash_set<std::string> prepared_;
   int64_t round_trips_ = 0;
   bool broken_ = false;  // a pipeline could not be read to its end
+  pg_cancel* const cancel_;  // PQgetCancel's, for Cancel from another thread
+
+  absl::Mutex round_trip_mutex_;
+  bool cancelled_ ABSL_GUARDED_BY(round_trip_mutex_) = false;
+  bool in_flight_ ABSL_GUARDED_BY(round_trip_mutex_) = false;
 };
 
 // Maps a failed PGresult / connection error to a Status. The SQLSTATE is attached as payload

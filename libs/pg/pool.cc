@@ -1,5 +1,6 @@
 #include "libs/pg/pool.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -10,6 +11,12 @@ namespace loyalty::pg {
 namespace {
 
 constexpr int kMaxPoolSize = 256;
+// CancelRunning's pause before it cancels a statement again.
+constexpr absl::Duration kCancelAgainAfter = absl::Milliseconds(50);
+
+absl::Status ShuttingDown() {
+  return absl::UnavailableError("the server is shutting down: no new database work is started");
+}
 
 }  // namespace
 
@@ -50,27 +57,38 @@ absl::StatusOr<Lease> Pool::Acquire(absl::Time deadline) {
                      absl::FormatDuration(options_.acquire_timeout), " (pool size ",
                      options_.size, ")"));
   }
+  if (closing_) {
+    mutex_.Unlock();
+    return ShuttingDown();
+  }
   ++in_use_;
   if (observer_ != nullptr) observer_->OnInUseChanged(in_use_, options_.size);
   if (!idle_.empty()) {
     std::unique_ptr<Connection> connection = std::move(idle_.back());  // warmest first
     idle_.pop_back();
+    Lease lease = LeaseOf(std::move(connection));
     mutex_.Unlock();
     if (observer_ != nullptr) observer_->OnAcquire(absl::Now() - start);
-    return Lease(this, std::move(connection));
+    return lease;
   }
   ++open_;
   mutex_.Unlock();
   absl::StatusOr<std::unique_ptr<Connection>> connection = Connection::Open(options_.url);
-  if (!connection.ok()) {
-    absl::MutexLock lock(&mutex_);  // a waiter may try to open in our place
+  absl::MutexLock lock(&mutex_);  // a waiter may try to open in our place
+  if (!connection.ok() || closing_) {
     --open_;
     --in_use_;
     if (observer_ != nullptr) observer_->OnInUseChanged(in_use_, options_.size);
-    return connection.status();
+    if (!connection.ok()) return connection.status();
+    return ShuttingDown();
   }
   if (observer_ != nullptr) observer_->OnAcquire(absl::Now() - start);
-  return Lease(this, *std::move(connection));
+  return LeaseOf(*std::move(connection));
+}
+
+Lease Pool::LeaseOf(std::unique_ptr<Connection> connection) {
+  leased_.insert(connection.get());
+  return Lease(this, std::move(connection));
 }
 
 void Pool::Release(std::unique_ptr<Connection> connection) {
@@ -80,6 +98,8 @@ void Pool::Release(std::unique_ptr<Connection> connection) {
   const bool keep = connection != nullptr && !connection->IsBroken();
   {
     absl::MutexLock lock(&mutex_);  // its release wakes a waiter that can go on
+    leased_.erase(connection.get());
+    ++releases_;
     --in_use_;
     if (keep) {
       idle_.push_back(std::move(connection));
@@ -89,6 +109,23 @@ void Pool::Release(std::unique_ptr<Connection> connection) {
     if (observer_ != nullptr) observer_->OnInUseChanged(in_use_, options_.size);
   }
   // A dropped connection closes here, outside the lock.
+}
+
+void Pool::CancelRunning(absl::Duration bound) {
+  const absl::Time give_up = absl::Now() + bound;
+  absl::MutexLock lock(&mutex_);
+  closing_ = true;
+  for (;;) {
+    bool running = false;
+    for (Connection* connection : leased_) running = connection->Cancel() || running;
+    if (!running || absl::Now() >= give_up) return;
+    // Until a lease comes back, or for a moment: then again, since a cancel that reached the
+    // server between two statements of a round trip was lost.
+    const int64_t seen = releases_;
+    const auto released = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return releases_ != seen; };
+    mutex_.AwaitWithDeadline(absl::Condition(&released),
+                             std::min(give_up, absl::Now() + kCancelAgainAfter));
+  }
 }
 
 }  // namespace loyalty::pg

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -56,9 +57,17 @@ class Pool final {
   ~Pool();
 
   // Waits at most acquire_timeout for a free connection: RESOURCE_EXHAUSTED after that,
-  // UNAVAILABLE when a new connection cannot be opened; DEADLINE_EXCEEDED when `deadline` comes
-  // first.
+  // UNAVAILABLE when a new connection cannot be opened, or after CancelRunning;
+  // DEADLINE_EXCEEDED when `deadline` comes first.
   absl::StatusOr<Lease> Acquire(absl::Time deadline = absl::InfiniteFuture());
+
+  // For a bounded shutdown, at its grace deadline: refuses every lease from now on (UNAVAILABLE)
+  // and ends what runs on the leased connections (Connection::Cancel: nothing more is sent on
+  // them, and the statement running in the server is cancelled there, the cancel repeated until
+  // its round trip ends). Returns once no leased connection has a round trip in flight, or after
+  // `bound`: from then on nothing reaches the database through this pool, so no transaction of
+  // it commits after its call was answered UNAVAILABLE. Thread-safe.
+  void CancelRunning(absl::Duration bound = absl::Seconds(2));
   int size() const { return options_.size; }
   PoolObserver* observer() const { return observer_; }
 
@@ -68,8 +77,9 @@ class Pool final {
 
   // An idle connection to lease, or room to open one.
   bool Available() const ABSL_SHARED_LOCKS_REQUIRED(mutex_) {
-    return !idle_.empty() || open_ < options_.size;
+    return closing_ || !idle_.empty() || open_ < options_.size;
   }
+  Lease LeaseOf(std::unique_ptr<Connection> connection) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
   const PoolOptions options_;
   PoolObserver* const observer_;
@@ -80,6 +90,9 @@ class Pool final {
   std::deque<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(mutex_);
   int open_ ABSL_GUARDED_BY(mutex_) = 0;
   int in_use_ ABSL_GUARDED_BY(mutex_) = 0;
+  absl::flat_hash_set<Connection*> leased_ ABSL_GUARDED_BY(mutex_);  // for CancelRunning
+  int64_t releases_ ABSL_GUARDED_BY(mutex_) = 0;
+  bool closing_ ABSL_GUARDED_BY(mutex_) = false;  // CancelRunning was called
 };
 
 }  // namespace loyalty::pg

@@ -13,6 +13,9 @@ struct CallInfo {
   absl::Time deadline = absl::InfiniteFuture();
   // The caller's identity (CallerIdentity), recorded for audit; empty over plaintext.
   std::string caller;
+  // The trace id of the call's W3C `traceparent` (CallTraceId), recorded for audit; empty when
+  // the call has none or an invalid one.
+  std::string trace_id;
 };
 
 // The identity of a TLS peer's verified client certificate: its SPIFFE ID (a URI SAN of scheme

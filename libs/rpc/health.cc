@@ -30,24 +30,30 @@ absl::Status CheckDatabase(const std::string& url, int schema_version) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::unique_ptr<Health>> Health::Start(const HealthOptions& options,
-                                                      std::vector<grpc::Server*> servers) {
-  std::erase(servers, nullptr);
+absl::StatusOr<std::unique_ptr<Health>> Health::Start(
+    const HealthOptions& options, const std::vector<const RunningServer*>& servers) {
+  std::vector<Target> targets;
+  std::vector<std::string> all_services;
+  for (const RunningServer* running : servers) {
+    if (running == nullptr || running->server == nullptr) continue;
+    targets.push_back({running->server.get(), running->services});
+    all_services.insert(all_services.end(), running->services.begin(), running->services.end());
+  }
   const bool ready = CheckDatabase(options.database_url, options.schema_version).ok();
   RunningServer listener;
   if (!options.health_listen.empty()) {
     absl::StatusOr<RunningServer> started = StartServer({options.health_listen}, {});
     if (!started.ok()) return started.status();
     listener = *std::move(started);
-    servers.push_back(listener.server.get());
+    targets.push_back({listener.server.get(), std::move(all_services)});
   }
   return std::unique_ptr<Health>(
-      new Health(options, std::move(servers), std::move(listener), ready));
+      new Health(options, std::move(targets), std::move(listener), ready));
 }
 
-Health::Health(HealthOptions options, std::vector<grpc::Server*> servers, RunningServer listener,
+Health::Health(HealthOptions options, std::vector<Target> targets, RunningServer listener,
                bool ready)
-    : options_(std::move(options)), servers_(std::move(servers)), listener_(std::move(listener)) {
+    : options_(std::move(options)), targets_(std::move(targets)), listener_(std::move(listener)) {
   Report(ready);
   checker_ = std::jthread([this, ready](std::stop_token stop) { Run(ready, stop); });
 }
@@ -69,10 +75,12 @@ void Health::StopChecking() {
 }
 
 void Health::Report(bool ready) {
-  for (grpc::Server* server : servers_) {
-    grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
-    health->SetServingStatus(ready);
+  // Name by name: the bulk SetServingStatus(bool) would turn "liveness" too.
+  for (const Target& target : targets_) {
+    grpc::HealthCheckServiceInterface* health = target.server->GetHealthCheckService();
+    health->SetServingStatus("", ready);
     health->SetServingStatus(kReadinessService, ready);
+    for (const std::string& service : target.services) health->SetServingStatus(service, ready);
     health->SetServingStatus(kLivenessService, /*serving=*/true);
   }
 }

@@ -14,9 +14,9 @@
 namespace loyalty::rpc {
 
 // The health service names every server of a process answers (grpc.health.v1.Health):
-// "liveness" is SERVING while the process runs; "readiness", "" and each service's name are
-// SERVING while the database answers and holds the schema this binary was built for
-// (docs/deploy.md).
+// "liveness" is SERVING while the process runs; "readiness", "" and each service's name
+// ("loyalty.v1.CommandService", ...) are SERVING while the database answers and holds the schema
+// this binary was built for (docs/operations.md, docs/deploy.md).
 inline constexpr char kLivenessService[] = "liveness";
 inline constexpr char kReadinessService[] = "readiness";
 
@@ -28,17 +28,18 @@ struct HealthOptions {
   std::string database_url;
   int schema_version = 0;  // the newest migration the binary knows
   std::string health_listen;  // a plaintext listener of the health service alone; empty: none
-  absl::Duration interval = absl::Seconds(5);  // between checks
+  absl::Duration interval = absl::Seconds(1);  // between checks (--health_interval_ms)
 };
 
 // A process's health: CheckDatabase every `interval` in a thread of its own, reported on the
-// health service of `servers` and of the plaintext health listener, which kubelet's gRPC probes
-// can reach (they cannot speak mutual TLS; the listener serves nothing else). Stops when
-// destroyed; destroy it before the servers.
+// health service of `servers` (each under its own services' names) and of the plaintext health
+// listener (under all of them), which kubelet's gRPC probes can reach (they cannot speak mutual
+// TLS; the listener serves nothing else). Stops when destroyed; destroy it before the servers.
 class Health final {
  public:
-  static absl::StatusOr<std::unique_ptr<Health>> Start(const HealthOptions& options,
-                                                       std::vector<grpc::Server*> servers);
+  // Servers without a grpc::Server (an optional listener not started) are skipped.
+  static absl::StatusOr<std::unique_ptr<Health>> Start(
+      const HealthOptions& options, const std::vector<const RunningServer*>& servers);
   ~Health();
   int health_port() const { return listener_.port; }
 
@@ -47,16 +48,21 @@ class Health final {
   void Drain();
 
  private:
+  // A server and the names of its services.
+  struct Target {
+    grpc::Server* server;
+    std::vector<std::string> services;
+  };
+
   // `ready`: the first check's outcome.
-  Health(HealthOptions options, std::vector<grpc::Server*> servers, RunningServer listener,
-         bool ready);
+  Health(HealthOptions options, std::vector<Target> targets, RunningServer listener, bool ready);
   void Report(bool ready);
   void StopChecking();
   // Checks every interval until stopped; `was_ready`: the first check's outcome.
   void Run(bool was_ready, std::stop_token stop);
 
   const HealthOptions options_;
-  std::vector<grpc::Server*> servers_;
+  std::vector<Target> targets_;
   RunningServer listener_;
   std::jthread checker_;
 };

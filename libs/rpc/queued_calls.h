@@ -14,6 +14,7 @@
 #include "libs/rpc/call_queue.h"
 #include "libs/rpc/metrics.h"
 #include "libs/rpc/status.h"
+#include "libs/rpc/trace_context.h"
 #include "prometheus/gauge.h"
 
 namespace loyalty::rpc {
@@ -60,7 +61,7 @@ class QueuedCalls final {
     std::optional<absl::Status> answered = at_once();
     if (!answered.has_value()) return Run(server_context, std::move(body));
     grpc::ServerUnaryReactor* reactor = server_context->DefaultReactor();
-    reactor->Finish(ToGrpcStatus(*answered));
+    reactor->Finish(ToGrpcStatus(*answered, CallTraceId(*server_context)));
     return reactor;
   }
 
@@ -69,6 +70,7 @@ class QueuedCalls final {
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* server_context, Body body) {
     grpc::ServerUnaryReactor* reactor = server_context->DefaultReactor();
     const absl::Time deadline = DeadlineOf(*server_context);
+    const std::string trace_id = CallTraceId(*server_context);  // for the log, with a request id
     depth_.Increment();
     const bool queued = calls_.TrySubmit([=, this, body = std::move(body)]() mutable {
       depth_.Decrement();
@@ -76,13 +78,15 @@ class QueuedCalls final {
       reactor->Finish(ToGrpcStatus(
           absl::Now() >= deadline
               ? absl::DeadlineExceededError("the call's deadline passed while it was queued")
-              : body(deadline)));
+              : body(deadline),
+          trace_id));
     });
     if (!queued) {
       depth_.Decrement();
-      reactor->Finish(ToGrpcStatus(absl::ResourceExhaustedError(
-          absl::StrCat("the ", name_, " service is busy: its call queue (capacity ",
-                       calls_.capacity(), ") is full"))));
+      reactor->Finish(ToGrpcStatus(absl::ResourceExhaustedError(absl::StrCat(
+                                       "the ", name_, " service is busy: its call queue (capacity ",
+                                       calls_.capacity(), ") is full")),
+                                   trace_id));
     }
     return reactor;
   }

@@ -55,6 +55,12 @@ absl::StatusOr<RunningServer> StartServer(const ServerOptions& options,
   if (running.server == nullptr || running.port == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address));
   }
+  for (grpc::Service* service : services) {
+    if (const auto* unary = dynamic_cast<const UnaryService*>(service)) {
+      running.services.push_back(unary->service_name());
+      running.server->GetHealthCheckService()->SetServingStatus(unary->service_name(), true);
+    }
+  }
   running.server->GetHealthCheckService()->SetServingStatus(/*serving=*/true);
   return running;
 }

@@ -31,10 +31,11 @@ struct ServerOptions {
 };
 
 // A started gRPC server with the standard health service (SERVING for "" and each registered
-// service) and server reflection.
+// service's name; rpc::Health then reports readiness on them) and server reflection.
 struct RunningServer {
   std::unique_ptr<grpc::Server> server;
   int port = 0;
+  std::vector<std::string> services;  // the full names of its services (UnaryService's)
 };
 
 absl::StatusOr<RunningServer> StartServer(const ServerOptions& options,

@@ -4,15 +4,17 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "libs/base/log.h"
 #include "libs/base/refusal.h"
 #include "libs/pg/connection.h"
-#include "loyalty/v1/common.pb.h"
 
 namespace loyalty::rpc {
 namespace {
 
-constexpr char kErrorInfoTypeUrl[] = "type.googleapis.com/google.rpc.ErrorInfo";
+constexpr char kDomain[] = "loyalty.v1";
 
 std::string DefaultReason(absl::StatusCode code) {
   switch (code) {
@@ -58,35 +60,42 @@ absl::Status FromDatabase(const absl::Status& status) {
 
 }  // namespace
 
-grpc::Status ToGrpcStatus(const absl::Status& status) {
+grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view trace_id) {
   if (status.ok()) return grpc::Status::OK;
   const bool from_database = !pg::SqlStateOf(status).empty();
   const absl::Status shown = from_database ? FromDatabase(status) : status;
   std::string message(shown.message());
-  v1::ErrorInfo info;
-  info.set_domain("loyalty.v1");
+  google::rpc::ErrorInfo info;
+  info.set_domain(kDomain);
   absl::StatusCode code = shown.code();
   info.set_reason(from_database ? DefaultReason(code)
                                 : ReasonOf(status).value_or(DefaultReason(code)));
-  if (std::optional<std::string> field = FieldOf(shown)) {
-    (*info.mutable_metadata())["field"] = *field;
-  }
+  const std::optional<std::string> field = FieldOf(shown);
+  if (field.has_value()) (*info.mutable_metadata())["field"] = *field;
   const bool internal = code == absl::StatusCode::kInternal ||
                         code == absl::StatusCode::kUnknown || code == absl::StatusCode::kDataLoss;
   if (internal || from_database) {
     const std::string request_id = NextRequestId();
-    LogError(absl::StrCat("request ", request_id, ": ", status.ToString()));
+    LogError(absl::StrCat("request ", request_id,
+                          trace_id.empty() ? "" : absl::StrCat(" (trace ", trace_id, ")"), ": ",
+                          status.ToString()));
     (*info.mutable_metadata())["request_id"] = request_id;
     message = internal ? absl::StrCat("internal error (request id ", request_id, ")")
                        : absl::StrCat(message, " (request id ", request_id, ")");
     if (internal) code = absl::StatusCode::kInternal;
   }
-  v1::RpcStatus details;
+  google::rpc::Status details;
   details.set_code(static_cast<int32_t>(code));
   details.set_message(message);
-  google::protobuf::Any* any = details.add_details();
-  any->set_type_url(kErrorInfoTypeUrl);
-  any->set_value(info.SerializeAsString());
+  details.add_details()->PackFrom(info);
+  if (field.has_value()) {
+    google::rpc::BadRequest bad_request;
+    google::rpc::BadRequest::FieldViolation* violation = bad_request.add_field_violations();
+    violation->set_field(*field);
+    // The message is "<field>: <what is wrong>" (InvalidField).
+    violation->set_description(std::string(absl::StripPrefix(message, absl::StrCat(*field, ": "))));
+    details.add_details()->PackFrom(bad_request);
+  }
   return grpc::Status(static_cast<grpc::StatusCode>(code), message, details.SerializeAsString());
 }
 

@@ -17,6 +17,7 @@
 #include "libs/rpc/caller.h"
 #include "libs/rpc/metrics.h"
 #include "libs/rpc/queued_calls.h"
+#include "libs/rpc/trace_context.h"
 
 namespace loyalty::rpc {
 
@@ -37,6 +38,11 @@ absl::Status SerializeResponse(const google::protobuf::Message& response, grpc::
 // Each method is added with Handle; the handlers take the typed request, the CallInfo and the
 // response. Shut the gRPC server down before destroying the service.
 class UnaryService : public grpc::Service {
+ public:
+  // The proto service's full name ("loyalty.v1.CommandService"), also its name in the health
+  // service (StartServer).
+  const std::string& service_name() const { return service_; }
+
  protected:
   // `service` is the proto service's full name ("loyalty.v1.CommandService"); `queue` names it
   // in the queue's refusal ("the command service is busy: ..."); each method is declared in
@@ -68,6 +74,7 @@ class UnaryService : public grpc::Service {
                                                     const grpc::ByteBuffer* request_body,
                                                     grpc::ByteBuffer* response_body) {
           auto call = std::make_unique<Call<Request, Response>>();
+          call->trace_id = CallTraceId(*server_context);
           Call<Request, Response>& typed = *call;
           return calls_.RunUnlessAnswered(
               server_context,
@@ -85,9 +92,10 @@ class UnaryService : public grpc::Service {
                 return answered;
               },
               [&body, call = std::move(call), response_body](absl::Time deadline) {
-                const CallInfo info{deadline, call->admission.has_value()
-                                                  ? call->admission->caller()
-                                                  : std::string()};
+                const CallInfo info{
+                    deadline,
+                    call->admission.has_value() ? call->admission->caller() : std::string(),
+                    call->trace_id};
                 absl::Status status = body(call->request, info, &call->response);
                 call->admission.reset();  // before the answer reaches the caller
                 if (status.ok()) status = SerializeResponse(call->response, response_body);
@@ -104,6 +112,7 @@ class UnaryService : public grpc::Service {
     // Held while the call runs, and released before it is answered: a caller that sends its
     // next call on the answer must find its slot free.
     std::optional<AccessControl::Admission> admission;
+    std::string trace_id;  // CallInfo::trace_id
   };
 
   // Parses `body` into `request` and lets the call in: OK, or the refusal of the access control

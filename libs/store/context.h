@@ -28,6 +28,9 @@ struct Context {
   // The caller's identity (rpc::CallerIdentity), recorded beside the operation's ledger entries
   // for audit; empty over plaintext. The services set it on each call's copy too.
   std::string caller{};
+  // The trace id of the call's W3C `traceparent` (rpc::CallTraceId; empty when none), recorded
+  // beside the caller.
+  std::string trace_id{};
 };
 
 }  // namespace loyalty::store

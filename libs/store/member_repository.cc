@@ -93,9 +93,9 @@ absl::Status ReleaseExpiredReservations(pg::Transaction& tx, const std::string& 
   params.Add(org_id).Add(member_id).Add(now);
   LOYALTY_ASSIGN_OR_RETURN(pg::Result holds, tx.Execute(kSelectExpiredHolds, params));
   if (holds.Rows() == 0) return absl::OkStatus();
-  LOYALTY_ASSIGN_OR_RETURN(
-      Operation operation,
-      Operation::Begin(tx, org_id, "ReleaseExpiredReservations", kWorkerCaller, now));
+  LOYALTY_ASSIGN_OR_RETURN(Operation operation,
+                           Operation::Begin(tx, org_id, "ReleaseExpiredReservations", kWorkerCaller,
+                                            /*trace_id=*/"", now));
   for (int i = 0; i < holds.Rows(); ++i) {
     LOYALTY_RETURN_IF_ERROR(operation.Write(
         ledger::LotChange{ledger::LotChange::Kind::kHold, member_id, holds.Int64(i, 0), -holds.Int64(i, 1)}));

@@ -38,9 +38,9 @@ constexpr pg::Statement kNextEntryId{"operation_next_entry_id",
 constexpr pg::Statement kInsertEntry{
     "operation_insert_entry",
     "INSERT INTO ledger_entries (entry_id, org_id, member_id, operation_id, program_id,"
-    " point_type, kind, points, order_ref, description, actor, created_at, caller)"
+    " point_type, kind, points, order_ref, description, actor, created_at, caller, trace_id)"
     " OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9, ''),"
-    " NULLIF($10, ''), NULLIF($11, ''), $12, $13)"};
+    " NULLIF($10, ''), NULLIF($11, ''), $12, $13, $14)"};
 
 constexpr pg::Statement kInsertLot{
     "operation_insert_lot",
@@ -79,13 +79,14 @@ void Operation::Prefetch(pg::Transaction& tx) { tx.Prefetch(kAllocateIds, {}); }
 
 absl::StatusOr<Operation> Operation::Begin(pg::Transaction& tx, const std::string& org_id,
                                            const std::string& name, const std::string& caller,
-                                           absl::Time now) {
+                                           const std::string& trace_id, absl::Time now) {
   LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kAllocateIds));
   Operation operation(tx, now);
   operation.event_.set_org_id(org_id);
   operation.event_.set_operation_id(row.Int64(0, 0));
   operation.event_.set_operation(name);
   operation.event_.set_caller(caller);
+  operation.trace_id_ = trace_id;
   wire::ToTimestamp(now, operation.event_.mutable_occurred_at());
   operation.position_ = row.Int64(0, 1);
   operation.lot_ids_ = IdsFromArray(row.Text(0, 2));
@@ -173,7 +174,8 @@ absl::Status Operation::AddEntry(const ledger::EntryChange& entry) {
       .Add(entry.description)
       .Add(entry.actor)
       .Add(now_)
-      .Add(event_.caller());
+      .Add(event_.caller())
+      .Add(trace_id_);
   tx_->Defer(kInsertEntry, std::move(params));
   internal::v1::EntryRecord* record = event_.add_entries();
   record->set_entry_id(entry_id);

@@ -37,10 +37,11 @@ class Operation final {
   // Declares Begin's id statement for the transaction's first round trip (see Begin).
   static void Prefetch(pg::Transaction& tx);
   // `caller` is who does it (Context::caller, or kWorkerCaller): recorded on the event and on
-  // every ledger entry of the operation, for audit.
+  // every ledger entry of the operation, for audit; `trace_id` (Context::trace_id, "" for the
+  // worker's) beside it on every ledger entry.
   static absl::StatusOr<Operation> Begin(pg::Transaction& tx, const std::string& org_id,
                                          const std::string& name, const std::string& caller,
-                                         absl::Time now);
+                                         const std::string& trace_id, absl::Time now);
 
   int64_t id() const { return event_.operation_id(); }
   absl::Time now() const { return now_; }
@@ -87,6 +88,7 @@ class Operation final {
   void Record(const ledger::RedemptionCancelled& cancelled);
   void Record(const ledger::ReservationCreated& reservation);
   void Record(const ledger::ReservationResolved& resolved);
+  absl::Status Record(const ledger::Enrolled& enrolled);
   // Writes an enrolment change: deferred with `changed` as the new state when tracked, else at
   // once, taking the state the statement returns.
   absl::Status WriteEnrolment(const pg::Statement& statement, pg::Params params,
@@ -94,10 +96,12 @@ class Operation final {
                               const ledger::Enrolment* changed);
   void RecordLot(const std::string& member_id, const ledger::Lot& lot);
   void RecordTotals(const std::string& member_id, const ledger::PointTotals& totals);
+  void RecordEnrolment(const std::string& member_id, const ledger::Enrolment& enrolment);
 
   pg::Transaction* tx_;
   absl::Time now_;
   internal::v1::LedgerEvent event_;
+  std::string trace_id_;  // on every ledger entry, beside the event's caller
   int64_t position_ = 0;
   std::vector<int64_t> lot_ids_;  // reserved, not used yet (taken from the back)
   std::vector<int64_t> entry_ids_;

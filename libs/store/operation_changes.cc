@@ -237,14 +237,18 @@ absl::Status Operation::WriteEnrolment(const pg::Statement& statement, pg::Param
     state.period_start = row.Time(0, 2);
     state.period_end = row.Time(0, 3);
   }
+  RecordEnrolment(member_id, state);
+  return absl::OkStatus();
+}
+
+void Operation::RecordEnrolment(const std::string& member_id, const ledger::Enrolment& state) {
   internal::v1::EnrolmentState* enrolment = event_.add_enrolments();
   enrolment->set_member_id(member_id);
-  enrolment->set_program_id(program_id);
+  enrolment->set_program_id(state.program_id);
   enrolment->set_tier(state.tier);
   enrolment->set_debt(state.debt);
   wire::ToTimestamp(state.period_start, enrolment->mutable_period_start());
   wire::ToTimestamp(state.period_end, enrolment->mutable_period_end());
-  return absl::OkStatus();
 }
 
 }  // namespace loyalty::store

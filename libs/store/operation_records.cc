@@ -40,6 +40,11 @@ constexpr pg::Statement kAddContribution{
     " DO UPDATE SET qualifying = household_contributions.qualifying + EXCLUDED.qualifying"
     " RETURNING qualifying"};
 
+constexpr pg::Statement kInsertEnrolment{
+    "operation_insert_enrolment",
+    "INSERT INTO enrolments (org_id, member_id, program_id, tier, tier_reached_at, enrolled_at,"
+    " period_start, period_end) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"};
+
 }  // namespace
 
 void Operation::Record(const ledger::PurchaseRecorded& purchase) {
@@ -96,6 +101,25 @@ absl::Status Operation::Record(const ledger::ContributionAdded& contribution) {
       .Add(contribution.qualifying);
   LOYALTY_ASSIGN_OR_RETURN(pg::Result total, tx_->Execute(kAddContribution, row));
   wire::ToContributionState(contribution, total.Int64(0, 0), event_.add_contributions());
+  return absl::OkStatus();
+}
+
+absl::Status Operation::Record(const ledger::Enrolled& enrolled) {
+  const ledger::Enrolment enrolment = ledger::EnrolmentOf(enrolled, now_);
+  pg::Params params;
+  params.Add(event_.org_id())
+      .Add(enrolled.member_id)
+      .Add(enrolled.program_id)
+      .Add(enrolled.tier)
+      .Add(enrolment.tier_reached_at)
+      .Add(now_)
+      .Add(enrolled.period_start)
+      .Add(enrolled.period_end);
+  tx_->Defer(kInsertEnrolment, std::move(params));
+  if (ledger::MemberState* member = Tracked(enrolled.member_id)) {
+    LOYALTY_RETURN_IF_ERROR(ledger::AddEnrolment(enrolled, now_, member));
+  }
+  RecordEnrolment(enrolled.member_id, enrolment);
   return absl::OkStatus();
 }
 

@@ -75,8 +75,9 @@ absl::Status AccrueInTransaction(const store::Context& context, pg::Transaction&
       const ledger::Accrual accrual,
       ledger::DecideAccrual(program, member, wire::AccrualCommandOf(request), facts, now));
 
-  LOYALTY_ASSIGN_OR_RETURN(store::Operation operation,
-                           store::Operation::Begin(tx, org_id, "Accrue", context.caller, now));
+  LOYALTY_ASSIGN_OR_RETURN(
+      store::Operation operation,
+      store::Operation::Begin(tx, org_id, "Accrue", context.caller, context.trace_id, now));
   operation.Track(member);
   LOYALTY_ASSIGN_OR_RETURN(const std::vector<ledger::Lot> created,
                            operation.Write(accrual.changes));

@@ -2,22 +2,21 @@
 
 #include <algorithm>
 #include <optional>
+#include <tuple>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/civil_time.h"
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
-#include "libs/ledger/period.h"
-#include "libs/ledger/tiers.h"
-#include "libs/ledger/types.h"
+#include "libs/ledger/enrolment.h"
 #include "libs/rpc/validate.h"
+#include "libs/store/enrolments.h"
 #include "libs/store/idempotency.h"
 #include "libs/store/member_repository.h"
 #include "libs/store/operation.h"
+#include "libs/store/read_plan.h"
 #include "libs/wire/time.h"
-#include "loyalty/internal/v1/events.pb.h"
 #include "services/command/admin_shared.h"
 
 namespace loyalty::command {
@@ -48,25 +47,6 @@ constexpr pg::Statement kSetMemberStatus{
     "admin_set_member_status",
     "UPDATE members SET status = $3, state_version = state_version + 1"
     " WHERE org_id = $1 AND member_id = $2 RETURNING 1"};
-
-// What enrolment needs of a program: its status and period rule. FOR SHARE keeps the program
-// from closing meanwhile (members are locked first, then programs).
-constexpr pg::Statement kSelectEnrolProgram{
-    "admin_select_enrol_program",
-    "SELECT p.status, p.period_kind, p.period_months"
-    " FROM programs p WHERE p.org_id = $1 AND p.program_id = $2 FOR SHARE OF p"};
-
-// The program's tiers, for the one a new member starts in.
-constexpr pg::Statement kSelectEnrolTiers{
-    "admin_select_enrol_tiers",
-    "SELECT code, threshold, multiplier_permille, overdraft_allowed FROM tiers"
-    " WHERE org_id = $1 AND program_id = $2"};
-
-constexpr pg::Statement kInsertEnrolment{
-    "admin_insert_enrolment",
-    "INSERT INTO enrolments (org_id, member_id, program_id, tier, tier_reached_at, enrolled_at,"
-    " period_start, period_end) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-    " ON CONFLICT DO NOTHING RETURNING 1"};
 
 v1::MemberKind MemberKindOf(std::string_view kind) {
   if (kind == kIndividual) return v1::MEMBER_KIND_INDIVIDUAL;
@@ -99,65 +79,33 @@ absl::StatusOr<std::string> MemberKindText(v1::MemberKind kind) {
   }
 }
 
-// The tier a new enrolment starts in: the highest that zero qualifying points meet, or none
-// (nullopt) when every tier of the program asks for more.
-absl::StatusOr<std::optional<std::string>> StartingTier(pg::Transaction& tx,
-                                                        const std::string& org_id,
-                                                        const std::string& program_id) {
-  LOYALTY_ASSIGN_OR_RETURN(pg::Result rows,
-                   tx.Execute(kSelectEnrolTiers, pg::Params().Add(org_id).Add(program_id)));
-  std::vector<ledger::Tier> tiers;
-  for (int i = 0; i < rows.Rows(); ++i) {
-    tiers.push_back({std::string(rows.Text(i, 0)), rows.Int64(i, 1), rows.Int32(i, 2),
-                     rows.Bool(i, 3)});
-  }
-  const std::optional<ledger::Tier> tier = ledger::TierAtEnrolment(tiers);
-  if (!tier.has_value()) return std::nullopt;
-  return tier->code;
-}
-
-// Enrols a member (locked by the caller) in a program at `now` and adds the new enrolment to
-// `event`. No change when already enrolled. A closed program is refused, or skipped when
-// `skip_closed`.
+// Decides the enrolment of a member (locked by the caller, or created in this transaction) in a
+// program at `now` and adds its changes to `changes`.
 absl::Status Enrol(pg::Transaction& tx, const std::string& org_id, const std::string& member_id,
-                   const std::string& program_id, bool skip_closed, absl::Time now,
-                   internal::v1::LedgerEvent* event) {
-  LOYALTY_ASSIGN_OR_RETURN(pg::Result program,
-                   tx.Execute(kSelectEnrolProgram, pg::Params().Add(org_id).Add(program_id)));
-  if (program.Rows() == 0) return NotFound("program", program_id);
-  if (program.Text(0, 0) == "closed") {
-    if (skip_closed) return absl::OkStatus();
-    return Refused(ledger::kProgramNotActive,
-                   absl::StrCat("program '", program_id, "' is closed"));
-  }
-  const ledger::QualificationPeriod period =
-      ledger::QualificationPeriodAt(std::string(program.Text(0, 1)), program.Int32(0, 2), now);
-  LOYALTY_ASSIGN_OR_RETURN(const std::optional<std::string> tier,
-                   StartingTier(tx, org_id, program_id));
-  const std::optional<absl::Time> tier_reached_at =
-      tier.has_value() ? std::optional<absl::Time>(now) : std::nullopt;
-  pg::Params params;
-  params.Add(org_id).Add(member_id).Add(program_id).Add(tier).Add(tier_reached_at).Add(now)
-      .Add(period.start).Add(period.end);
-  LOYALTY_ASSIGN_OR_RETURN(pg::Result inserted, tx.Execute(kInsertEnrolment, params));
-  if (inserted.Rows() == 0) return absl::OkStatus();
-  internal::v1::EnrolmentState* state = event->add_enrolments();
-  state->set_member_id(member_id);
-  state->set_program_id(program_id);
-  state->set_tier(tier.value_or(""));
-  wire::ToTimestamp(period.start, state->mutable_period_start());
-  wire::ToTimestamp(period.end, state->mutable_period_end());
+                   const std::string& program_id, ledger::ClosedProgram closed, absl::Time now,
+                   ledger::ChangeSet* changes) {
+  LOYALTY_ASSIGN_OR_RETURN(
+      const auto reads,
+      store::Load(tx, std::tuple(store::EnrolmentTermsRead{org_id, program_id},
+                                 store::EnrolledRead{org_id, member_id, program_id})));
+  const auto& [terms, enrolled] = reads;
+  LOYALTY_ASSIGN_OR_RETURN(
+      ledger::ChangeSet decided,
+      ledger::DecideEnrolment(terms, program_id, member_id, enrolled, closed, now));
+  for (ledger::Change& change : decided.changes) changes->Add(std::move(change));
   return absl::OkStatus();
 }
 
-// Publishes new enrolments to the read side (outbox), in the transaction that made them.
-absl::Status PublishEnrolments(pg::Transaction& tx, const std::string& org_id,
-                               const std::string& caller, absl::Time now,
-                               const internal::v1::LedgerEvent& enrolled) {
-  if (enrolled.enrolments_size() == 0) return absl::OkStatus();
-  LOYALTY_ASSIGN_OR_RETURN(store::Operation operation,
-                           store::Operation::Begin(tx, org_id, "Enrol", caller, now));
-  *operation.event().mutable_enrolments() = enrolled.enrolments();
+// Writes the enrolments as an operation of their own, published to the read side (outbox), in
+// the transaction that decided them. Nothing when there are none.
+absl::Status WriteEnrolments(pg::Transaction& tx, const std::string& org_id,
+                             const store::Context& context, absl::Time now,
+                             const ledger::ChangeSet& enrolments) {
+  if (enrolments.changes.empty()) return absl::OkStatus();
+  LOYALTY_ASSIGN_OR_RETURN(
+      store::Operation operation,
+      store::Operation::Begin(tx, org_id, "Enrol", context.caller, context.trace_id, now));
+  LOYALTY_RETURN_IF_ERROR(operation.Write(enrolments).status());
   return operation.Commit().status();
 }
 
@@ -231,17 +179,17 @@ absl::Status CreateMember(const store::Context& context, const v1::CreateMemberR
         params.Add(org_id).Add(member_id).Add(kind).Add(now);
         LOYALTY_ASSIGN_OR_RETURN(pg::Result inserted, tx.Execute(kInsertMember, params));
         if (inserted.Rows() == 0) return AlreadyExists("member", member_id);
-        internal::v1::LedgerEvent enrolled;
+        ledger::ChangeSet enrolments;
         for (const std::string& program_id : request.program_ids()) {
           LOYALTY_RETURN_IF_ERROR(Enrol(tx, org_id, member_id, program_id,
-                                        /*skip_closed=*/false, now, &enrolled));
+                                        ledger::ClosedProgram::kRefuse, now, &enrolments));
         }
         // No program named: the org's default, unless it is closed.
         if (request.program_ids().empty() && !org.default_program_id().empty()) {
           LOYALTY_RETURN_IF_ERROR(Enrol(tx, org_id, member_id, org.default_program_id(),
-                                        /*skip_closed=*/true, now, &enrolled));
+                                        ledger::ClosedProgram::kSkip, now, &enrolments));
         }
-        LOYALTY_RETURN_IF_ERROR(PublishEnrolments(tx, org_id, context.caller, now, enrolled));
+        LOYALTY_RETURN_IF_ERROR(WriteEnrolments(tx, org_id, context, now, enrolments));
         return LoadMemberInto(tx, org_id, member_id, now, response);
       });
 }
@@ -282,11 +230,11 @@ absl::Status EnrolMember(const store::Context& context, const v1::EnrolMemberReq
       context, "AdminService/EnrolMember", request.org_id(), request.idempotency_key(), request,
       response, [&](pg::Transaction& tx) -> absl::Status {
         LOYALTY_RETURN_IF_ERROR(store::LockMembers(tx, request.org_id(), {request.member_id()}));
-        internal::v1::LedgerEvent enrolled;
+        ledger::ChangeSet enrolments;
         LOYALTY_RETURN_IF_ERROR(Enrol(tx, request.org_id(), request.member_id(),
-                                      request.program_id(), /*skip_closed=*/false, now, &enrolled));
-        LOYALTY_RETURN_IF_ERROR(
-            PublishEnrolments(tx, request.org_id(), context.caller, now, enrolled));
+                                      request.program_id(), ledger::ClosedProgram::kRefuse, now,
+                                      &enrolments));
+        LOYALTY_RETURN_IF_ERROR(WriteEnrolments(tx, request.org_id(), context, now, enrolments));
         return LoadMemberInto(tx, request.org_id(), request.member_id(), now, response);
       });
 }

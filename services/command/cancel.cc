@@ -67,9 +67,9 @@ absl::Status CancelInTransaction(const store::Context& context, pg::Transaction&
       const ledger::Cancellation cancellation,
       ledger::DecideCancel(request.redemption_id(), record, program, member, now));
 
-  LOYALTY_ASSIGN_OR_RETURN(
-      store::Operation operation,
-      store::Operation::Begin(tx, org_id, "CancelRedemption", context.caller, now));
+  LOYALTY_ASSIGN_OR_RETURN(store::Operation operation,
+                           store::Operation::Begin(tx, org_id, "CancelRedemption", context.caller,
+                                                   context.trace_id, now));
   operation.Track(member);
   LOYALTY_RETURN_IF_ERROR(operation.Write(cancellation.changes).status());
   LOYALTY_ASSIGN_OR_RETURN(int64_t position, operation.Commit());

@@ -32,6 +32,7 @@ class ContextService : public rpc::UnaryService {
           store::Context context = context_;
           context.deadline = call.deadline;
           context.caller = call.caller;
+          context.trace_id = call.trace_id;
           return use_case(context, request, response);
         });
   }

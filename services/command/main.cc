@@ -15,11 +15,13 @@
 #include "libs/pg/migrate.h"
 #include "libs/pg/pool.h"
 #include "libs/rpc/health.h"
+#include "libs/rpc/lifecycle_flags.h"
 #include "libs/rpc/metrics.h"
 #include "libs/rpc/metrics_endpoint.h"
 #include "libs/rpc/queued_calls.h"
 #include "libs/rpc/server.h"
 #include "libs/rpc/server_security.h"
+#include "libs/rpc/shutdown.h"
 #include "libs/store/batch_metrics.h"
 #include "libs/store/context.h"
 #include "libs/store/migrations.h"
@@ -82,6 +84,8 @@ Config ConfigFromFlags() {
 
 int Serve(const Config& config) {
   if (absl::Status valid = Validate(config); !valid.ok()) return Fail(std::string(valid.message()));
+  absl::StatusOr<rpc::Lifecycle> lifecycle = rpc::LifecycleFromFlags();
+  if (!lifecycle.ok()) return Fail(std::string(lifecycle.status().message()));
 
   auto registry = std::make_shared<prometheus::Registry>();
   rpc::RpcMetrics rpc_metrics(*registry);
@@ -121,9 +125,10 @@ int Serve(const Config& config) {
     if (!started.ok()) return Fail(started.status().ToString());
     admin_server = *std::move(started);
   }
-  absl::StatusOr<std::unique_ptr<rpc::Health>> health = rpc::Health::Start(
-      {config.database_url, store::Migrations().back().version, config.health_listen},
-      {server->server.get(), admin_server.server.get()});
+  absl::StatusOr<std::unique_ptr<rpc::Health>> health =
+      rpc::Health::Start({config.database_url, store::Migrations().back().version,
+                          config.health_listen, lifecycle->health_interval},
+                         {&*server, &admin_server});
   if (!health.ok()) return Fail(health.status().ToString());
   LogInfo(absl::StrCat("loyalty-command serving gRPC on port ", server->port,
                        admin_listen.empty() ? "" : absl::StrCat(", admin on port ",
@@ -133,9 +138,8 @@ int Serve(const Config& config) {
   const int signal_number = rpc::WaitForShutdownSignal();
   LogInfo(absl::StrCat("signal ", signal_number, ": draining and stopping"));
   (*health)->Drain();
-  const auto drained_by = absl::ToChronoTime(absl::Now() + absl::Seconds(10));
-  server->server->Shutdown(drained_by);
-  if (admin_server.server) admin_server.server->Shutdown(drained_by);
+  rpc::StopServers({server->server.get(), admin_server.server.get()}, lifecycle->shutdown_grace,
+                   [&] { pool.CancelRunning(); });
   health->reset();
   return 0;
 }

@@ -33,9 +33,9 @@ absl::Status RunRedemption(const store::Context& context, absl::string_view meth
             const ledger::Burn burn,
             ledger::DecideBurn(loaded.scope, loaded.member, BurnCommandOf(request), loaded.facts,
                                now, kRedemptionRules));
-        LOYALTY_ASSIGN_OR_RETURN(
-            store::Operation operation,
-            store::Operation::Begin(tx, request.org_id, std::string(method), context.caller, now));
+        LOYALTY_ASSIGN_OR_RETURN(store::Operation operation,
+                                 store::Operation::Begin(tx, request.org_id, std::string(method),
+                                                         context.caller, context.trace_id, now));
         operation.Track(loaded.member);
         LOYALTY_RETURN_IF_ERROR(operation.Write(burn.changes).status());
         *response->mutable_redemption() = operation.event().redemption();

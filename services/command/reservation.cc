@@ -53,9 +53,9 @@ absl::Status ReservePoints(const store::Context& context, const v1::ReservePoint
             const ledger::Reserve reserve,
             ledger::DecideReserve(loaded.scope, loaded.member, BurnCommandOf(burn), loaded.facts,
                                   timeout, now));
-        LOYALTY_ASSIGN_OR_RETURN(
-            store::Operation operation,
-            store::Operation::Begin(tx, request.org_id(), "ReservePoints", context.caller, now));
+        LOYALTY_ASSIGN_OR_RETURN(store::Operation operation,
+                                 store::Operation::Begin(tx, request.org_id(), "ReservePoints",
+                                                         context.caller, context.trace_id, now));
         operation.Track(loaded.member);
         LOYALTY_RETURN_IF_ERROR(operation.Write(reserve.changes).status());
         LOYALTY_ASSIGN_OR_RETURN(int64_t position, operation.Commit());
@@ -98,9 +98,9 @@ absl::Status CapturePoints(const store::Context& context, const v1::CapturePoint
                                                reservation->group, context.config_cache));
         LOYALTY_ASSIGN_OR_RETURN(const ledger::Capture capture,
                                  ledger::DecideCapture(*reservation, scope, member, points, now));
-        LOYALTY_ASSIGN_OR_RETURN(
-            store::Operation operation,
-            store::Operation::Begin(tx, org_id, "CapturePoints", context.caller, now));
+        LOYALTY_ASSIGN_OR_RETURN(store::Operation operation,
+                                 store::Operation::Begin(tx, org_id, "CapturePoints",
+                                                         context.caller, context.trace_id, now));
         operation.Track(member);
         LOYALTY_RETURN_IF_ERROR(operation.Write(capture.changes).status());
         *response->mutable_redemption() = operation.event().redemption();
@@ -134,9 +134,9 @@ absl::Status VoidReservation(const store::Context& context,
         LOYALTY_ASSIGN_OR_RETURN(
             const ledger::Release release,
             ledger::DecideVoid(request.reservation_id(), reservation, member.member_id));
-        LOYALTY_ASSIGN_OR_RETURN(
-            store::Operation operation,
-            store::Operation::Begin(tx, org_id, "VoidReservation", context.caller, now));
+        LOYALTY_ASSIGN_OR_RETURN(store::Operation operation,
+                                 store::Operation::Begin(tx, org_id, "VoidReservation",
+                                                         context.caller, context.trace_id, now));
         operation.Track(member);
         LOYALTY_RETURN_IF_ERROR(operation.Write(release.changes).status());
         LOYALTY_ASSIGN_OR_RETURN(int64_t position, operation.Commit());

@@ -60,8 +60,9 @@ absl::Status ReverseInTransaction(const store::Context& context, pg::Transaction
       const ledger::Reversal reversal,
       ledger::DecideReversal(program, member, purchase, ReturnCommandOf(request), order_lots));
 
-  LOYALTY_ASSIGN_OR_RETURN(store::Operation operation,
-                           store::Operation::Begin(tx, org_id, "Reverse", context.caller, now));
+  LOYALTY_ASSIGN_OR_RETURN(
+      store::Operation operation,
+      store::Operation::Begin(tx, org_id, "Reverse", context.caller, context.trace_id, now));
   operation.Track(member);
   LOYALTY_RETURN_IF_ERROR(operation.Write(reversal.changes).status());
   if (locked.household.has_value() && reversal.points > 0) {

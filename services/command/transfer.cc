@@ -91,9 +91,9 @@ absl::Status Transfer(const store::Context& context, const v1::TransferRequest& 
         LOYALTY_ASSIGN_OR_RETURN(const ledger::Transfer transfer,
                                  ledger::DecideTransfer(loaded.scope, receiving, loaded.from,
                                                         loaded.to, {spec.points}, now));
-        LOYALTY_ASSIGN_OR_RETURN(
-            store::Operation operation,
-            store::Operation::Begin(tx, spec.org_id, "Transfer", context.caller, now));
+        LOYALTY_ASSIGN_OR_RETURN(store::Operation operation,
+                                 store::Operation::Begin(tx, spec.org_id, "Transfer",
+                                                         context.caller, context.trace_id, now));
         operation.Track(loaded.from);
         operation.Track(loaded.to);
         LOYALTY_RETURN_IF_ERROR(operation.Write(transfer.changes).status());

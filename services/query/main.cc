@@ -18,11 +18,13 @@
 #include "libs/base/log.h"
 #include "libs/pg/pool.h"
 #include "libs/rpc/health.h"
+#include "libs/rpc/lifecycle_flags.h"
 #include "libs/rpc/metrics.h"
 #include "libs/rpc/metrics_endpoint.h"
 #include "libs/rpc/queued_calls.h"
 #include "libs/rpc/server.h"
 #include "libs/rpc/server_security.h"
+#include "libs/rpc/shutdown.h"
 #include "libs/store/migrations.h"
 #include "prometheus/registry.h"
 #include "services/query/projector.h"
@@ -92,6 +94,8 @@ int Rebuild(const Config& config) {
 
 int Serve(const Config& config) {
   if (absl::Status valid = Validate(config); !valid.ok()) return Fail(std::string(valid.message()));
+  absl::StatusOr<rpc::Lifecycle> lifecycle = rpc::LifecycleFromFlags();
+  if (!lifecycle.ok()) return Fail(std::string(lifecycle.status().message()));
 
   auto registry = std::make_shared<prometheus::Registry>();
   rpc::RpcMetrics rpc_metrics(*registry);
@@ -136,9 +140,10 @@ int Serve(const Config& config) {
       {config.listen, 4 * 1024 * 1024, config.max_threads, security->credentials, &rpc_metrics},
       {&queries});
   if (!server.ok()) return Fail(server.status().ToString());
-  absl::StatusOr<std::unique_ptr<rpc::Health>> health = rpc::Health::Start(
-      {config.database_url, store::Migrations().back().version, config.health_listen},
-      {server->server.get()});
+  absl::StatusOr<std::unique_ptr<rpc::Health>> health =
+      rpc::Health::Start({config.database_url, store::Migrations().back().version,
+                          config.health_listen, lifecycle->health_interval},
+                         {&*server});
   if (!health.ok()) return Fail(health.status().ToString());
   LogInfo(absl::StrCat("loyalty-query serving gRPC on port ", server->port,
                        security->credentials ? " (mutual TLS)" : " (plaintext)",
@@ -147,7 +152,8 @@ int Serve(const Config& config) {
   const int signal_number = rpc::WaitForShutdownSignal();
   LogInfo(absl::StrCat("signal ", signal_number, ": draining and stopping"));
   (*health)->Drain();
-  server->server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  rpc::StopServers({server->server.get()}, lifecycle->shutdown_grace,
+                   [&] { pool.CancelRunning(); });
   health->reset();
   for (std::jthread* thread : {&projector_thread, &listener_thread}) {
     if (!thread->joinable()) continue;

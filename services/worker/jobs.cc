@@ -80,9 +80,9 @@ absl::StatusOr<int64_t> ExpireMember(pg::Transaction& tx, const std::string& org
   if (lots.Rows() == 0) return 0;
   std::vector<ledger::Lot> expired;
   for (int i = 0; i < lots.Rows(); ++i) expired.push_back(store::LotFromRow(lots, i));
-  LOYALTY_ASSIGN_OR_RETURN(
-      store::Operation operation,
-      store::Operation::Begin(tx, org_id, "Expire", store::kWorkerCaller, now));
+  LOYALTY_ASSIGN_OR_RETURN(store::Operation operation,
+                           store::Operation::Begin(tx, org_id, "Expire", store::kWorkerCaller,
+                                                   /*trace_id=*/"", now));
   LOYALTY_RETURN_IF_ERROR(operation.Write(ledger::DecideExpiry(member_id, expired)).status());
   LOYALTY_RETURN_IF_ERROR(operation.Commit().status());
   return lots.Rows();
@@ -109,8 +109,9 @@ absl::StatusOr<int64_t> RequalifyMember(pg::Transaction& tx, const std::string& 
     LOYALTY_ASSIGN_OR_RETURN(ledger::ProgramConfig program,
                              store::LoadProgram(tx, org_id, enrolment.program_id));
     if (!operation.has_value()) {
-      LOYALTY_ASSIGN_OR_RETURN(operation, store::Operation::Begin(tx, org_id, "RequalifyTier",
-                                                                  store::kWorkerCaller, now));
+      LOYALTY_ASSIGN_OR_RETURN(
+          operation, store::Operation::Begin(tx, org_id, "RequalifyTier", store::kWorkerCaller,
+                                             /*trace_id=*/"", now));
     }
     const ledger::Requalification requalified = ledger::Requalify(program, member, enrolment, now);
     LOYALTY_RETURN_IF_ERROR(operation->Write(requalified.changes).status());

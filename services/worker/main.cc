@@ -7,11 +7,13 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "libs/base/clock.h"
 #include "libs/base/command_line.h"
 #include "libs/base/log.h"
 #include "libs/pg/pool.h"
 #include "libs/rpc/health.h"
+#include "libs/rpc/lifecycle_flags.h"
 #include "libs/rpc/metrics.h"
 #include "libs/rpc/metrics_endpoint.h"
 #include "libs/rpc/server.h"
@@ -54,6 +56,11 @@ int main(int argc, char** argv) {
     loyalty::LogError(std::string(valid.message()));
     return 2;
   }
+  absl::StatusOr<loyalty::rpc::Lifecycle> lifecycle = loyalty::rpc::LifecycleFromFlags();
+  if (!lifecycle.ok()) {
+    loyalty::LogError(std::string(lifecycle.status().message()));
+    return 2;
+  }
   auto registry = std::make_shared<prometheus::Registry>();
   loyalty::rpc::PoolMetrics pool_metrics(*registry, "worker");
   loyalty::pg::Pool pool({config.database_url, config.pool_size, absl::Seconds(10)}, &pool_metrics);
@@ -66,18 +73,28 @@ int main(int argc, char** argv) {
     loyalty::LogError(exposer.status().ToString());
     return 1;
   }
-  absl::StatusOr<std::unique_ptr<loyalty::rpc::Health>> health = loyalty::rpc::Health::Start(
-      {config.database_url, loyalty::store::Migrations().back().version, config.health_listen}, {});
+  absl::StatusOr<std::unique_ptr<loyalty::rpc::Health>> health =
+      loyalty::rpc::Health::Start({config.database_url, loyalty::store::Migrations().back().version,
+                                   config.health_listen, lifecycle->health_interval},
+                                  {});
   if (!health.ok()) {
     loyalty::LogError(health.status().ToString());
     return 1;
   }
-  std::thread rounds([&] { worker.Run(); });
+  absl::Notification rounds_ended;
+  std::thread rounds([&] {
+    worker.Run();
+    rounds_ended.Notify();
+  });
   loyalty::LogInfo("loyalty-worker running");
   const int signal_number = loyalty::rpc::WaitForShutdownSignal();
   loyalty::LogInfo(absl::StrCat("signal ", signal_number, ": stopping after the current round"));
   (*health)->Drain();
   worker.Stop();
+  if (!rounds_ended.WaitForNotificationWithTimeout(lifecycle->shutdown_grace)) {
+    loyalty::LogWarning("the shutdown grace has passed: cancelling the round's SQL");
+    pool.CancelRunning();
+  }
   rounds.join();
   return 0;
 }

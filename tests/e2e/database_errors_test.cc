@@ -2,7 +2,8 @@
 // clients: a fixed message with a request id and a reason code, never libpq's or PostgreSQL's
 // text (no "PostgreSQL", host, port, SQL or statement name); the service log has that text under
 // the same request id. PostgreSQL stopped (UNAVAILABLE) for loyalty-command and loyalty-query,
-// and a statement failing inside the server (INTERNAL).
+// and a statement failing inside the server (INTERNAL); the log line names the trace id of the
+// call's W3C traceparent.
 
 #include <chrono>
 #include <cstdio>
@@ -40,7 +41,7 @@ constexpr int kCallsWhileDown = 3;
 std::string Loopback(int port) { return absl::StrCat("127.0.0.1:", port); }
 
 std::string RequestIdOf(const grpc::Status& status) {
-  const v1::ErrorInfo info = ErrorInfoOf(status);
+  const google::rpc::ErrorInfo info = ErrorInfoOf(status);
   auto found = info.metadata().find("request_id");
   return found == info.metadata().end() ? "" : found->second;
 }
@@ -116,6 +117,32 @@ class DatabaseErrorsTest : public ::testing::Test {
     return Call(*queries_, &v1::QueryService::Stub::GetBalances, request);
   }
 
+  // Makes every insert of an org fail in the server (a trigger that raises).
+  void RefuseOrgInserts() {
+    auto sql = pg::Connection::Open(url_);
+    ASSERT_TRUE(sql.ok()) << sql.status();
+    ASSERT_TRUE((*sql)
+                    ->ExecuteText("CREATE FUNCTION refuse_orgs() RETURNS trigger LANGUAGE plpgsql "
+                                  "AS $$ BEGIN RAISE EXCEPTION 'secret internals of %', "
+                                  "NEW.org_id; END $$; "
+                                  "CREATE TRIGGER refuse_orgs BEFORE INSERT ON orgs FOR EACH ROW "
+                                  "EXECUTE FUNCTION refuse_orgs()")
+                    .ok());
+  }
+
+  // CreateOrganisation "refused-org", with `traceparent` metadata unless it is empty.
+  grpc::Status CreateOrganisation(const std::string& traceparent) {
+    v1::CreateOrganisationRequest request;
+    request.set_idempotency_key(NewKey());
+    request.set_org_id("refused-org");
+    request.set_name("Refused");
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    if (!traceparent.empty()) context.AddMetadata("traceparent", traceparent);
+    v1::Organisation response;
+    return admin_->CreateOrganisation(&context, request, &response);
+  }
+
   grpc::Status GetOrganisation() {
     v1::GetOrganisationRequest request;
     request.set_org_id(kOrg);
@@ -185,26 +212,29 @@ TEST_F(DatabaseErrorsTest, DatabaseStoppedIsUnavailableWithoutItsText) {
 }
 
 TEST_F(DatabaseErrorsTest, FailingStatementIsInternalWithoutItsText) {
-  auto sql = pg::Connection::Open(url_);
-  ASSERT_TRUE(sql.ok()) << sql.status();
-  ASSERT_TRUE((*sql)
-                  ->ExecuteText("CREATE FUNCTION refuse_orgs() RETURNS trigger LANGUAGE plpgsql "
-                                "AS $$ BEGIN RAISE EXCEPTION 'secret internals of %', "
-                                "NEW.org_id; END $$; "
-                                "CREATE TRIGGER refuse_orgs BEFORE INSERT ON orgs FOR EACH ROW "
-                                "EXECUTE FUNCTION refuse_orgs()")
-                  .ok());
-  v1::CreateOrganisationRequest request;
-  request.set_idempotency_key(NewKey());
-  request.set_org_id("refused-org");
-  request.set_name("Refused");
-  const grpc::Status status = Call(*admin_, &v1::AdminService::Stub::CreateOrganisation, request);
+  RefuseOrgInserts();
+  const grpc::Status status = CreateOrganisation("");
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL) << status.error_message();
   EXPECT_EQ(ErrorReason(status), "INTERNAL");
   EXPECT_THAT(status.error_message(), MatchesRegex("internal error \\(request id [a-z0-9-]+\\)"));
   ExpectNoInternals(status, "CreateOrganisation");
   ExpectLogged(status, "command", "secret internals of refused-org", "CreateOrganisation");
   ExpectLogged(status, "command", "admin_insert_org", "CreateOrganisation");
+}
+
+// The W3C trace id of a call's `traceparent` is on the log line of its request id; an invalid
+// traceparent is left out.
+TEST_F(DatabaseErrorsTest, TheTraceIdIsLoggedWithTheRequestId) {
+  RefuseOrgInserts();
+  const grpc::Status traced =
+      CreateOrganisation("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  EXPECT_EQ(traced.error_code(), grpc::StatusCode::INTERNAL) << traced.error_message();
+  ExpectLogged(traced, "command", "(trace 4bf92f3577b34da6a3ce929d0e0e4736): INTERNAL: ", "traced");
+  const grpc::Status invalid =
+      CreateOrganisation("00-00000000000000000000000000000000-00f067aa0ba902b7-01");
+  EXPECT_EQ(invalid.error_code(), grpc::StatusCode::INTERNAL) << invalid.error_message();
+  ExpectLogged(invalid, "command", "INTERNAL: admin_insert_org", "invalid traceparent");
+  EXPECT_THAT(LogLineOf(logs_["command"], RequestIdOf(invalid)), Not(HasSubstr("trace")));
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 // The binaries' health for kubelet (a plaintext listener of the health service alone) and their
-// drain on SIGTERM: "liveness" while the process runs, "readiness" only while the database
-// answers and holds the binary's schema, and a call in flight at SIGTERM finishes before the
-// process exits with status 0.
+// drain on SIGTERM: "liveness" while the process runs; "readiness", "" and each service's name
+// only while the database answers and holds the binary's schema, back by themselves when it
+// does again; a call in flight at SIGTERM finishes before the process exits with status 0, and
+// one still waiting in the database at the shutdown grace is cancelled there and answered
+// UNAVAILABLE, so that it never commits.
 
 #include <chrono>
 #include <future>
@@ -25,18 +27,40 @@ namespace {
 
 std::string Loopback(int port) { return absl::StrCat("127.0.0.1:", port); }
 
+constexpr char kCommandService[] = "loyalty.v1.CommandService";
+constexpr char kAdminService[] = "loyalty.v1.AdminService";
+constexpr char kQueryService[] = "loyalty.v1.QueryService";
+
+// Accrues 10 points to ann of drain-org with `key`, waiting for its answer up to 60 s.
+grpc::Status AccrueToAnn(const std::shared_ptr<grpc::Channel>& channel, const std::string& key) {
+  v1::AccrueRequest request;
+  request.set_org_id("drain-org");
+  request.set_member_id("ann");
+  request.set_idempotency_key(key);
+  request.set_point_type("base");
+  request.mutable_explicit_points()->set_points(10);
+  request.mutable_explicit_points()->set_description("drain");
+  v1::AccrueResponse response;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  return v1::CommandService::NewStub(channel)->Accrue(&context, request, &response);
+}
+
 class HealthTest : public ::testing::Test {
  protected:
   // `binary` serving with a health listener on health_port_ (and gRPC on grpc_port_ when it has
-  // one), plaintext, over a fresh migrated database.
-  std::unique_ptr<ServiceProcess> Start(const std::string& binary, bool serves_grpc) {
-    std::vector<std::string> args{"--database_url=" + url_, "--metrics_listen=",
-                                  "--health_listen=" + Loopback(health_port_)};
+  // one), plaintext, over a fresh migrated database; `extra` flags after the others.
+  std::unique_ptr<ServiceProcess> Start(const std::string& binary, bool serves_grpc,
+                                        const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args{"--database_url=" + url_,
+                                  "--metrics_listen=", "--health_listen=" + Loopback(health_port_),
+                                  "--health_interval_ms=200"};
     if (serves_grpc) {
       args.insert(args.begin(), "serve");
       args.push_back("--listen=" + Loopback(grpc_port_));
       args.push_back("--insecure_plaintext");
     }
+    args.insert(args.end(), extra.begin(), extra.end());
     auto process = std::make_unique<ServiceProcess>(
         binary, args, serves_grpc ? grpc_port_ : health_port_,
         absl::StrCat(::testing::TempDir(), "/health-", health_port_, ".log"));
@@ -50,9 +74,51 @@ class HealthTest : public ::testing::Test {
     return sql.ok() ? *std::move(sql) : nullptr;
   }
 
+  // The test's PostgreSQL stopped and started again: each of `services`
+  // turns NOT_SERVING on each of `ports` while it is down, "liveness" stays SERVING, and they
+  // are SERVING again by themselves once it is back.
+  void ExpectReadinessFollowsPostgres(const std::vector<int>& ports,
+                                      const std::vector<std::string>& services) {
+    const auto expect_all = [&](const std::string& want) {
+      for (int port : ports) {
+        for (const std::string& service : services) {
+          EXPECT_EQ(AwaitHealth(port, service, want), want) << "'" << service << "' on " << port;
+        }
+      }
+    };
+    expect_all("SERVING");
+    SharedPgCluster().Stop();
+    expect_all("NOT_SERVING");
+    EXPECT_EQ(HealthOf(health_port_, "liveness"), "SERVING");
+    SharedPgCluster().Restart();
+    expect_all("SERVING");
+  }
+
+  // loyalty-command (with `extra` flags) serving ann of drain-org, her row locked by lock_, an
+  // accrual to her waiting for that lock (accrue_), then SIGTERM (stopped_: its wait status).
+  void SigtermWhileAnAccrualWaitsForALock(const std::vector<std::string>& extra) {
+    command_ = Start(LOYALTY_COMMAND_BINARY, true, extra);
+    channel_ = grpc::CreateChannel(Loopback(grpc_port_), grpc::InsecureChannelCredentials());
+    CreateDemoOrg(*v1::AdminService::NewStub(channel_), "drain-org", {"ann"});
+    sql_ = Sql();
+    ASSERT_NE(sql_, nullptr);
+    lock_ = LockMember(url_, "ann");
+    ASSERT_NE(lock_, nullptr);
+    accrue_ = std::async(std::launch::async, [this] { return AccrueToAnn(channel_, "held-1"); });
+    ASSERT_TRUE(AwaitLockWaiters(*sql_, 1));  // the accrual waits for ann's row
+    stopped_ = std::async(std::launch::async, [this] { return command_->Stop(absl::Seconds(30)); });
+  }
+
   const std::string url_ = SharedPgCluster().CreateDatabase();
   const int grpc_port_ = FreeLoopbackPort();
   const int health_port_ = FreeLoopbackPort();
+  std::unique_ptr<ServiceProcess> command_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<pg::Connection> sql_;
+  std::unique_ptr<pg::Connection> lock_;
+  // Destroyed first: each waits for its call to end.
+  std::future<grpc::Status> accrue_;
+  std::future<int> stopped_;
 };
 
 TEST_F(HealthTest, ReadinessFollowsTheDatabaseAndTheSchema) {
@@ -71,11 +137,15 @@ TEST_F(HealthTest, ReadinessFollowsTheDatabaseAndTheSchema) {
                                "(SELECT version FROM saved_migration)")
                   .ok());
   EXPECT_EQ(AwaitHealth(health_port_, "readiness", "NOT_SERVING"), "NOT_SERVING");
-  EXPECT_EQ(HealthOf(health_port_, ""), "NOT_SERVING");
+  for (const char* service : {"", kCommandService, kAdminService}) {
+    EXPECT_EQ(HealthOf(health_port_, service), "NOT_SERVING") << service;
+    EXPECT_EQ(HealthOf(grpc_port_, service), "NOT_SERVING") << service;
+  }
   EXPECT_EQ(HealthOf(health_port_, "liveness"), "SERVING");
   ASSERT_TRUE(
       sql->ExecuteText("INSERT INTO schema_migrations SELECT * FROM saved_migration").ok());
   EXPECT_EQ(AwaitHealth(health_port_, "readiness", "SERVING"), "SERVING");
+  EXPECT_EQ(AwaitHealth(grpc_port_, kCommandService, "SERVING"), "SERVING");
 
   // The database refusing connections: not ready until it takes them again. (A session may not
   // turn them off for its own database: this one is on the cluster's postgres database.)
@@ -94,7 +164,7 @@ TEST_F(HealthTest, TheWorkerReportsItsHealth) {
   Start(LOYALTY_COMMAND_BINARY, true)->Stop(absl::Seconds(30));  // migrates
   auto worker = Start(LOYALTY_WORKER_BINARY, false);
   EXPECT_EQ(AwaitHealth(health_port_, "liveness", "SERVING"), "SERVING");
-  EXPECT_EQ(HealthOf(health_port_, "readiness"), "SERVING");
+  ExpectReadinessFollowsPostgres({health_port_}, {"readiness", ""});
   const int status = worker->Stop(absl::Seconds(30));
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << DescribeWaitStatus(status);
 }
@@ -102,40 +172,46 @@ TEST_F(HealthTest, TheWorkerReportsItsHealth) {
 // SIGTERM while a call runs: readiness goes NOT_SERVING at once, the call finishes with its
 // answer, and the process exits with status 0.
 TEST_F(HealthTest, SigtermDrainsTheCallsInFlight) {
-  auto command = Start(LOYALTY_COMMAND_BINARY, true);
-  auto channel = grpc::CreateChannel(Loopback(grpc_port_), grpc::InsecureChannelCredentials());
-  CreateDemoOrg(*v1::AdminService::NewStub(channel), "drain-org", {"ann"});
-  auto sql = Sql();
-  ASSERT_NE(sql, nullptr);
-
-  std::unique_ptr<pg::Connection> lock = LockMember(url_, "ann");
-  ASSERT_NE(lock, nullptr);
-  std::future<grpc::Status> accrue = std::async(std::launch::async, [&] {
-    v1::AccrueRequest request;
-    request.set_org_id("drain-org");
-    request.set_member_id("ann");
-    request.set_idempotency_key("drain-1");
-    request.set_point_type("base");
-    request.mutable_explicit_points()->set_points(10);
-    request.mutable_explicit_points()->set_description("drain");
-    v1::AccrueResponse response;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    return v1::CommandService::NewStub(channel)->Accrue(&context, request, &response);
-  });
-  ASSERT_TRUE(AwaitLockWaiters(*sql, 1));  // the accrue waits for ann's row
-
-  std::future<int> stopped =
-      std::async(std::launch::async, [&] { return command->Stop(absl::Seconds(30)); });
+  ASSERT_NO_FATAL_FAILURE(SigtermWhileAnAccrualWaitsForALock({}));
   EXPECT_EQ(AwaitHealth(health_port_, "readiness", "NOT_SERVING"), "NOT_SERVING");
-  ASSERT_TRUE(lock->ExecuteText("COMMIT").ok());
+  ASSERT_TRUE(lock_->ExecuteText("COMMIT").ok());
 
-  const grpc::Status status = accrue.get();
+  const grpc::Status status = accrue_.get();
   EXPECT_TRUE(status.ok()) << status.error_message();
-  const int exit_status = stopped.get();
+  const int exit_status = stopped_.get();
   EXPECT_TRUE(WIFEXITED(exit_status) && WEXITSTATUS(exit_status) == 0)
       << DescribeWaitStatus(exit_status);
-  EXPECT_EQ(SqlInt(*sql, "SELECT count(*) FROM ledger_entries"), 1);
+  EXPECT_EQ(SqlInt(*sql_, "SELECT count(*) FROM ledger_entries"), 1);
+}
+
+TEST_F(HealthTest, CommandReadinessFollowsPostgresStoppedAndRestarted) {
+  auto command = Start(LOYALTY_COMMAND_BINARY, true);
+  ExpectReadinessFollowsPostgres({health_port_, grpc_port_},
+                                 {"", "readiness", kCommandService, kAdminService});
+  const int status = command->Stop(absl::Seconds(30));
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << DescribeWaitStatus(status);
+}
+
+TEST_F(HealthTest, QueryReadinessFollowsPostgresStoppedAndRestarted) {
+  Start(LOYALTY_COMMAND_BINARY, true)->Stop(absl::Seconds(30));  // migrates
+  auto query = Start(LOYALTY_QUERY_BINARY, true);
+  ExpectReadinessFollowsPostgres({health_port_, grpc_port_}, {"", "readiness", kQueryService});
+  const int status = query->Stop(absl::Seconds(30));
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << DescribeWaitStatus(status);
+}
+
+// SIGTERM while a call waits for a row lock past the shutdown grace: the process exits by itself,
+// the call is answered UNAVAILABLE, and its accrual is not in the ledger once the lock is released
+// (its SQL was cancelled in the database; a transaction left waiting would commit then).
+TEST_F(HealthTest, SigtermCancelsACallStillInTheDatabaseAtTheGrace) {
+  ASSERT_NO_FATAL_FAILURE(SigtermWhileAnAccrualWaitsForALock({"--shutdown_grace_ms=300"}));
+  const grpc::Status status = accrue_.get();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  ASSERT_TRUE(lock_->ExecuteText("COMMIT").ok());
+  const int exit_status = stopped_.get();
+  EXPECT_TRUE(WIFEXITED(exit_status) && WEXITSTATUS(exit_status) == 0)
+      << DescribeWaitStatus(exit_status) << command_->LogTail();
+  EXPECT_EQ(SqlInt(*sql_, "SELECT count(*) FROM ledger_entries"), 0);
 }
 
 }  // namespace

@@ -16,8 +16,9 @@ class NodeClientTest : public MtlsServicesTest {
   bool RunClient(const std::string& flags) const {
     const std::string command = absl::StrCat(
         "node ", LOYALTY_SOURCE_DIR, "/tests/e2e/node/client.js --protos=", LOYALTY_SOURCE_DIR,
-        "/protos --target=", command_target(), " --query_target=", query_target(),
-        " --org=", kOrg, " --member=", kMember, " --tls_server_name=localhost", flags);
+        "/protos --googleapis=", LOYALTY_GOOGLEAPIS_DIR, " --target=", command_target(),
+        " --query_target=", query_target(), " --org=", kOrg, " --member=", kMember,
+        " --tls_server_name=localhost", flags);
     return RunCommand(command);
   }
 };

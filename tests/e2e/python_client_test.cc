@@ -16,8 +16,8 @@ class PythonClientTest : public MtlsServicesTest {
   bool RunClient(const std::string& flags) const {
     const std::string command = absl::StrCat(
         "/usr/bin/python3 ", LOYALTY_SOURCE_DIR, "/tests/e2e/python_client.py --protos ",
-        LOYALTY_SOURCE_DIR, "/protos --target ", command_target(), " --org ", kOrg, " --member ",
-        kMember, flags);
+        LOYALTY_SOURCE_DIR, "/protos --googleapis ", LOYALTY_GOOGLEAPIS_DIR, " --target ",
+        command_target(), " --org ", kOrg, " --member ", kMember, flags);
     return RunCommand(command);
   }
 };

@@ -164,6 +164,11 @@ void PgCluster::Crash() {
   if (crashed.exit_code != 0) Fail("pg_ctl stop -m immediate failed: " + crashed.output);
 }
 
+void PgCluster::Stop() {
+  const CommandResult stopped = RunCommand(absl::StrCat(Script(), " stop ", Quoted(data_dir_)));
+  if (stopped.exit_code != 0) Fail("pg_ctl stop -m fast failed: " + stopped.output);
+}
+
 void PgCluster::Restart() {
   const CommandResult started = Start(server_options_, data_dir_, port_);
   if (started.exit_code != 0) {

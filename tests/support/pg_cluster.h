@@ -30,6 +30,9 @@ class PgCluster final {
   // Stops the server in immediate mode (`pg_ctl stop -m immediate`): every backend is killed at
   // once, no checkpoint; the next start runs crash recovery.
   void Crash();
+  // Stops the server cleanly (`pg_ctl stop -m fast`): the sessions are ended, and what was
+  // committed is kept.
+  void Stop();
   // Starts the stopped server again on the same port (crash recovery included); aborts with the
   // server log when it cannot.
   void Restart();

@@ -5,22 +5,26 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "loyalty/v1/common.pb.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "tools/loyaltyctl/limits.h"
 
 namespace loyalty::ctl {
 namespace {
 
-v1::ErrorInfo ErrorInfoOf(const grpc::Status& status) {
-  v1::RpcStatus details;
-  v1::ErrorInfo info;
-  if (details.ParseFromString(status.error_details()) && details.details_size() > 0) {
-    info.ParseFromString(details.details(0).value());
+// The google.rpc.ErrorInfo among the status details (a serialized google.rpc.Status); empty when
+// there is none.
+google::rpc::ErrorInfo ErrorInfoOf(const grpc::Status& status) {
+  google::rpc::Status details;
+  google::rpc::ErrorInfo info;
+  if (!details.ParseFromString(status.error_details())) return info;
+  for (const google::protobuf::Any& detail : details.details()) {
+    if (detail.Is<google::rpc::ErrorInfo>() && detail.UnpackTo(&info)) return info;
   }
-  return info;
+  return google::rpc::ErrorInfo();
 }
 
-std::string MetadataValue(const v1::ErrorInfo& info, const std::string& key) {
+std::string MetadataValue(const google::rpc::ErrorInfo& info, const std::string& key) {
   auto found = info.metadata().find(key);
   return found == info.metadata().end() ? "" : found->second;
 }
@@ -69,7 +73,7 @@ const std::map<std::string, std::string>& FixedHints() {
   return *kHints;
 }
 
-std::string HintFor(const v1::ErrorInfo& info) {
+std::string HintFor(const google::rpc::ErrorInfo& info) {
   const std::string& reason = info.reason();
   if (reason == "INVALID_FIELD") {
     const std::string field = MetadataValue(info, "field");
@@ -129,7 +133,7 @@ std::string TransportHint(grpc::StatusCode code, absl::string_view target) {
 }  // namespace
 
 Failure DescribeFailure(const grpc::Status& status, absl::string_view target) {
-  const v1::ErrorInfo info = ErrorInfoOf(status);
+  const google::rpc::ErrorInfo info = ErrorInfoOf(status);
   const std::string code =
       absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code()));
   Failure failure;

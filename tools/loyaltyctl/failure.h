@@ -25,8 +25,8 @@ struct Failure {
   std::map<std::string, std::string> details;
 };
 
-// Reads the reason from the status details (a serialized loyalty.v1.RpcStatus holding one
-// ErrorInfo) and explains it; `target` is the address the call went to.
+// Reads the reason from the status details (a serialized google.rpc.Status holding a
+// google.rpc.ErrorInfo) and explains it; `target` is the address the call went to.
 Failure DescribeFailure(const grpc::Status& status, absl::string_view target);
 
 }  // namespace loyalty::ctl

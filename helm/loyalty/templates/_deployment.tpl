@@ -17,6 +17,13 @@ The Deployment of one service. Takes a dict:
 {{- $clientCaDir := ternary "client-ca" "tls" (not (empty $root.Values.tls.clientCaSecretName)) -}}
 {{- $policy := $root.Values.accessPolicy -}}
 {{- $context := dict "root" $root "component" .component -}}
+{{- /* The kubelet kills the process at the grace period's end: it must cover the preStop sleep,
+the calls' drain and the 7 s a shutdown takes after it (rpc::StopServers). */}}
+{{- $needed := add (ternary (int $root.Values.preStopSleepSeconds) 0 (not (not .serves)))
+  (int $root.Values.shutdownGraceSeconds) 7 -}}
+{{- if lt (int $root.Values.terminationGracePeriodSeconds) (int $needed) -}}
+{{- fail (printf "terminationGracePeriodSeconds (%d) is below the %d s a %s pod may take to stop (preStopSleepSeconds + shutdownGraceSeconds + 7)" (int $root.Values.terminationGracePeriodSeconds) (int $needed) .component) -}}
+{{- end -}}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -76,6 +83,7 @@ spec:
             - {{ . | quote }}
             {{- end }}
             - "--health_listen=0.0.0.0:8081"
+            - "--shutdown_grace_ms={{ mul (int $root.Values.shutdownGraceSeconds) 1000 }}"
             {{- if $tls }}
             - "--tls_cert=/etc/loyalty/tls/tls.crt"
             - "--tls_key=/etc/loyalty/tls/tls.key"

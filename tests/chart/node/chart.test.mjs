@@ -101,10 +101,11 @@ for (const [name, valueArgs] of Object.entries(scenarios)) {
             assert.deepEqual(container.readinessProbe.grpc, { port: 8081, service: "readiness" },
               where);
             assert.ok(container.args.includes("--health_listen=0.0.0.0:8081"), where);
+            assert.ok(container.args.includes("--shutdown_grace_ms=10000"), where);
             assert.ok(container.ports.some((p) => p.name === "health" && p.containerPort === 8081));
           }
-          assert.ok(pod.terminationGracePeriodSeconds > 10 + 5,
-            "the grace period covers the preStop sleep and the 10 s drain");
+          assert.ok(pod.terminationGracePeriodSeconds >= 5 + 10 + 7,
+            "the grace period covers the preStop sleep, the 10 s drain and the 7 s after it");
         }
         for (const suffix of ["command", "query"]) {
           const container = named(objects, "Deployment", suffix).spec.template.spec.containers[0];
@@ -312,6 +313,9 @@ describe("values.schema.json refuses bad values, naming them", () => {
     [["--set", "command.autoscaling.enabled=true", "--set", "command.autoscaling.minReplicas=5",
       "--set", "command.autoscaling.maxReplicas=3"],
       "command.autoscaling: minReplicas (5) is above maxReplicas (3)", ["template"]],
+    [["--set", "shutdownGraceSeconds=20"],
+      "terminationGracePeriodSeconds (30) is below the 32 s a",
+      ["template"]],
   ];
   for (const [args, message, verbs = ["template", "lint"]] of refusals) {
     test(args.filter((a) => a !== "--set").join(" "), () => {

@@ -100,6 +100,9 @@ void ExpectEveryMethodRefusesBadBodies(grpc::GenericStub& stub, const ServiceDes
                 std::string::npos)
           << path << ": " << status.error_message();
       EXPECT_EQ(ErrorInfoOf(status).domain(), "loyalty.v1") << path;
+      // It names no field: no google.rpc.BadRequest.
+      EXPECT_EQ(ErrorField(status), "") << path;
+      EXPECT_EQ(DetailOf<google::rpc::BadRequest>(status).field_violations_size(), 0) << path;
     }
   }
 }

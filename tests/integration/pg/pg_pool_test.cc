@@ -1,5 +1,6 @@
 // Pool: lazy opening, reuse, bounded waiting, dropping broken connections, observer callbacks.
 #include <atomic>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -9,7 +10,9 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "libs/pg/pool.h"
+#include "libs/pg/transaction.h"
 #include "tests/support/pg_cluster.h"
+#include "tests/support/row_locks.h"
 
 namespace loyalty::pg {
 namespace {
@@ -170,6 +173,63 @@ TEST_F(PgPoolTest, ManyThreadsShareASmallPool) {
   }
   for (std::thread& thread : threads) thread.join();
   EXPECT_EQ(done, 160);
+}
+
+// Shutdown at its grace deadline: a transaction waiting for a row lock is cancelled in the server
+// and its caller told UNAVAILABLE; once the lock is released nothing of it has committed, and the
+// pool leases nothing more.
+TEST_F(PgPoolTest, CancelRunningEndsATransactionWaitingForALock) {
+  absl::StatusOr<std::unique_ptr<Connection>> holder = Connection::Open(url_);
+  ASSERT_TRUE(holder.ok()) << holder.status();
+  ASSERT_TRUE((*holder)
+                  ->ExecuteText("CREATE TABLE counters (id int PRIMARY KEY, n int NOT NULL);"
+                                "CREATE TABLE marks (id int);"
+                                "INSERT INTO counters VALUES (1, 0)")
+                  .ok());
+  ASSERT_TRUE((*holder)->ExecuteText("BEGIN").ok());
+  ASSERT_TRUE((*holder)->ExecuteText("SELECT n FROM counters WHERE id = 1 FOR UPDATE").ok());
+
+  Pool pool(PoolOptions{.url = url_, .size = 2});
+  std::future<absl::Status> held = std::async(std::launch::async, [&pool] {
+    return RunInTransaction(pool, Isolation::kReadCommitted, RetryPolicy{}, [](Transaction& sql) {
+      if (absl::StatusOr<Result> mark = sql.ExecuteText("INSERT INTO marks VALUES (1)");
+          !mark.ok()) {
+        return mark.status();
+      }
+      return sql.ExecuteText("UPDATE counters SET n = n + 1 WHERE id = 1").status();
+    });
+  });
+  absl::StatusOr<std::unique_ptr<Connection>> watcher = Connection::Open(url_);
+  ASSERT_TRUE(watcher.ok()) << watcher.status();
+  ASSERT_TRUE(loyalty::testing::AwaitLockWaiters(**watcher, 1));
+
+  pool.CancelRunning();
+  const absl::Status status = held.get();
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
+  EXPECT_EQ(pool.Acquire().status().code(), absl::StatusCode::kUnavailable);
+
+  ASSERT_TRUE((*holder)->ExecuteText("COMMIT").ok());
+  EXPECT_EQ(loyalty::testing::SqlInt(**holder, "SELECT count(*) FROM marks"), 0);
+  EXPECT_EQ(loyalty::testing::SqlInt(**holder, "SELECT n FROM counters"), 0);
+}
+
+// A connection leased but between two statements at CancelRunning sends nothing more: its
+// transaction cannot commit afterwards.
+TEST_F(PgPoolTest, CancelRunningRefusesTheNextStatementOfALease) {
+  absl::StatusOr<std::unique_ptr<Connection>> check = Connection::Open(url_);
+  ASSERT_TRUE(check.ok()) << check.status();
+  ASSERT_TRUE((*check)->ExecuteText("CREATE TABLE marks (id int)").ok());
+  Pool pool(PoolOptions{.url = url_, .size = 2});
+  {
+    absl::StatusOr<Lease> lease = pool.Acquire();
+    ASSERT_TRUE(lease.ok()) << lease.status();
+    ASSERT_TRUE((*lease)->ExecuteText("BEGIN; INSERT INTO marks VALUES (1)").ok());
+    pool.CancelRunning();
+    const absl::Status commit = (*lease)->ExecuteText("COMMIT").status();
+    EXPECT_EQ(commit.code(), absl::StatusCode::kUnavailable) << commit;
+    EXPECT_TRUE((*lease)->IsBroken());
+  }  // the pool drops it: its session ends, rolled back
+  EXPECT_EQ(loyalty::testing::SqlInt(**check, "SELECT count(*) FROM marks"), 0);
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
 #include "loyalty/v1/common.pb.h"
 #include "tools/loyaltyctl/failure.h"
@@ -26,11 +28,11 @@ using ::testing::Not;
 
 grpc::Status Refused(grpc::StatusCode code, const std::string& message, const std::string& reason,
                      const std::string& field = "") {
-  v1::ErrorInfo info;
+  google::rpc::ErrorInfo info;
   info.set_reason(reason);
   info.set_domain("loyalty.v1");
   if (!field.empty()) (*info.mutable_metadata())["field"] = field;
-  v1::RpcStatus details;
+  google::rpc::Status details;
   details.set_code(static_cast<int>(code));
   details.set_message(message);
   details.add_details()->PackFrom(info);
