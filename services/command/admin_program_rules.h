@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "libs/ledger/dates.h"
@@ -27,5 +29,20 @@ absl::Status ValidateAction(const v1::Action& action);
 const char* ExpiryKindText(ledger::ExpiryKind kind);
 
 void ToProto(const ledger::ProgramConfig& program, v1::Program* out);
+
+// ---- Optimistic concurrency of UpdateProgramRules (docs/errors.md, RULES_CHANGED) ----------
+
+// UpdateProgramRules' `etag` was given and the program's rules are no longer the ones it names.
+inline constexpr char kRulesChanged[] = "RULES_CHANGED";
+
+// Program.rules_etag: 16 lower-case hexadecimal digits of a digest (FNV-1a, 64 bits) of the twelve
+// rule values, so equal rules have equal tags, in every process and release.
+std::string RulesEtag(const ledger::ProgramConfig& program);
+
+// An UpdateProgramRulesRequest.etag: empty, or of RulesEtag's form (else INVALID_ARGUMENT etag).
+absl::Status ValidateEtag(const std::string& etag);
+
+// OK when `etag` is empty or the tag of `current`'s rules; else ABORTED RULES_CHANGED.
+absl::Status CheckRulesEtag(const std::string& etag, const ledger::ProgramConfig& current);
 
 }  // namespace loyalty::command

@@ -7,6 +7,7 @@
 #include "libs/base/status_macros.h"
 #include "libs/ledger/program.h"
 #include "libs/rpc/validate.h"
+#include "libs/store/catalog.h"
 #include "services/command/admin_program_rules.h"
 #include "services/command/admin_shared.h"
 
@@ -70,9 +71,17 @@ absl::Status UpdateProgramRules(const store::Context& context,
   LOYALTY_RETURN_IF_ERROR(ValidateProgramTarget(request));
   ledger::ProgramConfig rules;
   LOYALTY_RETURN_IF_ERROR(ValidateRules(request.rules(), &rules));
+  LOYALTY_RETURN_IF_ERROR(ValidateEtag(request.etag()));
   return ChangeProgram(context, "AdminService/UpdateProgramRules", request, response,
                        [&](pg::Transaction& tx, const std::string& status) -> absl::Status {
                          LOYALTY_RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
+                         if (!request.etag().empty()) {
+                           // Under the program's row lock: no update can come in between.
+                           LOYALTY_ASSIGN_OR_RETURN(
+                               const ledger::ProgramConfig current,
+                               store::LoadProgram(tx, request.org_id(), request.program_id()));
+                           LOYALTY_RETURN_IF_ERROR(CheckRulesEtag(request.etag(), current));
+                         }
                          pg::Params params;
                          params.Add(request.org_id()).Add(request.program_id());
                          AddRules(rules, params);

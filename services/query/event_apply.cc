@@ -132,8 +132,8 @@ void ViewChanges::Rows::Defer(pg::Transaction& tx, const pg::Statement& statemen
   index_.clear();
 }
 
-void ViewChanges::Add(int64_t position, const v1::LedgerEvent& event) {
-  for (const v1::LotState& lot : event.lots()) {
+void ViewChanges::Add(int64_t position, const internal::v1::LedgerEvent& event) {
+  for (const internal::v1::LotState& lot : event.lots()) {
     pg::Params row;
     row.Add(event.org_id())
         .Add(lot.member_id())
@@ -150,13 +150,13 @@ void ViewChanges::Add(int64_t position, const v1::LedgerEvent& event) {
         .Add(OptionalTime(lot.has_expires_at(), lot.expires_at()));
     lots_.Put(3, std::move(row));
   }
-  for (const v1::TotalsState& totals : event.totals()) {
+  for (const internal::v1::TotalsState& totals : event.totals()) {
     pg::Params row;
     row.Add(event.org_id()).Add(totals.member_id()).Add(totals.program_id())
         .Add(totals.point_type()).Add(totals.lifetime()).Add(totals.qualifying());
     totals_.Put(4, std::move(row));
   }
-  for (const v1::EnrolmentState& enrolment : event.enrolments()) {
+  for (const internal::v1::EnrolmentState& enrolment : event.enrolments()) {
     pg::Params row;
     row.Add(event.org_id())
         .Add(enrolment.member_id())
@@ -167,7 +167,7 @@ void ViewChanges::Add(int64_t position, const v1::LedgerEvent& event) {
         .Add(wire::FromTimestamp(enrolment.period_end()));
     enrolments_.Put(3, std::move(row));
   }
-  for (const v1::ContributionState& contribution : event.contributions()) {
+  for (const internal::v1::ContributionState& contribution : event.contributions()) {
     pg::Params row;
     row.Add(event.org_id())
         .Add(contribution.household_id())
@@ -178,7 +178,7 @@ void ViewChanges::Add(int64_t position, const v1::LedgerEvent& event) {
         .Add(contribution.qualifying());
     contributions_.Put(6, std::move(row));
   }
-  for (const v1::EntryRecord& entry : event.entries()) {
+  for (const internal::v1::EntryRecord& entry : event.entries()) {
     pg::Params row;
     row.Add(event.org_id())
         .Add(entry.member_id())
@@ -198,7 +198,7 @@ void ViewChanges::Add(int64_t position, const v1::LedgerEvent& event) {
   if (event.has_redemption()) AddRedemption(position, event);
 }
 
-void ViewChanges::AddRedemption(int64_t position, const v1::LedgerEvent& event) {
+void ViewChanges::AddRedemption(int64_t position, const internal::v1::LedgerEvent& event) {
   const v1::Redemption& redemption = event.redemption();
   pg::Params key;
   key.Add(event.org_id()).Add(redemption.member_id()).Add(redemption.redemption_id());

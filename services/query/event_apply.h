@@ -7,7 +7,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "libs/pg/params.h"
 #include "libs/pg/transaction.h"
-#include "loyalty/v1/events.pb.h"
+#include "loyalty/internal/v1/events.pb.h"
 
 namespace loyalty::query {
 
@@ -23,7 +23,7 @@ namespace loyalty::query {
 // Table names are unqualified, so a rebuild can aim the same statements at scratch tables.
 class ViewChanges final {
  public:
-  void Add(int64_t position, const v1::LedgerEvent& event);
+  void Add(int64_t position, const internal::v1::LedgerEvent& event);
   // Queues the writes (pg::Transaction::Defer, at most kMaxRows rows a statement): they run with
   // the transaction's next round trip. Leaves this empty.
   void Defer(pg::Transaction& tx);
@@ -44,7 +44,7 @@ class ViewChanges final {
     absl::flat_hash_map<std::string, size_t> index_;
   };
 
-  void AddRedemption(int64_t position, const v1::LedgerEvent& event);
+  void AddRedemption(int64_t position, const internal::v1::LedgerEvent& event);
 
   Rows lots_, totals_, enrolments_, contributions_, entries_, redemptions_, redemption_programs_,
       redemption_lots_, cancellations_;

@@ -113,7 +113,7 @@ absl::StatusOr<int> Projector::RunOnce() {
         expected = next;
       }
       if (position != expected) break;
-      v1::LedgerEvent event;
+      internal::v1::LedgerEvent event;
       if (!event.ParseFromString(rows.Bytes(row, 5))) {
         return absl::InternalError(absl::StrCat("outbox event ", position, " does not parse"));
       }

@@ -50,7 +50,7 @@ absl::Status Replay(pg::Connection& connection, RebuildReport& report) {
     LOYALTY_ASSIGN_OR_RETURN(pg::Result rows, tx.Execute(kReplayEvents, params));
     ViewChanges changes;
     for (int i = 0; i < rows.Rows(); ++i) {
-      v1::LedgerEvent event;
+      internal::v1::LedgerEvent event;
       if (!event.ParseFromString(rows.Bytes(i, 1))) {
         return absl::InternalError(absl::StrCat("outbox event ", rows.Int64(i, 0),
                                                 " does not parse"));

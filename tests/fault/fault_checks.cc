@@ -7,8 +7,8 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "libs/pg/connection.h"
+#include "loyalty/internal/v1/events.pb.h"
 #include "loyalty/v1/command.pb.h"
-#include "loyalty/v1/events.pb.h"
 
 namespace loyalty::testing {
 namespace {
@@ -120,7 +120,7 @@ void CheckOutbox(pg::Connection& db, const std::string& org_id,
   const pg::Result rows = Query(db, "SELECT event FROM outbox WHERE org_id = $1", org_id);
   std::map<int64_t, int> events;
   for (int i = 0; i < rows.Rows(); ++i) {
-    v1::LedgerEvent event;
+    internal::v1::LedgerEvent event;
     ASSERT_TRUE(event.ParseFromString(rows.Bytes(i, 0)));
     const std::string& operation = event.operation();
     if (operation == "Accrue" || operation == "Redeem" || operation == "Transfer") {

@@ -7,8 +7,8 @@
 
 #include "gtest/gtest.h"
 #include "libs/pg/connection.h"
+#include "loyalty/internal/v1/events.pb.h"
 #include "loyalty/v1/command.grpc.pb.h"
-#include "loyalty/v1/events.pb.h"
 #include "loyalty/v1/query.grpc.pb.h"
 #include "tests/security/access_env.h"
 
@@ -42,7 +42,7 @@ TEST(CallerAuditTest, TheCertificatesIdentityIsRecordedAndReturned) {
   ASSERT_EQ(rows->Rows(), 1);
   EXPECT_EQ(rows->Text(0, 0), kShop);
   EXPECT_EQ(rows->Text(0, 1), "staff-7");  // the person the caller vouches for
-  v1::LedgerEvent event;
+  internal::v1::LedgerEvent event;
   ASSERT_TRUE(event.ParseFromString(rows->Bytes(0, 2)));
   EXPECT_EQ(event.caller(), kShop);
 

@@ -92,7 +92,8 @@ absl::StatusOr<int> ProgramSetDefault(Session& session) {
 }
 
 // UpdateProgramRules replaces all rules; the CLI reads the current ones first so that only the
-// flags given change.
+// flags given change, and sends the read's rules_etag so that a change someone made in between is
+// not overwritten (ABORTED RULES_CHANGED: run the command again).
 absl::StatusOr<int> ProgramRulesUpdate(Session& session) {
   const Flags& flags = session.flags();
   if (!HasRuleFlags(flags)) {
@@ -107,6 +108,7 @@ absl::StatusOr<int> ProgramRulesUpdate(Session& session) {
 
   auto request = ProgramRequest<v1::UpdateProgramRulesRequest>(session);
   *request.mutable_rules() = current.rules();
+  request.set_etag(current.rules_etag());
   LOYALTY_RETURN_IF_ERROR(ApplyRuleFlags(flags, *request.mutable_rules()));
   return session.Call(session.admin(), &Admin::UpdateProgramRules, request, RenderProgram);
 }

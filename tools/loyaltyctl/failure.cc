@@ -54,6 +54,9 @@ const std::map<std::string, std::string>& FixedHints() {
       {"RESERVATION_EXPIRED", "the hold timed out and its points were released; reserve again"},
       {"ALREADY_IN_HOUSEHOLD", "the member is in a household; `household leave` first"},
       {"NOT_IN_HOUSEHOLD", "the member is in no household"},
+      {"RULES_CHANGED",
+       "someone changed the program's rules since this command read them; `program show`, then "
+       "run it again (it reads them afresh)"},
       {"IDEMPOTENCY_KEY_REUSED",
        "this --key was used for a different request; use a new --key"},
       {"CONFLICT_RETRIES_EXHAUSTED",

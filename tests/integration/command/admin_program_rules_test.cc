@@ -110,6 +110,58 @@ TEST_F(AdminServiceTest, UpdateProgramRulesReplacesTheRules) {
   EXPECT_EQ(ErrorReason(status), "PROGRAM_NOT_FOUND");
 }
 
+// Two operators read the program, each edits its rules: the first update wins, the second, made
+// with the etag of its now stale read, is refused with ABORTED RULES_CHANGED and changes nothing.
+TEST_F(AdminServiceTest, UpdateProgramRulesWithAStaleEtagIsAbortedAndChangesNothing) {
+  CreateOrg("acme");
+  Must(&Stub::CreateProgram, ProgramRequest("acme", "shop"));
+  v1::GetProgramRequest get;
+  get.set_org_id("acme");
+  get.set_program_id("shop");
+  const v1::Program first_read = Must(&Stub::GetProgram, get);
+  const v1::Program second_read = Must(&Stub::GetProgram, get);
+  ASSERT_EQ(first_read.rules_etag().size(), 16u);
+  EXPECT_EQ(second_read.rules_etag(), first_read.rules_etag());  // same rules, same tag
+
+  auto update = [](const v1::Program& read, int32_t hold_days) {
+    v1::UpdateProgramRulesRequest request;
+    request.set_idempotency_key(NewKey());
+    request.set_org_id("acme");
+    request.set_program_id("shop");
+    *request.mutable_rules() = read.rules();
+    request.mutable_rules()->set_hold_days(hold_days);
+    request.set_etag(read.rules_etag());
+    return request;
+  };
+  const v1::Program first = Must(&Stub::UpdateProgramRules, update(first_read, 21));
+  EXPECT_EQ(first.rules().hold_days(), 21);
+  EXPECT_NE(first.rules_etag(), first_read.rules_etag());
+
+  v1::UpdateProgramRulesRequest stale = update(second_read, 30);
+  v1::Program response;
+  const grpc::Status status = Call(&Stub::UpdateProgramRules, stale, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ABORTED) << status.error_message();
+  EXPECT_EQ(ErrorReason(status), "RULES_CHANGED");
+  const v1::Program after = Must(&Stub::GetProgram, get);
+  EXPECT_EQ(after.rules().hold_days(), 21);
+  EXPECT_EQ(after.rules_etag(), first.rules_etag());
+
+  // The refusal recorded nothing: the same key goes through with the fresh tag.
+  stale.set_etag(after.rules_etag());
+  EXPECT_EQ(Must(&Stub::UpdateProgramRules, stale).rules().hold_days(), 30);
+  // Without an etag there is no check: the last update wins, as before etags.
+  v1::UpdateProgramRulesRequest unchecked = update(first_read, 7);
+  unchecked.clear_etag();
+  EXPECT_EQ(Must(&Stub::UpdateProgramRules, unchecked).rules().hold_days(), 7);
+  // Back to the first rules (hold_days 14): back to their tag.
+  EXPECT_EQ(Must(&Stub::UpdateProgramRules, update(Must(&Stub::GetProgram, get), 14)).rules_etag(),
+            first_read.rules_etag());
+
+  v1::UpdateProgramRulesRequest malformed = update(first_read, 1);
+  malformed.set_etag("not-a-tag");
+  EXPECT_EQ(ErrorField(Call(&Stub::UpdateProgramRules, malformed, &response)), "etag");
+}
+
 TEST_F(AdminServiceTest, PointTypesAndSubtypesSetTheProgramDefaults) {
   CreateOrg("acme");
   Must(&Stub::CreateProgram, ProgramRequest("acme", "shop"));

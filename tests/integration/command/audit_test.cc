@@ -8,7 +8,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "loyalty/v1/events.pb.h"
+#include "loyalty/internal/v1/events.pb.h"
 #include "loyalty/v1/query.grpc.pb.h"
 #include "services/command/accrue.h"
 #include "services/command/cancel.h"
@@ -58,13 +58,13 @@ class AuditTest : public CommandTest {
     return position;
   }
 
-  v1::LedgerEvent EventAt(int64_t position) {
+  internal::v1::LedgerEvent EventAt(int64_t position) {
     auto connection = pg::Connection::Open(server_.database_url());
     EXPECT_TRUE(connection.ok());
     auto row = (*connection)->ExecuteText(
         absl::StrCat("SELECT event FROM outbox WHERE position = ", position));
     EXPECT_TRUE(row.ok() && row->Rows() == 1) << position;
-    v1::LedgerEvent event;
+    internal::v1::LedgerEvent event;
     EXPECT_TRUE(event.ParseFromString(row->Bytes(0, 0)));
     return event;
   }
@@ -72,7 +72,7 @@ class AuditTest : public CommandTest {
   // The operation at `position` carries `caller` on its outbox event and on each of its ledger
   // entry rows (it wrote at least one).
   void ExpectRecorded(int64_t position, const std::string& caller) {
-    const v1::LedgerEvent event = EventAt(position);
+    const internal::v1::LedgerEvent event = EventAt(position);
     EXPECT_EQ(event.caller(), caller) << event.operation();
     EXPECT_GT(event.entries_size(), 0) << event.operation();
     const std::string rows =

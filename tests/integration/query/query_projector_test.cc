@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "libs/pg/connection.h"
-#include "loyalty/v1/events.pb.h"
+#include "loyalty/internal/v1/events.pb.h"
 #include "services/query/rebuild.h"
 #include "tests/integration/command_test_base.h"
 #include "tests/support/query_server.h"
@@ -45,11 +45,11 @@ class QueryProjectorTest : public CommandTest {
     EXPECT_TRUE(connection.ok());
     writer.connection = std::move(*connection);
     EXPECT_TRUE(writer.connection->ExecuteText("BEGIN").ok());
-    v1::LedgerEvent event;
+    internal::v1::LedgerEvent event;
     event.set_org_id("acme");
     event.set_operation_id(900000 + n);
     event.set_operation("Manual");
-    v1::EntryRecord* entry = event.add_entries();
+    internal::v1::EntryRecord* entry = event.add_entries();
     entry->set_entry_id(900000 + n);
     entry->set_member_id("alice");
     entry->set_program_id("shop");
