@@ -212,11 +212,14 @@ TEST_F(QueryPropertyTest, ViewsEqualRebuildAndCommandTablesAfterConcurrentWorkAn
   EXPECT_GT(QueryInt("SELECT count(*) FROM ledger_entries WHERE kind = 'expiry'"), 0);
   EXPECT_GT(restarts.load(), 0);
 
+  // Drain: a round that stops at a gap applies nothing but takes a horizon, and a later round
+  // skips the gap once every transaction that could fill it has ended.
   std::unique_ptr<query::Projector> last = query.NewProjector(500);
-  while (true) {
+  const int64_t last_position = QueryInt("SELECT max(position) FROM outbox");
+  for (int round = 0; round < 100; ++round) {
     absl::StatusOr<int> applied = last->RunOnce();
     ASSERT_TRUE(applied.ok()) << applied.status();
-    if (*applied == 0) break;
+    if (QueryInt("SELECT position FROM view_checkpoint") == last_position) break;
   }
   EXPECT_EQ(QueryInt("SELECT position FROM view_checkpoint"),
             QueryInt("SELECT max(position) FROM outbox"));
