@@ -24,7 +24,9 @@ std::string Policy(const std::string& org) {
   {"identity_prefix": "spiffe://loyalty.local/shop/", "roles": ["earn_burn", "read"],
    "org_ids": [")", org, R"("]},
   {"identity": "spiffe://loyalty.local/reader", "roles": ["read"], "org_ids": [")", org,
-      R"("]}]})");
+      R"("]},
+  {"identity": "spiffe://loyalty.local/crm", "roles": ["admin", "earn_burn", "read"],
+   "org_ids": [")", org, R"("]}]})");
 }
 
 }  // namespace

@@ -35,6 +35,8 @@ class MtlsServicesTest : public ::testing::Test {
   const rpc::ClientTls shop_ = pki_.Issue("shop", "--spiffe=spiffe://loyalty.local/shop/e2e");
   // spiffe://loyalty.local/reader: read on kOrg.
   const rpc::ClientTls reader_ = pki_.Issue("reader", "--spiffe=spiffe://loyalty.local/reader");
+  // spiffe://loyalty.local/crm: admin, earn_burn and read on kOrg.
+  const rpc::ClientTls crm_ = pki_.Issue("crm", "--spiffe=spiffe://loyalty.local/crm");
 
  private:
   std::string command_target_;
