@@ -89,14 +89,6 @@ absl::Status ValidateRules(const v1::ProgramRules& rules, ledger::ProgramConfig*
   return absl::OkStatus();
 }
 
-const char* ExpiryKindText(ledger::ExpiryKind kind) {
-  switch (kind) {
-    case ledger::ExpiryKind::kFixedDays: return "fixed_days";
-    case ledger::ExpiryKind::kInactivityDays: return "inactivity_days";
-    case ledger::ExpiryKind::kNever: break;
-  }
-  return "never";
-}
 
 absl::StatusOr<ledger::PointTypeConfig> ValidatePointType(const v1::PointType& type) {
   LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("point_type.code", type.code()));

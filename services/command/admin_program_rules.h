@@ -25,9 +25,6 @@ absl::StatusOr<ledger::PointTypeConfig> ValidatePointType(const v1::PointType& t
 absl::Status ValidateTier(const v1::Tier& tier);
 absl::Status ValidateAction(const v1::Action& action);
 
-// "never" | "fixed_days" | "inactivity_days", as stored in point_types.expiry_kind.
-const char* ExpiryKindText(ledger::ExpiryKind kind);
-
 void ToProto(const ledger::ProgramConfig& program, v1::Program* out);
 
 // ---- Optimistic concurrency of UpdateProgramRules (docs/errors.md, RULES_CHANGED) ----------

@@ -14,6 +14,7 @@
 #include "libs/ledger/types.h"
 #include "libs/rpc/validate.h"
 #include "libs/store/catalog.h"
+#include "libs/store/catalog_writes.h"
 #include "libs/store/idempotency.h"
 #include "libs/wire/time.h"
 #include "services/command/admin_program_rules.h"
@@ -21,52 +22,6 @@
 
 namespace loyalty::command {
 namespace {
-
-constexpr pg::Statement kInsertOrg{
-    "admin_insert_org",
-    "INSERT INTO orgs (org_id, name, created_at) VALUES ($1, $2, $3)"
-    " ON CONFLICT DO NOTHING RETURNING 1"};
-
-constexpr pg::Statement kSelectOrg{
-    "admin_select_org",
-    "SELECT name, coalesce(default_program_id, ''), created_at FROM orgs WHERE org_id = $1"};
-
-constexpr pg::Statement kInsertProgram{
-    "admin_insert_program",
-    "INSERT INTO programs (org_id, program_id, name, currency, earn_points,"
-    " earn_per_amount_minor, ratio_points, ratio_value_minor, redeem_minimum, redeem_maximum,"
-    " redeem_multiple_of, overdraft_allowed, overdraft_limit, hold_days, period_kind,"
-    " period_months, created_at)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
-    " ON CONFLICT DO NOTHING RETURNING 1"};
-
-// The org's first program becomes its default; a concurrent second one waits on the row and
-// then finds the default taken.
-constexpr pg::Statement kClaimDefaultProgram{
-    "admin_claim_default_program",
-    "UPDATE orgs SET default_program_id = $2 WHERE org_id = $1 AND default_program_id IS NULL"};
-
-constexpr pg::Statement kSetDefaultProgram{
-    "admin_set_default_program",
-    "UPDATE orgs SET default_program_id = $2 WHERE org_id = $1"};
-
-constexpr pg::Statement kLockProgram{
-    "admin_lock_program",
-    "SELECT status FROM programs WHERE org_id = $1 AND program_id = $2 FOR UPDATE"};
-
-constexpr pg::Statement kOrgExists{"admin_org_exists",
-                                   "SELECT 1 FROM orgs WHERE org_id = $1"};
-
-constexpr pg::Statement kSelectReadiness{
-    "admin_select_readiness",
-    "SELECT EXISTS (SELECT 1 FROM point_types t"
-    "   WHERE t.org_id = p.org_id AND t.program_id = p.program_id),"
-    " p.default_subtype IS NOT NULL"
-    " FROM programs p WHERE p.org_id = $1 AND p.program_id = $2"};
-
-constexpr pg::Statement kSetProgramStatus{
-    "admin_set_program_status",
-    "UPDATE programs SET status = $3 WHERE org_id = $1 AND program_id = $2"};
 
 std::string EncodePageToken(const std::string& last_program_id) {
   return absl::WebSafeBase64Escape(last_program_id);
@@ -99,21 +54,13 @@ absl::Status RunRead(const store::Context& context,
 
 absl::Status LoadOrganisation(pg::Transaction& tx, const std::string& org_id,
                               v1::Organisation* response) {
-  LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectOrg, pg::Params().Add(org_id)));
-  if (row.Rows() == 0) return NotFound("org", org_id);
+  LOYALTY_ASSIGN_OR_RETURN(const std::optional<store::OrgRow> org, store::LoadOrg(tx, org_id));
+  if (!org.has_value()) return NotFound("org", org_id);
   response->set_org_id(org_id);
-  response->set_name(std::string(row.Text(0, 0)));
-  response->set_default_program_id(std::string(row.Text(0, 1)));
-  wire::ToTimestamp(row.Time(0, 2), response->mutable_created_at());
+  response->set_name(org->name);
+  response->set_default_program_id(org->default_program_id);
+  wire::ToTimestamp(org->created_at, response->mutable_created_at());
   return absl::OkStatus();
-}
-
-void AddRules(const ledger::ProgramConfig& program, pg::Params& params) {
-  params.Add(program.earn_rate.points).Add(program.earn_rate.per_amount_minor)
-      .Add(program.ratio.points).Add(program.ratio.value_minor)
-      .Add(program.rules.minimum).Add(program.rules.maximum).Add(program.rules.multiple_of)
-      .Add(program.overdraft_allowed).Add(program.overdraft_limit).Add(program.hold_days)
-      .Add(program.period_kind).Add(program.period_months);
 }
 
 absl::Status LoadProgramInto(pg::Transaction& tx, const std::string& org_id,
@@ -126,11 +73,11 @@ absl::Status LoadProgramInto(pg::Transaction& tx, const std::string& org_id,
 
 absl::StatusOr<std::string> LockProgram(pg::Transaction& tx, const std::string& org_id,
                                         const std::string& program_id) {
-  LOYALTY_ASSIGN_OR_RETURN(pg::Result row,
-                   tx.Execute(kLockProgram, pg::Params().Add(org_id).Add(program_id)));
-  if (row.Rows() == 1) return std::string(row.Text(0, 0));
-  LOYALTY_ASSIGN_OR_RETURN(pg::Result org, tx.Execute(kOrgExists, pg::Params().Add(org_id)));
-  return org.Rows() == 0 ? NotFound("org", org_id) : NotFound("program", program_id);
+  LOYALTY_ASSIGN_OR_RETURN(const std::optional<std::string> status,
+                           store::LockProgramStatus(tx, org_id, program_id));
+  if (status.has_value()) return *status;
+  LOYALTY_ASSIGN_OR_RETURN(const bool org_exists, store::OrgExists(tx, org_id));
+  return org_exists ? NotFound("program", program_id) : NotFound("org", org_id);
 }
 
 absl::Status RequireNotClosed(const std::string& status, const std::string& program_id) {
@@ -147,10 +94,10 @@ absl::Status CreateOrganisation(const store::Context& context,
   return store::RunCommand(
       context, "AdminService/CreateOrganisation", request.org_id(), request.idempotency_key(),
       request, response, [&](pg::Transaction& tx) -> absl::Status {
-        pg::Params params;
-        params.Add(request.org_id()).Add(request.name()).Add(context.clock->Now());
-        LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kInsertOrg, params));
-        if (row.Rows() == 0) return AlreadyExists("org", request.org_id());
+        LOYALTY_ASSIGN_OR_RETURN(
+            const bool inserted,
+            store::InsertOrg(tx, request.org_id(), request.name(), context.clock->Now()));
+        if (!inserted) return AlreadyExists("org", request.org_id());
         return LoadOrganisation(tx, request.org_id(), response);
       });
 }
@@ -172,22 +119,21 @@ absl::Status CreateProgram(const store::Context& context, const v1::CreateProgra
   LOYALTY_RETURN_IF_ERROR(rpc::ValidateCurrency("currency", request.currency()));
   ledger::ProgramConfig program;
   LOYALTY_RETURN_IF_ERROR(ValidateRules(request.rules(), &program));
-  const std::string& org_id = request.org_id();
-  const std::string& program_id = request.program_id();
+  program.org_id = request.org_id();
+  program.program_id = request.program_id();
+  program.name = request.name();
+  program.currency = request.currency();
   return store::RunCommand(
-      context, "AdminService/CreateProgram", org_id, request.idempotency_key(), request, response,
-      [&](pg::Transaction& tx) -> absl::Status {
-        LOYALTY_ASSIGN_OR_RETURN(pg::Result org, tx.Execute(kOrgExists, pg::Params().Add(org_id)));
-        if (org.Rows() == 0) return NotFound("org", org_id);
-        pg::Params params;
-        params.Add(org_id).Add(program_id).Add(request.name()).Add(request.currency());
-        AddRules(program, params);
-        params.Add(context.clock->Now());
-        LOYALTY_ASSIGN_OR_RETURN(pg::Result inserted, tx.Execute(kInsertProgram, params));
-        if (inserted.Rows() == 0) return AlreadyExists("program", program_id);
+      context, "AdminService/CreateProgram", program.org_id, request.idempotency_key(), request,
+      response, [&](pg::Transaction& tx) -> absl::Status {
+        LOYALTY_ASSIGN_OR_RETURN(const bool org_exists, store::OrgExists(tx, program.org_id));
+        if (!org_exists) return NotFound("org", program.org_id);
+        LOYALTY_ASSIGN_OR_RETURN(const bool inserted,
+                                 store::InsertProgram(tx, program, context.clock->Now()));
+        if (!inserted) return AlreadyExists("program", program.program_id);
         LOYALTY_RETURN_IF_ERROR(
-            tx.Execute(kClaimDefaultProgram, pg::Params().Add(org_id).Add(program_id)).status());
-        return LoadProgramInto(tx, org_id, program_id, response);
+            store::ClaimDefaultProgram(tx, program.org_id, program.program_id));
+        return LoadProgramInto(tx, program.org_id, program.program_id, response);
       });
 }
 
@@ -237,7 +183,6 @@ absl::Status ListPrograms(const store::Context& context, const v1::ListProgramsR
   });
 }
 
-
 absl::Status ActivateProgram(const store::Context& context,
                              const v1::ProgramLifecycleRequest& request, v1::Program* response) {
   LOYALTY_RETURN_IF_ERROR(ValidateProgramTarget(request));
@@ -246,19 +191,18 @@ absl::Status ActivateProgram(const store::Context& context,
       [&](pg::Transaction& tx, const std::string& status) -> absl::Status {
         LOYALTY_RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
         if (status == kActive) return absl::OkStatus();
-        pg::Params params;
-        params.Add(request.org_id()).Add(request.program_id());
-        LOYALTY_ASSIGN_OR_RETURN(pg::Result ready, tx.Execute(kSelectReadiness, params));
+        LOYALTY_ASSIGN_OR_RETURN(
+            const store::ProgramReadiness ready,
+            store::LoadProgramReadiness(tx, request.org_id(), request.program_id()));
         std::vector<std::string> missing;
-        if (!ready.Bool(0, 0)) missing.push_back("a point type");
-        if (!ready.Bool(0, 1)) missing.push_back("a default subtype");
+        if (!ready.has_point_type) missing.push_back("a point type");
+        if (!ready.has_default_subtype) missing.push_back("a default subtype");
         if (!missing.empty()) {
           return Refused(ledger::kProgramNotReady,
                          absl::StrCat("program '", request.program_id(), "' needs ",
                                       absl::StrJoin(missing, " and "), " before activation"));
         }
-        params.Add(kActive);
-        return tx.Execute(kSetProgramStatus, params).status();
+        return store::SetProgramStatus(tx, request.org_id(), request.program_id(), kActive);
       });
 }
 
@@ -268,9 +212,8 @@ absl::Status CloseProgram(const store::Context& context, const v1::ProgramLifecy
   return ChangeProgram(context, "AdminService/CloseProgram", request, response,
                        [&](pg::Transaction& tx, const std::string& status) -> absl::Status {
                          if (status == kClosed) return absl::OkStatus();
-                         pg::Params params;
-                         params.Add(request.org_id()).Add(request.program_id()).Add(kClosed);
-                         return tx.Execute(kSetProgramStatus, params).status();
+                         return store::SetProgramStatus(tx, request.org_id(),
+                                                        request.program_id(), kClosed);
                        });
 }
 
@@ -284,9 +227,8 @@ absl::Status SetDefaultProgram(const store::Context& context,
         LOYALTY_ASSIGN_OR_RETURN(std::string status,
                                  LockProgram(tx, request.org_id(), request.program_id()));
         LOYALTY_RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
-        pg::Params params;
-        params.Add(request.org_id()).Add(request.program_id());
-        LOYALTY_RETURN_IF_ERROR(tx.Execute(kSetDefaultProgram, params).status());
+        LOYALTY_RETURN_IF_ERROR(
+            store::SetDefaultProgram(tx, request.org_id(), request.program_id()));
         return LoadOrganisation(tx, request.org_id(), response);
       });
 }

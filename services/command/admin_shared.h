@@ -38,9 +38,6 @@ absl::Status LoadOrganisation(pg::Transaction& tx, const std::string& org_id,
 
 // ---- Program changes (defined in admin_programs.cc) -------------------------------------------
 
-// The twelve rule columns, in the order of kInsertProgram ($5..) and kUpdateRules ($3..).
-void AddRules(const ledger::ProgramConfig& program, pg::Params& params);
-
 // The fields every request that changes one program carries.
 template <typename Request>
 absl::Status ValidateProgramTarget(const Request& request) {
