@@ -67,6 +67,34 @@ void DeclareLookUpAndLock(pg::Transaction& tx, const pg::Statement& look_up,
   tx.Prefetch(look_up, params);
 }
 
+// A membership that is open at $3 (now) or overlaps [$4, $5) (NULL $5: open-ended).
+constexpr pg::Statement kSelectHouseholdConflict{
+    "admin_select_household_conflict",
+    "SELECT household_id FROM household_memberships WHERE org_id = $1 AND member_id = $2"
+    " AND (end_at IS NULL OR end_at > $3::timestamptz"
+    "  OR (start_at < coalesce($5::timestamptz, 'infinity') AND end_at > $4::timestamptz))"
+    " LIMIT 1"};
+
+constexpr pg::Statement kInsertHouseholdMembership{
+    "admin_insert_household_membership",
+    "INSERT INTO household_memberships (org_id, member_id, household_id, start_at, end_at,"
+    " rollup) VALUES ($1, $2, $3, $4, $5, $6)"};
+
+constexpr pg::Statement kEndHouseholdMembership{
+    "admin_end_household_membership",
+    "UPDATE household_memberships SET end_at = $3 WHERE org_id = $1 AND member_id = $2"
+    " AND start_at < $3 AND (end_at IS NULL OR end_at > $3) RETURNING 1"};
+
+constexpr pg::Statement kDropHouseholdMembership{
+    "admin_drop_household_membership",
+    "DELETE FROM household_memberships WHERE org_id = $1 AND member_id = $2 AND start_at >= $3"
+    " RETURNING 1"};
+
+constexpr pg::Statement kSetHouseholdRollup{
+    "admin_set_household_rollup",
+    "UPDATE household_memberships SET rollup = $4 WHERE org_id = $1 AND member_id = $2"
+    " AND (end_at IS NULL OR end_at > $3) RETURNING 1"};
+
 }  // namespace
 
 void HouseholdLock::Declare(pg::Transaction& tx) const {
@@ -99,6 +127,42 @@ absl::StatusOr<LockedMember> OrderHouseholdLock::Load(pg::Transaction& tx) const
     LOYALTY_RETURN_IF_ERROR(LockMembers(tx, org_id, {household.locked->household_id}));
   }
   return LockedMember{household.locked, household.now};
+}
+
+absl::StatusOr<std::optional<std::string>> ConflictingHousehold(
+    pg::Transaction& tx, const std::string& org_id, const std::string& member_id, absl::Time now,
+    absl::Time start, std::optional<absl::Time> end) {
+  pg::Params params;
+  params.Add(org_id).Add(member_id).Add(now).Add(start).Add(end);
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result current, tx.Execute(kSelectHouseholdConflict, params));
+  if (current.Rows() == 0) return std::nullopt;
+  return std::string(current.Text(0, 0));
+}
+
+absl::Status InsertMembership(pg::Transaction& tx, const std::string& org_id,
+                              const std::string& member_id, const std::string& household_id,
+                              absl::Time start, std::optional<absl::Time> end, bool rollup) {
+  pg::Params params;
+  params.Add(org_id).Add(member_id).Add(household_id).Add(start).Add(end).Add(rollup);
+  return tx.Execute(kInsertHouseholdMembership, params).status();
+}
+
+absl::StatusOr<bool> EndMembership(pg::Transaction& tx, const std::string& org_id,
+                                   const std::string& member_id, absl::Time now) {
+  pg::Params params;
+  params.Add(org_id).Add(member_id).Add(now);
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result ended, tx.Execute(kEndHouseholdMembership, params));
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result dropped, tx.Execute(kDropHouseholdMembership, params));
+  return ended.Rows() + dropped.Rows() > 0;
+}
+
+absl::StatusOr<bool> SetMembershipRollup(pg::Transaction& tx, const std::string& org_id,
+                                         const std::string& member_id, absl::Time now,
+                                         bool rollup) {
+  pg::Params params;
+  params.Add(org_id).Add(member_id).Add(now).Add(rollup);
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result updated, tx.Execute(kSetHouseholdRollup, params));
+  return updated.Rows() > 0;
 }
 
 }  // namespace loyalty::store

@@ -46,4 +46,26 @@ struct OrderHouseholdLock {
   absl::StatusOr<LockedMember> Load(pg::Transaction& tx) const;
 };
 
+// ---- memberships: the admin service's writes ----------------------------------------------
+
+// The household of a membership of the member that is open at `now` (no end, or an end after it)
+// or overlaps [start, end) (nullopt end: open-ended); nullopt when there is none.
+absl::StatusOr<std::optional<std::string>> ConflictingHousehold(
+    pg::Transaction& tx, const std::string& org_id, const std::string& member_id, absl::Time now,
+    absl::Time start, std::optional<absl::Time> end);
+
+absl::Status InsertMembership(pg::Transaction& tx, const std::string& org_id,
+                              const std::string& member_id, const std::string& household_id,
+                              absl::Time start, std::optional<absl::Time> end, bool rollup);
+
+// Ends the member's started membership at `now` and drops one that has not started yet; false
+// when the member had neither.
+absl::StatusOr<bool> EndMembership(pg::Transaction& tx, const std::string& org_id,
+                                   const std::string& member_id, absl::Time now);
+
+// Turns roll-up on or off on the member's membership open at `now` or later; false when none.
+absl::StatusOr<bool> SetMembershipRollup(pg::Transaction& tx, const std::string& org_id,
+                                         const std::string& member_id, absl::Time now,
+                                         bool rollup);
+
 }  // namespace loyalty::store

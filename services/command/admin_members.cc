@@ -13,6 +13,7 @@
 #include "libs/rpc/validate.h"
 #include "libs/store/enrolments.h"
 #include "libs/store/idempotency.h"
+#include "libs/store/member_records.h"
 #include "libs/store/member_repository.h"
 #include "libs/store/operation.h"
 #include "libs/store/read_plan.h"
@@ -21,32 +22,6 @@
 
 namespace loyalty::command {
 namespace {
-
-constexpr pg::Statement kInsertMember{
-    "admin_insert_member",
-    "INSERT INTO members (org_id, member_id, kind, created_at) VALUES ($1, $2, $3, $4)"
-    " ON CONFLICT DO NOTHING RETURNING 1"};
-
-constexpr pg::Statement kSelectMember{
-    "admin_select_member",
-    "SELECT kind, status, created_at FROM members WHERE org_id = $1 AND member_id = $2"};
-
-constexpr pg::Statement kSelectEnrolments{
-    "admin_select_enrolments",
-    "SELECT program_id, coalesce(tier, ''), enrolled_at, period_start, period_end"
-    " FROM enrolments WHERE org_id = $1 AND member_id = $2 ORDER BY program_id"};
-
-// Open: no end, or an end still ahead of $3 (now).
-constexpr pg::Statement kSelectOpenHousehold{
-    "admin_select_open_household",
-    "SELECT household_id, start_at, end_at, rollup FROM household_memberships"
-    " WHERE org_id = $1 AND member_id = $2 AND (end_at IS NULL OR end_at > $3)"
-    " ORDER BY start_at LIMIT 1"};
-
-constexpr pg::Statement kSetMemberStatus{
-    "admin_set_member_status",
-    "UPDATE members SET status = $3, state_version = state_version + 1"
-    " WHERE org_id = $1 AND member_id = $2 RETURNING 1"};
 
 v1::MemberKind MemberKindOf(std::string_view kind) {
   if (kind == kIndividual) return v1::MEMBER_KIND_INDIVIDUAL;
@@ -129,35 +104,28 @@ absl::Status ValidateProgramIds(const v1::CreateMemberRequest& request) {
 
 absl::Status LoadMemberInto(pg::Transaction& tx, const std::string& org_id,
                             const std::string& member_id, absl::Time now, v1::Member* response) {
-  pg::Params params;
-  params.Add(org_id).Add(member_id);
-  LOYALTY_ASSIGN_OR_RETURN(pg::Result member, tx.Execute(kSelectMember, params));
-  if (member.Rows() == 0) return NotFound("member", member_id);
+  LOYALTY_ASSIGN_OR_RETURN(const std::optional<store::MemberRecord> member,
+                           store::LoadMemberRecord(tx, org_id, member_id, now));
+  if (!member.has_value()) return NotFound("member", member_id);
   response->set_org_id(org_id);
   response->set_member_id(member_id);
-  response->set_kind(MemberKindOf(member.Text(0, 0)));
-  response->set_status(MemberStatusOf(member.Text(0, 1)));
-  wire::ToTimestamp(member.Time(0, 2), response->mutable_created_at());
-
-  LOYALTY_ASSIGN_OR_RETURN(pg::Result enrolments, tx.Execute(kSelectEnrolments, params));
-  for (int i = 0; i < enrolments.Rows(); ++i) {
+  response->set_kind(MemberKindOf(member->kind));
+  response->set_status(MemberStatusOf(member->status));
+  wire::ToTimestamp(member->created_at, response->mutable_created_at());
+  for (const store::MemberRecord::Enrolment& enrolled : member->enrolments) {
     v1::Enrolment* enrolment = response->add_enrolments();
-    enrolment->set_program_id(std::string(enrolments.Text(i, 0)));
-    enrolment->set_tier(std::string(enrolments.Text(i, 1)));
-    wire::ToTimestamp(enrolments.Time(i, 2), enrolment->mutable_enrolled_at());
-    wire::ToTimestamp(enrolments.Time(i, 3), enrolment->mutable_period_start());
-    wire::ToTimestamp(enrolments.Time(i, 4), enrolment->mutable_period_end());
+    enrolment->set_program_id(enrolled.program_id);
+    enrolment->set_tier(enrolled.tier);
+    wire::ToTimestamp(enrolled.enrolled_at, enrolment->mutable_enrolled_at());
+    wire::ToTimestamp(enrolled.period_start, enrolment->mutable_period_start());
+    wire::ToTimestamp(enrolled.period_end, enrolment->mutable_period_end());
   }
-
-  params.Add(now);
-  LOYALTY_ASSIGN_OR_RETURN(pg::Result household, tx.Execute(kSelectOpenHousehold, params));
-  if (household.Rows() == 1) {
+  if (member->household.has_value()) {
     v1::HouseholdMembership* membership = response->mutable_household();
-    membership->set_household_id(std::string(household.Text(0, 0)));
-    wire::ToTimestamp(household.Time(0, 1), membership->mutable_start());
-    wire::ToOptionalTimestamp(household.OptionalTime(0, 2),
-                              [&] { return membership->mutable_end(); });
-    membership->set_rollup(household.Bool(0, 3));
+    membership->set_household_id(member->household->household_id);
+    wire::ToTimestamp(member->household->start, membership->mutable_start());
+    wire::ToOptionalTimestamp(member->household->end, [&] { return membership->mutable_end(); });
+    membership->set_rollup(member->household->rollup);
   }
   return absl::OkStatus();
 }
@@ -175,10 +143,9 @@ absl::Status CreateMember(const store::Context& context, const v1::CreateMemberR
       [&](pg::Transaction& tx) -> absl::Status {
         v1::Organisation org;
         LOYALTY_RETURN_IF_ERROR(LoadOrganisation(tx, org_id, &org));
-        pg::Params params;
-        params.Add(org_id).Add(member_id).Add(kind).Add(now);
-        LOYALTY_ASSIGN_OR_RETURN(pg::Result inserted, tx.Execute(kInsertMember, params));
-        if (inserted.Rows() == 0) return AlreadyExists("member", member_id);
+        LOYALTY_ASSIGN_OR_RETURN(const bool inserted,
+                                 store::InsertMember(tx, org_id, member_id, kind, now));
+        if (!inserted) return AlreadyExists("member", member_id);
         ledger::ChangeSet enrolments;
         for (const std::string& program_id : request.program_ids()) {
           LOYALTY_RETURN_IF_ERROR(Enrol(tx, org_id, member_id, program_id,
@@ -213,10 +180,10 @@ absl::Status SetMemberStatus(const store::Context& context,
   return store::RunCommand(
       context, "AdminService/SetMemberStatus", request.org_id(), request.idempotency_key(), request,
       response, [&](pg::Transaction& tx) -> absl::Status {
-        pg::Params params;
-        params.Add(request.org_id()).Add(request.member_id()).Add(status);
-        LOYALTY_ASSIGN_OR_RETURN(pg::Result updated, tx.Execute(kSetMemberStatus, params));
-        if (updated.Rows() == 0) return NotFound("member", request.member_id());
+        LOYALTY_ASSIGN_OR_RETURN(
+            const bool updated,
+            store::SetMemberStatus(tx, request.org_id(), request.member_id(), status));
+        if (!updated) return NotFound("member", request.member_id());
         return LoadMemberInto(tx, request.org_id(), request.member_id(), now, response);
       });
 }
