@@ -5,25 +5,22 @@
 namespace loyalty::store {
 namespace {
 
-constexpr pg::Statement kInsertOrg{
-    "admin_insert_org",
-    "INSERT INTO orgs (org_id, name, created_at) VALUES ($1, $2, $3)"
-    " ON CONFLICT DO NOTHING RETURNING 1"};
+constexpr pg::Statement kInsertOrg{"admin_insert_org",
+                                   "INSERT INTO orgs (org_id, name, created_at) VALUES ($1, $2, $3)"
+                                   " ON CONFLICT DO NOTHING RETURNING 1"};
 
 constexpr pg::Statement kSelectOrg{
     "admin_select_org",
     "SELECT name, coalesce(default_program_id, ''), created_at FROM orgs WHERE org_id = $1"};
 
-constexpr pg::Statement kOrgExists{"admin_org_exists",
-                                   "SELECT 1 FROM orgs WHERE org_id = $1"};
+constexpr pg::Statement kOrgExists{"admin_org_exists", "SELECT 1 FROM orgs WHERE org_id = $1"};
 
 constexpr pg::Statement kClaimDefaultProgram{
     "admin_claim_default_program",
     "UPDATE orgs SET default_program_id = $2 WHERE org_id = $1 AND default_program_id IS NULL"};
 
 constexpr pg::Statement kSetDefaultProgram{
-    "admin_set_default_program",
-    "UPDATE orgs SET default_program_id = $2 WHERE org_id = $1"};
+    "admin_set_default_program", "UPDATE orgs SET default_program_id = $2 WHERE org_id = $1"};
 
 constexpr pg::Statement kInsertProgram{
     "admin_insert_program",
@@ -106,19 +103,29 @@ pg::Params Ids(const std::string& org_id, const std::string& program_id) {
 
 // The rule columns of kInsertProgram ($5..$16) and kUpdateRules ($3..$14), in their order.
 void AddRules(const ledger::ProgramConfig& program, pg::Params& params) {
-  params.Add(program.earn_rate.points).Add(program.earn_rate.per_amount_minor)
-      .Add(program.ratio.points).Add(program.ratio.value_minor)
-      .Add(program.rules.minimum).Add(program.rules.maximum).Add(program.rules.multiple_of)
-      .Add(program.overdraft_allowed).Add(program.overdraft_limit).Add(program.hold_days)
-      .Add(program.period_kind).Add(program.period_months);
+  params.Add(program.earn_rate.points)
+      .Add(program.earn_rate.per_amount_minor)
+      .Add(program.ratio.points)
+      .Add(program.ratio.value_minor)
+      .Add(program.rules.minimum)
+      .Add(program.rules.maximum)
+      .Add(program.rules.multiple_of)
+      .Add(program.overdraft_allowed)
+      .Add(program.overdraft_limit)
+      .Add(program.hold_days)
+      .Add(program.period_kind)
+      .Add(program.period_months);
 }
 
 // The column text of an expiry kind (catalog.cc reads it back).
 const char* ExpiryKindText(ledger::ExpiryKind kind) {
   switch (kind) {
-    case ledger::ExpiryKind::kFixedDays: return "fixed_days";
-    case ledger::ExpiryKind::kInactivityDays: return "inactivity_days";
-    case ledger::ExpiryKind::kNever: break;
+    case ledger::ExpiryKind::kFixedDays:
+      return "fixed_days";
+    case ledger::ExpiryKind::kInactivityDays:
+      return "inactivity_days";
+    case ledger::ExpiryKind::kNever:
+      break;
   }
   return "never";
 }
@@ -192,8 +199,11 @@ absl::StatusOr<bool> InsertPointType(pg::Transaction& tx, const std::string& org
                                      const std::string& program_id,
                                      const ledger::PointTypeConfig& type, bool make_default) {
   pg::Params params = Ids(org_id, program_id);
-  params.Add(type.code).Add(type.redeemable).Add(type.counts_toward_tier)
-      .Add(ExpiryKindText(type.expiry.kind)).Add(type.expiry.days);
+  params.Add(type.code)
+      .Add(type.redeemable)
+      .Add(type.counts_toward_tier)
+      .Add(ExpiryKindText(type.expiry.kind))
+      .Add(type.expiry.days);
   LOYALTY_ASSIGN_OR_RETURN(const bool inserted,
                            ReturnsRow(tx, kInsertPointType, std::move(params)));
   if (!inserted) return false;
@@ -210,15 +220,16 @@ absl::StatusOr<bool> InsertSubtype(pg::Transaction& tx, const std::string& org_i
                            ReturnsRow(tx, kInsertSubtype, Ids(org_id, program_id).Add(code)));
   if (!inserted) return false;
   LOYALTY_RETURN_IF_ERROR(
-      tx.Execute(kSetDefaultSubtype, Ids(org_id, program_id).Add(code).Add(make_default))
-          .status());
+      tx.Execute(kSetDefaultSubtype, Ids(org_id, program_id).Add(code).Add(make_default)).status());
   return true;
 }
 
 absl::StatusOr<bool> InsertTier(pg::Transaction& tx, const std::string& org_id,
                                 const std::string& program_id, const ledger::Tier& tier) {
   pg::Params params = Ids(org_id, program_id);
-  params.Add(tier.code).Add(tier.threshold).Add(tier.multiplier_permille)
+  params.Add(tier.code)
+      .Add(tier.threshold)
+      .Add(tier.multiplier_permille)
       .Add(tier.overdraft_allowed);
   return ReturnsRow(tx, kInsertTier, std::move(params));
 }

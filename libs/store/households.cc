@@ -129,9 +129,11 @@ absl::StatusOr<LockedMember> OrderHouseholdLock::Load(pg::Transaction& tx) const
   return LockedMember{household.locked, household.now};
 }
 
-absl::StatusOr<std::optional<std::string>> ConflictingHousehold(
-    pg::Transaction& tx, const std::string& org_id, const std::string& member_id, absl::Time now,
-    absl::Time start, std::optional<absl::Time> end) {
+absl::StatusOr<std::optional<std::string>> ConflictingHousehold(pg::Transaction& tx,
+                                                                const std::string& org_id,
+                                                                const std::string& member_id,
+                                                                absl::Time now, absl::Time start,
+                                                                std::optional<absl::Time> end) {
   pg::Params params;
   params.Add(org_id).Add(member_id).Add(now).Add(start).Add(end);
   LOYALTY_ASSIGN_OR_RETURN(pg::Result current, tx.Execute(kSelectHouseholdConflict, params));

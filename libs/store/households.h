@@ -50,9 +50,11 @@ struct OrderHouseholdLock {
 
 // The household of a membership of the member that is open at `now` (no end, or an end after it)
 // or overlaps [start, end) (nullopt end: open-ended); nullopt when there is none.
-absl::StatusOr<std::optional<std::string>> ConflictingHousehold(
-    pg::Transaction& tx, const std::string& org_id, const std::string& member_id, absl::Time now,
-    absl::Time start, std::optional<absl::Time> end);
+absl::StatusOr<std::optional<std::string>> ConflictingHousehold(pg::Transaction& tx,
+                                                                const std::string& org_id,
+                                                                const std::string& member_id,
+                                                                absl::Time now, absl::Time start,
+                                                                std::optional<absl::Time> end);
 
 absl::Status InsertMembership(pg::Transaction& tx, const std::string& org_id,
                               const std::string& member_id, const std::string& household_id,
@@ -65,7 +67,6 @@ absl::StatusOr<bool> EndMembership(pg::Transaction& tx, const std::string& org_i
 
 // Turns roll-up on or off on the member's membership open at `now` or later; false when none.
 absl::StatusOr<bool> SetMembershipRollup(pg::Transaction& tx, const std::string& org_id,
-                                         const std::string& member_id, absl::Time now,
-                                         bool rollup);
+                                         const std::string& member_id, absl::Time now, bool rollup);
 
 }  // namespace loyalty::store

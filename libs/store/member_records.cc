@@ -59,10 +59,9 @@ absl::StatusOr<std::optional<MemberRecord>> LoadMemberRecord(pg::Transaction& tx
   LOYALTY_ASSIGN_OR_RETURN(pg::Result household,
                            tx.Execute(kSelectOpenHousehold, Ids(org_id, member_id).Add(now)));
   if (household.Rows() == 1) {
-    record.household = MemberRecord::Membership{std::string(household.Text(0, 0)),
-                                                household.Time(0, 1),
-                                                household.OptionalTime(0, 2),
-                                                household.Bool(0, 3)};
+    record.household =
+        MemberRecord::Membership{std::string(household.Text(0, 0)), household.Time(0, 1),
+                                 household.OptionalTime(0, 2), household.Bool(0, 3)};
   }
   return record;
 }

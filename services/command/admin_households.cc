@@ -58,8 +58,8 @@ absl::Status JoinHousehold(const store::Context& context, const v1::JoinHousehol
                          absl::StrCat("member '", member_id, "' already belongs to household '",
                                       *current, "' at that time"));
         }
-        LOYALTY_RETURN_IF_ERROR(store::InsertMembership(tx, org_id, member_id, household_id,
-                                                        start, end, request.rollup()));
+        LOYALTY_RETURN_IF_ERROR(store::InsertMembership(tx, org_id, member_id, household_id, start,
+                                                        end, request.rollup()));
         return LoadMemberInto(tx, org_id, member_id, now, response);
       });
 }
@@ -91,10 +91,9 @@ absl::Status SetHouseholdRollup(const store::Context& context,
       context, "AdminService/SetHouseholdRollup", request.org_id(), request.idempotency_key(),
       request, response, [&](pg::Transaction& tx) -> absl::Status {
         LOYALTY_RETURN_IF_ERROR(store::LockMembers(tx, request.org_id(), {request.member_id()}));
-        LOYALTY_ASSIGN_OR_RETURN(const bool updated,
-                                 store::SetMembershipRollup(tx, request.org_id(),
-                                                            request.member_id(), now,
-                                                            request.rollup()));
+        LOYALTY_ASSIGN_OR_RETURN(const bool updated, store::SetMembershipRollup(
+                                                         tx, request.org_id(), request.member_id(),
+                                                         now, request.rollup()));
         if (!updated) {
           return Refused(kNotInHousehold, absl::StrCat("member '", request.member_id(),
                                                        "' is not in a household"));

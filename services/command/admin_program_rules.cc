@@ -89,7 +89,6 @@ absl::Status ValidateRules(const v1::ProgramRules& rules, ledger::ProgramConfig*
   return absl::OkStatus();
 }
 
-
 absl::StatusOr<ledger::PointTypeConfig> ValidatePointType(const v1::PointType& type) {
   LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("point_type.code", type.code()));
   if (!type.redeemable() && !type.counts_toward_tier()) {

@@ -131,8 +131,7 @@ absl::Status CreateProgram(const store::Context& context, const v1::CreateProgra
         LOYALTY_ASSIGN_OR_RETURN(const bool inserted,
                                  store::InsertProgram(tx, program, context.clock->Now()));
         if (!inserted) return AlreadyExists("program", program.program_id);
-        LOYALTY_RETURN_IF_ERROR(
-            store::ClaimDefaultProgram(tx, program.org_id, program.program_id));
+        LOYALTY_RETURN_IF_ERROR(store::ClaimDefaultProgram(tx, program.org_id, program.program_id));
         return LoadProgramInto(tx, program.org_id, program.program_id, response);
       });
 }
@@ -212,8 +211,8 @@ absl::Status CloseProgram(const store::Context& context, const v1::ProgramLifecy
   return ChangeProgram(context, "AdminService/CloseProgram", request, response,
                        [&](pg::Transaction& tx, const std::string& status) -> absl::Status {
                          if (status == kClosed) return absl::OkStatus();
-                         return store::SetProgramStatus(tx, request.org_id(),
-                                                        request.program_id(), kClosed);
+                         return store::SetProgramStatus(tx, request.org_id(), request.program_id(),
+                                                        kClosed);
                        });
 }
 

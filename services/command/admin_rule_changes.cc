@@ -61,10 +61,9 @@ absl::Status AddSubtype(const store::Context& context, const v1::AddSubtypeReque
       context, "AdminService/AddSubtype", request, response,
       [&](pg::Transaction& tx, const std::string& status) -> absl::Status {
         LOYALTY_RETURN_IF_ERROR(RequireNotClosed(status, request.program_id()));
-        LOYALTY_ASSIGN_OR_RETURN(
-            const bool inserted,
-            store::InsertSubtype(tx, request.org_id(), request.program_id(), request.subtype(),
-                                 request.make_default()));
+        LOYALTY_ASSIGN_OR_RETURN(const bool inserted,
+                                 store::InsertSubtype(tx, request.org_id(), request.program_id(),
+                                                      request.subtype(), request.make_default()));
         return inserted ? absl::OkStatus() : AlreadyExists("subtype", request.subtype());
       });
 }

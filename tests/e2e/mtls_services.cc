@@ -22,11 +22,14 @@ std::string Policy(const std::string& org) {
       R"({"grants": [
   {"identity": "spiffe://loyalty.local/operator", "roles": ["operator"], "all_orgs": true},
   {"identity_prefix": "spiffe://loyalty.local/shop/", "roles": ["earn_burn", "read"],
-   "org_ids": [")", org, R"("]},
-  {"identity": "spiffe://loyalty.local/reader", "roles": ["read"], "org_ids": [")", org,
+   "org_ids": [")",
+      org, R"("]},
+  {"identity": "spiffe://loyalty.local/reader", "roles": ["read"], "org_ids": [")",
+      org,
       R"("]},
   {"identity": "spiffe://loyalty.local/crm", "roles": ["admin", "earn_burn", "read"],
-   "org_ids": [")", org, R"("]}]})");
+   "org_ids": [")",
+      org, R"("]}]})");
 }
 
 }  // namespace

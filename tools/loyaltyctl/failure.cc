@@ -31,8 +31,7 @@ std::string MetadataValue(const google::rpc::ErrorInfo& info, const std::string&
 
 const std::map<std::string, std::string>& FixedHints() {
   static const auto* const kHints = new std::map<std::string, std::string>{
-      {"INSUFFICIENT_POINTS",
-       "the member has fewer available points; check `loyaltyctl balances`"},
+      {"INSUFFICIENT_POINTS", "the member has fewer available points; check `loyaltyctl balances`"},
       {"BELOW_MINIMUM", "below the program's redemption minimum; see `loyaltyctl program show`"},
       {"ABOVE_MAXIMUM", "above the program's redemption maximum; see `loyaltyctl program show`"},
       {"NOT_MULTIPLE",
@@ -57,15 +56,12 @@ const std::map<std::string, std::string>& FixedHints() {
       {"RULES_CHANGED",
        "someone changed the program's rules since this command read them; `program show`, then "
        "run it again (it reads them afresh)"},
-      {"IDEMPOTENCY_KEY_REUSED",
-       "this --key was used for a different request; use a new --key"},
+      {"IDEMPOTENCY_KEY_REUSED", "this --key was used for a different request; use a new --key"},
       {"CONFLICT_RETRIES_EXHAUSTED",
        "too many concurrent changes; retry with the same --key (safe, no double effect)"},
       {"OVERLOADED", "the service is busy; retry with the same --key (safe, no double effect)"},
-      {"UNAVAILABLE",
-       "the service cannot reach its database; retry with the same --key (safe)"},
-      {"UNAUTHENTICATED",
-       "show a client certificate the service trusts: --tls_cert and --tls_key"},
+      {"UNAVAILABLE", "the service cannot reach its database; retry with the same --key (safe)"},
+      {"UNAUTHENTICATED", "show a client certificate the service trusts: --tls_cert and --tls_key"},
       {"CALLER_NOT_ALLOWED",
        "the service's access policy does not give your certificate's identity this method or "
        "organisation"},
