@@ -28,6 +28,10 @@ pg::Params EnrolmentKey(const EnrolledRead& read) {
   return pg::Params().Add(read.org_id).Add(read.member_id).Add(read.program_id);
 }
 
+constexpr pg::Statement kPeriodCandidates{
+    "worker_period_candidates",
+    "SELECT DISTINCT org_id, member_id FROM enrolments WHERE period_end <= $1 LIMIT $2"};
+
 }  // namespace
 
 void EnrolmentTermsRead::Declare(pg::Transaction& tx) const {
@@ -55,6 +59,13 @@ void EnrolledRead::Declare(pg::Transaction& tx) const {
 absl::StatusOr<bool> EnrolledRead::Load(pg::Transaction& tx) const {
   LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kSelectEnrolled, EnrolmentKey(*this)));
   return row.Bool(0, 0);
+}
+
+absl::StatusOr<std::vector<MemberKey>> MembersWithEndedPeriods(pg::Transaction& tx,
+                                                               absl::Time now, int32_t limit) {
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result rows,
+                           tx.Execute(kPeriodCandidates, pg::Params().Add(now).Add(limit)));
+  return MemberKeysOf(rows);
 }
 
 }  // namespace loyalty::store

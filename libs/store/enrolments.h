@@ -2,10 +2,13 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "libs/ledger/enrolment.h"
 #include "libs/pg/transaction.h"
+#include "libs/store/member_repository.h"
 
 namespace loyalty::store {
 
@@ -33,5 +36,9 @@ struct EnrolledRead {
   void Declare(pg::Transaction& tx) const;
   absl::StatusOr<bool> Load(pg::Transaction& tx) const;
 };
+
+// Members with an enrolment whose qualifying period ended by `now`, at most `limit`.
+absl::StatusOr<std::vector<MemberKey>> MembersWithEndedPeriods(pg::Transaction& tx,
+                                                               absl::Time now, int32_t limit);
 
 }  // namespace loyalty::store

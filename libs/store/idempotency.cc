@@ -75,6 +75,11 @@ absl::Status AttemptIdempotent(const Context& context, absl::string_view method,
   return absl::OkStatus();
 }
 
+constexpr pg::Statement kPruneKeys{
+    "worker_prune_idempotency_keys",
+    "DELETE FROM idempotency_keys WHERE (org_id, key) IN (SELECT org_id, key"
+    " FROM idempotency_keys WHERE created_at < $1 LIMIT $2)"};
+
 }  // namespace
 
 absl::Status RunIdempotentCommand(const Context& context, absl::string_view method,
@@ -111,6 +116,13 @@ absl::Status RunIdempotentMemberCommand(const Context& context, MemberCommandCac
                                                    context.retry, attempt, context.deadline);
   if (status.ok()) cached.Committed();
   return status;
+}
+
+absl::StatusOr<int64_t> DeleteIdempotencyKeysBefore(pg::Transaction& tx, absl::Time before,
+                                                    int32_t limit) {
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result result,
+                           tx.Execute(kPruneKeys, pg::Params().Add(before).Add(limit)));
+  return result.AffectedRows();
 }
 
 }  // namespace loyalty::store

@@ -6,6 +6,8 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "google/protobuf/message.h"
 #include "libs/pg/transaction.h"
 #include "libs/store/context.h"
@@ -81,5 +83,9 @@ absl::Status RunCommand(const Context& context, absl::string_view method, const 
                         const std::function<absl::Status(pg::Transaction&)>& body) {
   return RunCommand(context, method, org_id, key, request, response, Prefetch(), body);
 }
+
+// Deletes at most `limit` idempotency keys claimed before `before`; how many it deleted.
+absl::StatusOr<int64_t> DeleteIdempotencyKeysBefore(pg::Transaction& tx, absl::Time before,
+                                                    int32_t limit);
 
 }  // namespace loyalty::store

@@ -260,4 +260,13 @@ absl::Status FillBalances(pg::Transaction& tx, const std::string& org_id,
   return absl::OkStatus();
 }
 
+std::vector<MemberKey> MemberKeysOf(const pg::Result& rows) {
+  std::vector<MemberKey> members;
+  members.reserve(static_cast<size_t>(rows.Rows()));
+  for (int i = 0; i < rows.Rows(); ++i) {
+    members.push_back({std::string(rows.Text(i, 0)), std::string(rows.Text(i, 1))});
+  }
+  return members;
+}
+
 }  // namespace loyalty::store

@@ -76,6 +76,14 @@ struct MemberLoad {
 // available_at, expires_at (a lot).
 ledger::Lot LotFromRow(const pg::Result& lots, int row);
 
+// A member of an org, as the worker's queries of what is due find them.
+struct MemberKey {
+  std::string org_id;
+  std::string member_id;
+};
+// The rows of a query whose first two columns are org_id, member_id.
+std::vector<MemberKey> MemberKeysOf(const pg::Result& rows);
+
 // Adds a member's enrolments, open lots (LotFromRow's columns) and totals to `member`, from
 // rows of these columns: program_id, tier ('' for none), debt, period_start, period_end,
 // tier_reached_at (enrolments); program_id, point_type, lifetime, qualifying (totals).

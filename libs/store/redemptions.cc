@@ -40,6 +40,16 @@ pg::Params KeyOf(const ReservationRead& read) {
   return pg::Params().Add(read.org_id).Add(read.member_id).Add(read.reservation_id);
 }
 
+constexpr pg::Statement kReservationCandidates{
+    "worker_reservation_candidates",
+    "SELECT DISTINCT org_id, member_id FROM reservations"
+    " WHERE status = 'open' AND expires_at <= $1 LIMIT $2"};
+
+constexpr pg::Statement kOpenExpiredReservations{
+    "worker_open_expired_reservations",
+    "SELECT count(*) FROM reservations WHERE org_id = $1 AND member_id = $2"
+    " AND status = 'open' AND expires_at <= $3"};
+
 }  // namespace
 
 void RedemptionRead::Declare(pg::Transaction& tx) const {
@@ -85,6 +95,22 @@ absl::StatusOr<ReservationRead::Value> ReservationRead::Load(pg::Transaction& tx
     reservation.lots.push_back({lots.Int64(i, 0), lots.Int64(i, 1)});
   }
   return reservation;
+}
+
+absl::StatusOr<std::vector<MemberKey>> MembersWithTimedOutReservations(pg::Transaction& tx,
+                                                                       absl::Time now,
+                                                                       int32_t limit) {
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result rows,
+                           tx.Execute(kReservationCandidates, pg::Params().Add(now).Add(limit)));
+  return MemberKeysOf(rows);
+}
+
+absl::StatusOr<int64_t> CountTimedOutReservations(pg::Transaction& tx, const std::string& org_id,
+                                                  const std::string& member_id, absl::Time now) {
+  LOYALTY_ASSIGN_OR_RETURN(
+      pg::Result count,
+      tx.Execute(kOpenExpiredReservations, pg::Params().Add(org_id).Add(member_id).Add(now)));
+  return count.Int64(0, 0);
 }
 
 }  // namespace loyalty::store

@@ -6,10 +6,12 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "libs/ledger/cancellation.h"
 #include "libs/ledger/member.h"
 #include "libs/ledger/reservation.h"
 #include "libs/pg/transaction.h"
+#include "libs/store/member_repository.h"
 
 namespace loyalty::store {
 
@@ -43,5 +45,14 @@ struct ReservationRead {
   void Declare(pg::Transaction& tx) const;
   absl::StatusOr<Value> Load(pg::Transaction& tx) const;
 };
+
+// Members with an open reservation whose timeout passed by `now`, at most `limit` (locking such a
+// member for a command releases them: LockForCommand).
+absl::StatusOr<std::vector<MemberKey>> MembersWithTimedOutReservations(pg::Transaction& tx,
+                                                                       absl::Time now,
+                                                                       int32_t limit);
+// How many of the member's open reservations timed out by `now`.
+absl::StatusOr<int64_t> CountTimedOutReservations(pg::Transaction& tx, const std::string& org_id,
+                                                  const std::string& member_id, absl::Time now);
 
 }  // namespace loyalty::store

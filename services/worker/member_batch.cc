@@ -1,6 +1,5 @@
 #include "services/worker/member_batch.h"
 
-#include <utility>
 #include <vector>
 
 #include "libs/base/status_macros.h"
@@ -8,21 +7,16 @@
 namespace loyalty::worker {
 
 absl::StatusOr<int64_t> ForEachCandidate(
-    const store::Context& context, const pg::Statement& candidates, int32_t batch,
+    const store::Context& context, const Candidates& candidates, int32_t batch,
     const std::function<absl::StatusOr<int64_t>(pg::Transaction&, const std::string& org_id,
                                                 const std::string& member_id, absl::Time now)>&
         per_member) {
   const absl::Time now = context.clock->Now();
-  std::vector<std::pair<std::string, std::string>> members;
+  std::vector<store::MemberKey> members;
   LOYALTY_RETURN_IF_ERROR(pg::RunInTransaction(
       *context.pool, pg::Isolation::kReadCommitted, context.retry,
       [&](pg::Transaction& tx) -> absl::Status {
-        members.clear();
-        LOYALTY_ASSIGN_OR_RETURN(pg::Result rows,
-                                 tx.Execute(candidates, pg::Params().Add(now).Add(batch)));
-        for (int i = 0; i < rows.Rows(); ++i) {
-          members.emplace_back(std::string(rows.Text(i, 0)), std::string(rows.Text(i, 1)));
-        }
+        LOYALTY_ASSIGN_OR_RETURN(members, candidates(tx, now, batch));
         return absl::OkStatus();
       }));
   int64_t items = 0;
