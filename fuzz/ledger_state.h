@@ -24,7 +24,7 @@ inline constexpr size_t kMaxLots = 16;
 
 // A member and its program, as the platform can hold them: every value within the bounds the
 // AdminService and CommandService enforce (libs/ledger/limits.h, services/command/
-// admin_program_rules.cc), every lot within 0 <= held <= remaining <= amount, the lots of one
+// admin/program_rules.cc), every lot within 0 <= held <= remaining <= amount, the lots of one
 // member summing to at most kMaxBalancePoints.
 struct LedgerState {
   absl::Time now;

@@ -1,9 +1,6 @@
 #include "services/command/admin_service.h"
 
-#include "services/command/admin_households.h"
-#include "services/command/admin_members.h"
-#include "services/command/admin_programs.h"
-#include "services/command/admin_rule_changes.h"
+#include "services/command/admin/rpcs.h"
 
 namespace loyalty::command {
 

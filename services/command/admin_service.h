@@ -7,8 +7,8 @@
 
 namespace loyalty::command {
 
-// gRPC handlers of loyalty.v1.AdminService: each runs one use case of admin_programs.h,
-// admin_rule_changes.h, admin_members.h or admin_households.h and maps its status. As
+// gRPC handlers of loyalty.v1.AdminService: each runs its use case (admin/rpcs.h, one file each in
+// admin/) and maps its status. As
 // CommandService, each call runs on its own bounded rpc::QueuedCalls (`limits`, loyalty-command's
 // --workers and --max_queued_calls; past it, RESOURCE_EXHAUSTED OVERLOADED) with its deadline.
 // Shut the gRPC server down before destroying the service.

@@ -8,6 +8,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "libs/base/status_macros.h"
+#include "libs/ledger/change_set.h"
+#include "libs/ledger/enrolment.h"
 #include "libs/ledger/program.h"
 #include "libs/pg/params.h"
 #include "libs/pg/transaction.h"
@@ -18,10 +20,9 @@
 
 namespace loyalty::command {
 
-// What the admin use cases share: admin_programs.cc and admin_rule_changes.cc (programs),
-// admin_members.cc and admin_households.cc (members).
+// What several admin use cases share (defined in shared.cc).
 
-// ---- Everything admin (defined in admin_programs.cc) ------------------------------------------
+// ---- Everything admin ------------------------------------------
 
 // ALREADY_EXISTS for an admin create of an id that is taken, with reason "<WHAT>_ALREADY_EXISTS"
 // (`what` as in NotFound: "org", "program", "point type", ...).
@@ -36,7 +37,7 @@ absl::Status RunRead(const store::Context& context,
 absl::Status LoadOrganisation(pg::Transaction& tx, const std::string& org_id,
                               v1::Organisation* response);
 
-// ---- Program changes (defined in admin_programs.cc) -------------------------------------------
+// ---- Program changes -------------------------------------------
 
 // The fields every request that changes one program carries.
 template <typename Request>
@@ -73,7 +74,7 @@ absl::Status ChangeProgram(const store::Context& context, absl::string_view meth
       });
 }
 
-// ---- Members (defined in admin_members.cc) -----------------------------------------------------
+// ---- Members -----------------------------------------------------
 
 // Member kinds as stored in members.kind.
 inline constexpr char kIndividual[] = "individual";
@@ -90,5 +91,17 @@ absl::Status ValidateMemberTarget(const Request& request) {
 // The member with its enrolments and its open household membership at `now`.
 absl::Status LoadMemberInto(pg::Transaction& tx, const std::string& org_id,
                             const std::string& member_id, absl::Time now, v1::Member* response);
+
+// Decides the enrolment of a member (locked by the caller, or created in this transaction) in a
+// program at `now` (ledger::DecideEnrolment) and adds its changes to `changes`.
+absl::Status Enrol(pg::Transaction& tx, const std::string& org_id, const std::string& member_id,
+                   const std::string& program_id, ledger::ClosedProgram closed, absl::Time now,
+                   ledger::ChangeSet* changes);
+
+// Writes the enrolments as an operation of their own, published to the read side (outbox), in
+// the transaction that decided them. Nothing when there are none.
+absl::Status WriteEnrolments(pg::Transaction& tx, const std::string& org_id,
+                             const store::Context& context, absl::Time now,
+                             const ledger::ChangeSet& enrolments);
 
 }  // namespace loyalty::command

@@ -1,4 +1,4 @@
-#include "services/command/admin_program_rules.h"
+#include "services/command/admin/program_rules.h"
 
 #include <cstdint>
 
@@ -27,9 +27,12 @@ v1::ProgramStatus ProgramStatusOf(const std::string& status) {
 
 v1::ExpiryKind ExpiryKindOf(ledger::ExpiryKind kind) {
   switch (kind) {
-    case ledger::ExpiryKind::kFixedDays: return v1::EXPIRY_KIND_FIXED_DAYS;
-    case ledger::ExpiryKind::kInactivityDays: return v1::EXPIRY_KIND_INACTIVITY_DAYS;
-    case ledger::ExpiryKind::kNever: break;
+    case ledger::ExpiryKind::kFixedDays:
+      return v1::EXPIRY_KIND_FIXED_DAYS;
+    case ledger::ExpiryKind::kInactivityDays:
+      return v1::EXPIRY_KIND_INACTIVITY_DAYS;
+    case ledger::ExpiryKind::kNever:
+      break;
   }
   return v1::EXPIRY_KIND_NEVER;
 }
@@ -57,7 +60,7 @@ absl::Status ValidateRules(const v1::ProgramRules& rules, ledger::ProgramConfig*
   LOYALTY_RETURN_IF_ERROR(
       ValidateRange("rules.redemption.maximum", redemption.maximum(), 0, kMaxCommandPoints));
   LOYALTY_RETURN_IF_ERROR(ValidateRange("rules.redemption.multiple_of", redemption.multiple_of(), 0,
-                                kMaxCommandPoints));
+                                        kMaxCommandPoints));
   if (redemption.maximum() > 0 && redemption.maximum() < redemption.minimum()) {
     return InvalidField("rules.redemption.maximum", "must not be below rules.redemption.minimum");
   }

@@ -1,5 +1,3 @@
-#include "services/command/admin_households.h"
-
 #include <optional>
 #include <string>
 
@@ -13,9 +11,11 @@
 #include "libs/store/member_records.h"
 #include "libs/store/member_repository.h"
 #include "libs/wire/time.h"
-#include "services/command/admin_shared.h"
+#include "services/command/admin/rpcs.h"
+#include "services/command/admin/shared.h"
 
 namespace loyalty::command {
+
 absl::Status JoinHousehold(const store::Context& context, const v1::JoinHouseholdRequest& request,
                            v1::Member* response) {
   LOYALTY_RETURN_IF_ERROR(ValidateMemberTarget(request));
@@ -61,44 +61,6 @@ absl::Status JoinHousehold(const store::Context& context, const v1::JoinHousehol
         LOYALTY_RETURN_IF_ERROR(store::InsertMembership(tx, org_id, member_id, household_id, start,
                                                         end, request.rollup()));
         return LoadMemberInto(tx, org_id, member_id, now, response);
-      });
-}
-
-absl::Status LeaveHousehold(const store::Context& context, const v1::LeaveHouseholdRequest& request,
-                            v1::Member* response) {
-  LOYALTY_RETURN_IF_ERROR(ValidateMemberTarget(request));
-  const absl::Time now = context.clock->Now();
-  return store::RunCommand(
-      context, "AdminService/LeaveHousehold", request.org_id(), request.idempotency_key(), request,
-      response, [&](pg::Transaction& tx) -> absl::Status {
-        LOYALTY_RETURN_IF_ERROR(store::LockMembers(tx, request.org_id(), {request.member_id()}));
-        LOYALTY_ASSIGN_OR_RETURN(
-            const bool left, store::EndMembership(tx, request.org_id(), request.member_id(), now));
-        if (!left) {
-          return Refused(kNotInHousehold, absl::StrCat("member '", request.member_id(),
-                                                       "' is not in a household"));
-        }
-        return LoadMemberInto(tx, request.org_id(), request.member_id(), now, response);
-      });
-}
-
-absl::Status SetHouseholdRollup(const store::Context& context,
-                                const v1::SetHouseholdRollupRequest& request,
-                                v1::Member* response) {
-  LOYALTY_RETURN_IF_ERROR(ValidateMemberTarget(request));
-  const absl::Time now = context.clock->Now();
-  return store::RunCommand(
-      context, "AdminService/SetHouseholdRollup", request.org_id(), request.idempotency_key(),
-      request, response, [&](pg::Transaction& tx) -> absl::Status {
-        LOYALTY_RETURN_IF_ERROR(store::LockMembers(tx, request.org_id(), {request.member_id()}));
-        LOYALTY_ASSIGN_OR_RETURN(const bool updated, store::SetMembershipRollup(
-                                                         tx, request.org_id(), request.member_id(),
-                                                         now, request.rollup()));
-        if (!updated) {
-          return Refused(kNotInHousehold, absl::StrCat("member '", request.member_id(),
-                                                       "' is not in a household"));
-        }
-        return LoadMemberInto(tx, request.org_id(), request.member_id(), now, response);
       });
 }
 
