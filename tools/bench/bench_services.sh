@@ -41,8 +41,17 @@ wait_for_port() {
   exit 1
 }
 
+# free_port: a free loopback port the kernel hands out, none of the fixed ones this script serves
+# on (the services, the no-op server and the pairs), which may not be taken yet.
 free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+  local port fixed=" ${COMMAND_ADDRESS##*:} ${QUERY_ADDRESS##*:} ${NOOP_ADDRESS##*:} "
+  fixed+="$(seq -s ' ' "$PAIR_PORT" $((PAIR_PORT + 3))) "
+  while :; do
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])')
+    [[ $fixed == *" $port "* ]] || break
+  done
+  echo "$port"
 }
 
 start_query() {  # start_query [EXTRA FLAGS]: loyalty-query serve, with its projector
