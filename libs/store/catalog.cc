@@ -52,6 +52,7 @@ constexpr pg::Statement kSelectGroupValuation{
 constexpr pg::Statement kSelectConfigVersion{"catalog_select_config_version",
                                              "SELECT config_version FROM orgs WHERE org_id = $1"};
 
+// The inverse of ExpiryKindText.
 ledger::ExpiryKind ExpiryKindFromText(std::string_view text) {
   if (text == "fixed_days") return ledger::ExpiryKind::kFixedDays;
   if (text == "inactivity_days") return ledger::ExpiryKind::kInactivityDays;
@@ -171,6 +172,18 @@ absl::Status NoProgram(const std::string& org_id, const std::string& program_id)
 }
 
 }  // namespace
+
+const char* ExpiryKindText(ledger::ExpiryKind kind) {
+  switch (kind) {
+    case ledger::ExpiryKind::kFixedDays:
+      return "fixed_days";
+    case ledger::ExpiryKind::kInactivityDays:
+      return "inactivity_days";
+    case ledger::ExpiryKind::kNever:
+      break;
+  }
+  return "never";
+}
 
 absl::StatusOr<ledger::ProgramConfig> LoadProgram(pg::Transaction& tx, const std::string& org_id,
                                                   const std::string& program_id,

@@ -15,6 +15,10 @@
 
 namespace loyalty::store {
 
+// The text of an expiry kind as point_types.expiry_kind stores it: "never", "fixed_days" or
+// "inactivity_days" (LoadProgram reads it back).
+const char* ExpiryKindText(ledger::ExpiryKind kind);
+
 // Loads a program of an org; an empty `program_id` means the org's default program.
 // NOT_FOUND for an unknown org or program (or an org without programs). With a `cache`, the
 // org's configuration is read once per configuration version (see config_cache.h); without one

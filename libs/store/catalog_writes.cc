@@ -1,6 +1,7 @@
 #include "libs/store/catalog_writes.h"
 
 #include "libs/base/status_macros.h"
+#include "libs/store/catalog.h"
 
 namespace loyalty::store {
 namespace {
@@ -116,20 +117,6 @@ void AddRules(const ledger::ProgramConfig& program, pg::Params& params) {
       .Add(program.period_kind)
       .Add(program.period_months);
 }
-
-// The column text of an expiry kind (catalog.cc reads it back).
-const char* ExpiryKindText(ledger::ExpiryKind kind) {
-  switch (kind) {
-    case ledger::ExpiryKind::kFixedDays:
-      return "fixed_days";
-    case ledger::ExpiryKind::kInactivityDays:
-      return "inactivity_days";
-    case ledger::ExpiryKind::kNever:
-      break;
-  }
-  return "never";
-}
-
 }  // namespace
 
 absl::StatusOr<bool> InsertOrg(pg::Transaction& tx, const std::string& org_id,

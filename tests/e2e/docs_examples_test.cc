@@ -2,14 +2,13 @@
 // docs/examples/node/walkthrough.js) run against the real loyalty-command and loyalty-query
 // binaries over mutual TLS, and print what the document says they print.
 
-#include <array>
-#include <cstdio>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/mtls_services.h"
+#include "tests/support/shell.h"
 
 namespace loyalty::testing {
 namespace {
@@ -23,18 +22,6 @@ class DocsExamplesTest : public MtlsServicesTest {
     return absl::StrCat(" --command=", command_target(), " --query=", query_target(),
                         " --org=", kOrg, " --member=", member, " --ca=", crm_.ca,
                         " --cert=", crm_.cert, " --key=", crm_.key, " --server_name=localhost");
-  }
-
-  // Runs `command` through the shell: its standard output, and whether it exited with 0.
-  static std::pair<std::string, bool> Run(const std::string& command) {
-    std::string output;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) return {"", false};
-    std::array<char, 4096> buffer;
-    while (size_t read = std::fread(buffer.data(), 1, buffer.size(), pipe)) {
-      output.append(buffer.data(), read);
-    }
-    return {output, pclose(pipe) == 0};
   }
 
   static void ExpectTheWalkthrough(const std::string& output, const std::string& member) {
@@ -57,21 +44,21 @@ TEST_F(DocsExamplesTest, ThePythonWalkthroughRunsAsDocumented) {
       " loyalty/v1/common.proto loyalty/v1/admin.proto loyalty/v1/command.proto",
       " loyalty/v1/query.proto && protoc --proto_path=", LOYALTY_GOOGLEAPIS_DIR,
       " --python_out=", gen, " google/rpc/status.proto google/rpc/error_details.proto");
-  ASSERT_TRUE(Run(protoc).second);
-  const auto [output, ok] =
-      Run(absl::StrCat("PYTHONPATH=", gen, " /usr/bin/python3 ", LOYALTY_SOURCE_DIR,
-                       "/docs/examples/python/walkthrough.py", Flags("py-ann"), " 2>&1"));
-  EXPECT_TRUE(ok) << output;
-  ExpectTheWalkthrough(output, "py-ann");
+  ASSERT_EQ(RunShell(protoc).exit_code, 0);
+  const ShellResult run =
+      RunShell(absl::StrCat("PYTHONPATH=", gen, " /usr/bin/python3 ", LOYALTY_SOURCE_DIR,
+                            "/docs/examples/python/walkthrough.py", Flags("py-ann")));
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  ExpectTheWalkthrough(run.output, "py-ann");
 }
 
 TEST_F(DocsExamplesTest, TheNodeWalkthroughRunsAsDocumented) {
-  const auto [output, ok] = Run(absl::StrCat(
+  const ShellResult run = RunShell(absl::StrCat(
       "NODE_PATH=", LOYALTY_SOURCE_DIR, "/tests/e2e/node/node_modules node ", LOYALTY_SOURCE_DIR,
       "/docs/examples/node/walkthrough.js --protos=", LOYALTY_SOURCE_DIR,
-      "/protos --googleapis=", LOYALTY_GOOGLEAPIS_DIR, Flags("node-ann"), " 2>&1"));
-  EXPECT_TRUE(ok) << output;
-  ExpectTheWalkthrough(output, "node-ann");
+      "/protos --googleapis=", LOYALTY_GOOGLEAPIS_DIR, Flags("node-ann")));
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  ExpectTheWalkthrough(run.output, "node-ann");
 }
 
 }  // namespace

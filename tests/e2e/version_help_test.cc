@@ -14,27 +14,10 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "libs/base/version.h"
+#include "tests/support/shell.h"
 
 namespace loyalty::testing {
 namespace {
-
-struct Output {
-  std::string text;  // stdout and stderr
-  int exit_code = -1;
-};
-
-Output RunShell(const std::string& command) {
-  Output output;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return output;
-  char buffer[4096];
-  for (size_t read; (read = fread(buffer, 1, sizeof buffer, pipe)) > 0;) {
-    output.text.append(buffer, read);
-  }
-  const int status = pclose(pipe);
-  if (WIFEXITED(status)) output.exit_code = WEXITSTATUS(status);
-  return output;
-}
 
 // The flags ABSL_FLAG defines in these sources (relative to the repository).
 std::set<std::string> FlagsDefinedIn(const std::vector<std::string>& sources) {
@@ -77,9 +60,9 @@ TEST(VersionTest, EveryBinaryPrintsItsVersionAndCommit) {
   EXPECT_FALSE(Version().empty());
   EXPECT_FALSE(Commit().empty());
   for (const auto& [name, path] : binaries) {
-    const Output output = RunShell(path + " --version");
-    EXPECT_EQ(output.exit_code, 0) << name << ": " << output.text;
-    EXPECT_EQ(output.text, VersionLine(name));
+    const ShellResult run = RunShell(path + " --version");
+    EXPECT_EQ(run.exit_code, 0) << name << ": " << run.output;
+    EXPECT_EQ(run.output, VersionLine(name));
   }
 }
 
@@ -96,35 +79,35 @@ TEST(VersionTest, TheChartsAppVersionIsTheBinariesVersion) {
 
 TEST(HelpTest, EveryServerListsEachOfItsFlagsWithItsDefault) {
   for (const Binary& server : Servers()) {
-    const Output output = RunShell(absl::StrCat(server.path, " --help"));
-    EXPECT_NE(output.text.find(absl::StrCat("usage: ", server.name)), std::string::npos)
-        << output.text;
+    const ShellResult run = RunShell(absl::StrCat(server.path, " --help"));
+    EXPECT_NE(run.output.find(absl::StrCat("usage: ", server.name)), std::string::npos)
+        << run.output;
     const std::set<std::string> flags = FlagsDefinedIn(server.sources);
     EXPECT_GE(flags.size(), 5u) << server.name;
     for (const std::string& flag : flags) {
       // absl prints "--name (help text); default: value;", the help text over several lines.
-      const size_t at = output.text.find(absl::StrCat("    --", flag, " ("));
+      const size_t at = run.output.find(absl::StrCat("    --", flag, " ("));
       ASSERT_NE(at, std::string::npos) << server.name << " --help lacks --" << flag << ":\n"
-                                       << output.text;
-      const size_t next = output.text.find("    --", at + 1);
-      EXPECT_NE(output.text.substr(at, next - at).find("default: "), std::string::npos)
+                                       << run.output;
+      const size_t next = run.output.find("    --", at + 1);
+      EXPECT_NE(run.output.substr(at, next - at).find("default: "), std::string::npos)
           << server.name << " --" << flag;
     }
     // absl's own flags only with --helpfull.
-    EXPECT_EQ(output.text.find("--flagfile"), std::string::npos) << server.name;
-    EXPECT_NE(RunShell(absl::StrCat(server.path, " --helpfull")).text.find("--flagfile"),
+    EXPECT_EQ(run.output.find("--flagfile"), std::string::npos) << server.name;
+    EXPECT_NE(RunShell(absl::StrCat(server.path, " --helpfull")).output.find("--flagfile"),
               std::string::npos);
   }
 }
 
 TEST(HelpTest, LoyaltyctlListsItsOptionsWithTheirDefaults) {
-  const Output output = RunShell(absl::StrCat(LOYALTYCTL_BINARY, " --help"));
-  EXPECT_EQ(output.exit_code, 0) << output.text;
+  const ShellResult run = RunShell(absl::StrCat(LOYALTYCTL_BINARY, " --help"));
+  EXPECT_EQ(run.exit_code, 0) << run.output;
   for (const char* line : {"--target        command and admin service (default 127.0.0.1:50051)",
                            "--query_target  query service (default 127.0.0.1:50052)",
                            "--timeout_ms    deadline of each call (default 10000)",
                            "--version       print the version and the commit"}) {
-    EXPECT_NE(output.text.find(line), std::string::npos) << line << "\n" << output.text;
+    EXPECT_NE(run.output.find(line), std::string::npos) << line << "\n" << run.output;
   }
 }
 

@@ -16,6 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/pg/connection.h"
+#include "tests/support/shell.h"
 
 namespace loyalty::testing {
 namespace {
@@ -50,25 +51,6 @@ int FreeLoopbackPort() {
 
 namespace {
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-CommandResult RunCommand(const std::string& command) {
-  CommandResult result;
-  FILE* pipe = ::popen(absl::StrCat(command, " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buffer[4096];
-  size_t read = 0;
-  while ((read = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
-    result.output.append(buffer, read);
-  }
-  const int status = ::pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
 // Memory-backed when possible: initdb and CREATE DATABASE write thousands of small files.
 std::filesystem::path TempRoot() {
   std::error_code error;
@@ -94,7 +76,7 @@ std::string ClusterTemplate(const std::filesystem::path& root) {
   if (::mkdtemp(staging.data()) == nullptr) return "";
   const std::string staged = staging + "/data";
   const bool initialised =
-      RunCommand(absl::StrCat(Script(), " init ", Quoted(staged))).exit_code == 0 &&
+      RunShell(absl::StrCat(Script(), " init ", Quoted(staged))).exit_code == 0 &&
       std::rename(staged.c_str(), path.c_str()) == 0;  // fails when another process won
   std::filesystem::remove_all(staging, error);
   if (!initialised && !std::filesystem::exists(path + "/PG_VERSION", error)) return "";
@@ -102,9 +84,9 @@ std::string ClusterTemplate(const std::filesystem::path& root) {
 }
 
 // Starts the cluster in `data_dir` with `options` on `port`.
-CommandResult Start(const std::string& options, const std::string& data_dir, int port) {
-  return RunCommand(absl::StrCat("PG_LOCAL_OPTIONS='", options, "' ", Script(), " start ",
-                                 Quoted(data_dir), " ", port));
+ShellResult Start(const std::string& options, const std::string& data_dir, int port) {
+  return RunShell(absl::StrCat("PG_LOCAL_OPTIONS='", options, "' ", Script(), " start ",
+                               Quoted(data_dir), " ", port));
 }
 
 std::string ReadFile(const std::string& path) {
@@ -128,9 +110,9 @@ PgCluster::PgCluster(Commits commits)
   data_dir_ = root_dir_ + "/data";
   const std::string cluster_template = ClusterTemplate(root);
   if (!cluster_template.empty()) {
-    RunCommand(absl::StrCat("cp -a ", Quoted(cluster_template), " ", Quoted(data_dir_)));
+    RunShell(absl::StrCat("cp -a ", Quoted(cluster_template), " ", Quoted(data_dir_)));
   }
-  CommandResult started;
+  ShellResult started;
   for (int attempt = 1; attempt <= kStartAttempts; ++attempt) {
     port_ = FreeLoopbackPort();
     started = Start(server_options_, data_dir_, port_);
@@ -142,7 +124,7 @@ PgCluster::PgCluster(Commits commits)
     }
   }
   const std::string log = ReadFile(data_dir_ + "/server.log");
-  RunCommand(absl::StrCat(Script(), " stop ", Quoted(data_dir_)));
+  RunShell(absl::StrCat(Script(), " stop ", Quoted(data_dir_)));
   std::error_code ignored;
   std::filesystem::remove_all(root_dir_, ignored);
   Fail(absl::StrCat("cannot start PostgreSQL after ", kStartAttempts, " attempts.\n",
@@ -150,7 +132,7 @@ PgCluster::PgCluster(Commits commits)
 }
 
 PgCluster::~PgCluster() {
-  const CommandResult stopped = RunCommand(absl::StrCat(Script(), " stop ", Quoted(data_dir_)));
+  const ShellResult stopped = RunShell(absl::StrCat(Script(), " stop ", Quoted(data_dir_)));
   if (stopped.exit_code != 0) {
     std::fprintf(stderr, "PgCluster: stop failed: %s\n", stopped.output.c_str());
     return;  // keep the directory for a post-mortem
@@ -160,17 +142,17 @@ PgCluster::~PgCluster() {
 }
 
 void PgCluster::Crash() {
-  const CommandResult crashed = RunCommand(absl::StrCat(Script(), " crash ", Quoted(data_dir_)));
+  const ShellResult crashed = RunShell(absl::StrCat(Script(), " crash ", Quoted(data_dir_)));
   if (crashed.exit_code != 0) Fail("pg_ctl stop -m immediate failed: " + crashed.output);
 }
 
 void PgCluster::Stop() {
-  const CommandResult stopped = RunCommand(absl::StrCat(Script(), " stop ", Quoted(data_dir_)));
+  const ShellResult stopped = RunShell(absl::StrCat(Script(), " stop ", Quoted(data_dir_)));
   if (stopped.exit_code != 0) Fail("pg_ctl stop -m fast failed: " + stopped.output);
 }
 
 void PgCluster::Restart() {
-  const CommandResult started = Start(server_options_, data_dir_, port_);
+  const ShellResult started = Start(server_options_, data_dir_, port_);
   if (started.exit_code != 0) {
     Fail(absl::StrCat("cannot restart PostgreSQL on port ", port_, ": ", started.output,
                       "--- server.log:\n", ReadFile(data_dir_ + "/server.log")));
