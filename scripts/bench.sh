@@ -5,6 +5,8 @@
 #   scripts/bench.sh --quick   a smoke version: 3 runs of 3 s (1 s warm-up), 500 members
 #   scripts/bench.sh --tls-only  only the cost of mutual TLS (minutes): 5 turns of 10 s runs (3 s
 #                              warm-up), 2000 members; replaces that section of docs/benchmarks.md
+#   scripts/bench.sh --conversions  only the worker's partner conversions of 100,000 matured lots,
+#                              with the expiry job as baseline; writes the section "## Conversions"
 #   scripts/bench.sh --against REV  only this tree's services against REV's (any git revision), by
 #                              turns as --tls-only: accrue, redeem and GetBalances; writes the
 #                              section "## This tree against REV" of docs/benchmarks.md
@@ -28,13 +30,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 # The functions, by theme (tools/bench/bench_*.sh).
-for part in services figures runs turns; do source "tools/bench/bench_$part.sh"; done
+for part in services figures runs turns conversions; do source "tools/bench/bench_$part.sh"; done
 
-usage() { echo "usage: $0 [--quick | --tls-only | --against REV]" >&2; exit 2; }
-quick=0 tls_only=0 against='' knobs=''
+usage() { echo "usage: $0 [--quick | --tls-only | --conversions | --against REV]" >&2; exit 2; }
+quick=0 tls_only=0 conversions=0 against='' knobs=''
 case ${1:-} in
   --quick) quick=1 ;;
   --tls-only) tls_only=1 ;;
+  --conversions) conversions=1 ;;
   --against) if (($# != 2)) || [[ -z $2 ]]; then usage; fi; against=$2 ;;
   "") ;;
   *) usage ;;
@@ -90,6 +93,7 @@ memory=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
 
 echo "== build ($BUILD_DIR, $BUILD_TYPE)"
 targets=(loyalty-command loyalty-worker loyalty-bench loyalty-noop-server)
+((conversions)) && targets=(loyalty-command loyalty-conversion-bench)
 [[ -f services/query/main.cc ]] && targets+=(loyalty-query)
 build . "$BUILD_DIR" -- "${targets[@]}"
 bin=$root/$BUILD_DIR
@@ -132,11 +136,21 @@ command_metrics_url=http://$command_metrics/metrics
 query_metrics_url=http://$query_metrics/metrics
 
 echo "== services (metrics on $command_metrics and $query_metrics)"
+partner_flags=()
+((conversions)) && partner_flags=(--partner_insecure_plaintext)  # the bench's own partner
 "$bin/services/command/loyalty-command" serve --database_url="$DATABASE_URL" \
   --listen="$COMMAND_ADDRESS" --metrics_listen="$command_metrics" --pool_size=$POOL_SIZE \
-  --insecure_plaintext >"$work/command.log" 2>&1 &
+  --insecure_plaintext "${partner_flags[@]}" >"$work/command.log" 2>&1 &
 command_pid=$!
 pids+=("$command_pid")
+if ((conversions)); then  # no other process: the worker's jobs run in the bench tool
+  wait_for_port "$COMMAND_ADDRESS"
+  conversion_run
+  mkdir -p "$(dirname "$OUT")"
+  splice_section "$OUT" "## Conversions" conversion_section
+  echo "== wrote the conversions into $OUT"
+  exit 0
+fi
 query_pid=
 [[ -x $query_binary ]] && start_query
 "$bin/tools/bench/loyalty-noop-server" --listen="$NOOP_ADDRESS" >"$work/noop.log" 2>&1 &

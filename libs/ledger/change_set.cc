@@ -51,6 +51,10 @@ const char* EntryKindName(EntryKind kind) {
       return "overdraft_repayment";
     case EntryKind::kRedemptionCancellation:
       return "redemption_cancellation";
+    case EntryKind::kConversion:
+      return "conversion";
+    case EntryKind::kConversionReturn:
+      return "conversion_return";
   }
   return "unspecified";
 }

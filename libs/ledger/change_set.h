@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "libs/ledger/burn.h"
 #include "libs/ledger/member.h"
+#include "libs/ledger/partner_changes.h"
 #include "libs/ledger/types.h"
 
 namespace loyalty::ledger {
@@ -25,8 +26,10 @@ enum class EntryKind {
   kAdjustment,
   kOverdraftRepayment,
   kRedemptionCancellation,
+  kConversion,
+  kConversionReturn,
 };
-// "accrual", "redemption", ..., "redemption_cancellation": as stored and shown.
+// "accrual", "redemption", ..., "conversion_return": as stored and shown.
 const char* EntryKindName(EntryKind kind);
 
 // One ledger entry: a points movement of a member in a program and point type.
@@ -209,10 +212,12 @@ struct Enrolled {
   absl::Time period_end;
 };
 
-using Change = std::variant<EntryChange, LotCreation, LotChange, TotalsChange, EnrolmentChange,
-                            PeriodRenewal, PurchaseRecorded, PurchaseReturned, ActionCounted,
-                            OrderRolledUp, ContributionAdded, RedemptionRecorded,
-                            RedemptionCancelled, ReservationCreated, ReservationResolved, Enrolled>;
+using Change =
+    std::variant<EntryChange, LotCreation, LotChange, TotalsChange, EnrolmentChange, PeriodRenewal,
+                 PurchaseRecorded, PurchaseReturned, ActionCounted, OrderRolledUp,
+                 ContributionAdded, RedemptionRecorded, RedemptionCancelled, ReservationCreated,
+                 ReservationResolved, Enrolled, LinkMade, LinkEnded, ConversionRecorded,
+                 ConversionMoved, VoucherIssued, VoucherChanged>;
 
 // What a decision changes, as plain values, in the order the changes are made: the store writes
 // them (store::Operation::Write) and publishes them as the operation's event.

@@ -88,6 +88,7 @@ Role RequiredRole(absl::string_view service, absl::string_view method, bool name
   if (!names_org) return Role::kOperator;
   if (service == "loyalty.v1.CommandService") return Role::kEarnBurn;
   if (service == "loyalty.v1.QueryService") return Role::kRead;
+  if (service == "loyalty.v1.PartnerService") return Role::kPartner;
   if (service == "loyalty.v1.AdminService" && method != "CreateOrganisation") return Role::kAdmin;
   return Role::kOperator;
 }

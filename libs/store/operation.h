@@ -89,6 +89,13 @@ class Operation final {
   void Record(const ledger::ReservationCreated& reservation);
   void Record(const ledger::ReservationResolved& resolved);
   absl::Status Record(const ledger::Enrolled& enrolled);
+  // Partner programs (operation_partners.cc): at once, each publishing the row it wrote.
+  absl::Status Record(const ledger::LinkMade& link);
+  absl::Status Record(const ledger::LinkEnded& link);
+  absl::Status Record(const ledger::ConversionRecorded& conversion);
+  absl::Status Record(const ledger::ConversionMoved& moved);
+  absl::Status Record(const ledger::VoucherIssued& voucher);
+  absl::Status Record(const ledger::VoucherChanged& changed);
   // Writes an enrolment change: deferred with `changed` as the new state when tracked, else at
   // once, taking the state the statement returns.
   absl::Status WriteEnrolment(const pg::Statement& statement, pg::Params params,

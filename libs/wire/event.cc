@@ -21,6 +21,8 @@ constexpr KindPair kKinds[] = {
     {ledger::EntryKind::kAdjustment, v1::LEDGER_ENTRY_KIND_ADJUSTMENT},
     {ledger::EntryKind::kOverdraftRepayment, v1::LEDGER_ENTRY_KIND_OVERDRAFT_REPAYMENT},
     {ledger::EntryKind::kRedemptionCancellation, v1::LEDGER_ENTRY_KIND_REDEMPTION_CANCELLATION},
+    {ledger::EntryKind::kConversion, v1::LEDGER_ENTRY_KIND_CONVERSION},
+    {ledger::EntryKind::kConversionReturn, v1::LEDGER_ENTRY_KIND_CONVERSION_RETURN},
 };
 
 }  // namespace

@@ -27,6 +27,10 @@ AdminService::AdminService(const store::Context& context, rpc::RpcMetrics& metri
   Serve("JoinHousehold", &command::JoinHousehold);
   Serve("LeaveHousehold", &command::LeaveHousehold);
   Serve("SetHouseholdRollup", &command::SetHouseholdRollup);
+  Serve("CreatePartner", &command::CreatePartner);
+  Serve("GetPartner", &command::GetPartner);
+  Serve("ListPartners", &command::ListPartners);
+  Serve("SetPartnerStatus", &command::SetPartnerStatus);
 }
 
 }  // namespace loyalty::command

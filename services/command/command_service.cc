@@ -2,6 +2,7 @@
 
 #include "services/command/accrue.h"
 #include "services/command/cancel.h"
+#include "services/command/partners.h"
 #include "services/command/redeem.h"
 #include "services/command/reservation.h"
 #include "services/command/reverse.h"
@@ -9,8 +10,9 @@
 
 namespace loyalty::command {
 
-CommandService::CommandService(const store::Context& context, rpc::RpcMetrics& metrics,
-                               rpc::CallLimits limits, rpc::AccessControl* access)
+CommandService::CommandService(const store::Context& context, partner::Gateways& gateways,
+                               rpc::RpcMetrics& metrics, rpc::CallLimits limits,
+                               rpc::AccessControl* access)
     : ContextService("loyalty.v1.CommandService", "command", context, metrics, limits, access) {
   Serve("Accrue", &command::Accrue);
   Serve("Reverse", &command::Reverse);
@@ -23,6 +25,15 @@ CommandService::CommandService(const store::Context& context, rpc::RpcMetrics& m
   Serve("ReservePoints", &command::ReservePoints);
   Serve("CapturePoints", &command::CapturePoints);
   Serve("VoidReservation", &command::VoidReservation);
+  Serve("LinkPartnerAccount", &command::LinkPartnerAccount, gateways);
+  Serve("UnlinkPartnerAccount", &command::UnlinkPartnerAccount);
+  Serve("RedeemVoucher", &command::RedeemVoucher);
+}
+
+PartnerService::PartnerService(const store::Context& context, rpc::RpcMetrics& metrics,
+                               rpc::CallLimits limits, rpc::AccessControl* access)
+    : ContextService("loyalty.v1.PartnerService", "partner", context, metrics, limits, access) {
+  Serve("NotifyPartnerRedemption", &command::NotifyPartnerRedemption);
 }
 
 }  // namespace loyalty::command

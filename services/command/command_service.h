@@ -13,8 +13,18 @@ namespace loyalty::command {
 // INVALID_ARGUMENT (rpc::UnaryService). Shut the gRPC server down before destroying the service.
 class CommandService final : public ContextService {
  public:
-  // `access` checks every call (null: none, over plaintext).
-  CommandService(const store::Context& context, rpc::RpcMetrics& metrics,
+  // `access` checks every call (null: none, over plaintext); `gateways` reach the partners
+  // (LinkPartnerAccount).
+  CommandService(const store::Context& context, partner::Gateways& gateways,
+                 rpc::RpcMetrics& metrics, rpc::CallLimits limits = {},
+                 rpc::AccessControl* access = nullptr);
+};
+
+// gRPC handlers of loyalty.v1.PartnerService (partners' calls, role `partner`), served beside
+// CommandService on its port and its queue limits.
+class PartnerService final : public ContextService {
+ public:
+  PartnerService(const store::Context& context, rpc::RpcMetrics& metrics,
                  rpc::CallLimits limits = {}, rpc::AccessControl* access = nullptr);
 };
 

@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "libs/partner/gateway.h"
 #include "libs/rpc/metrics.h"
 #include "libs/rpc/queued_calls.h"
 #include "libs/rpc/unary_service.h"
@@ -29,15 +30,34 @@ class ContextService : public rpc::UnaryService {
     Handle<Request, Response>(
         method,
         [this, use_case](const Request& request, const rpc::CallInfo& call, Response* response) {
-          store::Context context = context_;
-          context.deadline = call.deadline;
-          context.caller = call.caller;
-          context.trace_id = call.trace_id;
-          return use_case(context, request, response);
+          return use_case(CallContext(call), request, response);
+        });
+  }
+
+  // Serves `method` with `use_case(context, gateways, request, &response)`: a use case that calls
+  // partners.
+  template <typename Request, typename Response>
+  void Serve(absl::string_view method,
+             absl::Status (*use_case)(const store::Context&, partner::Gateways&, const Request&,
+                                      Response*),
+             partner::Gateways& gateways) {
+    Handle<Request, Response>(
+        method, [this, use_case, &gateways](const Request& request, const rpc::CallInfo& call,
+                                            Response* response) {
+          return use_case(CallContext(call), gateways, request, response);
         });
   }
 
  private:
+  // The service's context with the call's deadline, caller and trace id.
+  store::Context CallContext(const rpc::CallInfo& call) const {
+    store::Context context = context_;
+    context.deadline = call.deadline;
+    context.caller = call.caller;
+    context.trace_id = call.trace_id;
+    return context;
+  }
+
   const store::Context& context_;
 };
 

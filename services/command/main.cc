@@ -12,6 +12,7 @@
 #include "libs/base/clock.h"
 #include "libs/base/command_line.h"
 #include "libs/base/log.h"
+#include "libs/partner/gateway_flags.h"
 #include "libs/pg/migrate.h"
 #include "libs/pg/pool.h"
 #include "libs/rpc/health.h"
@@ -102,8 +103,12 @@ int Serve(const Config& config) {
   store::MemberBatcher member_batcher(pool, retry, &batch_metrics);
   absl::StatusOr<rpc::ServerSecurity> security = rpc::ServerSecurityFromFlags(*registry);
   if (!security.ok()) return Fail(std::string(security.status().message()));
+  absl::StatusOr<partner::GatewayOptions> gateway_options = partner::GatewayOptionsFromFlags();
+  if (!gateway_options.ok()) return Fail(std::string(gateway_options.status().message()));
+  partner::Gateways gateways(*gateway_options, *registry);
   const store::Context context{&pool, &clock, retry, &config_cache, &member_cache, &member_batcher};
-  CommandService commands(context, rpc_metrics, config.limits, security->access.get());
+  CommandService commands(context, gateways, rpc_metrics, config.limits, security->access.get());
+  PartnerService partners(context, rpc_metrics, config.limits, security->access.get());
   AdminService admin(context, rpc_metrics, config.limits, security->access.get());
 
   const std::string& metrics_listen = config.metrics_listen;
@@ -115,7 +120,7 @@ int Serve(const Config& config) {
     return rpc::ServerOptions{std::move(address), 4 * 1024 * 1024, config.max_threads,
                               security->credentials, &rpc_metrics};
   };
-  std::vector<grpc::Service*> services{&commands};
+  std::vector<grpc::Service*> services{&commands, &partners};
   if (admin_listen.empty()) services.push_back(&admin);
   absl::StatusOr<rpc::RunningServer> server = rpc::StartServer(listener(config.listen), services);
   if (!server.ok()) return Fail(server.status().ToString());

@@ -4,7 +4,9 @@
 #include <optional>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "libs/base/status_macros.h"
 #include "libs/store/operation.h"
 #include "libs/wire/event.h"
@@ -89,6 +91,41 @@ constexpr pg::Statement kCancelRedemptions{
     " FROM unnest($1::text[], $2::text[], $3::bigint[]) AS c (org_id, member_id, redemption_id)"
     " WHERE v.org_id = c.org_id AND v.member_id = c.member_id"
     " AND v.redemption_id = c.redemption_id"};
+
+constexpr pg::Statement kUpsertPartnerLinks{
+    "projector_upsert_partner_links",
+    "INSERT INTO view_partner_links (org_id, member_id, link_id, partner_code, external_number,"
+    " state, linked_at, ended_at) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[],"
+    " $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[])"
+    " ON CONFLICT (org_id, member_id, link_id) DO UPDATE SET state = EXCLUDED.state,"
+    " ended_at = EXCLUDED.ended_at"};
+
+constexpr pg::Statement kUpsertConversions{
+    "projector_upsert_conversions",
+    "INSERT INTO view_conversions (org_id, member_id, conversion_id, partner_code,"
+    " external_number, local_points, partner_points, status, attempts, partner_reference,"
+    " last_error, created_at, updated_at) SELECT * FROM unnest($1::text[], $2::text[],"
+    " $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[],"
+    " $9::integer[], $10::text[], $11::text[], $12::timestamptz[], $13::timestamptz[])"
+    " ON CONFLICT (org_id, member_id, conversion_id) DO UPDATE SET status = EXCLUDED.status,"
+    " attempts = EXCLUDED.attempts, partner_reference = EXCLUDED.partner_reference,"
+    " last_error = EXCLUDED.last_error, updated_at = EXCLUDED.updated_at"};
+
+constexpr pg::Statement kUpsertVouchers{
+    "projector_upsert_vouchers",
+    "INSERT INTO view_vouchers (org_id, member_id, voucher_id, partner_code, partner_request_id,"
+    " kind, partner_points, value_minor, remaining_minor, currency, status, issued_at,"
+    " expires_at) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[],"
+    " $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::bigint[], $10::text[],"
+    " $11::text[], $12::timestamptz[], $13::timestamptz[])"
+    " ON CONFLICT (org_id, member_id, voucher_id) DO UPDATE"
+    " SET remaining_minor = EXCLUDED.remaining_minor, status = EXCLUDED.status"};
+
+// An enum value as the tables store it: its name without `prefix`, in lower case
+// ("PARTNER_LINK_STATE_ACTIVE" -> "active").
+std::string StoredText(const std::string& name, absl::string_view prefix) {
+  return absl::AsciiStrToLower(absl::StripPrefix(name, prefix));
+}
 
 // The first `columns` values of `row`, unambiguously joined (each prefixed by its length).
 std::string KeyOf(const pg::Params& row, size_t columns) {
@@ -196,6 +233,56 @@ void ViewChanges::Add(int64_t position, const internal::v1::LedgerEvent& event) 
     entries_.Append(std::move(row));
   }
   if (event.has_redemption()) AddRedemption(position, event);
+  AddPartnerStates(event);
+}
+
+void ViewChanges::AddPartnerStates(const internal::v1::LedgerEvent& event) {
+  for (const v1::PartnerLink& link : event.partner_links()) {
+    pg::Params row;
+    row.Add(event.org_id())
+        .Add(link.member_id())
+        .Add(link.link_id())
+        .Add(link.partner_code())
+        .Add(link.external_number())
+        .Add(StoredText(v1::PartnerLinkState_Name(link.state()), "PARTNER_LINK_STATE_"))
+        .Add(wire::FromTimestamp(link.linked_at()))
+        .Add(OptionalTime(link.has_ended_at(), link.ended_at()));
+    partner_links_.Put(3, std::move(row));
+  }
+  for (const v1::Conversion& conversion : event.conversions()) {
+    pg::Params row;
+    row.Add(event.org_id())
+        .Add(conversion.member_id())
+        .Add(conversion.conversion_id())
+        .Add(conversion.partner_code())
+        .Add(conversion.external_number())
+        .Add(conversion.local_points())
+        .Add(conversion.partner_points())
+        .Add(StoredText(v1::ConversionStatus_Name(conversion.status()), "CONVERSION_STATUS_"))
+        .Add(conversion.attempts())
+        .Add(conversion.partner_reference())
+        .Add(conversion.last_error())
+        .Add(wire::FromTimestamp(conversion.created_at()))
+        .Add(wire::FromTimestamp(conversion.updated_at()));
+    conversions_.Put(3, std::move(row));
+  }
+  for (const v1::Voucher& voucher : event.vouchers()) {
+    pg::Params row;
+    row.Add(event.org_id())
+        .Add(voucher.member_id())
+        .Add(voucher.voucher_id())
+        .Add(voucher.partner_code())
+        .Add(voucher.partner_request_id())
+        .Add(StoredText(v1::VoucherKind_Name(voucher.kind()), "VOUCHER_KIND_"))
+        .Add(voucher.partner_points())
+        .Add(voucher.value().minor_units())
+        .Add(voucher.remaining().minor_units())
+        .Add(voucher.value().currency())
+        .Add(StoredText(v1::VoucherStatus_Name(voucher.status()), "VOUCHER_STATUS_"))
+        .Add(wire::FromTimestamp(voucher.issued_at()))
+        .Add(wire::FromTimestamp(voucher.expires_at()));
+    vouchers_.Put(3, std::move(row));
+  }
 }
 
 void ViewChanges::AddRedemption(int64_t position, const internal::v1::LedgerEvent& event) {
@@ -244,6 +331,9 @@ void ViewChanges::Defer(pg::Transaction& tx) {
   redemption_programs_.Defer(tx, kInsertRedemptionPrograms);
   redemption_lots_.Defer(tx, kInsertRedemptionLots);
   cancellations_.Defer(tx, kCancelRedemptions);  // after the inserts: a redemption of this run
+  partner_links_.Defer(tx, kUpsertPartnerLinks);
+  conversions_.Defer(tx, kUpsertConversions);
+  vouchers_.Defer(tx, kUpsertVouchers);
 }
 
 }  // namespace loyalty::query

@@ -16,7 +16,8 @@ namespace loyalty::query {
 //   ViewChanges changes;
 //   for each event, in position order:  changes.Add(position, event);
 //   changes.Defer(tx);
-// Upserts the absolute states of lots, totals, enrolments and household contributions (of a row
+// Upserts the absolute states of lots, totals, enrolments, household contributions, partner
+// links, conversions and vouchers (of a row
 // that several events changed, the last event's state), inserts ledger entries and redemptions
 // (nothing when already there) and then marks cancelled redemptions: the views end as applying
 // the events one by one would leave them. Idempotent: applying an event twice changes nothing.
@@ -45,9 +46,10 @@ class ViewChanges final {
   };
 
   void AddRedemption(int64_t position, const internal::v1::LedgerEvent& event);
+  void AddPartnerStates(const internal::v1::LedgerEvent& event);
 
   Rows lots_, totals_, enrolments_, contributions_, entries_, redemptions_, redemption_programs_,
-      redemption_lots_, cancellations_;
+      redemption_lots_, cancellations_, partner_links_, conversions_, vouchers_;
 };
 
 }  // namespace loyalty::query

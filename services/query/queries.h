@@ -30,5 +30,13 @@ absl::Status GetTierProgress(const QueryContext& context,
                              v1::GetTierProgressResponse* response);
 absl::Status GetHousehold(const QueryContext& context, const v1::GetHouseholdRequest& request,
                           absl::Time deadline, v1::GetHouseholdResponse* response);
+// Partner programs (partner_query.cc; docs/partners.md).
+absl::Status GetPartnerSummary(const QueryContext& context,
+                               const v1::GetPartnerSummaryRequest& request, absl::Time deadline,
+                               v1::GetPartnerSummaryResponse* response);
+absl::Status ListConversions(const QueryContext& context, const v1::ListConversionsRequest& request,
+                             absl::Time deadline, v1::ListConversionsResponse* response);
+absl::Status ListVouchers(const QueryContext& context, const v1::ListVouchersRequest& request,
+                          absl::Time deadline, v1::ListVouchersResponse* response);
 
 }  // namespace loyalty::query

@@ -22,6 +22,9 @@ QueryService::QueryService(const QueryContext& context, rpc::RpcMetrics& metrics
   Serve("GetTierProgress", &query::GetTierProgress);
   Serve("ListLedgerEntries", &query::ListLedgerEntries);
   Serve("GetHousehold", &query::GetHousehold);
+  Serve("GetPartnerSummary", &query::GetPartnerSummary);
+  Serve("ListConversions", &query::ListConversions);
+  Serve("ListVouchers", &query::ListVouchers);
 }
 
 }  // namespace loyalty::query

@@ -15,10 +15,17 @@ constexpr int64_t kReplayBatch = 1000;
 constexpr int64_t kMaxSamples = 50;
 
 // The views a rebuild recomputes (view_checkpoint is the position, not a view).
-constexpr const char* kViewTables[] = {
-    "view_lots",        "view_totals",              "view_enrolments",     "view_entries",
-    "view_redemptions", "view_redemption_programs", "view_redemption_lots",
-    "view_household_contributions"};
+constexpr const char* kViewTables[] = {"view_lots",
+                                       "view_totals",
+                                       "view_enrolments",
+                                       "view_entries",
+                                       "view_redemptions",
+                                       "view_redemption_programs",
+                                       "view_redemption_lots",
+                                       "view_household_contributions",
+                                       "view_partner_links",
+                                       "view_conversions",
+                                       "view_vouchers"};
 
 constexpr pg::Statement kLiveCheckpoint{"projector_rebuild_checkpoint",
                                         "SELECT position FROM public.view_checkpoint"};

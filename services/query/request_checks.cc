@@ -66,4 +66,21 @@ absl::Status CheckRequest(const v1::GetHouseholdRequest& request) {
   return CheckMinPosition(request.min_position());
 }
 
+absl::Status CheckRequest(const v1::GetPartnerSummaryRequest& request) {
+  return CheckMemberRead(request.org_id(), request.member_id(), request.min_position());
+}
+
+absl::Status CheckRequest(const v1::ListConversionsRequest& request) {
+  LOYALTY_RETURN_IF_ERROR(
+      CheckMemberRead(request.org_id(), request.member_id(), request.min_position()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateOptionalId("partner_code", request.partner_code()));
+  return CheckPage(request.page_size(), request.page_token(), "conversions");
+}
+
+absl::Status CheckRequest(const v1::ListVouchersRequest& request) {
+  LOYALTY_RETURN_IF_ERROR(
+      CheckMemberRead(request.org_id(), request.member_id(), request.min_position()));
+  return CheckPage(request.page_size(), request.page_token(), "vouchers");
+}
+
 }  // namespace loyalty::query

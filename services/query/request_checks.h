@@ -13,6 +13,9 @@ absl::Status CheckRequest(const v1::ListRedemptionsRequest& request);
 absl::Status CheckRequest(const v1::ListLedgerEntriesRequest& request);
 absl::Status CheckRequest(const v1::GetTierProgressRequest& request);
 absl::Status CheckRequest(const v1::GetHouseholdRequest& request);
+absl::Status CheckRequest(const v1::GetPartnerSummaryRequest& request);
+absl::Status CheckRequest(const v1::ListConversionsRequest& request);
+absl::Status CheckRequest(const v1::ListVouchersRequest& request);
 
 // At most this many kinds in ListLedgerEntriesRequest.kinds.
 inline constexpr int kMaxKindFilters = 16;

@@ -1,5 +1,6 @@
 // loyalty-worker: the batch jobs that happen with time (expiry, reservation timeouts, tier
-// re-qualification, idempotency retention). Several replicas may run at once.
+// re-qualification, idempotency retention, partner conversions, voucher expiry). Several replicas
+// may run at once.
 
 #include <memory>
 #include <string>
@@ -11,6 +12,7 @@
 #include "libs/base/clock.h"
 #include "libs/base/command_line.h"
 #include "libs/base/log.h"
+#include "libs/partner/gateway_flags.h"
 #include "libs/pg/pool.h"
 #include "libs/rpc/health.h"
 #include "libs/rpc/lifecycle_flags.h"
@@ -35,6 +37,11 @@ ABSL_FLAG(int, batch, loyalty::worker::Config{}.batch,
           "members or records per job call (1..10000)");
 ABSL_FLAG(int, interval_ms, loyalty::worker::Config{}.interval_ms,
           "pause between rounds without work (10..3600000)");
+ABSL_FLAG(int, conversion_attempts, loyalty::worker::Config{}.conversion_attempts,
+          "calls to a partner for one conversion before its points are given back (1..100)");
+ABSL_FLAG(int, conversion_retry_ms, loyalty::worker::Config{}.conversion_retry_ms,
+          "wait before a conversion's second call, doubling after, at most an hour or this "
+          "(10..86400000)");
 ABSL_FLAG(int, idempotency_retention_days, loyalty::worker::Config{}.idempotency_retention_days,
           "keep idempotency records this long (1..3650)");
 
@@ -52,6 +59,8 @@ int main(int argc, char** argv) {
   config.batch = absl::GetFlag(FLAGS_batch);
   config.interval_ms = absl::GetFlag(FLAGS_interval_ms);
   config.idempotency_retention_days = absl::GetFlag(FLAGS_idempotency_retention_days);
+  config.conversion_attempts = absl::GetFlag(FLAGS_conversion_attempts);
+  config.conversion_retry_ms = absl::GetFlag(FLAGS_conversion_retry_ms);
   if (absl::Status valid = loyalty::worker::Validate(config); !valid.ok()) {
     loyalty::LogError(std::string(valid.message()));
     return 2;
@@ -66,7 +75,14 @@ int main(int argc, char** argv) {
   loyalty::pg::Pool pool({config.database_url, config.pool_size, absl::Seconds(10)}, &pool_metrics);
   loyalty::SystemClock clock;
   const loyalty::store::Context context{&pool, &clock, loyalty::pg::RetryPolicy{}};
-  loyalty::worker::Worker worker(context, config.ToWorkerOptions(), *registry);
+  absl::StatusOr<loyalty::partner::GatewayOptions> gateway_options =
+      loyalty::partner::GatewayOptionsFromFlags();
+  if (!gateway_options.ok()) {
+    loyalty::LogError(std::string(gateway_options.status().message()));
+    return 2;
+  }
+  loyalty::partner::Gateways gateways(*gateway_options, *registry);
+  loyalty::worker::Worker worker(context, gateways, config.ToWorkerOptions(), *registry);
   absl::StatusOr<std::unique_ptr<prometheus::Exposer>> exposer =
       loyalty::rpc::ServeMetrics(config.metrics_listen, registry);
   if (!exposer.ok()) {

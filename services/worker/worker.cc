@@ -6,8 +6,9 @@
 
 namespace loyalty::worker {
 
-Worker::Worker(const store::Context& context, WorkerOptions options, prometheus::Registry& registry)
-    : context_(context), options_(options) {
+Worker::Worker(const store::Context& context, partner::Gateways& gateways, WorkerOptions options,
+               prometheus::Registry& registry)
+    : context_(context), gateways_(gateways), options_(options) {
   auto& last_run = prometheus::BuildGauge()
                        .Name("loyalty_worker_job_last_run_timestamp_seconds")
                        .Help("When the job last finished (Unix time)")
@@ -33,6 +34,12 @@ Worker::Worker(const store::Context& context, WorkerOptions options, prometheus:
       {"requalify_tiers", [this, batch] { return RequalifyTiers(context_, batch); }},
       {"prune_idempotency_keys",
        [this, batch, retention] { return PruneIdempotencyKeys(context_, batch, retention); }},
+      {"convert_points", [this, batch] { return ConvertPoints(context_, gateways_, batch); }},
+      {"send_conversions",
+       [this, batch] {
+         return SendConversions(context_, gateways_, batch, options_.conversion_retry);
+       }},
+      {"expire_vouchers", [this, batch] { return ExpireVouchers(context_, batch); }},
   };
   for (const auto& [name, run] : jobs) {
     const prometheus::Labels labels = {{"job", name}};

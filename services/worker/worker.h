@@ -8,11 +8,13 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "libs/partner/gateway.h"
 #include "libs/store/context.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/gauge.h"
 #include "prometheus/registry.h"
+#include "services/worker/partner_jobs.h"
 
 namespace loyalty::worker {
 
@@ -20,13 +22,16 @@ struct WorkerOptions {
   int32_t batch = 500;                        // members (or records) per job call, 1..10000
   absl::Duration interval = absl::Seconds(1);  // pause between rounds when there was no work
   absl::Duration idempotency_retention = absl::Hours(24 * 30);
+  ConversionRetry conversion_retry;  // partner conversions (partner_jobs.h)
 };
 
 // Runs the batch jobs (jobs.h) in rounds and exports, per job, its last run time, last duration,
 // items processed and failures.
 class Worker final {
  public:
-  Worker(const store::Context& context, WorkerOptions options, prometheus::Registry& registry);
+  // `gateways` reach the partners (conversions).
+  Worker(const store::Context& context, partner::Gateways& gateways, WorkerOptions options,
+         prometheus::Registry& registry);
 
   // One round: every job once. Returns the items processed, or the first error (the other jobs
   // still run).
@@ -48,6 +53,7 @@ class Worker final {
   bool Stopping();
 
   const store::Context& context_;
+  partner::Gateways& gateways_;
   const WorkerOptions options_;
   std::vector<Job> jobs_;
   absl::Mutex mutex_;

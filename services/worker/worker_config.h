@@ -16,6 +16,8 @@ struct Config {
   int batch = 500;                                // 1..10000
   int interval_ms = 1000;                         // 10..3600000
   int idempotency_retention_days = 30;            // 1..3650
+  int conversion_attempts = 8;                    // 1..100
+  int conversion_retry_ms = 60000;                // 10..86400000
 
   WorkerOptions ToWorkerOptions() const;
 };

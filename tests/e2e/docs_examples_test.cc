@@ -37,13 +37,14 @@ class DocsExamplesTest : public MtlsServicesTest {
 
 TEST_F(DocsExamplesTest, ThePythonWalkthroughRunsAsDocumented) {
   const std::string gen = pki_.Path("python-gen");
-  const std::string protoc = absl::StrCat(
-      "mkdir -p ", gen, " && protoc --proto_path=", LOYALTY_SOURCE_DIR, "/protos",
-      " --python_out=", gen, " --grpc_python_out=", gen,
-      " --plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin",
-      " loyalty/v1/common.proto loyalty/v1/admin.proto loyalty/v1/command.proto",
-      " loyalty/v1/query.proto && protoc --proto_path=", LOYALTY_GOOGLEAPIS_DIR,
-      " --python_out=", gen, " google/rpc/status.proto google/rpc/error_details.proto");
+  const std::string protoc =
+      absl::StrCat("mkdir -p ", gen, " && protoc --proto_path=", LOYALTY_SOURCE_DIR, "/protos",
+                   " --python_out=", gen, " --grpc_python_out=", gen,
+                   " --plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin",
+                   " loyalty/v1/common.proto loyalty/v1/partner.proto loyalty/v1/admin.proto",
+                   " loyalty/v1/command.proto loyalty/v1/query.proto && protoc --proto_path=",
+                   LOYALTY_GOOGLEAPIS_DIR, " --python_out=", gen,
+                   " google/rpc/status.proto google/rpc/error_details.proto");
   ASSERT_EQ(RunShell(protoc).exit_code, 0);
   const ShellResult run =
       RunShell(absl::StrCat("PYTHONPATH=", gen, " /usr/bin/python3 ", LOYALTY_SOURCE_DIR,

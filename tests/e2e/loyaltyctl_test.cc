@@ -16,7 +16,9 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/worker/partner_jobs.h"
 #include "tests/support/command_server.h"
+#include "tests/support/partner_simulator.h"
 #include "tests/support/pg_cluster.h"
 #include "tests/support/query_server.h"
 #include "tests/support/service_process.h"
@@ -133,6 +135,52 @@ TEST_F(LoyaltyctlTest, SetsUpAProgramEarnsRedeemsAndAdjusts) {
 
   const Result member = Ok("--json member show --org=acme --member=ann");
   EXPECT_THAT(member.out, HasSubstr("\"memberId\":\"ann\""));
+}
+
+TEST_F(LoyaltyctlTest, RunsAPartnerProgramFromLinkToVoucher) {
+  CreateShop();
+  PartnerSimulator airline;
+  airline.AddAccount("FF-1", "Smith");
+  const Result created = Ok(absl::StrCat(
+      "partner create --org=acme --partner=jetair --name='Jet Air' --program=shop "
+      "--point_type=base --local_points=100 --partner_points=3 --return_window_days=30 "
+      "--identity_field=last-name --voucher_points=1000 --voucher_value=500 --currency=USD "
+      "--voucher_validity_days=90 --gateway=",
+      airline.address(), " --key=partner-1"));
+  EXPECT_THAT(created.out, HasSubstr("100 local = 3 partner points"));
+  EXPECT_THAT(Ok("partner list --org=acme").out, HasSubstr("jetair"));
+
+  const Result refused =
+      Run("partner link --org=acme --member=ann --partner=jetair "
+          "--account=FF-1 --identity=Jones");
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("PARTNER_REFUSED_ACCOUNT"));
+  const Result linked =
+      Ok("partner link --org=acme --member=ann --partner=jetair --account=FF-1 "
+         "--identity=Smith");
+  EXPECT_THAT(linked.out, HasSubstr("member ann - jetair account FF-1, active"));
+
+  Ok("points accrue --org=acme --member=ann --order=o-1 --amount=25000 --currency=USD");
+  server_.clock().Advance(absl::Hours(24 * 31));
+  const store::Context context{&server_.pool(), &server_.clock(), pg::RetryPolicy{}};
+  ASSERT_TRUE(worker::ConvertPoints(context, server_.gateways(), 10).ok());
+  ASSERT_TRUE(worker::SendConversions(context, server_.gateways(), 10, {}).ok());
+  EXPECT_EQ(airline.credited("FF-1"), 6);
+
+  const Result notified =
+      Ok("--json partner notify --org=acme --partner=jetair --request=r-1 "
+         "--account=FF-1 --partner_points=1500 --kind=credit");
+  EXPECT_THAT(notified.out, HasSubstr("\"minorUnits\":\"750\""));
+  const std::string key = "\"voucherId\":\"";
+  const size_t at = notified.out.find(key);
+  ASSERT_NE(at, std::string::npos);
+  const std::string voucher = notified.out.substr(
+      at + key.size(), notified.out.find('"', at + key.size()) - at - key.size());
+  const Result spent = Ok(absl::StrCat("voucher redeem --org=acme --member=ann --voucher=", voucher,
+                                       " --order=till-1 --amount=300 --currency=USD"));
+  EXPECT_THAT(spent.out, HasSubstr("applied 3.00 USD"));
+  EXPECT_THAT(spent.out, HasSubstr("remaining 4.50 USD, active"));
+  Ok("partner unlink --org=acme --member=ann --partner=jetair");
 }
 
 TEST_F(LoyaltyctlTest, QueryCommandsReadTheViewsThroughTheQueryService) {

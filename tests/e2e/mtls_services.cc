@@ -29,6 +29,8 @@ std::string Policy(const std::string& org) {
       R"("]},
   {"identity": "spiffe://loyalty.local/crm", "roles": ["admin", "earn_burn", "read"],
    "org_ids": [")",
+      org, R"("]},
+  {"identity": "spiffe://loyalty.local/partner/jetair", "roles": ["partner"], "org_ids": [")",
       org, R"("]}]})");
 }
 
@@ -48,24 +50,31 @@ void MtlsServicesTest::SetUp() {
   const rpc::ServerTls server = pki_.Server();
   database_url_ = SharedPgCluster().CreateDatabase();
   auto service = [&](const char* binary, const std::string& name, std::string* target,
-                     int* metrics_port) {
+                     int* metrics_port, std::vector<std::string> extra_flags) {
     const int port = FreeLoopbackPort();
     *target = absl::StrCat("127.0.0.1:", port);
     *metrics_port = FreeLoopbackPort();
-    return std::make_unique<ServiceProcess>(
-        binary,
-        std::vector<std::string>{"serve", "--database_url=" + database_url_,
-                                 "--listen=" + *target,
-                                 absl::StrCat("--metrics_listen=127.0.0.1:", *metrics_port),
-                                 "--pool_size=4",
-                                 "--tls_cert=" + server.cert, "--tls_key=" + server.key,
-                                 "--tls_client_ca=" + server.client_ca,
-                                 "--access_policy=" + policy},
-        port, pki_.Path(name + ".log"));
+    std::vector<std::string> flags{"serve",
+                                   "--database_url=" + database_url_,
+                                   "--listen=" + *target,
+                                   absl::StrCat("--metrics_listen=127.0.0.1:", *metrics_port),
+                                   "--pool_size=4",
+                                   "--tls_cert=" + server.cert,
+                                   "--tls_key=" + server.key,
+                                   "--tls_client_ca=" + server.client_ca,
+                                   "--access_policy=" + policy};
+    flags.insert(flags.end(), extra_flags.begin(), extra_flags.end());
+    return std::make_unique<ServiceProcess>(binary, std::move(flags), port,
+                                            pki_.Path(name + ".log"));
   };
-  command_ = service(LOYALTY_COMMAND_BINARY, "loyalty-command", &command_target_,
-                     &command_metrics_port_);
-  query_ = service(LOYALTY_QUERY_BINARY, "loyalty-query", &query_target_, &query_metrics_port_);
+  // The command service calls partners' gateways with mutual TLS, as the platform.
+  const rpc::ClientTls platform =
+      pki_.Issue("platform", "--spiffe=spiffe://loyalty.local/platform");
+  command_ =
+      service(LOYALTY_COMMAND_BINARY, "loyalty-command", &command_target_, &command_metrics_port_,
+              {"--partner_tls_cert=" + platform.cert, "--partner_tls_key=" + platform.key,
+               "--partner_tls_ca=" + platform.ca});
+  query_ = service(LOYALTY_QUERY_BINARY, "loyalty-query", &query_target_, &query_metrics_port_, {});
   ASSERT_TRUE(command_->Start(kStartTimeout)) << command_->LogTail();
   ASSERT_TRUE(query_->Start(kStartTimeout)) << query_->LogTail();
 

@@ -14,7 +14,8 @@ namespace loyalty::testing {
 // in other languages: certificates by TestPki (scripts/pki.sh), an access policy, a fresh
 // database, and the demo org kOrg (tests/support/demo_org.h) with kMember enrolled, created by
 // the operator (spiffe://loyalty.local/operator, every role on every organisation). Both export
-// their metrics on free loopback ports.
+// their metrics on free loopback ports. loyalty-command calls partners' gateways with mutual TLS
+// as spiffe://loyalty.local/platform (a certificate of the same CA).
 class MtlsServicesTest : public ::testing::Test {
  protected:
   static constexpr char kOrg[] = "e2e-org";
@@ -37,6 +38,9 @@ class MtlsServicesTest : public ::testing::Test {
   const rpc::ClientTls reader_ = pki_.Issue("reader", "--spiffe=spiffe://loyalty.local/reader");
   // spiffe://loyalty.local/crm: admin, earn_burn and read on kOrg.
   const rpc::ClientTls crm_ = pki_.Issue("crm", "--spiffe=spiffe://loyalty.local/crm");
+  // spiffe://loyalty.local/partner/jetair: partner on kOrg (PartnerService).
+  const rpc::ClientTls partner_ =
+      pki_.Issue("partner", "--spiffe=spiffe://loyalty.local/partner/jetair");
 
  private:
   std::string command_target_;

@@ -23,7 +23,7 @@ import uuid
 
 def generate_stubs(proto_dir, googleapis_dir, out_dir):
     protos = [os.path.join("loyalty", "v1", name)
-              for name in ("common.proto", "command.proto", "admin.proto")]
+              for name in ("common.proto", "partner.proto", "command.proto", "admin.proto")]
     subprocess.run(
         ["protoc", f"--proto_path={proto_dir}", f"--python_out={out_dir}",
          f"--grpc_python_out={out_dir}",

@@ -5,7 +5,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "libs/rpc/tls.h"
 #include "tests/e2e/mtls_services.h"
+#include "tests/support/partner_simulator.h"
 
 namespace loyalty::testing {
 namespace {
@@ -28,6 +30,20 @@ TEST_F(PythonClientTest, AccrueRedeemAndGroupRedeemOverMutualTls) {
   EXPECT_TRUE(RunClient(ClientTlsFlags(reader_) +
                         " --expect_code PERMISSION_DENIED --expect_reason CALLER_NOT_ALLOWED"));
   EXPECT_TRUE(RunClient(ClientTlsFlags(shop_)));
+}
+
+TEST_F(PythonClientTest, APartnerProgramThroughThePythonClient) {
+  // The airline's gateway asks for mutual TLS, as a partner would: the platform's certificate.
+  PartnerSimulator airline(rpc::MutualTlsServerCredentials(pki_.Server()));
+  airline.AddAccount("FF-1", "Smith");
+  const std::string command = absl::StrCat(
+      "/usr/bin/python3 ", LOYALTY_SOURCE_DIR, "/tests/e2e/python_partner_client.py --protos ",
+      LOYALTY_SOURCE_DIR, "/protos --googleapis ", LOYALTY_GOOGLEAPIS_DIR, " --target ",
+      command_target(), " --org ", kOrg, " --member ", kMember, " --gateway ", airline.address(),
+      " --tls_ca ", crm_.ca, " --crm_cert ", crm_.cert, " --crm_key ", crm_.key, " --partner_cert ",
+      partner_.cert, " --partner_key ", partner_.key);
+  EXPECT_TRUE(RunCommand(command));
+  EXPECT_EQ(airline.calls("VerifyAccount"), 2);
 }
 
 }  // namespace

@@ -33,6 +33,7 @@ std::string DefaultPolicyJson() {
     {"identity": "spiffe://test.loyalty/shop", "roles": ["earn_burn"], "org_ids": ["acme"]},
     {"identity": "admin.test.loyalty", "roles": ["admin"], "org_ids": ["acme"]},
     {"identity": "crm-reader", "roles": ["read"], "org_ids": ["acme"]},
+    {"identity": "spiffe://test.loyalty/partner/jetair", "roles": ["partner"], "org_ids": ["acme"]},
     {"identity_prefix": "spiffe://test.loyalty/apps/", "roles": ["read"], "org_ids": ["acme"]}
   ]})";
 }
@@ -45,6 +46,7 @@ AccessEnv::AccessEnv(int max_calls_per_caller) : policy_path_(pki_.Path("policy.
   shop = pki_.Issue("shop", "--spiffe=spiffe://test.loyalty/shop --dns=shop.test.loyalty");
   admin = pki_.Issue("admin", "--dns=admin.test.loyalty --cn=ignored-common-name");
   reader = pki_.Issue("reader", "--cn=crm-reader");
+  partner = pki_.Issue("partner", "--spiffe=spiffe://test.loyalty/partner/jetair");
   app = pki_.Issue("app", "--spiffe=spiffe://test.loyalty/apps/m1");
   anonymous = pki_.Anonymous();
   expired = pki_.Issue("expired", "--spiffe=spiffe://test.loyalty/operator --days=-1");

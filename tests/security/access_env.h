@@ -25,10 +25,10 @@ inline constexpr char kMissingOrg[] = "initech";
 //   shop      spiffe://test.loyalty/shop       earn_burn on acme (also a DNS SAN, ignored)
 //   admin     admin.test.loyalty (DNS SAN)     admin on acme
 //   reader    crm-reader (common name only)    read on acme
-//   app       spiffe://test.loyalty/apps/m1    read on acme, by the prefix spiffe://test.loyalty/apps/
-//   anonymous no certificate
-//   expired   op's identity, expired
-//   untrusted op's identity, signed by another CA
+//   partner   spiffe://test.loyalty/partner/jetair  partner on acme
+//   app       spiffe://test.loyalty/apps/m1    read on acme, by the prefix
+//   spiffe://test.loyalty/apps/ anonymous no certificate expired   op's identity, expired untrusted
+//   op's identity, signed by another CA
 class AccessEnv final {
  public:
   // `max_calls_per_caller`: the services' --max_calls_per_caller.
@@ -51,7 +51,7 @@ class AccessEnv final {
   // directory, and a client CA bundle of the CAs named.
   void InstallServerFiles(const std::string& name, const std::vector<std::string>& client_cas);
 
-  rpc::ClientTls op, acme_op, shop, admin, reader, app, anonymous, expired, untrusted;
+  rpc::ClientTls op, acme_op, shop, admin, reader, partner, app, anonymous, expired, untrusted;
 
  private:
   TestPki pki_;

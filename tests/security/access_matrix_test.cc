@@ -17,6 +17,7 @@
 #include "libs/rpc/access_policy.h"
 #include "loyalty/v1/admin.grpc.pb.h"
 #include "loyalty/v1/command.grpc.pb.h"
+#include "loyalty/v1/partner.grpc.pb.h"
 #include "loyalty/v1/query.grpc.pb.h"
 #include "tests/security/access_env.h"
 #include "tests/support/raw_call.h"
@@ -35,7 +36,7 @@ struct Method {
 std::vector<Method> EveryMethod() {
   std::vector<Method> methods;
   for (const char* service : {"loyalty.v1.CommandService", "loyalty.v1.AdminService",
-                              "loyalty.v1.QueryService"}) {
+                              "loyalty.v1.QueryService", "loyalty.v1.PartnerService"}) {
     const google::protobuf::ServiceDescriptor* descriptor =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
     for (int i = 0; i < descriptor->method_count(); ++i) {
@@ -80,6 +81,8 @@ class AccessMatrixTest : public ::testing::Test {
       case rpc::Role::kEarnBurn: return env_->shop;
       case rpc::Role::kAdmin: return env_->admin;
       case rpc::Role::kRead: return env_->reader;
+      case rpc::Role::kPartner:
+        return env_->partner;
       default: return env_->acme_op;
     }
   }

@@ -23,6 +23,17 @@ std::string MigratedDatabase() {
 
 }  // namespace
 
+partner::GatewayOptions TestGatewayOptions() {
+  partner::GatewayOptions options;
+  options.tls.insecure_plaintext = true;
+  options.deadline = absl::Milliseconds(500);
+  options.attempts = 2;
+  options.backoff = absl::Milliseconds(10);
+  options.breaker_failures = 3;
+  options.breaker_open = absl::Milliseconds(300);
+  return options;
+}
+
 CommandServer::CommandServer(int pool_size, rpc::CallLimits limits,
                              const rpc::ServerSecurity* security)
     : database_url_(MigratedDatabase()),
@@ -38,12 +49,15 @@ CommandServer::CommandServer(int pool_size, rpc::CallLimits limits,
   member_batcher_ = std::make_unique<store::MemberBatcher>(*pool_, context_.retry, &batch_metrics_);
   context_.member_batcher = member_batcher_.get();
   rpc::AccessControl* access = security == nullptr ? nullptr : security->access.get();
-  commands_ = std::make_unique<command::CommandService>(context_, rpc_metrics_, limits, access);
+  gateways_ = std::make_unique<partner::Gateways>(TestGatewayOptions(), registry_);
+  commands_ =
+      std::make_unique<command::CommandService>(context_, *gateways_, rpc_metrics_, limits, access);
+  partners_ = std::make_unique<command::PartnerService>(context_, rpc_metrics_, limits, access);
   admin_ = std::make_unique<command::AdminService>(context_, rpc_metrics_, limits, access);
   absl::StatusOr<rpc::RunningServer> server =
       rpc::StartServer({"127.0.0.1:0", 4 * 1024 * 1024, 128,
                         security == nullptr ? nullptr : security->credentials, &rpc_metrics_},
-                       {commands_.get(), admin_.get()});
+                       {commands_.get(), partners_.get(), admin_.get()});
   LOYALTY_CHECK(server.ok());
   server_ = std::move(*server);
 }

@@ -5,6 +5,7 @@
 
 #include "grpcpp/channel.h"
 #include "libs/base/clock.h"
+#include "libs/partner/gateway.h"
 #include "libs/pg/pool.h"
 #include "libs/rpc/metrics.h"
 #include "libs/rpc/server.h"
@@ -18,11 +19,16 @@
 
 namespace loyalty::testing {
 
+// Calls to partners in tests: plaintext, 500 ms deadlines, 2 calls a request 10 ms apart, a
+// breaker that opens after 3 failed calls for 300 ms.
+partner::GatewayOptions TestGatewayOptions();
+
 // The command side in-process, as main() builds it: a fresh migrated database in the shared test
-// cluster, a pool, a manual clock (starting 2026-03-01T00:00:00Z), metrics, and the CommandService
-// and AdminService on a real gRPC server at 127.0.0.1:<free port>. `limits` are loyalty-command's
+// cluster, a pool, a manual clock (starting 2026-03-01T00:00:00Z), metrics, and the CommandService,
+// PartnerService and AdminService on a real gRPC server at 127.0.0.1:<free port>. `limits` are
+// loyalty-command's
 // --workers and --max_queued_calls; `security` its mutual TLS and access control (null:
-// --insecure_plaintext).
+// --insecure_plaintext). Partners' gateways are called in plaintext (TestGatewayOptions).
 class CommandServer final {
  public:
   explicit CommandServer(int pool_size = 8, rpc::CallLimits limits = {},
@@ -38,6 +44,7 @@ class CommandServer final {
   prometheus::Registry& registry() { return registry_; }
   store::MemberCache& member_cache() { return member_cache_; }
   store::MemberBatcher& member_batcher() { return *member_batcher_; }
+  partner::Gateways& gateways() { return *gateways_; }
 
  private:
   std::string database_url_;
@@ -51,7 +58,9 @@ class CommandServer final {
   store::BatchMetrics batch_metrics_;
   std::unique_ptr<store::MemberBatcher> member_batcher_;
   store::Context context_;
+  std::unique_ptr<partner::Gateways> gateways_;
   std::unique_ptr<command::CommandService> commands_;
+  std::unique_ptr<command::PartnerService> partners_;
   std::unique_ptr<command::AdminService> admin_;
   rpc::RunningServer server_;
 };

@@ -61,6 +61,11 @@ std::string EnumName(absl::string_view label, absl::string_view prefix) {
   return absl::StrCat(prefix, absl::StrReplaceAll(absl::AsciiStrToUpper(label), {{"-", "_"}}));
 }
 
+std::string FormatPosition(int64_t ledger_position, bool replayed) {
+  return absl::StrCat("(ledger position ", ledger_position,
+                      replayed ? ", replayed: same key, no new effect)" : ")");
+}
+
 std::string YesNo(bool value) { return value ? "yes" : "no"; }
 
 }  // namespace loyalty::ctl

@@ -29,6 +29,9 @@ std::string EnumLabel(absl::string_view name, absl::string_view prefix);
 // ROLLING_MONTHS", for the generated *_Parse functions.
 std::string EnumName(absl::string_view label, absl::string_view prefix);
 
+// "(ledger position N)", or "(ledger position N, replayed: same key, no new effect)".
+std::string FormatPosition(int64_t ledger_position, bool replayed);
+
 // "yes" / "no".
 std::string YesNo(bool value);
 

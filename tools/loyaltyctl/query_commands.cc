@@ -48,16 +48,40 @@ absl::StatusOr<int> QueryHistory(Session& session) {
   for (absl::string_view kind : absl::StrSplit(flags.String("kind"), ',', absl::SkipEmpty())) {
     LOYALTY_ASSIGN_OR_RETURN(
         const v1::LedgerEntryKind value,
-        ParseEnumFlag("kind", std::string(kind), "LEDGER_ENTRY_KIND_",
-                      &v1::LedgerEntryKind_Parse,
+        ParseEnumFlag("kind", std::string(kind), "LEDGER_ENTRY_KIND_", &v1::LedgerEntryKind_Parse,
                       "accrual, redemption, transfer-out, transfer-in, reversal, expiry, "
-                      "adjustment, overdraft-repayment, redemption-cancellation"));
+                      "adjustment, overdraft-repayment, redemption-cancellation, conversion, "
+                      "conversion-return"));
     request.add_kinds(value);
   }
   request.set_program_id(flags.String("program"));
   request.set_page_size(flags.Int32("page_size"));
   request.set_page_token(flags.String("page_token"));
   return session.Call(session.queries(), &Queries::ListLedgerEntries, request, RenderHistory);
+}
+
+absl::StatusOr<int> QueryPartners(Session& session) {
+  auto request = MemberQuery<v1::GetPartnerSummaryRequest>(session.flags());
+  return session.Call(session.queries(), &Queries::GetPartnerSummary, request,
+                      RenderPartnerSummary);
+}
+
+absl::StatusOr<int> QueryConversions(Session& session) {
+  const Flags& flags = session.flags();
+  auto request = MemberQuery<v1::ListConversionsRequest>(flags);
+  request.set_partner_code(flags.String("partner"));
+  request.set_page_size(flags.Int32("page_size"));
+  request.set_page_token(flags.String("page_token"));
+  return session.Call(session.queries(), &Queries::ListConversions, request, RenderConversions);
+}
+
+absl::StatusOr<int> QueryVouchers(Session& session) {
+  const Flags& flags = session.flags();
+  auto request = MemberQuery<v1::ListVouchersRequest>(flags);
+  request.set_active_only(flags.Bool("active_only"));
+  request.set_page_size(flags.Int32("page_size"));
+  request.set_page_token(flags.String("page_token"));
+  return session.Call(session.queries(), &Queries::ListVouchers, request, RenderVouchers);
 }
 
 }  // namespace loyalty::ctl

@@ -10,11 +10,6 @@ namespace loyalty::ctl {
 namespace {
 
 // "(ledger position 12)" or "(ledger position 12, replayed: no new effect)".
-std::string Position(int64_t ledger_position, bool replayed) {
-  return absl::StrCat("(ledger position ", ledger_position,
-                      replayed ? ", replayed: same key, no new effect)" : ")");
-}
-
 void RedemptionSummary(const v1::Redemption& redemption, std::ostream& out) {
   out << "redemption " << redemption.redemption_id() << ": " << redemption.points()
       << " points (" << FormatMoney(redemption.value()) << ") from "
@@ -34,7 +29,7 @@ void RenderAccrue(const v1::AccrueResponse& response, std::ostream& out) {
   out << "accrued " << response.points() << " points (accrual " << response.accrual_id();
   if (response.debt_repaid() > 0) out << ", " << response.debt_repaid() << " repaid debt";
   if (!response.tier().empty()) out << ", tier " << response.tier();
-  out << ") " << Position(response.ledger_position(), response.replayed()) << "\n";
+  out << ") " << FormatPosition(response.ledger_position(), response.replayed()) << "\n";
   RenderBalances(response.balances(), out);
 }
 
@@ -42,12 +37,12 @@ void RenderReverse(const v1::ReverseResponse& response, std::ostream& out) {
   out << "reversed " << response.points_reversed() << " points";
   if (response.debt_created() > 0) out << ", " << response.debt_created() << " became debt";
   out << "; returned so far " << FormatMoney(response.cumulative_returned()) << " "
-      << Position(response.ledger_position(), response.replayed()) << "\n";
+      << FormatPosition(response.ledger_position(), response.replayed()) << "\n";
   RenderBalances(response.balances(), out);
 }
 
 void RenderRedeem(const v1::RedeemResponse& response, std::ostream& out) {
-  out << "redeemed " << Position(response.ledger_position(), response.replayed()) << "\n";
+  out << "redeemed " << FormatPosition(response.ledger_position(), response.replayed()) << "\n";
   RedemptionSummary(response.redemption(), out);
   out << "\n";
   RenderBalances(response.balances(), out);
@@ -56,7 +51,7 @@ void RenderRedeem(const v1::RedeemResponse& response, std::ostream& out) {
 void RenderTransfer(const v1::TransferResponse& response, std::ostream& out) {
   out << "transferred " << response.points() << " points (transfer " << response.transfer_id()
       << ", received in " << response.to_program_id() << ") "
-      << Position(response.ledger_position(), response.replayed()) << "\n";
+      << FormatPosition(response.ledger_position(), response.replayed()) << "\n";
   RenderBreakup(response.breakup_by_program(), out);
   out << "\n";
   RenderBalances(response.from_balances(), out);
@@ -67,7 +62,7 @@ void RenderTransfer(const v1::TransferResponse& response, std::ostream& out) {
 void RenderReserve(const v1::ReservePointsResponse& response, std::ostream& out) {
   out << "reservation " << response.reservation_id() << ": " << response.points()
       << " points held until " << FormatTimestamp(response.expires_at(), response.has_expires_at())
-      << " " << Position(response.ledger_position(), response.replayed()) << "\n";
+      << " " << FormatPosition(response.ledger_position(), response.replayed()) << "\n";
   RenderBreakup(response.breakup_by_program(), out);
   out << "\n";
   RenderBalances(response.balances(), out);
@@ -75,7 +70,7 @@ void RenderReserve(const v1::ReservePointsResponse& response, std::ostream& out)
 
 void RenderCapture(const v1::CapturePointsResponse& response, std::ostream& out) {
   out << "captured; " << response.points_released() << " points released "
-      << Position(response.ledger_position(), response.replayed()) << "\n";
+      << FormatPosition(response.ledger_position(), response.replayed()) << "\n";
   RedemptionSummary(response.redemption(), out);
   out << "\n";
   RenderBalances(response.balances(), out);
@@ -83,14 +78,14 @@ void RenderCapture(const v1::CapturePointsResponse& response, std::ostream& out)
 
 void RenderVoid(const v1::VoidReservationResponse& response, std::ostream& out) {
   out << "voided; " << response.points_released() << " points released "
-      << Position(response.ledger_position(), response.replayed()) << "\n";
+      << FormatPosition(response.ledger_position(), response.replayed()) << "\n";
   RenderBalances(response.balances(), out);
 }
 
 void RenderCancel(const v1::CancelRedemptionResponse& response, std::ostream& out) {
   out << "cancelled; " << response.points_restored() << " points restored";
   if (response.points_expired() > 0) out << ", " << response.points_expired() << " expired";
-  out << " " << Position(response.ledger_position(), response.replayed()) << "\n";
+  out << " " << FormatPosition(response.ledger_position(), response.replayed()) << "\n";
   RenderBalances(response.balances(), out);
 }
 

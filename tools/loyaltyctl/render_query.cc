@@ -66,4 +66,52 @@ void RenderHistory(const v1::ListLedgerEntriesResponse& response, std::ostream& 
   PrintNextPage(response.next_page_token(), out);
 }
 
+void RenderPartnerSummary(const v1::GetPartnerSummaryResponse& response, std::ostream& out) {
+  Table table(
+      {"PARTNER", "ACCOUNT", "LINK", "UNCONVERTED", "CONVERTING", "CONVERTED", "PARTNER POINTS"},
+      {Align::kLeft, Align::kLeft, Align::kLeft, Align::kRight, Align::kRight, Align::kRight,
+       Align::kRight});
+  for (const v1::PartnerSummary& partner : response.partners()) {
+    table.AddRow(
+        {partner.partner_code(), partner.link().external_number(),
+         EnumLabel(v1::PartnerLinkState_Name(partner.link().state()), "PARTNER_LINK_STATE_"),
+         absl::StrCat(partner.unconverted_points()), absl::StrCat(partner.converting_points()),
+         absl::StrCat(partner.converted_points()),
+         absl::StrCat(partner.converted_partner_points())});
+  }
+  table.Print(out);
+}
+
+void RenderConversions(const v1::ListConversionsResponse& response, std::ostream& out) {
+  Table table({"CONVERSION", "CREATED", "PARTNER", "LOCAL", "PARTNER POINTS", "STATUS", "ATTEMPTS",
+               "REFERENCE"},
+              {Align::kRight, Align::kLeft, Align::kLeft, Align::kRight, Align::kRight,
+               Align::kLeft, Align::kRight});
+  for (const v1::Conversion& conversion : response.conversions()) {
+    table.AddRow({absl::StrCat(conversion.conversion_id()),
+                  FormatTimestamp(conversion.created_at(), conversion.has_created_at()),
+                  conversion.partner_code(), absl::StrCat(conversion.local_points()),
+                  absl::StrCat(conversion.partner_points()),
+                  EnumLabel(v1::ConversionStatus_Name(conversion.status()), "CONVERSION_STATUS_"),
+                  absl::StrCat(conversion.attempts()),
+                  conversion.partner_reference().empty() ? "-" : conversion.partner_reference()});
+  }
+  table.Print(out);
+  PrintNextPage(response.next_page_token(), out);
+}
+
+void RenderVouchers(const v1::ListVouchersResponse& response, std::ostream& out) {
+  Table table({"VOUCHER", "PARTNER", "KIND", "VALUE", "REMAINING", "STATUS", "EXPIRES"},
+              {Align::kRight, Align::kLeft, Align::kLeft, Align::kRight, Align::kRight});
+  for (const v1::Voucher& voucher : response.vouchers()) {
+    table.AddRow({absl::StrCat(voucher.voucher_id()), voucher.partner_code(),
+                  EnumLabel(v1::VoucherKind_Name(voucher.kind()), "VOUCHER_KIND_"),
+                  FormatMoney(voucher.value()), FormatMoney(voucher.remaining()),
+                  EnumLabel(v1::VoucherStatus_Name(voucher.status()), "VOUCHER_STATUS_"),
+                  FormatTimestamp(voucher.expires_at(), voucher.has_expires_at())});
+  }
+  table.Print(out);
+  PrintNextPage(response.next_page_token(), out);
+}
+
 }  // namespace loyalty::ctl

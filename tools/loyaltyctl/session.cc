@@ -50,6 +50,11 @@ v1::CommandService::Stub& Session::commands() {
   return *commands_;
 }
 
+v1::PartnerService::Stub& Session::partners() {
+  if (partners_ == nullptr) partners_ = v1::PartnerService::NewStub(CommandChannel());
+  return *partners_;
+}
+
 v1::QueryService::Stub& Session::queries() {
   if (queries_ == nullptr) {
     queries_ = v1::QueryService::NewStub(rpc::OpenChannel(options_.query_target, options_.tls));

@@ -11,6 +11,7 @@
 #include "grpcpp/client_context.h"
 #include "loyalty/v1/admin.grpc.pb.h"
 #include "loyalty/v1/command.grpc.pb.h"
+#include "loyalty/v1/partner.grpc.pb.h"
 #include "loyalty/v1/query.grpc.pb.h"
 #include "tools/loyaltyctl/arguments.h"
 #include "tools/loyaltyctl/json.h"
@@ -39,6 +40,7 @@ class Session final {
 
   v1::AdminService::Stub& admin();
   v1::CommandService::Stub& commands();
+  v1::PartnerService::Stub& partners();  // on --target, beside CommandService
   v1::QueryService::Stub& queries();
 
   // One unary call with the session deadline; the raw status.
@@ -97,6 +99,7 @@ class Session final {
   std::shared_ptr<grpc::Channel> command_channel_;
   std::unique_ptr<v1::AdminService::Stub> admin_;
   std::unique_ptr<v1::CommandService::Stub> commands_;
+  std::unique_ptr<v1::PartnerService::Stub> partners_;
   std::unique_ptr<v1::QueryService::Stub> queries_;
 };
 

@@ -1,7 +1,6 @@
 #include <algorithm>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
 #include "libs/ledger/program.h"
@@ -12,23 +11,6 @@
 #include "services/command/admin/shared.h"
 
 namespace loyalty::command {
-namespace {
-
-std::string EncodePageToken(const std::string& last_program_id) {
-  return absl::WebSafeBase64Escape(last_program_id);
-}
-
-absl::StatusOr<std::string> DecodePageToken(const std::string& token) {
-  std::string last_program_id;
-  if (!absl::WebSafeBase64Unescape(token, &last_program_id) ||
-      !rpc::ValidateId("page_token", last_program_id).ok()) {
-    return InvalidField("page_token", "is not a token of this listing");
-  }
-  return last_program_id;
-}
-
-}  // namespace
-
 // An org runs a handful of programs: the catalogue reads them all in five queries and the page
 // bounds the response. Paging compares ids bytewise here, whatever the database's collation.
 absl::Status ListPrograms(const store::Context& context, const v1::ListProgramsRequest& request,
@@ -40,7 +22,7 @@ absl::Status ListPrograms(const store::Context& context, const v1::ListProgramsR
       static_cast<size_t>(request.page_size() == 0 ? kDefaultProgramPageSize : request.page_size());
   std::string after;
   if (!request.page_token().empty()) {
-    LOYALTY_ASSIGN_OR_RETURN(after, DecodePageToken(request.page_token()));
+    LOYALTY_ASSIGN_OR_RETURN(after, DecodeIdPageToken(request.page_token()));
   }
   return RunRead(context, [&](pg::Transaction& tx) -> absl::Status {
     response->Clear();
@@ -59,7 +41,7 @@ absl::Status ListPrograms(const store::Context& context, const v1::ListProgramsR
     }
     if (next != programs.end()) {
       response->set_next_page_token(
-          EncodePageToken(response->programs(response->programs_size() - 1).program_id()));
+          EncodeIdPageToken(response->programs(response->programs_size() - 1).program_id()));
     }
     return absl::OkStatus();
   });

@@ -96,4 +96,19 @@ absl::Status LeaveHousehold(const store::Context& context, const v1::LeaveHouseh
 absl::Status SetHouseholdRollup(const store::Context& context,
                                 const v1::SetHouseholdRollupRequest& request, v1::Member* response);
 
+// ---- Partners (partners.cc; docs/partners.md) -----------------------------------------------
+
+// A partner of the org, ACTIVE, with its terms; its program and point type must exist. A taken
+// code is ALREADY_EXISTS.
+absl::Status CreatePartner(const store::Context& context, const v1::CreatePartnerRequest& request,
+                           v1::Partner* response);
+absl::Status GetPartner(const store::Context& context, const v1::GetPartnerRequest& request,
+                        v1::Partner* response);
+// Partners by code; the page token is the (encoded) last code of the previous page.
+absl::Status ListPartners(const store::Context& context, const v1::ListPartnersRequest& request,
+                          v1::ListPartnersResponse* response);
+// ACTIVE or SUSPENDED.
+absl::Status SetPartnerStatus(const store::Context& context,
+                              const v1::SetPartnerStatusRequest& request, v1::Partner* response);
+
 }  // namespace loyalty::command

@@ -6,6 +6,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
@@ -45,6 +46,19 @@ absl::Status AlreadyExists(absl::string_view what, absl::string_view id) {
   std::replace(reason.begin(), reason.end(), ' ', '_');
   status.SetPayload(kReasonPayload, absl::Cord(reason));
   return status;
+}
+
+std::string EncodeIdPageToken(const std::string& last_id) {
+  return absl::WebSafeBase64Escape(last_id);
+}
+
+absl::StatusOr<std::string> DecodeIdPageToken(const std::string& token) {
+  std::string last_id;
+  if (!absl::WebSafeBase64Unescape(token, &last_id) ||
+      !rpc::ValidateId("page_token", last_id).ok()) {
+    return InvalidField("page_token", "is not a token of this listing");
+  }
+  return last_id;
 }
 
 absl::Status RunRead(const store::Context& context,

@@ -33,6 +33,11 @@ absl::Status AlreadyExists(absl::string_view what, absl::string_view id);
 absl::Status RunRead(const store::Context& context,
                      const std::function<absl::Status(pg::Transaction&)>& body);
 
+// Page tokens of listings by id (programs, partners): the last id of the page, encoded.
+std::string EncodeIdPageToken(const std::string& last_id);
+// INVALID_ARGUMENT naming page_token when it is not such a token.
+absl::StatusOr<std::string> DecodeIdPageToken(const std::string& token);
+
 // Reads an organisation into `response`; NOT_FOUND when unknown.
 absl::Status LoadOrganisation(pg::Transaction& tx, const std::string& org_id,
                               v1::Organisation* response);

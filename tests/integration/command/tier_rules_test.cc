@@ -114,7 +114,7 @@ class TierRulesTest : public CommandTest {
   int64_t RunWorker() {
     const store::Context context{&server_.pool(), &server_.clock(), pg::RetryPolicy{}};
     prometheus::Registry registry;
-    worker::Worker worker(context, {}, registry);
+    worker::Worker worker(context, server_.gateways(), {}, registry);
     absl::StatusOr<int64_t> items = worker.RunOnce();
     EXPECT_TRUE(items.ok()) << items.status();
     return items.value_or(-1);

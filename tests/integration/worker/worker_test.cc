@@ -20,7 +20,7 @@ class WorkerTest : public CommandTest {
   int64_t RunWorker() {
     const store::Context context = Context();
     prometheus::Registry registry;
-    worker::Worker worker(context, {}, registry);
+    worker::Worker worker(context, server_.gateways(), {}, registry);
     absl::StatusOr<int64_t> items = worker.RunOnce();
     EXPECT_TRUE(items.ok()) << items.status();
     return items.value_or(-1);
@@ -253,7 +253,7 @@ TEST_F(WorkerTest, JobsExportTheirRunsAsMetrics) {
   server_.clock().Advance(absl::Hours(2));
   const store::Context context = Context();
   prometheus::Registry registry;
-  worker::Worker worker(context, {}, registry);
+  worker::Worker worker(context, server_.gateways(), {}, registry);
   ASSERT_TRUE(worker.RunOnce().ok());
   double expired_items = -1;
   double last_run = 0;

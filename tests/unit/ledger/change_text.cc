@@ -73,6 +73,18 @@ std::string ChangeText(const Change& change) {
                                 " membership ", TimeText(c.membership_start), " ", c.program_id,
                                 " period ", TimeText(c.period_start), " qualifying ", c.qualifying);
           },
+          [](const ConversionRecorded& c) {
+            std::string text =
+                absl::StrCat("conversion ", c.member_id, " to ", c.partner_code, " link ",
+                             c.link_id, " ", c.local_points, " for ", c.partner_points, " lots");
+            for (const LotTake& lot : c.lots)
+              absl::StrAppend(&text, " ", lot.lot_id, ":", lot.points);
+            return text;
+          },
+          [](const ConversionMoved& c) {
+            return absl::StrCat("conversion ", c.conversion_id, " ", ConversionStatusName(c.status),
+                                " '", c.error, "'");
+          },
           [](const auto&) { return std::string("a change without a text here yet"); },
       },
       change);
