@@ -52,6 +52,12 @@ SEEDS = {
         BURN + ' points: 15 group: true',
     ]),
     "cancel": ("CancelRedemptionRequest", [BURN + ' redemption_id: 1']),
+    "partner": ("RedeemVoucherRequest", [
+        BURN + ' voucher_id: 7 order_ref: "t1"'
+        ' amount { minor_units: 500 currency: "USD" }',
+        BURN + ' voucher_id: 1 order_ref: "t2" amount { minor_units: 1000000000000000'
+        ' currency: "USD" }',
+    ]),
     "get_balances": ("GetBalancesRequest", [QUERY, QUERY + ' min_position: 42']),
     "list_redemptions": ("ListRedemptionsRequest", [
         QUERY + ' page_size: 100', QUERY + ' page_token: "djE6cmVkZW1wdGlvbnM6NDI="']),

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/base/refusal.h"
 #include "libs/ledger/consumption.h"
+#include "libs/ledger/limits.h"
 
 namespace loyalty::ledger {
 namespace {
@@ -65,7 +66,10 @@ std::optional<ChangeSet> DecideConversion(const PartnerTerms& terms, const Partn
                                           std::span<const Lot> matured) {
   Points free = 0;
   for (const Lot& lot : matured) free += FreePoints(lot);
-  const Points units = free / terms.local_points;
+  // At most kMaxCommandPoints partner points in one conversion (the rest converts next time), so
+  // that units x partner_points stays far inside 64 bits.
+  const Points units =
+      std::min(free / terms.local_points, kMaxCommandPoints / terms.partner_points);
   if (units == 0) return std::nullopt;
   ConversionRecorded conversion{link.member_id,
                                 link.partner_code,

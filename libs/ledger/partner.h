@@ -61,7 +61,8 @@ absl::Time MaturedBefore(const PartnerTerms& terms, absl::Time now);
 // The conversion of a member's matured lots (`matured`, in the order to take them: oldest award
 // first) under `link`: the largest multiple of the terms' local_points their free points hold
 // (the remainder stays local), taken lot by lot, with one conversion ledger entry and the
-// conversion recorded. nullopt when they hold less than local_points.
+// conversion recorded; at most kMaxCommandPoints partner points (a bigger one converts in several
+// rounds). nullopt when they hold less than local_points.
 std::optional<ChangeSet> DecideConversion(const PartnerTerms& terms, const PartnerLinkRecord& link,
                                           std::span<const Lot> matured);
 

@@ -7,18 +7,9 @@
 #include "libs/base/status_macros.h"
 #include "libs/ledger/partner.h"
 #include "libs/ledger/types.h"
-#include "libs/rpc/validate.h"
 #include "libs/store/member_records.h"
 
 namespace loyalty::command {
-
-absl::Status ValidateExternalNumber(absl::string_view field, absl::string_view value) {
-  LOYALTY_RETURN_IF_ERROR(rpc::ValidateKey(field, value));
-  if (value.size() > rpc::kMaxIdLength) {
-    return InvalidField(field, absl::StrCat("is longer than ", rpc::kMaxIdLength, " characters"));
-  }
-  return absl::OkStatus();
-}
 
 absl::StatusOr<store::PartnerRow> LoadActivePartner(pg::Transaction& tx, const std::string& org_id,
                                                     const std::string& partner_code) {

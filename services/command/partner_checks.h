@@ -11,10 +11,8 @@
 
 namespace loyalty::command {
 
-// What the partner use cases share (partner_links.cc, vouchers.cc, partner_redemption.cc).
-
-// A member's number in a partner's scheme: 1..64 printable ASCII characters.
-absl::Status ValidateExternalNumber(absl::string_view field, absl::string_view value);
+// What the partner use cases share (partner_links.cc, vouchers.cc); their request checks are in
+// request_checks.h.
 
 // The partner, active: NOT_FOUND when unknown, PARTNER_NOT_ACTIVE when suspended.
 absl::StatusOr<store::PartnerRow> LoadActivePartner(pg::Transaction& tx, const std::string& org_id,

@@ -6,7 +6,6 @@
 #include "libs/ledger/partner.h"
 #include "libs/rpc/validate.h"
 #include "libs/store/idempotency.h"
-#include "libs/store/member_records.h"
 #include "libs/store/member_repository.h"
 #include "libs/store/operation.h"
 #include "libs/store/partners.h"
@@ -14,18 +13,10 @@
 #include "services/command/admin/shared.h"
 #include "services/command/partner_checks.h"
 #include "services/command/partners.h"
+#include "services/command/request_checks.h"
 
 namespace loyalty::command {
 namespace {
-
-absl::Status CheckRequest(const v1::LinkPartnerAccountRequest& request) {
-  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
-  LOYALTY_RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
-  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
-  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("partner_code", request.partner_code()));
-  LOYALTY_RETURN_IF_ERROR(ValidateExternalNumber("external_number", request.external_number()));
-  return rpc::ValidateText("identity", request.identity(), /*required=*/true);
-}
 
 // What linking finds before it links: the partner and, when the member holds this account's link
 // already, that link (the answer). Refuses an inactive partner or member, another link of the
@@ -141,10 +132,7 @@ absl::Status LinkPartnerAccount(const store::Context& context, partner::Gateways
 absl::Status UnlinkPartnerAccount(const store::Context& context,
                                   const v1::UnlinkPartnerAccountRequest& request,
                                   v1::UnlinkPartnerAccountResponse* response) {
-  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
-  LOYALTY_RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
-  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
-  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("partner_code", request.partner_code()));
+  LOYALTY_RETURN_IF_ERROR(CheckRequest(request));
   return store::RunCommand(
       context, "CommandService/UnlinkPartnerAccount", request.org_id(), request.idempotency_key(),
       request, response, [&](pg::Transaction& tx) -> absl::Status {

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "libs/base/refusal.h"
 #include "libs/base/status_macros.h"
 #include "libs/ledger/limits.h"
@@ -204,6 +205,67 @@ absl::Status CheckRequest(const v1::VoidReservationRequest& request) {
 absl::Duration ReservationTimeout(const v1::ReservePointsRequest& request) {
   if (!request.has_timeout()) return kDefaultTimeout;
   return absl::Seconds(request.timeout().seconds()) + absl::Nanoseconds(request.timeout().nanos());
+}
+
+// ---- Partner programs (docs/partners.md) -------------------------------------------------
+
+namespace {
+
+constexpr int64_t kMaxPartnerPoints = 1'000'000'000;  // in one partner-side redemption
+
+}  // namespace
+
+absl::Status ValidateExternalNumber(absl::string_view field, absl::string_view value) {
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateKey(field, value));
+  if (value.size() > rpc::kMaxIdLength) {
+    return InvalidField(field, absl::StrCat("is longer than ", rpc::kMaxIdLength, " characters"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckRequest(const v1::LinkPartnerAccountRequest& request) {
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("partner_code", request.partner_code()));
+  LOYALTY_RETURN_IF_ERROR(ValidateExternalNumber("external_number", request.external_number()));
+  return rpc::ValidateText("identity", request.identity(), /*required=*/true);
+}
+
+absl::Status CheckRequest(const v1::UnlinkPartnerAccountRequest& request) {
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
+  return rpc::ValidateId("partner_code", request.partner_code());
+}
+
+absl::Status CheckRequest(const v1::RedeemVoucherRequest& request) {
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
+  if (request.voucher_id() <= 0) return InvalidField("voucher_id", "must be positive");
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateKey("order_ref", request.order_ref()));
+  if (!request.has_amount()) return InvalidField("amount", "is required");
+  if (request.amount().minor_units() <= 0) {
+    return InvalidField("amount.minor_units", "must be positive");
+  }
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateRange("amount.minor_units", request.amount().minor_units(),
+                                             1, ledger::kMaxAmountMinor));
+  return rpc::ValidateCurrency("amount.currency", request.amount().currency());
+}
+
+absl::Status CheckRequest(const v1::NotifyPartnerRedemptionRequest& request) {
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("partner_code", request.partner_code()));
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateKey("partner_request_id", request.partner_request_id()));
+  LOYALTY_RETURN_IF_ERROR(ValidateExternalNumber("external_number", request.external_number()));
+  if (request.partner_points() <= 0) return InvalidField("partner_points", "must be positive");
+  LOYALTY_RETURN_IF_ERROR(
+      rpc::ValidateRange("partner_points", request.partner_points(), 1, kMaxPartnerPoints));
+  if (request.kind() != v1::VOUCHER_KIND_REWARD && request.kind() != v1::VOUCHER_KIND_CREDIT) {
+    return InvalidField("kind", "must be REWARD or CREDIT");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace loyalty::command

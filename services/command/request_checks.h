@@ -1,8 +1,10 @@
 #pragma once
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "loyalty/v1/command.pb.h"
+#include "loyalty/v1/partner.pb.h"
 
 namespace loyalty::command {
 
@@ -21,6 +23,12 @@ absl::Status CheckRequest(const v1::CancelRedemptionRequest& request);
 absl::Status CheckRequest(const v1::ReservePointsRequest& request);
 absl::Status CheckRequest(const v1::CapturePointsRequest& request);
 absl::Status CheckRequest(const v1::VoidReservationRequest& request);
+// Partner programs: a member's number in a partner's scheme is 1..64 printable ASCII characters.
+absl::Status ValidateExternalNumber(absl::string_view field, absl::string_view value);
+absl::Status CheckRequest(const v1::LinkPartnerAccountRequest& request);
+absl::Status CheckRequest(const v1::UnlinkPartnerAccountRequest& request);
+absl::Status CheckRequest(const v1::RedeemVoucherRequest& request);
+absl::Status CheckRequest(const v1::NotifyPartnerRedemptionRequest& request);
 
 // The hold of a checked ReservePointsRequest: its timeout (a valid Duration of 1 second to 7
 // days), or 15 minutes when unset.

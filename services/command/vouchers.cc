@@ -14,40 +14,10 @@
 #include "libs/store/partners.h"
 #include "services/command/partner_checks.h"
 #include "services/command/partners.h"
+#include "services/command/request_checks.h"
 
 namespace loyalty::command {
 namespace {
-
-constexpr int64_t kMaxPartnerPoints = 1'000'000'000;  // in one partner-side redemption
-
-absl::Status CheckRequest(const v1::RedeemVoucherRequest& request) {
-  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
-  LOYALTY_RETURN_IF_ERROR(rpc::ValidateKey("idempotency_key", request.idempotency_key()));
-  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("member_id", request.member_id()));
-  if (request.voucher_id() <= 0) return InvalidField("voucher_id", "must be positive");
-  LOYALTY_RETURN_IF_ERROR(rpc::ValidateKey("order_ref", request.order_ref()));
-  if (!request.has_amount()) return InvalidField("amount", "is required");
-  if (request.amount().minor_units() <= 0) {
-    return InvalidField("amount.minor_units", "must be positive");
-  }
-  LOYALTY_RETURN_IF_ERROR(rpc::ValidateRange("amount.minor_units", request.amount().minor_units(),
-                                             1, ledger::kMaxAmountMinor));
-  return rpc::ValidateCurrency("amount.currency", request.amount().currency());
-}
-
-absl::Status CheckRequest(const v1::NotifyPartnerRedemptionRequest& request) {
-  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
-  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("partner_code", request.partner_code()));
-  LOYALTY_RETURN_IF_ERROR(rpc::ValidateKey("partner_request_id", request.partner_request_id()));
-  LOYALTY_RETURN_IF_ERROR(ValidateExternalNumber("external_number", request.external_number()));
-  if (request.partner_points() <= 0) return InvalidField("partner_points", "must be positive");
-  LOYALTY_RETURN_IF_ERROR(
-      rpc::ValidateRange("partner_points", request.partner_points(), 1, kMaxPartnerPoints));
-  if (request.kind() != v1::VOUCHER_KIND_REWARD && request.kind() != v1::VOUCHER_KIND_CREDIT) {
-    return InvalidField("kind", "must be REWARD or CREDIT");
-  }
-  return absl::OkStatus();
-}
 
 ledger::VoucherKind KindOf(const v1::NotifyPartnerRedemptionRequest& request) {
   return request.kind() == v1::VOUCHER_KIND_CREDIT ? ledger::VoucherKind::kCredit

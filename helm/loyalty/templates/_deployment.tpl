@@ -8,6 +8,7 @@ The Deployment of one service. Takes a dict:
   env        more environment variables (a list), e.g. FLAGS_database_url
   ports      container ports: a list of (dict "name" "grpc" "port" 50051)
   tls        true: the service takes mutual TLS flags (command and query)
+  partners   true: the service calls partners' gateways (command and worker; partners.secretName)
   serves     true: the pods are a Service's endpoints for calls (preStop sleeps)
 */}}
 {{- define "loyalty.deployment" -}}
@@ -16,6 +17,7 @@ The Deployment of one service. Takes a dict:
 {{- $tls := and .tls $root.Values.tls.enabled -}}
 {{- $clientCaDir := ternary "client-ca" "tls" (not (empty $root.Values.tls.clientCaSecretName)) -}}
 {{- $policy := $root.Values.accessPolicy -}}
+{{- $partnerTls := and .partners $root.Values.partners.secretName -}}
 {{- $context := dict "root" $root "component" .component -}}
 {{- /* The kubelet kills the process at the grace period's end: it must cover the preStop sleep,
 the calls' drain and the 7 s a shutdown takes after it (rpc::StopServers). */}}
@@ -93,6 +95,11 @@ spec:
             {{- else if .tls }}
             - "--insecure_plaintext"
             {{- end }}
+            {{- if $partnerTls }}
+            - "--partner_tls_cert=/etc/loyalty/partner-tls/tls.crt"
+            - "--partner_tls_key=/etc/loyalty/partner-tls/tls.key"
+            - "--partner_tls_ca=/etc/loyalty/partner-tls/{{ $root.Values.partners.caKey }}"
+            {{- end }}
             {{- range $v.extraArgs }}
             - {{ . | quote }}
             {{- end }}
@@ -150,6 +157,11 @@ spec:
               mountPath: /etc/loyalty/access-policy
               readOnly: true
             {{- end }}
+            {{- if $partnerTls }}
+            - name: partner-tls
+              mountPath: /etc/loyalty/partner-tls
+              readOnly: true
+            {{- end }}
       volumes:
         - name: tmp
           emptyDir:
@@ -169,5 +181,11 @@ spec:
         - name: access-policy
           configMap:
             name: {{ include "loyalty.accessPolicyConfigMap" $root }}
+        {{- end }}
+        {{- if $partnerTls }}
+        - name: partner-tls
+          secret:
+            secretName: {{ $root.Values.partners.secretName }}
+            defaultMode: 0440
         {{- end }}
 {{- end -}}
