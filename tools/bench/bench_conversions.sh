@@ -18,7 +18,7 @@ conversion_figure() { awk -v pattern="$1" -v field="$2" '$0 ~ pattern {print $fi
   "$work/conversions.txt"; }
 
 conversion_section() {
-  run_header "Conversions"
+  run_header "Conversions" "in one run"
   cat <<EOF_CONVERSIONS
 
 The worker's partner conversion ([partners.md](partners.md#conversion)) by
@@ -40,9 +40,9 @@ member, lock, read the lots, consume them, write entries and the outbox event).
 | whole run (debit + send), s | $(conversion_figure '^conversions:' 8) |
 | conversions/s | $(conversion_figure '^conversions/s' 2) |
 | lots converted/s | $(conversion_figure '^conversions/s' 4) |
-| expiry (baseline) lots/s | $(conversion_figure '^expiry baseline' 10) |
+| expiry (baseline) lots/s | $(conversion_figure '^expiry baseline' 9) |
 | conversion lots/s / expiry lots/s | $(conversion_figure 'expiry lots/s' 6) |
 
-The report: $(sed -n '/^conversions:/p' "$work/conversions.txt")
+The tool's report: $(grep -E '^(set-up|conversions):' "$work/conversions.txt" | paste -sd ';' -).
 EOF_CONVERSIONS
 }

@@ -91,7 +91,7 @@ such drift to both sides"
   cat <<EOF_HEADER
 ## $1
 
-Measured by turns in one run by \`$command_line\` on $(date -u +%Y-%m-%d) at commit
+Measured ${2:-by turns in one run} by \`$command_line\` on $(date -u +%Y-%m-%d) at commit
 $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (with uncommitted changes)'); $cpu, $(nproc) cores online, $memory,
 build $BUILD_TYPE ($note).
 EOF_HEADER
