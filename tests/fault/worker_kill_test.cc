@@ -30,15 +30,6 @@ class WorkerKillTest : public PartnerTest {
                                  "--partner_attempts=1", "--conversion_retry_ms=100"},
         port, ::testing::TempDir() + "/loyalty-worker-kill.log");
   }
-
-  // Waits (at most 30 s) until `done`.
-  static bool WaitFor(const std::function<bool()>& done) {
-    for (int i = 0; i < 600; ++i) {
-      if (done()) return true;
-      absl::SleepFor(absl::Milliseconds(50));
-    }
-    return false;
-  }
 };
 
 TEST_F(WorkerKillTest, AConversionWhoseWorkerDiedMidCallIsCreditedOnce) {

@@ -77,12 +77,12 @@ TEST_F(ConversionTest, ACreditWhoseAnswerWasLostIsSentAgainWithTheSameIdAndCredi
       worker::SendConversions(WorkerContext(), server_.gateways(), 100, worker::ConversionRetry{})
           .ok());
   EXPECT_EQ(Conversions("sent"), 1);
-  absl::SleepFor(absl::Milliseconds(800));  // the partner's stalled answers are done
-  EXPECT_EQ(airline_.credited("FF-1"), 9);
+  // The partner's stalled answer credits (after our deadline).
+  ASSERT_TRUE(WaitFor([&] { return airline_.credited("FF-1") == 9; }));
 
   // Sent again when due, with the same id: credited once, confirmed.
   airline_.SetMode(PartnerSimulator::Mode::kAnswer);
-  absl::SleepFor(absl::Milliseconds(350));  // the test breaker's open time
+  ASSERT_TRUE(WaitFor([&] { return BreakerLetsCallsThrough(); }));
   server_.clock().Advance(absl::Minutes(2));
   ConvertAndSend();
   EXPECT_EQ(Conversions("confirmed"), 1);
@@ -99,7 +99,7 @@ TEST_F(ConversionTest, AnOutageUsesTheRetryBudgetThenGivesThePointsBack) {
   const worker::ConversionRetry retry{3, absl::Minutes(1), absl::Hours(1)};
   for (int round = 0; round < 6 && Conversions("returned") == 0; ++round) {
     ConvertAndSend(retry);
-    absl::SleepFor(absl::Milliseconds(350));  // the test breaker's open time
+    ASSERT_TRUE(WaitFor([&] { return BreakerLetsCallsThrough(); }));  // its open time passed
     server_.clock().Advance(absl::Minutes(10));
   }
   EXPECT_EQ(Conversions("returned"), 1);

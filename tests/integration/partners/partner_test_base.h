@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -99,6 +100,20 @@ class PartnerTest : public CommandTest {
     request.mutable_amount()->set_currency("USD");
     grpc::ClientContext context;
     return commands_->RedeemVoucher(&context, request, response);
+  }
+
+  // Polls `done` every 20 ms, at most 30 s: whether it came true.
+  static bool WaitFor(const std::function<bool()>& done) {
+    for (int i = 0; i < 1500; ++i) {
+      if (done()) return true;
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    return done();
+  }
+
+  // The partner's circuit breaker in the test server lets calls through again.
+  bool BreakerLetsCallsThrough() {
+    return !server_.gateways().Refusing(partner::PartnerKey("acme", "jetair"), airline_.address());
   }
 
   store::Context WorkerContext() { return {&server_.pool(), &server_.clock(), pg::RetryPolicy{}}; }
