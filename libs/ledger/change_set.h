@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "libs/ledger/badge_changes.h"
 #include "libs/ledger/burn.h"
 #include "libs/ledger/member.h"
 #include "libs/ledger/partner_changes.h"
@@ -113,13 +114,17 @@ struct PurchaseRecorded {
   Points points = 0;
 };
 
-// A return of part or all of a recorded order: the cumulative amount returned and points taken.
+// A return of part or all of a recorded order: the cumulative amount returned and points taken;
+// what this return added to them, and when the order was recorded (for the badges' spend by day).
 struct PurchaseReturned {
   std::string member_id;
   std::string program_id;
   std::string order_ref;
   int64_t returned_minor = 0;
   Points reversed_points = 0;
+  int64_t returned_now_minor = 0;
+  Points reversed_now = 0;
+  absl::Time recorded_at;
 };
 
 // One more time the member earned an action.
@@ -212,12 +217,12 @@ struct Enrolled {
   absl::Time period_end;
 };
 
-using Change =
-    std::variant<EntryChange, LotCreation, LotChange, TotalsChange, EnrolmentChange, PeriodRenewal,
-                 PurchaseRecorded, PurchaseReturned, ActionCounted, OrderRolledUp,
-                 ContributionAdded, RedemptionRecorded, RedemptionCancelled, ReservationCreated,
-                 ReservationResolved, Enrolled, LinkMade, LinkEnded, ConversionRecorded,
-                 ConversionMoved, VoucherIssued, VoucherChanged>;
+using Change = std::variant<EntryChange, LotCreation, LotChange, TotalsChange, EnrolmentChange,
+                            PeriodRenewal, PurchaseRecorded, PurchaseReturned, ActionCounted,
+                            OrderRolledUp, ContributionAdded, RedemptionRecorded,
+                            RedemptionCancelled, ReservationCreated, ReservationResolved, Enrolled,
+                            LinkMade, LinkEnded, ConversionRecorded, ConversionMoved, VoucherIssued,
+                            VoucherChanged, BadgeAwarded, BadgeBonusClawedBack>;
 
 // What a decision changes, as plain values, in the order the changes are made: the store writes
 // them (store::Operation::Write) and publishes them as the operation's event.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/time/civil_time.h"
 #include "libs/base/check.h"
 #include "libs/base/refusal.h"
 
@@ -32,6 +33,16 @@ absl::StatusOr<std::optional<absl::Time>> ExpiresAt(const ExpiryPolicy& policy,
     return InvalidField("expires_at", "must be after the time the points become available");
   }
   return expires_at;
+}
+
+absl::Time AddMonths(absl::Time at, int32_t months) {
+  const absl::TimeZone utc = absl::UTCTimeZone();
+  const absl::CivilSecond civil = absl::ToCivilSecond(at, utc);
+  const absl::CivilMonth month = absl::CivilMonth(civil) + months;
+  const absl::CivilDay last_day = absl::CivilDay(month + 1) - 1;
+  const absl::CivilSecond moved(month.year(), month.month(), std::min(civil.day(), last_day.day()),
+                                civil.hour(), civil.minute(), civil.second());
+  return absl::FromCivil(moved, utc) + (at - absl::FromCivil(civil, utc));
 }
 
 }  // namespace loyalty::ledger

@@ -29,4 +29,8 @@ absl::StatusOr<std::optional<absl::Time>> ExpiresAt(const ExpiryPolicy& policy,
                                                     absl::Time available_at,
                                                     std::optional<absl::Time> requested);
 
+// `at` plus `months` calendar months in UTC, the day clamped to the end of a shorter month
+// (Jan 31 + 1 month = Feb 28 or 29), the time of day kept.
+absl::Time AddMonths(absl::Time at, int32_t months);
+
 }  // namespace loyalty::ledger

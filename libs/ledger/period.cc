@@ -1,8 +1,7 @@
 #include "libs/ledger/period.h"
 
-#include <algorithm>
-
 #include "absl/time/civil_time.h"
+#include "libs/ledger/dates.h"
 
 namespace loyalty::ledger {
 
@@ -10,14 +9,7 @@ QualificationPeriod QualificationPeriodAt(const std::string& period_kind, int32_
                                           absl::Time now) {
   const absl::TimeZone utc = absl::UTCTimeZone();
   const absl::CivilSecond civil = absl::ToCivilSecond(now, utc);
-  if (period_kind == "rolling_months") {
-    const absl::CivilMonth month = absl::CivilMonth(civil) + months;
-    const absl::CivilDay last_day = absl::CivilDay(month + 1) - 1;
-    const absl::CivilSecond end(month.year(), month.month(), std::min(civil.day(), last_day.day()),
-                                civil.hour(), civil.minute(), civil.second());
-    const absl::Duration subsecond = now - absl::FromCivil(civil, utc);
-    return {now, absl::FromCivil(end, utc) + subsecond};
-  }
+  if (period_kind == "rolling_months") return {now, AddMonths(now, months)};
   const absl::CivilYear year(civil);
   return {absl::FromCivil(year, utc), absl::FromCivil(year + 1, utc)};
 }

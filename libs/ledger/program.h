@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "libs/ledger/badge_config.h"
 #include "libs/ledger/dates.h"
 #include "libs/ledger/earn.h"
 #include "libs/ledger/redemption_rules.h"
@@ -48,6 +49,7 @@ struct ProgramConfig {
   std::vector<std::string> subtypes;
   std::vector<Tier> tiers;  // by threshold
   std::vector<ActionConfig> actions;
+  std::vector<Badge> badges;  // by badge id
 
   const PointTypeConfig* FindPointType(const std::string& code) const;
   const ActionConfig* FindAction(const std::string& code) const;

@@ -29,7 +29,9 @@ void AddChanges(const ProgramConfig& program, const std::string& member_id,
   changes.Add(EnrolmentChange{member_id, program.program_id, reversal->debt, reversal->tier});
   changes.Add(PurchaseReturned{member_id, program.program_id, order_ref,
                                reversal->cumulative_returned_minor,
-                               purchase.reversed_points + reversal->points});
+                               purchase.reversed_points + reversal->points,
+                               reversal->cumulative_returned_minor - purchase.returned_minor,
+                               reversal->points, purchase.recorded_at});
 }
 
 }  // namespace

@@ -29,6 +29,7 @@ struct PurchaseRecord {
   Points points = 0;
   int64_t returned_minor = 0;
   Points reversed_points = 0;
+  absl::Time recorded_at;  // when the order earned
 };
 
 // A return of an order: an amount returned now, or nullopt for the whole order.

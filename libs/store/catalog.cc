@@ -7,6 +7,7 @@
 #include "libs/base/status_macros.h"
 #include "libs/ledger/program.h"
 #include "libs/ledger/types.h"
+#include "libs/store/badges.h"
 
 namespace loyalty::store {
 namespace {
@@ -88,7 +89,7 @@ ledger::ProgramConfig* Find(std::vector<ledger::ProgramConfig>& programs,
   return nullptr;
 }
 
-// Fills point types, subtypes, tiers and actions of the loaded programs.
+// Fills point types, subtypes, tiers, actions and badges of the loaded programs.
 absl::Status LoadRules(pg::Transaction& tx, const pg::Params& params,
                        std::vector<ledger::ProgramConfig>& programs) {
   LOYALTY_ASSIGN_OR_RETURN(pg::Result types, tx.Execute(kSelectPointTypes, params));
@@ -120,7 +121,7 @@ absl::Status LoadRules(pg::Transaction& tx, const pg::Params& params,
           {std::string(actions.Text(i, 1)), actions.Int64(i, 2), actions.Int32(i, 3)});
     }
   }
-  return absl::OkStatus();
+  return LoadBadges(tx, params, programs);
 }
 
 // One program (`program_id`, or the default when empty) or, with `all`, every program.

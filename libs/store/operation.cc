@@ -213,6 +213,7 @@ absl::StatusOr<ledger::Lot> Operation::CreateLot(const ledger::LotCreation& lot)
       .Add(lot.origin_lot_id);
   tx_->Defer(kInsertLot, std::move(params));
   const ledger::Lot created = ledger::LotOf(lot, lot_id, now_);
+  last_lot_id_ = lot_id;
   RecordLot(lot.member_id, created);
   if (ledger::MemberState* member = Tracked(lot.member_id)) member->lots.push_back(created);
   return created;

@@ -96,6 +96,9 @@ class Operation final {
   absl::Status Record(const ledger::ConversionMoved& moved);
   absl::Status Record(const ledger::VoucherIssued& voucher);
   absl::Status Record(const ledger::VoucherChanged& changed);
+  // Badges (operation_badges.cc): an award deferred, a clawback at once (publishing its row).
+  void Record(const ledger::BadgeAwarded& award);
+  absl::Status Record(const ledger::BadgeBonusClawedBack& clawed);
   // Writes an enrolment change: deferred with `changed` as the new state when tracked, else at
   // once, taking the state the statement returns.
   absl::Status WriteEnrolment(const pg::Statement& statement, pg::Params params,
@@ -111,6 +114,7 @@ class Operation final {
   std::string trace_id_;  // on every ledger entry, beside the event's caller
   int64_t position_ = 0;
   std::vector<int64_t> lot_ids_;  // reserved, not used yet (taken from the back)
+  int64_t last_lot_id_ = 0;       // of the lot created last
   std::vector<int64_t> entry_ids_;
   std::vector<ledger::MemberState> tracked_;
 };

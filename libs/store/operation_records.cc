@@ -60,6 +60,7 @@ void Operation::Record(const ledger::PurchaseRecorded& purchase) {
       .Add(id())
       .Add(now_);
   tx_->Defer(kInsertPurchase, std::move(row));
+  wire::ToMeasureDelta(purchase, now_, event_.add_measures());
 }
 
 void Operation::Record(const ledger::PurchaseReturned& purchase) {
@@ -71,12 +72,16 @@ void Operation::Record(const ledger::PurchaseReturned& purchase) {
       .Add(purchase.returned_minor)
       .Add(purchase.reversed_points);
   tx_->Defer(kUpdatePurchase, std::move(row));
+  if (purchase.returned_now_minor != 0 || purchase.reversed_now != 0) {
+    wire::ToMeasureDelta(purchase, event_.add_measures());
+  }
 }
 
 void Operation::Record(const ledger::ActionCounted& action) {
   pg::Params row;
   row.Add(event_.org_id()).Add(action.member_id).Add(action.program_id).Add(action.action_code);
   tx_->Defer(kCountAction, std::move(row));
+  wire::ToMeasureDelta(action, event_.add_measures());
 }
 
 void Operation::Record(const ledger::OrderRolledUp& rollup) {

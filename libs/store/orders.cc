@@ -23,8 +23,9 @@ constexpr pg::Statement kSelectOrderEarned{
 
 constexpr pg::Statement kSelectPurchase{
     "order_select_purchase",
-    "SELECT point_type, amount_minor, currency, points, returned_minor, reversed_points"
-    " FROM purchases WHERE org_id = $1 AND member_id = $2 AND program_id = $3 AND order_ref = $4"};
+    "SELECT point_type, amount_minor, currency, points, returned_minor, reversed_points,"
+    " created_at FROM purchases WHERE org_id = $1 AND member_id = $2 AND program_id = $3 AND "
+    "order_ref = $4"};
 
 constexpr pg::Statement kSelectOrderLots{
     "order_select_lots",
@@ -56,7 +57,8 @@ std::optional<ledger::PurchaseRecord> PurchaseOf(const pg::Result& row) {
                                 std::string(row.Text(0, 2)),
                                 row.Int64(0, 3),
                                 row.Int64(0, 4),
-                                row.Int64(0, 5)};
+                                row.Int64(0, 5),
+                                row.Time(0, 6)};
 }
 
 std::vector<ledger::OrderLot> OrderLotsOf(const pg::Result& rows) {

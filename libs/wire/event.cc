@@ -1,5 +1,6 @@
 #include "libs/wire/event.h"
 
+#include "libs/ledger/badges.h"
 #include "libs/ledger/member.h"
 #include "libs/wire/time.h"
 
@@ -71,6 +72,29 @@ void ToContributionState(const ledger::ContributionAdded& added, ledger::Points 
   out->set_program_id(added.program_id);
   ToTimestamp(added.period_start, out->mutable_period_start());
   out->set_qualifying(qualifying);
+}
+
+void ToMeasureDelta(const ledger::PurchaseRecorded& purchase, absl::Time at,
+                    internal::v1::MeasureDelta* out) {
+  out->set_member_id(purchase.member_id);
+  out->set_program_id(purchase.program_id);
+  ToTimestamp(ledger::DayStart(at), out->mutable_day());
+  out->set_amount_minor(purchase.amount_minor);
+  out->set_points(purchase.points);
+}
+
+void ToMeasureDelta(const ledger::PurchaseReturned& returned, internal::v1::MeasureDelta* out) {
+  out->set_member_id(returned.member_id);
+  out->set_program_id(returned.program_id);
+  ToTimestamp(ledger::DayStart(returned.recorded_at), out->mutable_day());
+  out->set_amount_minor(-returned.returned_now_minor);
+  out->set_points(-returned.reversed_now);
+}
+
+void ToMeasureDelta(const ledger::ActionCounted& action, internal::v1::MeasureDelta* out) {
+  out->set_member_id(action.member_id);
+  out->set_program_id(action.program_id);
+  out->set_action_code(action.action_code);
 }
 
 }  // namespace loyalty::wire

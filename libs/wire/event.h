@@ -24,4 +24,10 @@ void ToLotState(const std::string& member_id, const ledger::Lot& lot, internal::
 void ToContributionState(const ledger::ContributionAdded& added, ledger::Points qualifying,
                          internal::v1::ContributionState* out);
 
+// What a purchase, a return or an action added to the member's badge measures.
+void ToMeasureDelta(const ledger::PurchaseRecorded& purchase, absl::Time at,
+                    internal::v1::MeasureDelta* out);
+void ToMeasureDelta(const ledger::PurchaseReturned& returned, internal::v1::MeasureDelta* out);
+void ToMeasureDelta(const ledger::ActionCounted& action, internal::v1::MeasureDelta* out);
+
 }  // namespace loyalty::wire

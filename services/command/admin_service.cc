@@ -31,6 +31,8 @@ AdminService::AdminService(const store::Context& context, rpc::RpcMetrics& metri
   Serve("GetPartner", &command::GetPartner);
   Serve("ListPartners", &command::ListPartners);
   Serve("SetPartnerStatus", &command::SetPartnerStatus);
+  Serve("DefineBadge", &command::DefineBadge);
+  Serve("GetBadge", &command::GetBadge);
 }
 
 }  // namespace loyalty::command

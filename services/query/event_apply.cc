@@ -142,7 +142,56 @@ std::optional<absl::Time> OptionalTime(bool present, const google::protobuf::Tim
   return wire::FromTimestamp(time);
 }
 
+constexpr pg::Statement kUpsertBadgeAwards{
+    "projector_upsert_badge_awards",
+    "INSERT INTO view_member_badges (org_id, member_id, program_id, badge_id, level_code,"
+    " level_number, threshold, badge_version, awarded_at, order_ref, bonus_points,"
+    " bonus_point_type, benefit_code, clawed_back_at)"
+    " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
+    " $6::integer[], $7::bigint[], $8::integer[], $9::timestamptz[], $10::text[], $11::bigint[],"
+    " $12::text[], $13::text[], $14::timestamptz[])"
+    " ON CONFLICT (org_id, member_id, program_id, badge_id, level_code) DO UPDATE"
+    " SET clawed_back_at = EXCLUDED.clawed_back_at"};
+
+constexpr pg::Statement kAddSpendDays{
+    "projector_add_spend_days",
+    "INSERT INTO view_spend_days AS v (org_id, member_id, program_id, day, amount_minor, points)"
+    " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::bigint[],"
+    " $6::bigint[])"
+    " ON CONFLICT (org_id, member_id, program_id, day) DO UPDATE"
+    " SET amount_minor = v.amount_minor + EXCLUDED.amount_minor,"
+    " points = v.points + EXCLUDED.points"};
+
+constexpr pg::Statement kAddActionCounts{
+    "projector_add_action_counts",
+    "INSERT INTO view_action_counts AS v (org_id, member_id, program_id, action_code, times)"
+    " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::integer[])"
+    " ON CONFLICT (org_id, member_id, program_id, action_code) DO UPDATE"
+    " SET times = v.times + EXCLUDED.times"};
+
+// The UTC date of a day's start, as view_spend_days.day holds it.
+std::string DateOf(const google::protobuf::Timestamp& day) {
+  return absl::FormatTime("%Y-%m-%d", wire::FromTimestamp(day), absl::UTCTimeZone());
+}
+
 }  // namespace
+
+void ViewChanges::Sums::Add(pg::Params key, std::vector<int64_t> values) {
+  auto [found, inserted] =
+      sums_.try_emplace(KeyOf(key, key.Values().size()), std::move(key), values);
+  if (inserted) return;
+  for (size_t i = 0; i < values.size(); ++i) found->second.second[i] += values[i];
+}
+
+void ViewChanges::Sums::Defer(pg::Transaction& tx, const pg::Statement& statement) {
+  for (auto& [key, sum] : sums_) {
+    pg::Params row = std::move(sum.first);
+    for (const int64_t value : sum.second) row.Add(value);
+    rows_.Append(std::move(row));
+  }
+  sums_.clear();
+  rows_.Defer(tx, statement);
+}
 
 void ViewChanges::Rows::Put(size_t key_columns, pg::Params row) {
   auto [found, inserted] = index_.try_emplace(KeyOf(row, key_columns), rows_.size());
@@ -234,6 +283,40 @@ void ViewChanges::Add(int64_t position, const internal::v1::LedgerEvent& event) 
   }
   if (event.has_redemption()) AddRedemption(position, event);
   AddPartnerStates(event);
+  AddBadgeStates(event);
+}
+
+void ViewChanges::AddBadgeStates(const internal::v1::LedgerEvent& event) {
+  for (const internal::v1::BadgeAwardState& state : event.badge_awards()) {
+    const v1::BadgeAward& award = state.award();
+    pg::Params row;
+    row.Add(event.org_id())
+        .Add(state.member_id())
+        .Add(award.program_id())
+        .Add(award.badge_id())
+        .Add(award.level_code())
+        .Add(award.level_number())
+        .Add(award.threshold())
+        .Add(award.badge_version())
+        .Add(wire::FromTimestamp(award.awarded_at()))
+        .Add(award.order_ref())
+        .Add(award.bonus_points())
+        .Add(award.bonus_point_type())
+        .Add(award.benefit_code())
+        .Add(OptionalTime(award.has_bonus_clawed_back_at(), award.bonus_clawed_back_at()));
+    badge_awards_.Put(5, std::move(row));
+  }
+  for (const internal::v1::MeasureDelta& delta : event.measures()) {
+    pg::Params key;
+    key.Add(event.org_id()).Add(delta.member_id()).Add(delta.program_id());
+    if (delta.action_code().empty()) {
+      key.Add(DateOf(delta.day()));
+      spend_days_.Add(std::move(key), {delta.amount_minor(), delta.points()});
+    } else {
+      key.Add(delta.action_code());
+      action_counts_.Add(std::move(key), {1});
+    }
+  }
 }
 
 void ViewChanges::AddPartnerStates(const internal::v1::LedgerEvent& event) {
@@ -334,6 +417,9 @@ void ViewChanges::Defer(pg::Transaction& tx) {
   partner_links_.Defer(tx, kUpsertPartnerLinks);
   conversions_.Defer(tx, kUpsertConversions);
   vouchers_.Defer(tx, kUpsertVouchers);
+  badge_awards_.Defer(tx, kUpsertBadgeAwards);
+  spend_days_.Defer(tx, kAddSpendDays);
+  action_counts_.Defer(tx, kAddActionCounts);
 }
 
 }  // namespace loyalty::query

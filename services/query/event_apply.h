@@ -17,10 +17,12 @@ namespace loyalty::query {
 //   for each event, in position order:  changes.Add(position, event);
 //   changes.Defer(tx);
 // Upserts the absolute states of lots, totals, enrolments, household contributions, partner
-// links, conversions and vouchers (of a row
+// links, conversions, vouchers and badge levels (of a row
 // that several events changed, the last event's state), inserts ledger entries and redemptions
 // (nothing when already there) and then marks cancelled redemptions: the views end as applying
-// the events one by one would leave them. Idempotent: applying an event twice changes nothing.
+// the events one by one would leave them. Idempotent but for the badges' measures (spend by day,
+// action counts), which add the events' deltas: the projector's checkpoint guard applies each
+// event exactly once.
 // Table names are unqualified, so a rebuild can aim the same statements at scratch tables.
 class ViewChanges final {
  public:
@@ -45,11 +47,24 @@ class ViewChanges final {
     absl::flat_hash_map<std::string, size_t> index_;
   };
 
+  // Sums of additions to one row, by its key columns (the badges' measures).
+  class Sums final {
+   public:
+    void Add(pg::Params key, std::vector<int64_t> values);
+    void Defer(pg::Transaction& tx, const pg::Statement& statement);
+
+   private:
+    Rows rows_;
+    absl::flat_hash_map<std::string, std::pair<pg::Params, std::vector<int64_t>>> sums_;
+  };
+
   void AddRedemption(int64_t position, const internal::v1::LedgerEvent& event);
   void AddPartnerStates(const internal::v1::LedgerEvent& event);
+  void AddBadgeStates(const internal::v1::LedgerEvent& event);
 
   Rows lots_, totals_, enrolments_, contributions_, entries_, redemptions_, redemption_programs_,
-      redemption_lots_, cancellations_, partner_links_, conversions_, vouchers_;
+      redemption_lots_, cancellations_, partner_links_, conversions_, vouchers_, badge_awards_;
+  Sums spend_days_, action_counts_;
 };
 
 }  // namespace loyalty::query

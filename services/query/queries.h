@@ -39,4 +39,10 @@ absl::Status ListConversions(const QueryContext& context, const v1::ListConversi
 absl::Status ListVouchers(const QueryContext& context, const v1::ListVouchersRequest& request,
                           absl::Time deadline, v1::ListVouchersResponse* response);
 
+// Badges (badge_query.cc; docs/badges.md).
+absl::Status GetMemberBadges(const QueryContext& context, const v1::GetMemberBadgesRequest& request,
+                             absl::Time deadline, v1::GetMemberBadgesResponse* response);
+absl::Status ListBadges(const QueryContext& context, const v1::ListBadgesRequest& request,
+                        absl::Time deadline, v1::ListBadgesResponse* response);
+
 }  // namespace loyalty::query

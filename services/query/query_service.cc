@@ -25,6 +25,8 @@ QueryService::QueryService(const QueryContext& context, rpc::RpcMetrics& metrics
   Serve("GetPartnerSummary", &query::GetPartnerSummary);
   Serve("ListConversions", &query::ListConversions);
   Serve("ListVouchers", &query::ListVouchers);
+  Serve("GetMemberBadges", &query::GetMemberBadges);
+  Serve("ListBadges", &query::ListBadges);
 }
 
 }  // namespace loyalty::query

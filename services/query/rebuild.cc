@@ -25,7 +25,10 @@ constexpr const char* kViewTables[] = {"view_lots",
                                        "view_household_contributions",
                                        "view_partner_links",
                                        "view_conversions",
-                                       "view_vouchers"};
+                                       "view_vouchers",
+                                       "view_member_badges",
+                                       "view_spend_days",
+                                       "view_action_counts"};
 
 constexpr pg::Statement kLiveCheckpoint{"projector_rebuild_checkpoint",
                                         "SELECT position FROM public.view_checkpoint"};
@@ -44,6 +47,14 @@ absl::Status CreateScratchTables(pg::Connection& connection) {
                                                   " (LIKE public.", table,
                                                   " INCLUDING ALL) ON COMMIT DROP"))
                         .status());
+  }
+  // The badges' measures start from what migration 0012 found (its events carry no deltas).
+  for (const char* table : {"view_spend_days", "view_action_counts"}) {
+    LOYALTY_RETURN_IF_ERROR(
+        connection
+            .ExecuteText(absl::StrCat("INSERT INTO pg_temp.", table, " SELECT * FROM public.",
+                                      table, "_baseline"))
+            .status());
   }
   return absl::OkStatus();
 }

@@ -83,4 +83,15 @@ absl::Status CheckRequest(const v1::ListVouchersRequest& request) {
   return CheckPage(request.page_size(), request.page_token(), "vouchers");
 }
 
+absl::Status CheckRequest(const v1::GetMemberBadgesRequest& request) {
+  LOYALTY_RETURN_IF_ERROR(
+      CheckMemberRead(request.org_id(), request.member_id(), request.min_position()));
+  return rpc::ValidateOptionalId("program_id", request.program_id());
+}
+
+absl::Status CheckRequest(const v1::ListBadgesRequest& request) {
+  LOYALTY_RETURN_IF_ERROR(rpc::ValidateId("org_id", request.org_id()));
+  return rpc::ValidateOptionalId("program_id", request.program_id());
+}
+
 }  // namespace loyalty::query

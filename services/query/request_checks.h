@@ -16,6 +16,8 @@ absl::Status CheckRequest(const v1::GetHouseholdRequest& request);
 absl::Status CheckRequest(const v1::GetPartnerSummaryRequest& request);
 absl::Status CheckRequest(const v1::ListConversionsRequest& request);
 absl::Status CheckRequest(const v1::ListVouchersRequest& request);
+absl::Status CheckRequest(const v1::GetMemberBadgesRequest& request);
+absl::Status CheckRequest(const v1::ListBadgesRequest& request);
 
 // At most this many kinds in ListLedgerEntriesRequest.kinds.
 inline constexpr int kMaxKindFilters = 16;

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/base/log.h"
+#include "services/worker/badge_jobs.h"
 #include "services/worker/jobs.h"
 
 namespace loyalty::worker {
@@ -40,6 +41,7 @@ Worker::Worker(const store::Context& context, partner::Gateways& gateways, Worke
          return SendConversions(context_, gateways_, batch, options_.conversion_retry);
        }},
       {"expire_vouchers", [this, batch] { return ExpireVouchers(context_, batch); }},
+      {"award_tenure_badges", [this, batch] { return AwardTenureBadges(context_, batch); }},
   };
   for (const auto& [name, run] : jobs) {
     const prometheus::Labels labels = {{"job", name}};

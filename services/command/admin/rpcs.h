@@ -111,4 +111,18 @@ absl::Status ListPartners(const store::Context& context, const v1::ListPartnersR
 absl::Status SetPartnerStatus(const store::Context& context,
                               const v1::SetPartnerStatusRequest& request, v1::Partner* response);
 
+// ---- Badges (badges.cc; docs/badges.md) -----------------------------------------------------
+
+// Refusals of DefineBadge.
+inline constexpr char kBadgeChanged[] = "BADGE_CHANGED";                     // ABORTED
+inline constexpr char kBadgeCriterionChanged[] = "BADGE_CRITERION_CHANGED";  // FAILED_PRECONDITION
+inline constexpr char kBadgeLimitReached[] = "BADGE_LIMIT_REACHED";          // FAILED_PRECONDITION
+
+// Defines a badge of a program that is not closed (version 1), or changes it (the next version,
+// its levels replaced); the criterion may not change. Answers the definition as written.
+absl::Status DefineBadge(const store::Context& context, const v1::DefineBadgeRequest& request,
+                         v1::BadgeDefinition* response);
+absl::Status GetBadge(const store::Context& context, const v1::GetBadgeRequest& request,
+                      v1::BadgeDefinition* response);
+
 }  // namespace loyalty::command

@@ -33,7 +33,7 @@ MemberState Member(Points qualifying, std::string tier, std::optional<absl::Time
 }
 
 PurchaseRecord Order(Points points = 100, std::string type = "base") {
-  return {std::move(type), 10000, "USD", points, 0, 0};
+  return {std::move(type), 10000, "USD", points, 0, 0, kPeriodStart};
 }
 
 ReturnCommand Partial(int64_t minor) { return {"o1", minor, "USD"}; }
