@@ -96,6 +96,16 @@ def main() -> None:
     sequence.mkdir(parents=True)
     for j, state in enumerate(STATES):
         (sequence / f"seed-{j}").write_bytes(state * 4)
+    write_badge_seeds()
+
+
+def write_badge_seeds() -> None:
+    """fuzz_badge reads no request: its seeds are state bytes only (program, member, facts)."""
+    badge = CORPUS / "badge"
+    shutil.rmtree(badge, ignore_errors=True)
+    badge.mkdir(parents=True)
+    for j, state in enumerate(STATES + [bytes((i * 101 + 7) % 256 for i in range(512))]):
+        (badge / f"seed-{j}").write_bytes(state * 3)
 
 
 if __name__ == "__main__":

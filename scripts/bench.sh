@@ -10,7 +10,13 @@
 #   scripts/bench.sh --against REV  only this tree's services against REV's (any git revision), by
 #                              turns as --tls-only: accrue, redeem and GetBalances; writes the
 #                              section "## This tree against REV" of docs/benchmarks.md
-# The two modes by turns take LOYALTY_BENCH_TURNS, LOYALTY_BENCH_DURATION_S and
+#   scripts/bench.sh --badges  only accrue (purchase) throughput with 10 active badge definitions
+#                              against none, by turns as --tls-only: one loyalty-command, two orgs
+#                              prepared alike, "bench" without badges and "bench-badges" with the
+#                              ten of tools/bench/badges.h (loyalty-bench prepare --badges: 6 spend,
+#                              2 advocacy, 2 tenure); the same closed-loop accrue load on each org
+#                              by turns; writes the section "## Badges" of docs/benchmarks.md
+# The three modes by turns take LOYALTY_BENCH_TURNS, LOYALTY_BENCH_DURATION_S and
 # LOYALTY_BENCH_WARMUP_S (default 5, 10 and 3) for a shorter try.
 #
 # Builds Release (build-release/), starts its own PostgreSQL 15 (scripts/pg-local.sh in a temp
@@ -30,21 +36,28 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 # The functions, by theme (tools/bench/bench_*.sh).
-for part in services figures runs turns conversions; do source "tools/bench/bench_$part.sh"; done
+for part in services figures runs turns conversions badges; do
+  source "tools/bench/bench_$part.sh"
+done
 
-usage() { echo "usage: $0 [--quick | --tls-only | --conversions | --against REV]" >&2; exit 2; }
-quick=0 tls_only=0 conversions=0 against='' knobs=''
+usage() {
+  echo "usage: $0 [--quick | --tls-only | --conversions | --against REV | --badges]" >&2
+  exit 2
+}
+quick=0 tls_only=0 conversions=0 badges=0 against='' knobs=''
 case ${1:-} in
   --quick) quick=1 ;;
   --tls-only) tls_only=1 ;;
   --conversions) conversions=1 ;;
+  --badges) badges=1 ;;
   --against) if (($# != 2)) || [[ -z $2 ]]; then usage; fi; against=$2 ;;
   "") ;;
   *) usage ;;
 esac
 readonly RUNS=3
-# Comparisons by turns (the cost of TLS, --against): TURNS pairs of runs, one on each pair.
-if ((tls_only)) || [[ -n $against ]]; then
+# Comparisons by turns (the cost of TLS, --against, --badges): TURNS pairs of runs, one on each
+# side.
+if ((tls_only || badges)) || [[ -n $against ]]; then
   readonly TURNS=${LOYALTY_BENCH_TURNS:-5}
   readonly DURATION_S=${LOYALTY_BENCH_DURATION_S:-10} WARMUP_S=${LOYALTY_BENCH_WARMUP_S:-3}
   readonly MEMBERS=2000 HISTORY=2
@@ -165,17 +178,25 @@ pids+=("$worker_pid")
 wait_for_port "$NOOP_ADDRESS"
 [[ -n $query_pid ]] && wait_for_port "$QUERY_ADDRESS"
 
+# Plaintext, as the services of the record serve; the TLS runs add --insecure_plaintext=false and
+# the TLS flags (the last --insecure_plaintext counts).
+common=("--channels=$CHANNELS" "--concurrency=$CONCURRENCY" "--members=$MEMBERS"
+        "--warmup_s=$WARMUP_S" "--duration_s=$DURATION_S" --insecure_plaintext)
+
+if ((badges)); then  # two orgs of its own instead of the record's data set
+  badges_compare
+  mkdir -p "$(dirname "$OUT")"
+  splice_section "$OUT" "## Badges" badges_section
+  echo "== wrote the badges comparison into $OUT; failed calls: $(failed_calls)"
+  exit 0
+fi
+
 # Twice the members: the service's runs use the first MEMBERS, pgbench's command replays the
 # others (replay_members below).
 echo "== prepare ($((2 * MEMBERS)) members, $HISTORY purchases each)"
 timeout 1800 "$bench" prepare --target="$COMMAND_ADDRESS" --members=$((2 * MEMBERS)) \
   --history=$HISTORY --insecure_plaintext \
   --prepare_concurrency=$POOL_SIZE
-
-# Plaintext, as the services of the record serve; the TLS runs add --insecure_plaintext=false and
-# the TLS flags (the last --insecure_plaintext counts).
-common=("--channels=$CHANNELS" "--concurrency=$CONCURRENCY" "--members=$MEMBERS"
-        "--warmup_s=$WARMUP_S" "--duration_s=$DURATION_S" --insecure_plaintext)
 
 # The cost of mutual TLS: one pair --insecure_plaintext, one mutual TLS with an access policy.
 readonly TLS_MIX=accrue=60,redeem=20,group_redeem=5,transfer=5

@@ -13,7 +13,7 @@ cmake -S . -B build-fuzz -G Ninja -DLOYALTY_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build-fuzz -j "${LOYALTY_BUILD_JOBS:-2}"
 
-targets=(accrue reverse redeem transfer reservation cancel sequence partner
+targets=(accrue reverse redeem transfer reservation cancel sequence partner badge
          get_balances list_redemptions list_ledger_entries get_tier_progress get_household)
 mkdir -p build-fuzz/logs build-fuzz/findings
 run_target() {

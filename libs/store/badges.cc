@@ -77,6 +77,10 @@ constexpr pg::Statement kSelectHeld{
   "  AND mb.member_id = e.member_id AND mb.program_id = e.program_id"                            \
   "  AND mb.badge_id = l.badge_id AND mb.level_code = l.code)"
 
+constexpr pg::Statement kSelectEnrolledAt{
+    "badge_select_enrolled_at",
+    "SELECT enrolled_at FROM enrolments WHERE org_id = $1 AND member_id = $2 AND program_id = $3"};
+
 constexpr pg::Statement kTenureCandidates{"worker_tenure_candidates",
                                           "SELECT DISTINCT e.org_id, e.member_id" LOYALTY_TENURE_DUE
                                           " LIMIT $2"};
@@ -233,6 +237,16 @@ ledger::BadgeReads CachedBadgeReads(const ConfigCache* cache, const std::string&
     }
   }
   return {};
+}
+
+absl::StatusOr<std::optional<absl::Time>> EnrolledAt(pg::Transaction& tx, const std::string& org_id,
+                                                     const std::string& member_id,
+                                                     const std::string& program_id) {
+  LOYALTY_ASSIGN_OR_RETURN(
+      pg::Result row,
+      tx.Execute(kSelectEnrolledAt, pg::Params().Add(org_id).Add(member_id).Add(program_id)));
+  if (row.Rows() == 0) return std::nullopt;
+  return row.Time(0, 0);
 }
 
 absl::StatusOr<std::vector<MemberKey>> MembersWithTenureDue(pg::Transaction& tx, absl::Time now,

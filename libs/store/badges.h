@@ -1,6 +1,8 @@
 #pragma once
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -48,6 +50,11 @@ struct BadgeFactsRead {
 ledger::BadgeReads CachedBadgeReads(const ConfigCache* cache, const std::string& org_id,
                                     const std::string& program_id,
                                     const ledger::BadgeTrigger& trigger, absl::Time at);
+
+// When the member enrolled in the program (nullopt: not enrolled); it never changes.
+absl::StatusOr<std::optional<absl::Time>> EnrolledAt(pg::Transaction& tx, const std::string& org_id,
+                                                     const std::string& member_id,
+                                                     const std::string& program_id);
 
 // Tenure (the worker): members, active, enrolled in an active program with an active tenure badge
 // a level of which they have reached (enrolled_at plus its months, UTC) and not yet been awarded.

@@ -1,7 +1,8 @@
 // GetMemberBadges and ListBadges (docs/badges.md): the definitions are configuration, read from
 // the badges tables as the other queries read the programs'; the levels held and the measures
 // come from the views the projector keeps (view_member_badges, view_spend_days,
-// view_action_counts). Tenure counts from the enrolment's start, which never changes.
+// view_action_counts). Tenure counts from the enrolment's start (store::EnrolledAt), which never
+// changes.
 
 #include <algorithm>
 
@@ -10,6 +11,7 @@
 #include "libs/base/status_macros.h"
 #include "libs/ledger/badges.h"
 #include "libs/rpc/validate.h"
+#include "libs/store/badges.h"
 #include "libs/store/catalog.h"
 #include "libs/wire/badges.h"
 #include "libs/wire/time.h"
@@ -38,10 +40,6 @@ constexpr pg::Statement kSelectActionCounts{
     "query_select_badge_actions",
     "SELECT action_code, times FROM view_action_counts"
     " WHERE org_id = $1 AND member_id = $2 AND program_id = $3"};
-
-constexpr pg::Statement kSelectEnrolledAt{
-    "query_select_enrolled_at",
-    "SELECT enrolled_at FROM enrolments WHERE org_id = $1 AND member_id = $2 AND program_id = $3"};
 
 pg::Params Member(const std::string& org_id, const std::string& member_id,
                   const std::string& program_id) {
@@ -124,13 +122,14 @@ absl::Status GetMemberBadges(const QueryContext& context, const v1::GetMemberBad
         LOYALTY_ASSIGN_OR_RETURN(const ledger::ProgramConfig program,
                                  store::LoadProgram(tx, request.org_id(), request.program_id()));
         const pg::Params member = Member(request.org_id(), request.member_id(), program.program_id);
-        LOYALTY_ASSIGN_OR_RETURN(pg::Result enrolled, tx.Execute(kSelectEnrolledAt, member));
-        if (enrolled.Rows() == 0) {
+        LOYALTY_ASSIGN_OR_RETURN(
+            const std::optional<absl::Time> enrolled_at,
+            store::EnrolledAt(tx, request.org_id(), request.member_id(), program.program_id));
+        if (!enrolled_at.has_value()) {
           return Refused(ledger::kNotEnrolled,
                          absl::StrCat("member '", request.member_id(),
                                       "' is not enrolled in program '", program.program_id, "'"));
         }
-        const absl::Time enrolled_at = enrolled.Time(0, 0);
         const absl::Time now = context.clock->Now();
         LOYALTY_ASSIGN_OR_RETURN(pg::Result rows, tx.Execute(kSelectHeldLevels, member));
         std::vector<v1::BadgeAward> held;
@@ -140,7 +139,7 @@ absl::Status GetMemberBadges(const QueryContext& context, const v1::GetMemberBad
         LOYALTY_ASSIGN_OR_RETURN(const ledger::BadgeFacts facts,
                                  LoadMeasures(tx, member, program, now));
         for (const ledger::Badge& badge : program.badges) {
-          FillMemberBadge(badge, held, ledger::MeasureOf(badge, facts, enrolled_at, now), now,
+          FillMemberBadge(badge, held, ledger::MeasureOf(badge, facts, *enrolled_at, now), now,
                           response->add_badges());
         }
         response->set_ledger_position(read.position);

@@ -48,13 +48,12 @@ absl::Status CreateScratchTables(pg::Connection& connection) {
                                                   " INCLUDING ALL) ON COMMIT DROP"))
                         .status());
   }
-  // The badges' measures start from what migration 0012 found (its events carry no deltas).
+  // The badges' measures start from what migration 0012 found (earlier events carry no deltas).
   for (const char* table : {"view_spend_days", "view_action_counts"}) {
-    LOYALTY_RETURN_IF_ERROR(
-        connection
-            .ExecuteText(absl::StrCat("INSERT INTO pg_temp.", table, " SELECT * FROM public.",
-                                      table, "_baseline"))
-            .status());
+    LOYALTY_RETURN_IF_ERROR(connection
+                                .ExecuteText(absl::StrCat("INSERT INTO pg_temp.", table,
+                                                          " SELECT * FROM public.baseline_", table))
+                                .status());
   }
   return absl::OkStatus();
 }

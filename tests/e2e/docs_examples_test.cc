@@ -41,7 +41,8 @@ TEST_F(DocsExamplesTest, ThePythonWalkthroughRunsAsDocumented) {
       absl::StrCat("mkdir -p ", gen, " && protoc --proto_path=", LOYALTY_SOURCE_DIR, "/protos",
                    " --python_out=", gen, " --grpc_python_out=", gen,
                    " --plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin",
-                   " loyalty/v1/common.proto loyalty/v1/partner.proto loyalty/v1/admin.proto",
+                   " loyalty/v1/common.proto loyalty/v1/partner.proto loyalty/v1/badge.proto",
+                   " loyalty/v1/admin.proto",
                    " loyalty/v1/command.proto loyalty/v1/query.proto && protoc --proto_path=",
                    LOYALTY_GOOGLEAPIS_DIR, " --python_out=", gen,
                    " google/rpc/status.proto google/rpc/error_details.proto");

@@ -201,6 +201,38 @@ TEST_F(LoyaltyctlTest, QueryCommandsReadTheViewsThroughTheQueryService) {
   EXPECT_THAT(history.out, HasSubstr("LEDGER_ENTRY_KIND_REDEMPTION"));
 }
 
+TEST_F(LoyaltyctlTest, DefinesABadgeAndShowsTheMembersLevels) {
+  CreateShop();
+  QueryServer query(server_.database_url(), &server_.clock(), /*project=*/true);
+  const std::string targets = absl::StrCat("--query_target=127.0.0.1:", query.port(), " ");
+  const Result defined =
+      Ok("badge define --org=acme --program=shop --badge=big-spender --name='Big Spender' "
+         "--spend_amount --level=bronze:10000:100:CINEMA_2_FOR_1 --level=silver:50000 "
+         "--claw_back --key=badge-1");
+  EXPECT_THAT(defined.out, HasSubstr("big-spender"));
+  EXPECT_THAT(defined.out, HasSubstr("CINEMA_2_FOR_1"));
+  EXPECT_THAT(Ok("badge show --org=acme --program=shop --badge=big-spender").out,
+              MatchesRegex("(.|\n)*version +1\n(.|\n)*"));
+  const Result stale =
+      Run("badge define --org=acme --program=shop --badge=big-spender "
+          "--name=x --spend_amount --level=a:1 --expected_version=5");
+  EXPECT_EQ(stale.exit_code, 1);
+  EXPECT_THAT(stale.err, HasSubstr("BADGE_CHANGED"));
+
+  const Result accrued =
+      Ok("--json points accrue --org=acme --member=ann --order=o-1 "
+         "--amount=12500 --currency=USD --key=acc-1");
+  EXPECT_THAT(accrued.out, HasSubstr("\"levelCode\":\"bronze\""));
+  EXPECT_THAT(accrued.out, HasSubstr("\"available\":\"225\""));  // 125 + the bonus of 100
+  const Result listed = Ok(targets + "badge list --org=acme");
+  EXPECT_THAT(listed.out, HasSubstr("bronze:10000 silver:50000"));
+  const Result member = Ok(targets + "member show --org=acme --member=ann --min_position=" +
+                           std::to_string(LedgerPositionAfter(accrued.out)));
+  EXPECT_THAT(member.out, HasSubstr("big-spender"));
+  EXPECT_THAT(member.out, HasSubstr("CINEMA_2_FOR_1"));
+  EXPECT_THAT(member.out, HasSubstr("silver"));
+}
+
 TEST_F(LoyaltyctlTest, RefusedRedeemExitsOneWithTheReason) {
   CreateShop();
   Ok("points accrue --org=acme --member=ann --points=30 --description=welcome --key=acc-2");

@@ -23,7 +23,8 @@ import uuid
 
 def generate_stubs(proto_dir, googleapis_dir, out_dir):
     protos = [os.path.join("loyalty", "v1", name)
-              for name in ("common.proto", "partner.proto", "command.proto", "admin.proto")]
+              for name in ("common.proto", "partner.proto", "badge.proto", "command.proto",
+                           "admin.proto", "query.proto")]
     subprocess.run(
         ["protoc", f"--proto_path={proto_dir}", f"--python_out={out_dir}",
          f"--grpc_python_out={out_dir}",
@@ -44,6 +45,12 @@ def check(condition, message):
 def read(path):
     with open(path, "rb") as file:
         return file.read()
+
+
+def channel(grpc, target, ca, cert, key):
+    """A mutual TLS channel: the CA bundle to verify the server, the client's certificate."""
+    return grpc.secure_channel(target, grpc.ssl_channel_credentials(
+        root_certificates=read(ca), private_key=read(key), certificate_chain=read(cert)))
 
 
 def open_channel(grpc, args):

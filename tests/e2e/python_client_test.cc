@@ -46,5 +46,15 @@ TEST_F(PythonClientTest, APartnerProgramThroughThePythonClient) {
   EXPECT_EQ(airline.calls("VerifyAccount"), 2);
 }
 
+TEST_F(PythonClientTest, BadgesThroughThePythonClient) {
+  const std::string command = absl::StrCat(
+      "/usr/bin/python3 ", LOYALTY_SOURCE_DIR, "/tests/e2e/python_badge_client.py --protos ",
+      LOYALTY_SOURCE_DIR, "/protos --googleapis ", LOYALTY_GOOGLEAPIS_DIR, " --command ",
+      command_target(), " --query ", query_target(), " --org ", kOrg, " --member ", kMember,
+      " --tls_ca ", crm_.ca, " --crm_cert ", crm_.cert, " --crm_key ", crm_.key, " --reader_cert ",
+      reader_.cert, " --reader_key ", reader_.key);
+  EXPECT_TRUE(RunCommand(command));
+}
+
 }  // namespace
 }  // namespace loyalty::testing

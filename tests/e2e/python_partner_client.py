@@ -16,12 +16,7 @@ import tempfile
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from python_client import check, error_reason, generate_stubs, read  # noqa: E402
-
-
-def channel(grpc, target, ca, cert, key):
-    return grpc.secure_channel(target, grpc.ssl_channel_credentials(
-        root_certificates=read(ca), private_key=read(key), certificate_chain=read(cert)))
+from python_client import channel, check, error_reason, generate_stubs  # noqa: E402
 
 
 def main():

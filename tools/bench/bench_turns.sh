@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# scripts/bench.sh: the comparisons by turns (--tls-only, --against): two pairs of services, their runs in turns and the sections they write.
+# scripts/bench.sh: the comparisons by turns (--tls-only, --against, --badges): two pairs of services (or two orgs of one), their runs in turns and the sections they write.
 # Sourced by scripts/bench.sh; the functions read its settings and state ($work, $bin, ...).
 
 # Comparisons by turns in one run (the cost of mutual TLS, --against): two pairs of loyalty-command
@@ -85,7 +85,7 @@ pair_cores() {
 # run_header TITLE: the first lines of a section measured by turns: how, when, where.
 run_header() {
   local note="nothing else ran on the machine"
-  ((tls_only)) || [[ -n $against ]] &&
+  ((tls_only || badges)) || [[ -n $against ]] &&
     note="a shared machine: other work may have run beside it; the turns give any
 such drift to both sides"
   cat <<EOF_HEADER

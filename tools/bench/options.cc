@@ -127,6 +127,12 @@ const std::map<std::string, Setter, std::less<>>& Setters() {
          return ParseInt32("prepare_concurrency", v, 1, kMaxPrepareConcurrency,
                            &o.prepare_concurrency);
        }},
+      {"badges",
+       [](auto v, Options& o) {
+         if (v != "true" && v != "false") return OutOfRange("badges", v, "true or false");
+         o.badges = v == "true";
+         return absl::OkStatus();
+       }},
       {"op",
        [](auto v, Options& o) {
          std::optional<Operation> operation = ParseOperation(v);
@@ -172,6 +178,9 @@ absl::Status Validate(const Options& options) {
   if (options.mix.weight(Operation::kTransfer) > 0 && options.keys.members < 2) {
     return absl::InvalidArgumentError("transfer in --mix needs --members >= 2");
   }
+  if (options.badges && options.mode != Mode::kPrepare) {
+    return absl::InvalidArgumentError("--badges applies to prepare only");
+  }
   if (options.mode == Mode::kOnce) {
     const bool query = IsQuery(options.once_operation);
     if (!query && options.key.empty()) return absl::InvalidArgumentError("once needs --key");
@@ -204,6 +213,10 @@ absl::StatusOr<Options> ParseOptions(const std::vector<std::string>& arguments) 
     const absl::string_view flag = absl::string_view(argument).substr(2);
     if (flag == "insecure_plaintext") {
       options.tls.insecure_plaintext = true;
+      continue;
+    }
+    if (flag == "badges") {
+      options.badges = true;
       continue;
     }
     const size_t equals = flag.find('=');
@@ -239,11 +252,17 @@ std::string Usage() {
       "                            not the target's host\n"
       "  --insecure_plaintext      no TLS, for services run with --insecure_plaintext\n"
       "  --org=ID                  org of the data set (bench)\n"
-      "  --channels=N              gRPC channels (1..", kMaxChannels, ", 4)\n"
-      "  --concurrency=N           closed loop: calls outstanding (1..", kMaxConcurrency, ", 32)\n"
+      "  --channels=N              gRPC channels (1..",
+      kMaxChannels,
+      ", 4)\n"
+      "  --concurrency=N           closed loop: calls outstanding (1..",
+      kMaxConcurrency,
+      ", 32)\n"
       "  --rate=R                  open loop: calls per second (0 = closed loop)\n"
       "  --max_outstanding=N       open loop: calls in flight (8192)\n"
-      "  --mix=op=w,...            ", kDefaultMix, "\n"
+      "  --mix=op=w,...            ",
+      kDefaultMix,
+      "\n"
       "  --members=N               members of the data set (1000)\n"
       "  --hot_fraction=F --hot_share=S  hot set: fraction F of members gets share S of calls\n"
       "  --distribution=uniform|hot1     hot1: every call on member 0\n"
@@ -252,6 +271,8 @@ std::string Usage() {
       "  --json_out=FILE --label=NAME\n"
       "  --history=N               prepare: purchases per member (5)\n"
       "  --prepare_concurrency=N   prepare: calls in flight (16)\n"
+      "  --badges                  prepare: also define 10 badges in shop (scripts/bench.sh\n"
+      "                            --badges)\n"
       "  --op=OP --member_index=I --key=K  once: one command with a fixed key, or one\n"
       "                            get_balances (to --query_target, no key)\n");
 }

@@ -49,6 +49,7 @@ struct Options {
   std::string label;        // a name for the run in the report
   int history = 5;          // prepare: purchases per member
   int prepare_concurrency = 16;
+  bool badges = false;  // prepare: also define the 10 badges of tools/bench/badges.h in shop
   Operation once_operation = Operation::kAccrue;
   int64_t member_index = 0;  // once
   std::string key;           // once: idempotency key (and order reference)
@@ -57,9 +58,10 @@ struct Options {
 // Parses `[run|prepare|once] --flag=value ...` (arguments without the program name). Flags:
 // --target --query_target --org --channels --concurrency --rate --max_outstanding --mix
 // --members --hot_fraction --hot_share --distribution=uniform|hot1 --warmup_s --duration_s
-// --timeout_ms --json_out --label --history --prepare_concurrency --op --member_index --key, and
-// the TLS flags --tls_cert --tls_key --tls_ca --tls_server_name and --insecure_plaintext (which
-// alone needs no =value). TLS is the default: --tls_ca, or --insecure_plaintext, is required.
+// --timeout_ms --json_out --label --history --prepare_concurrency --badges (prepare only) --op
+// --member_index --key, and the TLS flags --tls_cert --tls_key --tls_ca --tls_server_name and
+// --insecure_plaintext (which, like --badges, alone needs no =value). TLS is the default:
+// --tls_ca, or --insecure_plaintext, is required.
 absl::StatusOr<Options> ParseOptions(const std::vector<std::string>& arguments);
 
 // One line per flag, for --help and usage errors.

@@ -14,6 +14,7 @@
 #include "loyalty/v1/admin.grpc.pb.h"
 #include "loyalty/v1/command.grpc.pb.h"
 #include "loyalty/v1/query.grpc.pb.h"
+#include "tools/bench/badges.h"
 #include "tools/bench/requests.h"
 #include "tools/demo_org/demo_org.h"
 
@@ -86,6 +87,11 @@ absl::Status Prepare(const Options& options,
   LOYALTY_RETURN_IF_ERROR(demo::CreateDemoOrg(
       *setup_admin, options.org_id, "loyalty-bench data set",
       SetupCalls([&] { return absl::StrCat("bench-setup-", options.org_id, "-", step++); })));
+  // Before the members, so that their history already holds the lowest levels.
+  if (options.badges) {
+    LOYALTY_RETURN_IF_ERROR(DefineBenchBadges(
+        *setup_admin, options.org_id, absl::StrCat("bench-badges-", options.org_id), SetupCalls()));
+  }
 
   const int64_t members = options.keys.members;
   std::atomic<int64_t> next_member{0};

@@ -11,7 +11,8 @@ namespace loyalty::bench {
 
 // Creates the data set through the public AdminService and CommandService: org `org_id`, the
 // demo org of tools/demo_org/demo_org.h, members bm-0..bm-(members-1) enrolled in both
-// programs, each with `history` purchases in shop and one in travel. Every call has a fixed
+// programs, each with `history` purchases in shop and one in travel; with `badges`, the ten
+// badges of tools/bench/badges.h are defined in shop before the members. Every call has a fixed
 // idempotency key, so running it again replays instead of adding; at most
 // `prepare_concurrency` calls are in flight.
 absl::Status Prepare(const Options& options,

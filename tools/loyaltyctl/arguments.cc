@@ -5,18 +5,16 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/match.h"
 #include "libs/base/status_macros.h"
 
 namespace loyalty::ctl {
 namespace {
 
-absl::Status Usage(absl::string_view message) {
-  return absl::InvalidArgumentError(message);
-}
+absl::Status Usage(absl::string_view message) { return absl::InvalidArgumentError(message); }
 
 // `--name=value` or `--name`.
 struct Option {
@@ -163,15 +161,15 @@ class Parser final {
   absl::Status TakeCommandFlag(const Option& option) {
     const CommandSpec* command = command_ = invocation_.command;
     if (command == nullptr) {
-      return Usage(absl::StrCat("unknown option --", option.name,
-                                " (command flags go after the command)"));
+      return Usage(
+          absl::StrCat("unknown option --", option.name, " (command flags go after the command)"));
     }
     const FlagSpec* flag = FindFlag(*command, option.name);
     if (flag == nullptr) {
-      return Usage(absl::StrCat("unknown flag --", option.name, " for `", CommandName(*command),
-                                "`"));
+      return Usage(
+          absl::StrCat("unknown flag --", option.name, " for `", CommandName(*command), "`"));
     }
-    if (invocation_.flags.Has(flag->name)) {
+    if (invocation_.flags.Has(flag->name) && !flag->repeated) {
       return Usage(absl::StrCat("--", flag->name, " given twice"));
     }
     if (flag->kind == FlagKind::kBool) {
@@ -181,7 +179,7 @@ class Parser final {
     }
     LOYALTY_ASSIGN_OR_RETURN(std::string value, ValueOf(flag->name, option.value));
     if (flag->kind != FlagKind::kString) LOYALTY_RETURN_IF_ERROR(CheckInteger(*flag, value));
-    invocation_.flags.Set(flag->name, std::move(value));
+    invocation_.flags.Add(flag->name, std::move(value));
     return absl::OkStatus();
   }
 
@@ -209,8 +207,8 @@ class Parser final {
     }
     invocation_.command = Find(commands_, noun_, word);
     if (invocation_.command == nullptr) {
-      return Usage(absl::StrCat("unknown verb '", word, "' for ", noun_, " (one of: ",
-                                absl::StrJoin(VerbsOf(commands_, noun_), ", "), ")"));
+      return Usage(absl::StrCat("unknown verb '", word, "' for ", noun_,
+                                " (one of: ", absl::StrJoin(VerbsOf(commands_, noun_), ", "), ")"));
     }
     return absl::OkStatus();
   }
@@ -220,8 +218,8 @@ class Parser final {
     if (invocation_.options.help || invocation_.options.version) return std::move(invocation_);
     if (noun_.empty()) return Usage("missing command");
     if (command == nullptr) {
-      return Usage(absl::StrCat("missing verb for ", noun_, " (one of: ",
-                                absl::StrJoin(VerbsOf(commands_, noun_), ", "), ")"));
+      return Usage(absl::StrCat("missing verb for ", noun_,
+                                " (one of: ", absl::StrJoin(VerbsOf(commands_, noun_), ", "), ")"));
     }
     for (const FlagSpec& flag : command->flags) {
       if (flag.required && !invocation_.flags.Has(flag.name)) {
@@ -245,24 +243,27 @@ bool Flags::Has(absl::string_view name) const { return values_.find(name) != val
 
 std::string Flags::String(absl::string_view name) const {
   auto found = values_.find(name);
-  return found == values_.end() ? "" : found->second;
+  return found == values_.end() || found->second.empty() ? "" : found->second.back();
 }
 
 int64_t Flags::Int64(absl::string_view name) const {
   int64_t value = 0;
-  auto found = values_.find(name);
-  if (found != values_.end() && !absl::SimpleAtoi(found->second, &value)) value = 0;
+  if (Has(name) && !absl::SimpleAtoi(String(name), &value)) value = 0;
   return value;
 }
 
 int32_t Flags::Int32(absl::string_view name) const {
   int32_t value = 0;
-  auto found = values_.find(name);
-  if (found != values_.end() && !absl::SimpleAtoi(found->second, &value)) value = 0;
+  if (Has(name) && !absl::SimpleAtoi(String(name), &value)) value = 0;
   return value;
 }
 
 bool Flags::Bool(absl::string_view name) const { return String(name) == "true"; }
+
+std::vector<std::string> Flags::Strings(absl::string_view name) const {
+  auto found = values_.find(name);
+  return found == values_.end() ? std::vector<std::string>() : found->second;
+}
 
 std::string CommandName(const CommandSpec& command) {
   return command.verb.empty() ? command.noun : absl::StrCat(command.noun, " ", command.verb);

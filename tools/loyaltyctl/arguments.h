@@ -28,16 +28,22 @@ struct GlobalOptions {
 class Flags final {
  public:
   bool Has(absl::string_view name) const;
-  // Empty, 0 or false when absent.
+  // Empty, 0 or false when absent; the last value of a repeated flag.
   std::string String(absl::string_view name) const;
   int64_t Int64(absl::string_view name) const;
   int32_t Int32(absl::string_view name) const;
   bool Bool(absl::string_view name) const;
+  // Every value of a repeated flag, in the order given; empty when absent.
+  std::vector<std::string> Strings(absl::string_view name) const;
 
-  void Set(std::string name, std::string value) { values_[std::move(name)] = std::move(value); }
+  // Set replaces the value(s); Add appends one (a repeated flag).
+  void Set(std::string name, std::string value) { values_[std::move(name)] = {std::move(value)}; }
+  void Add(std::string name, std::string value) {
+    values_[std::move(name)].push_back(std::move(value));
+  }
 
  private:
-  std::map<std::string, std::string, std::less<>> values_;
+  std::map<std::string, std::vector<std::string>, std::less<>> values_;
 };
 
 struct Invocation {

@@ -18,6 +18,9 @@ struct FlagSpec {
   bool required = false;
   // Placeholder in the usage text, e.g. "ID", "N".
   std::string value_name = "VALUE";
+  // May be given more than once (`--level=a:1 --level=b:2`); Flags::Strings has every value, in
+  // the order given. Other flags given twice are a usage error.
+  bool repeated = false;
 };
 
 // Runs a command: a usage error (bad flag combination or value) as a status, otherwise the

@@ -6,6 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "tools/loyaltyctl/admin_commands.h"
+#include "tools/loyaltyctl/badge_commands.h"
+#include "tools/loyaltyctl/badge_flags.h"
 #include "tools/loyaltyctl/member_commands.h"
 #include "tools/loyaltyctl/partner_commands.h"
 #include "tools/loyaltyctl/points_commands.h"
@@ -28,6 +30,10 @@ FlagSpec OptionalNumber(std::string name, FlagKind kind = FlagKind::kInt64) {
 }
 FlagSpec Switch(std::string name, bool required = false) {
   return {std::move(name), FlagKind::kBool, required, ""};
+}
+// Required, and may be given more than once (in order).
+FlagSpec RequiredRepeated(std::string name, std::string value_name) {
+  return {std::move(name), FlagKind::kString, true, std::move(value_name), true};
 }
 
 std::vector<FlagSpec> RuleFlags(std::vector<FlagSpec> flags) {
@@ -106,6 +112,28 @@ std::vector<CommandSpec> BuildCommands() {
         OptionalNumber("per_member_limit", FlagKind::kInt32)},
        kMutating,
        ActionAdd},
+      {"badge",
+       "define",
+       "define or change a badge of a program (the whole definition, levels in order)",
+       {org, program, Required("badge"), Required("name", "TEXT"), Switch("spend_amount"),
+        Switch("spend_points"), OptionalNumber("window_days", FlagKind::kInt32), Switch("tenure"),
+        Optional("advocacy", "ACTION"), RequiredRepeated("level", std::string(kBadgeLevelFormat)),
+        Switch("claw_back"), Optional("active_from", "RFC3339"), Optional("active_to", "RFC3339"),
+        OptionalNumber("expected_version", FlagKind::kInt32)},
+       kMutating,
+       BadgeDefine},
+      {"badge",
+       "show",
+       "show a badge: criterion, levels, benefits, dates, version",
+       {org, program, Required("badge")},
+       kReadOnly,
+       BadgeShow},
+      {"badge",
+       "list",
+       "list a program's badges (query service)",
+       {org, optional_program, Switch("active_only")},
+       kReadOnly,
+       BadgeList},
       {"member",
        "create",
        "create a member (enrolled in --programs or the default program)",
@@ -114,8 +142,8 @@ std::vector<CommandSpec> BuildCommands() {
        MemberCreate},
       {"member",
        "show",
-       "show a member, enrolments and household",
-       {org, member},
+       "show a member, enrolments, household, and badges in a program (query service)",
+       {org, member, optional_program, min_position},
        kReadOnly,
        MemberShow},
       {"member",
@@ -325,7 +353,8 @@ std::string FlagUsage(const FlagSpec& flag) {
   } else {
     text += "=" + flag.value_name;
   }
-  return flag.required ? text : "[" + text + "]";
+  if (!flag.required) text = "[" + text + "]";
+  return flag.repeated ? text + "..." : text;
 }
 
 // "  points redeem --org=ID ..." wrapped at kUsageColumns, then the summary.

@@ -56,6 +56,13 @@ const std::map<std::string, std::string>& FixedHints() {
       {"RULES_CHANGED",
        "someone changed the program's rules since this command read them; `program show`, then "
        "run it again (it reads them afresh)"},
+      {"BADGE_CHANGED",
+       "someone changed the badge since the version --expected_version names; `badge show`, then "
+       "define it again from its current version"},
+      {"BADGE_CRITERION_CHANGED",
+       "a badge's criterion cannot change; define a new badge (another --badge) instead"},
+      {"BADGE_LIMIT_REACHED",
+       "the program has as many badges as it may; change an existing one (`badge list`)"},
       {"IDEMPOTENCY_KEY_REUSED", "this --key was used for a different request; use a new --key"},
       {"CONFLICT_RETRIES_EXHAUSTED",
        "too many concurrent changes; retry with the same --key (safe, no double effect)"},
@@ -73,13 +80,13 @@ std::string HintFor(const google::rpc::ErrorInfo& info) {
   const std::string& reason = info.reason();
   if (reason == "INVALID_FIELD") {
     const std::string field = MetadataValue(info, "field");
-    return field.empty() ? "fix the flag values and retry"
-                         : absl::StrCat("the platform rejected field `", field,
-                                        "`; fix the matching flag");
+    return field.empty()
+               ? "fix the flag values and retry"
+               : absl::StrCat("the platform rejected field `", field, "`; fix the matching flag");
   }
   if (reason == "INTERNAL") {
-    return absl::StrCat("a platform error; report request id ",
-                        MetadataValue(info, "request_id"), " to the platform team");
+    return absl::StrCat("a platform error; report request id ", MetadataValue(info, "request_id"),
+                        " to the platform team");
   }
   auto fixed = FixedHints().find(reason);
   if (fixed != FixedHints().end()) return fixed->second;
@@ -137,10 +144,10 @@ Failure DescribeFailure(const grpc::Status& status, absl::string_view target) {
   failure.reason = info.reason();
   failure.status_message = status.error_message();
   failure.details.insert(info.metadata().begin(), info.metadata().end());
-  failure.message = info.reason().empty()
-                        ? absl::StrCat("error: ", code, ": ", status.error_message())
-                        : absl::StrCat("error: ", code, " ", info.reason(), ": ",
-                                       status.error_message());
+  failure.message =
+      info.reason().empty()
+          ? absl::StrCat("error: ", code, ": ", status.error_message())
+          : absl::StrCat("error: ", code, " ", info.reason(), ": ", status.error_message());
   if (!info.reason().empty() || IsPlatformCode(status.error_code())) {
     failure.exit_code = kExitRefused;
     failure.hint = HintFor(info);

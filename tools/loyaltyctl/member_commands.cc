@@ -1,17 +1,22 @@
 #include "tools/loyaltyctl/member_commands.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_split.h"
 #include "libs/base/status_macros.h"
 #include "tools/loyaltyctl/enum_flags.h"
+#include "tools/loyaltyctl/failure.h"
+#include "tools/loyaltyctl/json.h"
 #include "tools/loyaltyctl/render_admin.h"
+#include "tools/loyaltyctl/render_badges.h"
 
 namespace loyalty::ctl {
 namespace {
 
 using Admin = v1::AdminService::Stub;
+using Queries = v1::QueryService::Stub;
 
 template <typename Request>
 Request MemberRequest(Session& session) {
@@ -29,7 +34,7 @@ absl::StatusOr<int> MemberCreate(Session& session) {
   v1::MemberKind kind = v1::MEMBER_KIND_INDIVIDUAL;
   if (flags.Has("kind")) {
     LOYALTY_ASSIGN_OR_RETURN(kind, ParseEnumFlag("kind", flags.String("kind"), "MEMBER_KIND_",
-                                         &v1::MemberKind_Parse, "individual, household"));
+                                                 &v1::MemberKind_Parse, "individual, household"));
   }
   auto request = MemberRequest<v1::CreateMemberRequest>(session);
   request.set_kind(kind);
@@ -40,17 +45,52 @@ absl::StatusOr<int> MemberCreate(Session& session) {
   return session.Call(session.admin(), &Admin::CreateMember, request, RenderMember);
 }
 
+// The member (AdminService), then its badges in --program or the org's default program
+// (QueryService). The member is what the command is for: when the badge query fails (no query
+// service at --query_target, the member not in that program, ...) the member is still printed and
+// the command exits 0, the failure going to stderr as a warning (and, with --json, under
+// "memberBadges" as {"error": {...}} instead of the GetMemberBadgesResponse).
 absl::StatusOr<int> MemberShow(Session& session) {
+  const Flags& flags = session.flags();
   v1::GetMemberRequest request;
-  request.set_org_id(session.flags().String("org"));
-  request.set_member_id(session.flags().String("member"));
-  return session.Call(session.admin(), &Admin::GetMember, request, RenderMember);
+  request.set_org_id(flags.String("org"));
+  request.set_member_id(flags.String("member"));
+  v1::Member member;
+  grpc::Status status = session.Invoke(session.admin(), &Admin::GetMember, request, &member);
+  if (!status.ok()) return session.ReportFailure(status, session.options().target);
+
+  v1::GetMemberBadgesRequest badges_request;
+  badges_request.set_org_id(request.org_id());
+  badges_request.set_member_id(request.member_id());
+  badges_request.set_program_id(flags.String("program"));
+  badges_request.set_min_position(flags.Int64("min_position"));
+  v1::GetMemberBadgesResponse badges;
+  status = session.Invoke(session.queries(), &Queries::GetMemberBadges, badges_request, &badges);
+  std::optional<Failure> failure;
+  if (!status.ok()) failure = DescribeFailure(status, session.options().query_target);
+
+  if (session.options().json) {
+    PrintJsonWith(member, "memberBadges",
+                  failure.has_value() ? FailureJson(*failure) : MessageJson(badges), session.out());
+  } else {
+    RenderMember(member, session.out());
+    if (!failure.has_value()) {
+      session.out() << "\n";
+      RenderMemberBadges(badges, session.out());
+    }
+  }
+  if (failure.has_value()) {
+    session.err() << "warning: badges not shown: " << failure->message << "\n";
+    if (!failure->hint.empty()) session.err() << "hint: " << failure->hint << "\n";
+  }
+  return kExitOk;
 }
 
 absl::StatusOr<int> MemberStatusSet(Session& session) {
-  LOYALTY_ASSIGN_OR_RETURN(const v1::MemberStatus status,
-                   ParseEnumFlag("status", session.flags().String("status"), "MEMBER_STATUS_",
-                                 &v1::MemberStatus_Parse, "active, suspended, closed"));
+  LOYALTY_ASSIGN_OR_RETURN(
+      const v1::MemberStatus status,
+      ParseEnumFlag("status", session.flags().String("status"), "MEMBER_STATUS_",
+                    &v1::MemberStatus_Parse, "active, suspended, closed"));
   auto request = MemberRequest<v1::SetMemberStatusRequest>(session);
   request.set_status(status);
   return session.Call(session.admin(), &Admin::SetMemberStatus, request, RenderMember);

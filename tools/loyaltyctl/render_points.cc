@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "tools/loyaltyctl/format.h"
+#include "tools/loyaltyctl/render_badges.h"
 #include "tools/loyaltyctl/render_balances.h"
 
 namespace loyalty::ctl {
@@ -11,8 +12,8 @@ namespace {
 
 // "(ledger position 12)" or "(ledger position 12, replayed: no new effect)".
 void RedemptionSummary(const v1::Redemption& redemption, std::ostream& out) {
-  out << "redemption " << redemption.redemption_id() << ": " << redemption.points()
-      << " points (" << FormatMoney(redemption.value()) << ") from "
+  out << "redemption " << redemption.redemption_id() << ": " << redemption.points() << " points ("
+      << FormatMoney(redemption.value()) << ") from "
       << (redemption.group() ? "all programs" : redemption.program_id());
   if (!redemption.order_ref().empty()) out << ", order " << redemption.order_ref();
   if (!redemption.reward().empty()) out << ", reward " << redemption.reward();
@@ -30,6 +31,9 @@ void RenderAccrue(const v1::AccrueResponse& response, std::ostream& out) {
   if (response.debt_repaid() > 0) out << ", " << response.debt_repaid() << " repaid debt";
   if (!response.tier().empty()) out << ", tier " << response.tier();
   out << ") " << FormatPosition(response.ledger_position(), response.replayed()) << "\n";
+  for (const v1::BadgeAward& award : response.badges_awarded()) {
+    out << BadgeAwardText(award) << "\n";
+  }
   RenderBalances(response.balances(), out);
 }
 
@@ -38,6 +42,9 @@ void RenderReverse(const v1::ReverseResponse& response, std::ostream& out) {
   if (response.debt_created() > 0) out << ", " << response.debt_created() << " became debt";
   out << "; returned so far " << FormatMoney(response.cumulative_returned()) << " "
       << FormatPosition(response.ledger_position(), response.replayed()) << "\n";
+  for (const v1::BadgeAward& award : response.badge_bonuses_clawed_back()) {
+    out << BadgeClawBackText(award) << "\n";
+  }
   RenderBalances(response.balances(), out);
 }
 

@@ -6,7 +6,8 @@
 
 namespace loyalty::ctl {
 
-// What a points command did, in one or two lines, then the member's balances after it.
+// What a points command did, in one or two lines (and a line per badge level an accrual
+// awarded or whose bonus a return took back), then the member's balances after it.
 void RenderAccrue(const v1::AccrueResponse& response, std::ostream& out);
 void RenderReverse(const v1::ReverseResponse& response, std::ostream& out);
 void RenderRedeem(const v1::RedeemResponse& response, std::ostream& out);

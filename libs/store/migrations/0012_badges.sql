@@ -117,14 +117,14 @@ CREATE TABLE view_action_counts (
 
 -- The measures as this migration found them: the events written before it carry no measure
 -- deltas, so the views start from these rows, and so does a rebuild (services/query/rebuild.cc).
-CREATE TABLE view_spend_days_baseline (LIKE view_spend_days INCLUDING ALL);
-CREATE TABLE view_action_counts_baseline (LIKE view_action_counts INCLUDING ALL);
+CREATE TABLE baseline_view_spend_days (LIKE view_spend_days INCLUDING ALL);
+CREATE TABLE baseline_view_action_counts (LIKE view_action_counts INCLUDING ALL);
 
-INSERT INTO view_spend_days_baseline
+INSERT INTO baseline_view_spend_days
   SELECT org_id, member_id, program_id, (created_at AT TIME ZONE 'UTC')::date,
          sum(amount_minor - returned_minor), sum(points - reversed_points)
     FROM purchases GROUP BY 1, 2, 3, 4;
-INSERT INTO view_action_counts_baseline
+INSERT INTO baseline_view_action_counts
   SELECT org_id, member_id, program_id, action_code, times FROM action_counts;
-INSERT INTO view_spend_days SELECT * FROM view_spend_days_baseline;
-INSERT INTO view_action_counts SELECT * FROM view_action_counts_baseline;
+INSERT INTO view_spend_days SELECT * FROM baseline_view_spend_days;
+INSERT INTO view_action_counts SELECT * FROM baseline_view_action_counts;

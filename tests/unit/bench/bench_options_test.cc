@@ -114,6 +114,18 @@ TEST(BenchOptionsTest, OnceGetBalancesNeedsQueryTargetNotKey) {
   EXPECT_EQ(options->member_index, 2);
 }
 
+TEST(BenchOptionsTest, BadgesForPrepareOnly) {
+  absl::StatusOr<Options> options = ParseOptions({"prepare", "--badges", "--insecure_plaintext"});
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_TRUE(options->badges);
+  options = ParseOptions({"prepare", "--badges=false", "--insecure_plaintext"});
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_FALSE(options->badges);
+  options = ParseOptions({"prepare", "--insecure_plaintext"});
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_FALSE(options->badges);
+}
+
 TEST(BenchOptionsTest, Hot1) {
   absl::StatusOr<Options> options = ParseOptions(
       {"--distribution=hot1", "--mix=accrue=1", "--members=1", "--insecure_plaintext"});
@@ -159,6 +171,9 @@ TEST(BenchOptionsTest, Refusals) {
       {{"--tls_ca=/nonexistent/ca.crt"}, "--tls_ca: cannot read"},
       {{"--insecure_plaintext", "--tls_ca=ca.crt"}, "--insecure_plaintext goes with none"},
       {{"--insecure_plaintext=yes"}, "true or false"},
+      {{"--badges", "--insecure_plaintext"}, "--badges applies to prepare only"},
+      {{"once", "--key=k", "--badges", "--insecure_plaintext"}, "applies to prepare only"},
+      {{"prepare", "--badges=1", "--insecure_plaintext"}, "true or false"},
       {{"--tls_ca=" + std::string(5000, 'a')}, "at most 4096 characters"},
   };
   for (const auto& c : cases) {
@@ -175,6 +190,7 @@ TEST(BenchOptionsTest, UsageNamesEveryMode) {
   EXPECT_THAT(Usage(), HasSubstr("--distribution"));
   EXPECT_THAT(Usage(), HasSubstr("--tls_ca"));
   EXPECT_THAT(Usage(), HasSubstr("--insecure_plaintext"));
+  EXPECT_THAT(Usage(), HasSubstr("--badges"));
 }
 
 }  // namespace

@@ -1,10 +1,15 @@
-// Mix selection and key distribution proportions, and the JSON report's shape.
+// Mix selection and key distribution proportions, the JSON report's shape, and the badge
+// definitions of `prepare --badges`.
 
 #include <array>
 #include <random>
+#include <set>
+#include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tools/bench/badges.h"
 #include "tools/bench/key_distribution.h"
 #include "tools/bench/mix.h"
 #include "tools/bench/report.h"
@@ -149,6 +154,66 @@ TEST(BenchReportTest, TextLeavesOutTheErrorLineWithoutErrors) {
   RunReport report = SampleReport();
   report.operations[static_cast<size_t>(OperationIndex(Operation::kAccrue))].errors_by_code[10] = 0;
   EXPECT_THAT(FormatText(report), Not(HasSubstr("errors by code")));
+}
+
+// Ten definitions DefineBadge accepts (ids and level codes unique, 3..5 levels of ascending
+// thresholds, windows 0..366, advocacy on the actions added first), spend badges over both
+// measures and the windows of the benchmark, each with a level prepare's history reaches and
+// levels above it for the run to cross.
+TEST(BenchBadgesTest, TenRealisticDefinitions) {
+  const std::vector<v1::BadgeDefinition> badges = BenchBadges();
+  ASSERT_EQ(badges.size(), 10u);
+  std::set<std::string> ids, actions, measures_windows;
+  int spend = 0, advocacy = 0, tenure = 0, with_bonus = 0;
+  for (const v1::BadgeDefinition& badge : badges) {
+    EXPECT_TRUE(ids.insert(badge.badge_id()).second) << badge.badge_id();
+    EXPECT_FALSE(badge.name().empty());
+    EXPECT_GE(badge.levels_size(), 3) << badge.badge_id();
+    EXPECT_LE(badge.levels_size(), 5) << badge.badge_id();
+    std::set<std::string> codes;
+    int64_t previous = 0;
+    bool bonus = false;
+    for (const v1::BadgeLevel& level : badge.levels()) {
+      EXPECT_TRUE(codes.insert(level.code()).second) << badge.badge_id() << " " << level.code();
+      EXPECT_GT(level.threshold(), previous) << badge.badge_id() << " " << level.code();
+      previous = level.threshold();
+      bonus = bonus || level.benefit().bonus_points() > 0;
+    }
+    with_bonus += bonus ? 1 : 0;
+    switch (badge.criterion().kind_case()) {
+      case v1::BadgeCriterion::kSpend: {
+        ++spend;
+        const v1::SpendCriterion& criterion = badge.criterion().spend();
+        EXPECT_GE(criterion.window_days(), 0);
+        EXPECT_LE(criterion.window_days(), 366);
+        const bool amount = criterion.measure() == v1::SPEND_MEASURE_AMOUNT;
+        EXPECT_TRUE(amount || criterion.measure() == v1::SPEND_MEASURE_POINTS);
+        measures_windows.insert(
+            absl::StrCat(amount ? "amount" : "points", "/", criterion.window_days()));
+        // Prepare's history (2 purchases of $1,000): 200,000 minor units, 2,500 points.
+        const int64_t history = amount ? 200'000 : 2'500;
+        EXPECT_LE(badge.levels(0).threshold(), history) << badge.badge_id();
+        EXPECT_GT(badge.levels(badge.levels_size() - 1).threshold(), history) << badge.badge_id();
+        break;
+      }
+      case v1::BadgeCriterion::kAdvocacy:
+        ++advocacy;
+        actions.insert(badge.criterion().advocacy().action_code());
+        break;
+      case v1::BadgeCriterion::kTenure:
+        ++tenure;
+        break;
+      case v1::BadgeCriterion::KIND_NOT_SET:
+        ADD_FAILURE() << badge.badge_id() << " has no criterion";
+    }
+  }
+  EXPECT_EQ(spend, 6);
+  EXPECT_EQ(advocacy, 2);
+  EXPECT_EQ(tenure, 2);
+  EXPECT_GE(with_bonus, 5);
+  EXPECT_EQ(actions, (std::set<std::string>{kBadgeActions[0].code, kBadgeActions[1].code}));
+  EXPECT_EQ(measures_windows, (std::set<std::string>{"amount/0", "points/0", "amount/7",
+                                                     "amount/30", "points/90", "amount/365"}));
 }
 
 }  // namespace

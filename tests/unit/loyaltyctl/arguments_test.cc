@@ -3,11 +3,13 @@
 #include "tools/loyaltyctl/arguments.h"
 
 #include <algorithm>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tools/loyaltyctl/badge_flags.h"
 #include "tools/loyaltyctl/command_table.h"
 #include "tools/loyaltyctl/limits.h"
 
@@ -183,6 +185,161 @@ TEST(CommandTableTest, EveryCommandHasAHandlerAndUniqueName) {
                                "history"}) {
     EXPECT_TRUE(std::binary_search(names.begin(), names.end(), expected)) << expected;
   }
+  for (const char* expected : {"badge define", "badge show", "badge list"}) {
+    EXPECT_TRUE(std::binary_search(names.begin(), names.end(), expected)) << expected;
+  }
+}
+
+// `badge define --org=o --program=p --badge=b --name=N` and `extra`, parsed and turned into the
+// definition it sends.
+absl::StatusOr<v1::BadgeDefinition> DefineBadge(const std::vector<std::string>& extra) {
+  std::vector<std::string> arguments = {"badge",     "define", "--org=o",    "--program=p",
+                                        "--badge=b", "--name", "Big Spender"};
+  arguments.insert(arguments.end(), extra.begin(), extra.end());
+  absl::StatusOr<Invocation> invocation = Parse(arguments);
+  if (!invocation.ok()) return invocation.status();
+  return BadgeFromFlags(invocation->flags);
+}
+
+TEST(BadgeDefineTest, ReadsASpendBadgeWithItsLevelsInOrder) {
+  auto badge = DefineBadge({"--spend_amount", "--window_days=365", "--level=bronze:10000",
+                            "--level", "silver:50000:250", "--level=gold:100000:1000:LOUNGE:T2",
+                            "--claw_back", "--active_from=2026-03-01T00:00:00Z", "--key=k-1"});
+  ASSERT_TRUE(badge.ok()) << badge.status();
+  EXPECT_EQ(badge->badge_id(), "b");
+  EXPECT_EQ(badge->name(), "Big Spender");
+  ASSERT_TRUE(badge->criterion().has_spend());
+  EXPECT_EQ(badge->criterion().spend().measure(), v1::SPEND_MEASURE_AMOUNT);
+  EXPECT_EQ(badge->criterion().spend().window_days(), 365);
+  ASSERT_EQ(badge->levels_size(), 3);
+  EXPECT_EQ(badge->levels(0).code(), "bronze");
+  EXPECT_EQ(badge->levels(0).threshold(), 10000);
+  EXPECT_EQ(badge->levels(0).benefit().bonus_points(), 0);
+  EXPECT_EQ(badge->levels(0).benefit().benefit_code(), "");
+  EXPECT_EQ(badge->levels(1).code(), "silver");
+  EXPECT_EQ(badge->levels(1).threshold(), 50000);
+  EXPECT_EQ(badge->levels(1).benefit().bonus_points(), 250);
+  EXPECT_EQ(badge->levels(2).code(), "gold");
+  EXPECT_EQ(badge->levels(2).benefit().bonus_points(), 1000);
+  EXPECT_EQ(badge->levels(2).benefit().benefit_code(), "LOUNGE:T2") << "the last part keeps ':'";
+  for (const v1::BadgeLevel& level : badge->levels()) {
+    EXPECT_TRUE(level.benefit().claw_back_on_reversal()) << level.code();
+  }
+  EXPECT_EQ(badge->active_from().seconds(), 1772323200);
+  EXPECT_FALSE(badge->has_active_to());
+}
+
+TEST(BadgeDefineTest, ReadsTheOtherCriteria) {
+  auto points = DefineBadge({"--spend_points", "--level=a:1"});
+  ASSERT_TRUE(points.ok()) << points.status();
+  EXPECT_EQ(points->criterion().spend().measure(), v1::SPEND_MEASURE_POINTS);
+  EXPECT_EQ(points->criterion().spend().window_days(), 0) << "lifetime";
+  EXPECT_FALSE(points->levels(0).benefit().claw_back_on_reversal());
+
+  auto tenure = DefineBadge({"--tenure", "--level=one-year:12::ANNIVERSARY", "--level=two:24"});
+  ASSERT_TRUE(tenure.ok()) << tenure.status();
+  EXPECT_TRUE(tenure->criterion().has_tenure());
+  EXPECT_EQ(tenure->levels(0).benefit().bonus_points(), 0) << "empty BONUS_POINTS is none";
+  EXPECT_EQ(tenure->levels(0).benefit().benefit_code(), "ANNIVERSARY");
+
+  auto advocacy = DefineBadge({"--advocacy=referral", "--level=advocate:3:100",
+                               "--active_to=2026-12-31T00:00:00Z", "--expected_version=4"});
+  ASSERT_TRUE(advocacy.ok()) << advocacy.status();
+  EXPECT_EQ(advocacy->criterion().advocacy().action_code(), "referral");
+  EXPECT_TRUE(advocacy->has_active_to());
+}
+
+TEST(BadgeDefineTest, LevelFormatErrorsNameTheFlagAndTheValue) {
+  struct Case {
+    std::string level;
+    std::string message;
+  };
+  for (const Case& tested : std::vector<Case>{
+           {"gold", "--level 'gold': no THRESHOLD"},
+           {":100", "--level ':100': the level CODE is empty"},
+           {"gold:", "--level 'gold:': THRESHOLD must be an integer, got ''"},
+           {"gold:lots", "--level 'gold:lots': THRESHOLD must be an integer, got 'lots'"},
+           {"gold:1.5", "THRESHOLD must be an integer, got '1.5'"},
+           {"vip:gold:100", "got 'gold'; a level CODE cannot hold ':'"},
+           {"gold:100:many",
+            "--level 'gold:100:many': BONUS_POINTS must be an integer, got 'many'"},
+       }) {
+    auto level = ParseBadgeLevel(tested.level);
+    ASSERT_FALSE(level.ok()) << tested.level;
+    EXPECT_THAT(std::string(level.status().message()), HasSubstr(tested.message));
+    EXPECT_THAT(std::string(level.status().message()),
+                HasSubstr("CODE:THRESHOLD[:BONUS_POINTS[:BENEFIT_CODE]]"));
+    // Through the command line: the same error, whichever --level is bad.
+    auto badge = DefineBadge({"--tenure", "--level=ok:1", "--level=" + tested.level});
+    ASSERT_FALSE(badge.ok()) << tested.level;
+    EXPECT_THAT(std::string(badge.status().message()), HasSubstr(tested.message));
+  }
+}
+
+TEST(BadgeDefineTest, RefusesBadFlagCombinations) {
+  struct Case {
+    std::vector<std::string> flags;
+    std::string message;
+  };
+  for (const Case& tested : std::vector<Case>{
+           {{"--level=a:1"}, "give exactly one criterion: --spend_amount, --spend_points"},
+           {{"--tenure", "--advocacy=referral", "--level=a:1"}, "give exactly one criterion"},
+           {{"--spend_amount", "--spend_points", "--level=a:1"}, "give exactly one criterion"},
+           {{"--tenure", "--window_days=30", "--level=a:1"},
+            "--window_days goes with --spend_amount or --spend_points"},
+           {{"--advocacy=referral", "--claw_back", "--level=a:1"},
+            "--claw_back goes with --spend_amount or --spend_points"},
+           {{"--tenure", "--level=a:1", "--active_from=tomorrow"},
+            "--active_from must be an RFC 3339 time"},
+           {{"--tenure"}, "`badge define` needs --level"},
+           {{"--tenure", "--level=a:1", "--window_days=x"}, "--window_days must be an integer"},
+           {{"--tenure", "--level=a:1", "--expected_version=v2"},
+            "--expected_version must be an integer"},
+           {{"--tenure", "--level=a:1", "--claw_back", "--claw_back"}, "--claw_back given twice"},
+       }) {
+    auto badge = DefineBadge(tested.flags);
+    ASSERT_FALSE(badge.ok()) << tested.message;
+    EXPECT_THAT(std::string(badge.status().message()), HasSubstr(tested.message));
+  }
+  // A switch given as false is not given.
+  EXPECT_TRUE(DefineBadge({"--tenure=false", "--advocacy=review", "--level=a:1"}).ok());
+}
+
+TEST(ParseCommandLineTest, ARepeatedFlagKeepsEveryValueInOrder) {
+  auto invocation = Parse({"badge", "define", "--org=o", "--program=p", "--badge=b", "--name=B",
+                           "--tenure", "--level=a:1", "--level", "b:2", "--level=c:3"});
+  ASSERT_TRUE(invocation.ok()) << invocation.status();
+  EXPECT_THAT(invocation->flags.Strings("level"), ::testing::ElementsAre("a:1", "b:2", "c:3"));
+  EXPECT_EQ(invocation->flags.String("level"), "c:3");
+  EXPECT_THAT(invocation->flags.Strings("org"), ::testing::ElementsAre("o"));
+  EXPECT_TRUE(invocation->flags.Strings("advocacy").empty());
+}
+
+TEST(ParseCommandLineTest, BadgeShowAndListAndMemberShowTakeAProgram) {
+  auto show = Parse({"badge", "show", "--org=o", "--program=p", "--badge=b"});
+  ASSERT_TRUE(show.ok()) << show.status();
+  EXPECT_FALSE(Parse({"badge", "show", "--org=o", "--badge=b"}).ok()) << "needs --program";
+  auto list = Parse({"badge", "list", "--org=o", "--active_only"});
+  ASSERT_TRUE(list.ok()) << list.status();
+  EXPECT_TRUE(list->flags.Bool("active_only"));
+  EXPECT_FALSE(list->flags.Has("program")) << "the default program";
+  EXPECT_FALSE(Parse({"badge", "list", "--org=o", "--key=k"}).ok()) << "read-only";
+  auto member = Parse({"member", "show", "--org=o", "--member=m", "--program=p"});
+  ASSERT_TRUE(member.ok()) << member.status();
+  EXPECT_EQ(member->flags.String("program"), "p");
+}
+
+TEST(CommandTableTest, UsageMarksARepeatedFlag) {
+  for (const CommandSpec& command : Commands()) {
+    if (CommandName(command) != "badge define") continue;
+    std::ostringstream out;
+    PrintCommandUsage(command, out);
+    EXPECT_THAT(out.str(), HasSubstr("--level=CODE:THRESHOLD[:BONUS_POINTS[:BENEFIT_CODE]]..."));
+    EXPECT_THAT(out.str(), HasSubstr("[--advocacy=ACTION]"));
+    EXPECT_THAT(out.str(), HasSubstr("[--key=KEY]"));
+    return;
+  }
+  ADD_FAILURE() << "no badge define";
 }
 
 }  // namespace

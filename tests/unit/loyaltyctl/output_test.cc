@@ -15,7 +15,9 @@
 #include "tools/loyaltyctl/format.h"
 #include "tools/loyaltyctl/json.h"
 #include "tools/loyaltyctl/limits.h"
+#include "tools/loyaltyctl/render_badges.h"
 #include "tools/loyaltyctl/render_balances.h"
+#include "tools/loyaltyctl/render_points.h"
 #include "tools/loyaltyctl/render_query.h"
 #include "tools/loyaltyctl/run.h"
 #include "tools/loyaltyctl/table.h"
@@ -226,6 +228,253 @@ TEST(JsonTest, PrintsAFailureWithEveryKey) {
   EXPECT_THAT(transport.str(), HasSubstr("\"reason\":\"\""));
   EXPECT_THAT(transport.str(), HasSubstr("\"details\":{}"));
   EXPECT_THAT(transport.str(), HasSubstr("\"code\":\"UNAVAILABLE\""));
+}
+
+google::protobuf::Timestamp At(const char* text) {
+  auto timestamp = ParseTimestamp("at", text);
+  return timestamp.ok() ? *timestamp : google::protobuf::Timestamp();
+}
+
+v1::BadgeDefinition SampleBadge() {
+  v1::BadgeDefinition badge;
+  badge.set_org_id("acme");
+  badge.set_program_id("shop");
+  badge.set_badge_id("big-spender");
+  badge.set_name("Big Spender");
+  badge.mutable_criterion()->mutable_spend()->set_measure(v1::SPEND_MEASURE_AMOUNT);
+  badge.mutable_criterion()->mutable_spend()->set_window_days(365);
+  v1::BadgeLevel* bronze = badge.add_levels();
+  bronze->set_code("bronze");
+  bronze->set_threshold(10000);
+  v1::BadgeLevel* gold = badge.add_levels();
+  gold->set_code("gold");
+  gold->set_threshold(50000);
+  gold->mutable_benefit()->set_bonus_points(500);
+  gold->mutable_benefit()->set_benefit_code("LOUNGE");
+  gold->mutable_benefit()->set_claw_back_on_reversal(true);
+  *badge.mutable_active_from() = At("2026-03-01T00:00:00Z");
+  badge.set_version(2);
+  *badge.mutable_updated_at() = At("2026-02-20T09:30:00Z");
+  return badge;
+}
+
+TEST(RenderBadgeTest, ADefinitionWithItsLevels) {
+  std::ostringstream out;
+  RenderBadge(SampleBadge(), out);
+  EXPECT_EQ(out.str(),
+            "badge        big-spender\n"
+            "org          acme\n"
+            "program      shop\n"
+            "name         Big Spender\n"
+            "criterion    spend amount (minor units), last 365 days\n"
+            "active from  2026-03-01T00:00:00Z\n"
+            "active to    - (no end)\n"
+            "version      2\n"
+            "updated      2026-02-20T09:30:00Z\n"
+            "\n"
+            "LEVEL   NAME  THRESHOLD  BONUS POINTS  BENEFIT  CLAW BACK\n"
+            "bronze  -         10000             -  -        no\n"
+            "gold    -         50000           500  LOUNGE   yes\n");
+}
+
+TEST(RenderBadgeTest, CriteriaAsText) {
+  v1::BadgeCriterion criterion;
+  criterion.mutable_spend()->set_measure(v1::SPEND_MEASURE_POINTS);
+  EXPECT_EQ(BadgeCriterionText(criterion), "spend points, lifetime");
+  criterion.mutable_tenure();
+  EXPECT_EQ(BadgeCriterionText(criterion), "tenure (months enrolled)");
+  criterion.mutable_advocacy()->set_action_code("referral");
+  EXPECT_EQ(BadgeCriterionText(criterion), "advocacy: action referral");
+  EXPECT_EQ(BadgeCriterionText(v1::BadgeCriterion()), "-");
+}
+
+TEST(RenderBadgeTest, AListOneRowPerBadge) {
+  v1::ListBadgesResponse response;
+  response.set_program_id("shop");
+  *response.add_badges() = SampleBadge();
+  v1::BadgeDefinition* referrer = response.add_badges();
+  referrer->set_badge_id("referrer");
+  referrer->set_name("Referrer");
+  referrer->mutable_criterion()->mutable_advocacy()->set_action_code("referral");
+  referrer->add_levels()->set_code("one");
+  referrer->mutable_levels(0)->set_threshold(1);
+  referrer->set_version(1);
+  std::ostringstream out;
+  RenderBadges(response, out);
+  EXPECT_EQ(out.str(),
+            "badges of program shop\n"
+            "BADGE        NAME         CRITERION                                  "
+            "LEVELS                   ACTIVE FROM           ACTIVE TO  VERSION\n"
+            "big-spender  Big Spender  spend amount (minor units), last 365 days  "
+            "bronze:10000 gold:50000  2026-03-01T00:00:00Z  -                2\n"
+            "referrer     Referrer     advocacy: action referral                  "
+            "one:1                    -                     -                1\n");
+  v1::ListBadgesResponse empty;
+  empty.set_program_id("travel");
+  std::ostringstream none;
+  RenderBadges(empty, none);
+  EXPECT_EQ(none.str(), "no badges in program travel\n");
+}
+
+v1::GetMemberBadgesResponse SampleMemberBadges() {
+  v1::GetMemberBadgesResponse response;
+  response.set_ledger_position(42);
+  response.set_program_id("shop");
+  v1::MemberBadge* spender = response.add_badges();
+  spender->set_badge_id("big-spender");
+  spender->set_name("Big Spender");
+  v1::BadgeAward* bronze = spender->add_levels();
+  bronze->set_badge_id("big-spender");
+  bronze->set_level_code("bronze");
+  bronze->set_threshold(10000);
+  *bronze->mutable_awarded_at() = At("2026-03-02T10:00:00Z");
+  bronze->set_order_ref("o-1");
+  bronze->set_bonus_points(50);
+  bronze->set_benefit_code("CINEMA_2_FOR_1");
+  spender->set_current(30000);
+  spender->set_next_level("gold");
+  spender->set_next_threshold(50000);
+  spender->set_to_next_level(20000);
+  spender->set_active(true);
+  v1::MemberBadge* referrer = response.add_badges();
+  referrer->set_badge_id("referrer");
+  referrer->set_name("Referrer");
+  referrer->set_current(3);
+  referrer->set_next_level("one");
+  referrer->set_next_threshold(3);
+  referrer->set_active(true);
+  return response;
+}
+
+TEST(RenderBadgeTest, AMembersBadgesHeldLevelsAndProgress) {
+  v1::GetMemberBadgesResponse response = SampleMemberBadges();
+  v1::MemberBadge* loyal = response.add_badges();
+  loyal->set_badge_id("loyal");
+  loyal->set_name("Loyal");
+  loyal->set_current(30);
+  v1::BadgeAward* year = loyal->add_levels();
+  year->set_level_code("one-year");
+  *year->mutable_awarded_at() = At("2026-01-01T00:00:00Z");
+  year->set_bonus_points(100);
+  year->set_bonus_point_type("bonus");
+  *year->mutable_bonus_clawed_back_at() = At("2026-02-01T00:00:00Z");
+  std::ostringstream out;
+  RenderMemberBadges(response, out);
+  EXPECT_EQ(
+      out.str(),
+      "badges in program shop (as of ledger position 42)\n"
+      "BADGE        NAME         HELD      PROGRESS                            ACTIVE\n"
+      "big-spender  Big Spender  bronze    30000 / 50000 (gold, 20000 to go)   yes\n"
+      "referrer     Referrer     -         3 / 3 (one, reached: awarded next)  yes\n"
+      "loyal        Loyal        one-year  30 (every level held)               no\n"
+      "\n"
+      "BADGE        LEVEL     AWARDED               BONUS POINTS                                 "
+      "BENEFIT         ORDER\n"
+      "big-spender  bronze    2026-03-02T10:00:00Z  50                                           "
+      "CINEMA_2_FOR_1  o-1\n"
+      "loyal        one-year  2026-01-01T00:00:00Z  100 bonus (taken back 2026-02-01T00:00:00Z)  "
+      "-               -\n");
+  v1::GetMemberBadgesResponse none;
+  none.set_program_id("shop");
+  std::ostringstream empty;
+  RenderMemberBadges(none, empty);
+  EXPECT_EQ(empty.str(), "no badges in program shop (as of ledger position 0)\n");
+}
+
+TEST(RenderBadgeTest, AnAccrualPrintsTheLevelsItAwarded) {
+  v1::AccrueResponse response;
+  response.set_points(125);
+  response.set_accrual_id(3);
+  response.set_ledger_position(12);
+  *response.mutable_balances() = SampleBalances();
+  v1::BadgeAward* award = response.add_badges_awarded();
+  award->set_badge_id("big-spender");
+  award->set_level_code("gold");
+  award->set_threshold(50000);
+  award->set_bonus_points(500);
+  award->set_benefit_code("LOUNGE");
+  v1::BadgeAward* plain = response.add_badges_awarded();
+  plain->set_badge_id("first-order");
+  plain->set_level_code("one");
+  plain->set_threshold(1);
+  std::ostringstream out;
+  RenderAccrue(response, out);
+  EXPECT_THAT(out.str(),
+              ::testing::StartsWith(
+                  "accrued 125 points (accrual 3) (ledger position 12)\n"
+                  "badge big-spender: level gold reached (threshold 50000), +500 bonus points, "
+                  "benefit LOUNGE\n"
+                  "badge first-order: level one reached (threshold 1)\n"
+                  "member ann: group available 125"));
+  response.clear_badges_awarded();
+  std::ostringstream without;
+  RenderAccrue(response, without);
+  EXPECT_THAT(without.str(), Not(HasSubstr("badge")));
+}
+
+TEST(RenderBadgeTest, AReturnPrintsTheBonusesItTookBack) {
+  v1::ReverseResponse response;
+  response.set_points_reversed(100);
+  v1::BadgeAward* award = response.add_badge_bonuses_clawed_back();
+  award->set_badge_id("big-spender");
+  award->set_level_code("gold");
+  award->set_bonus_points(500);
+  std::ostringstream out;
+  RenderReverse(response, out);
+  EXPECT_THAT(out.str(), HasSubstr("\nbadge big-spender: level gold's 500 bonus points taken back "
+                                   "(the level stays held)\n"));
+}
+
+TEST(JsonTest, AMemberWithItsBadgesIsOneObject) {
+  v1::Balances member;  // any message
+  member.set_member_id("ann");
+  std::ostringstream out;
+  PrintJsonWith(member, "memberBadges", MessageJson(SampleMemberBadges()), out);
+  EXPECT_EQ(out.str().back(), '\n');
+  google::protobuf::Struct printed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(out.str(), &printed).ok()) << out.str();
+  EXPECT_EQ(printed.fields().at("memberId").string_value(), "ann");
+  const auto& badges = printed.fields().at("memberBadges").struct_value().fields();
+  EXPECT_EQ(badges.at("programId").string_value(), "shop");
+  EXPECT_EQ(badges.at("badges")
+                .list_value()
+                .values(0)
+                .struct_value()
+                .fields()
+                .at("badgeId")
+                .string_value(),
+            "big-spender");
+
+  std::ostringstream failed;
+  PrintJsonWith(
+      v1::Balances(), "memberBadges",
+      FailureJson(DescribeFailure(grpc::Status(grpc::StatusCode::UNAVAILABLE, "down"), "h:1")),
+      failed);
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(failed.str(), &printed).ok())
+      << failed.str();
+  EXPECT_EQ(printed.fields()
+                .at("memberBadges")
+                .struct_value()
+                .fields()
+                .at("error")
+                .struct_value()
+                .fields()
+                .at("code")
+                .string_value(),
+            "UNAVAILABLE");
+}
+
+TEST(RunTest, BadgeDefineUsageErrorsCallNothing) {
+  std::ostringstream out;
+  std::ostringstream err;
+  EXPECT_EQ(ctl::Run({"--insecure_plaintext", "badge", "define", "--org=o", "--program=p",
+                      "--badge=b", "--name=B", "--tenure", "--level=gold"},
+                     out, err),
+            kExitUsage);
+  EXPECT_THAT(err.str(), HasSubstr("usage error: --level 'gold': no THRESHOLD"));
+  EXPECT_THAT(err.str(), HasSubstr("usage: loyaltyctl badge define"));
+  EXPECT_THAT(err.str(), Not(HasSubstr("idempotency key")));
+  EXPECT_TRUE(out.str().empty());
 }
 
 TEST(RunTest, UsageErrorsExitTwoWithoutCallingAnything) {
