@@ -61,9 +61,9 @@ absl::Status CreditBonus(const ProgramConfig& program, const Badge& badge, const
 }
 
 // The clawback of one held level's bonus on `member`, whose state moves on past it.
-absl::Status ClawBack(const ProgramConfig& program, const std::string& program_id,
-                      const HeldBadgeLevel& held, absl::Time now, MemberState* member,
-                      BadgeDecision* decision) {
+absl::Status ClawBack(const ProgramConfig& program, const HeldBadgeLevel& held, absl::Time now,
+                      MemberState* member, BadgeDecision* decision) {
+  const std::string& program_id = program.program_id;
   LOYALTY_ASSIGN_OR_RETURN(const Enrolment* enrolment, RequireEnrolment(*member, program_id));
   const PointTypeConfig* type = program.FindPointType(held.bonus_point_type);
   const bool redeemable = type == nullptr || type->redeemable;
@@ -261,7 +261,7 @@ absl::StatusOr<BadgeDecision> DecideBonusClawbacks(const ProgramConfig& program,
     if (badge == program.badges.end() || !badge->IsSpend()) continue;
     if (MeasureOf(*badge, before, now, now) >= held.threshold &&
         MeasureOf(*badge, after, now, now) < held.threshold) {
-      LOYALTY_RETURN_IF_ERROR(ClawBack(program, program.program_id, held, now, &state, &decision));
+      LOYALTY_RETURN_IF_ERROR(ClawBack(program, held, now, &state, &decision));
     }
   }
   return decision;

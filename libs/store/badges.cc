@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/base/status_macros.h"
+#include "libs/store/catalog.h"
 
 namespace loyalty::store {
 namespace {
@@ -231,12 +232,9 @@ ledger::BadgeReads CachedBadgeReads(const ConfigCache* cache, const std::string&
   const std::shared_ptr<const OrgConfig> config =
       cache != nullptr ? cache->Latest(org_id) : nullptr;
   if (config == nullptr) return {};
-  for (const ledger::ProgramConfig& program : config->programs) {
-    if (program_id.empty() ? program.is_default : program.program_id == program_id) {
-      return ledger::BadgeReadsFor(program.badges, trigger, at);
-    }
-  }
-  return {};
+  const ledger::ProgramConfig* program = FindProgram(config->programs, program_id);
+  return program == nullptr ? ledger::BadgeReads{}
+                            : ledger::BadgeReadsFor(program->badges, trigger, at);
 }
 
 absl::StatusOr<std::optional<absl::Time>> EnrolledAt(pg::Transaction& tx, const std::string& org_id,

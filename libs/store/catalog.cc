@@ -186,6 +186,16 @@ const char* ExpiryKindText(ledger::ExpiryKind kind) {
   return "never";
 }
 
+const ledger::ProgramConfig* FindProgram(const std::vector<ledger::ProgramConfig>& programs,
+                                         const std::string& program_id) {
+  for (const ledger::ProgramConfig& program : programs) {
+    if (program_id.empty() ? program.is_default : program.program_id == program_id) {
+      return &program;
+    }
+  }
+  return nullptr;
+}
+
 absl::StatusOr<ledger::ProgramConfig> LoadProgram(pg::Transaction& tx, const std::string& org_id,
                                                   const std::string& program_id,
                                                   ConfigCache* cache) {
@@ -197,12 +207,9 @@ absl::StatusOr<ledger::ProgramConfig> LoadProgram(pg::Transaction& tx, const std
   }
   LOYALTY_ASSIGN_OR_RETURN(std::shared_ptr<const OrgConfig> config,
                            LoadOrgConfig(tx, org_id, *cache));
-  for (const ledger::ProgramConfig& program : config->programs) {
-    if (program_id.empty() ? program.is_default : program.program_id == program_id) {
-      return program;
-    }
-  }
-  return NoProgram(org_id, program_id);
+  const ledger::ProgramConfig* program = FindProgram(config->programs, program_id);
+  if (program == nullptr) return NoProgram(org_id, program_id);
+  return *program;
 }
 
 std::optional<std::string> PrefetchConfig(pg::Transaction& tx, const std::string& org_id,

@@ -19,6 +19,10 @@ namespace loyalty::store {
 // "inactivity_days" (LoadProgram reads it back).
 const char* ExpiryKindText(ledger::ExpiryKind kind);
 
+// The program `program_id` of `programs` (empty: the default one), or null.
+const ledger::ProgramConfig* FindProgram(const std::vector<ledger::ProgramConfig>& programs,
+                                         const std::string& program_id);
+
 // Loads a program of an org; an empty `program_id` means the org's default program.
 // NOT_FOUND for an unknown org or program (or an org without programs). With a `cache`, the
 // org's configuration is read once per configuration version (see config_cache.h); without one

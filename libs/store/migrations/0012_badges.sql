@@ -72,9 +72,8 @@ CREATE TABLE member_badges (
 );
 
 -- The command side adds spend up from `purchases` (amount and points net of returns, by the UTC
--- day each was recorded); actions from `action_counts`. Both count the history from before this
--- migration.
-CREATE INDEX purchases_by_member_time ON purchases (org_id, member_id, program_id, created_at);
+-- day each was recorded), found by its primary key's prefix (org, member, program); actions from
+-- `action_counts`. Both count the history from before this migration.
 
 -- The read side: the levels held, and the measures per UTC day (spend) and per action, which
 -- the projector adds the events' measure deltas to.
