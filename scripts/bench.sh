@@ -16,7 +16,13 @@
 #                              ten of tools/bench/badges.h (loyalty-bench prepare --badges: 6 spend,
 #                              2 advocacy, 2 tenure); the same closed-loop accrue load on each org
 #                              by turns; writes the section "## Badges" of docs/benchmarks.md
-# The three modes by turns take LOYALTY_BENCH_TURNS, LOYALTY_BENCH_DURATION_S and
+#   scripts/bench.sh --standby  only GetBalances from a hot standby against the primary, by turns
+#                              as --tls-only: a streaming standby of the script's PostgreSQL
+#                              (scripts/pg-local.sh standby), loyalty-query --project=false on the
+#                              primary, on the standby, and on the standby without its balance
+#                              cache; read-only and with one accrue in ten; writes the section
+#                              "## Query replicas on a standby" of docs/benchmarks.md
+# The modes by turns take LOYALTY_BENCH_TURNS, LOYALTY_BENCH_DURATION_S and
 # LOYALTY_BENCH_WARMUP_S (default 5, 10 and 3) for a shorter try.
 #
 # Builds Release (build-release/), starts its own PostgreSQL 15 (scripts/pg-local.sh in a temp
@@ -36,28 +42,29 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 # The functions, by theme (tools/bench/bench_*.sh).
-for part in services figures runs turns conversions badges; do
+for part in services figures runs turns conversions badges standby; do
   source "tools/bench/bench_$part.sh"
 done
 
 usage() {
-  echo "usage: $0 [--quick | --tls-only | --conversions | --against REV | --badges]" >&2
+  echo "usage: $0 [--quick | --tls-only | --conversions | --against REV | --badges | --standby]" >&2
   exit 2
 }
-quick=0 tls_only=0 conversions=0 badges=0 against='' knobs=''
+quick=0 tls_only=0 conversions=0 badges=0 standby=0 against='' knobs=''
 case ${1:-} in
   --quick) quick=1 ;;
   --tls-only) tls_only=1 ;;
   --conversions) conversions=1 ;;
   --badges) badges=1 ;;
+  --standby) standby=1 ;;
   --against) if (($# != 2)) || [[ -z $2 ]]; then usage; fi; against=$2 ;;
   "") ;;
   *) usage ;;
 esac
 readonly RUNS=3
-# Comparisons by turns (the cost of TLS, --against, --badges): TURNS pairs of runs, one on each
-# side.
-if ((tls_only || badges)) || [[ -n $against ]]; then
+# Comparisons by turns (the cost of TLS, --against, --badges, --standby): TURNS rounds of runs,
+# one on each side.
+if ((tls_only || badges || standby)) || [[ -n $against ]]; then
   readonly TURNS=${LOYALTY_BENCH_TURNS:-5}
   readonly DURATION_S=${LOYALTY_BENCH_DURATION_S:-10} WARMUP_S=${LOYALTY_BENCH_WARMUP_S:-3}
   readonly MEMBERS=2000 HISTORY=2
@@ -188,6 +195,14 @@ if ((badges)); then  # two orgs of its own instead of the record's data set
   mkdir -p "$(dirname "$OUT")"
   splice_section "$OUT" "## Badges" badges_section
   echo "== wrote the badges comparison into $OUT; failed calls: $(failed_calls)"
+  exit 0
+fi
+
+if ((standby)); then  # the script's data set, read from a standby of its PostgreSQL
+  standby_compare
+  mkdir -p "$(dirname "$OUT")"
+  splice_section "$OUT" "## Query replicas on a standby" standby_section
+  echo "== wrote the standby comparison into $OUT; failed calls: $(failed_calls)"
   exit 0
 fi
 

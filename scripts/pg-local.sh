@@ -7,6 +7,10 @@
 #   scripts/pg-local.sh crash DATA_DIR        stop in immediate mode (no checkpoint, as a crash:
 #                                             the next start runs crash recovery); fault tests
 #   scripts/pg-local.sh status DATA_DIR       exit 0 when running, 3 when not
+#   scripts/pg-local.sh standby DATA_DIR PORT PRIMARY_PORT
+#                                             a hot standby of the cluster on 127.0.0.1:PRIMARY_PORT
+#                                             (pg_basebackup -R into the empty DATA_DIR: streaming
+#                                             replication), started on 127.0.0.1:PORT
 #
 # The cluster trusts every local connection (user postgres, no password): never expose it.
 # The unix socket lives in DATA_DIR, the server log in DATA_DIR/server.log. Extra server settings
@@ -24,7 +28,7 @@ die() {
 
 usage() {
   echo "usage: $0 start DATA_DIR PORT | init DATA_DIR | stop DATA_DIR | crash DATA_DIR |" \
-    "status DATA_DIR" >&2
+    "status DATA_DIR | standby DATA_DIR PORT PRIMARY_PORT" >&2
   exit 2
 }
 
@@ -126,6 +130,20 @@ cmd_stop() {
   echo "pg-local: stopped $dir ($mode)"
 }
 
+cmd_standby() {
+  local dir port=$2 primary_port=$3
+  dir=$(absolute_dir "$1")
+  prepare_dir "$dir"
+  [[ -z $(ls -A "$dir") ]] || die "$dir is not empty"
+  if ! as_owner "$PG_BIN/pg_basebackup" -D "$dir" -R -X stream --checkpoint=fast --no-sync \
+      -h 127.0.0.1 -p "$primary_port" -U "$PG_USER" >"$dir.basebackup.log" 2>&1; then
+    cat "$dir.basebackup.log" >&2
+    die "pg_basebackup from 127.0.0.1:$primary_port failed"
+  fi
+  rm -f "$dir.basebackup.log" "$dir/server.log"
+  PG_LOCAL_OPTIONS="${PG_LOCAL_OPTIONS:-} -c hot_standby=on" cmd_start "$dir" "$port"
+}
+
 cmd_status() {
   local dir=$1
   if is_running "$dir"; then
@@ -145,6 +163,7 @@ main() {
     stop) (($# == 2)) || usage; cmd_stop "$dir" fast ;;
     crash) (($# == 2)) || usage; cmd_stop "$dir" immediate ;;
     status) (($# == 2)) || usage; cmd_status "$dir" ;;
+    standby) (($# == 4)) || usage; cmd_standby "$dir" "$3" "$4" ;;
     *) usage ;;
   esac
 }

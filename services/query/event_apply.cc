@@ -422,4 +422,19 @@ void ViewChanges::Defer(pg::Transaction& tx) {
   action_counts_.Defer(tx, kAddActionCounts);
 }
 
+std::vector<std::string> BalanceMembersOf(const internal::v1::LedgerEvent& event) {
+  std::vector<std::string> members;
+  const auto add = [&](const std::string& member_id) {
+    if (std::find(members.begin(), members.end(), member_id) == members.end()) {
+      members.push_back(member_id);
+    }
+  };
+  for (const internal::v1::LotState& lot : event.lots()) add(lot.member_id());
+  for (const internal::v1::TotalsState& totals : event.totals()) add(totals.member_id());
+  for (const internal::v1::EnrolmentState& enrolment : event.enrolments()) {
+    add(enrolment.member_id());
+  }
+  return members;
+}
+
 }  // namespace loyalty::query

@@ -67,4 +67,8 @@ class ViewChanges final {
   Sums spend_days_, action_counts_;
 };
 
+// The members whose rows of what GetBalances reads (view_lots, view_totals, view_enrolments) the
+// event sets, each once: the ones migration 0005 announces when ViewChanges writes the event.
+std::vector<std::string> BalanceMembersOf(const internal::v1::LedgerEvent& event);
+
 }  // namespace loyalty::query

@@ -55,6 +55,16 @@ auto ViewReads(const std::string& org_id, const std::string& member_id) {
       CheckpointRead{});
 }
 
+constexpr pg::Statement kInRecovery{"query_in_recovery", "SELECT pg_is_in_recovery()"};
+
+// Whether the server the views are read from is a standby.
+absl::StatusOr<bool> InRecovery(const QueryContext& context, absl::Time deadline) {
+  LOYALTY_ASSIGN_OR_RETURN(pg::Lease lease, context.pool->Acquire(deadline));
+  pg::Transaction tx(*lease);
+  LOYALTY_ASSIGN_OR_RETURN(pg::Result row, tx.Execute(kInRecovery));
+  return row.Bool(0, 0);
+}
+
 }  // namespace
 
 absl::Status AwaitViews(const QueryContext& context, int64_t min_position, absl::Time deadline) {
@@ -69,9 +79,11 @@ absl::Status AwaitViews(const QueryContext& context, int64_t min_position, absl:
                                           std::min(deadline - kAnswerMargin,
                                                    absl::Now() + context.max_wait)));
   if (reached >= min_position) return absl::OkStatus();
-  absl::Status status = absl::UnavailableError(
-      absl::StrCat("the views reflect position ", reached, ", not yet ", min_position, "; retry"));
-  status.SetPayload(kReasonPayload, absl::Cord(kNotYetConsistent));
+  LOYALTY_ASSIGN_OR_RETURN(const bool standby, InRecovery(context, deadline));
+  absl::Status status = absl::UnavailableError(absl::StrCat(
+      standby ? "the standby has replayed the views to position " : "the views reflect position ",
+      reached, ", not yet ", min_position, "; retry"));
+  status.SetPayload(kReasonPayload, absl::Cord(standby ? kReplicaBehind : kNotYetConsistent));
   return status;
 }
 

@@ -24,8 +24,10 @@ struct QueryContext {
   BalanceCache* balance_cache = nullptr;       // GetBalances' members in memory; null: none
 };
 
-// The reason of the UNAVAILABLE answer when the views have not reached min_position in time.
+// The reasons of the UNAVAILABLE answer when the views have not reached min_position in time: on
+// the primary (the projector is behind), and on a hot standby (it has not replayed that far yet).
 inline constexpr char kNotYetConsistent[] = "NOT_YET_CONSISTENT";
+inline constexpr char kReplicaBehind[] = "REPLICA_BEHIND";
 
 // What ReadViews read before its body: the checkpoint position the transaction sees and the
 // member's row.
@@ -36,7 +38,8 @@ struct ViewRead {
 };
 
 // Waits (until `deadline`, at most context.max_wait) for the views to reach `min_position`;
-// UNAVAILABLE with NOT_YET_CONSISTENT when they do not in time.
+// UNAVAILABLE with NOT_YET_CONSISTENT, or REPLICA_BEHIND when the views' server is a standby,
+// when they do not in time.
 absl::Status AwaitViews(const QueryContext& context, int64_t min_position, absl::Time deadline);
 
 // AwaitViews, then runs `body` in one REPEATABLE READ transaction with the checkpoint position it

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -12,6 +13,7 @@
 #include "libs/base/sleep.h"
 #include "libs/base/status_macros.h"
 #include "libs/pg/connection.h"
+#include "services/query/standby_watcher.h"
 
 namespace loyalty::query {
 namespace {
@@ -31,13 +33,18 @@ ViewListener::ViewListener(ViewListenerOptions options, BalanceCache* cache)
     : options_(std::move(options)), cache_(cache) {}
 
 void ViewListener::Run(std::stop_token stop) {
+  std::optional<StandbyWatcher> standby;
   while (!stop.stop_requested()) {
-    const absl::Status ended = ListenOnce(stop);
+    const absl::Status ended = standby ? standby->WatchOnce(stop) : ListenOnce(stop);
     cache_->Close();
     if (stop.stop_requested()) break;
-    if (pg::SqlStateOf(ended) == kReadOnlyTransaction) {
-      LogWarning("balance cache off: the views' server is a standby, which cannot LISTEN");
-      return;
+    if (!standby && pg::SqlStateOf(ended) == kReadOnlyTransaction) {
+      LogInfo(
+          "the views' server is a standby, which cannot LISTEN: the balance cache follows "
+          "its replay instead");
+      standby.emplace(StandbyWatchOptions{options_.database_url, options_.standby_poll_interval},
+                      cache_);
+      continue;
     }
     LogWarning(absl::StrCat("balance cache closed: ", ended.ToString()));
     SleepUnlessStopped(stop, options_.reconnect_interval);

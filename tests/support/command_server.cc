@@ -1,5 +1,7 @@
 #include "tests/support/command_server.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
@@ -36,15 +38,22 @@ partner::GatewayOptions TestGatewayOptions() {
 
 CommandServer::CommandServer(int pool_size, rpc::CallLimits limits,
                              const rpc::ServerSecurity* security)
-    : database_url_(MigratedDatabase()),
-      clock_(absl::FromCivil(absl::CivilSecond(2026, 3, 1, 0, 0, 0), absl::UTCTimeZone())),
+    : CommandServer(Join{MigratedDatabase(), nullptr}, pool_size, limits, security) {}
+
+CommandServer::CommandServer(Join join, int pool_size, rpc::CallLimits limits,
+                             const rpc::ServerSecurity* security)
+    : database_url_(std::move(join.database_url)),
+      own_clock_(join.clock != nullptr
+                     ? nullptr
+                     : std::make_unique<ManualClock>(absl::FromCivil(
+                           absl::CivilSecond(2026, 3, 1, 0, 0, 0), absl::UTCTimeZone()))),
+      clock_(join.clock != nullptr ? join.clock : own_clock_.get()),
       rpc_metrics_(registry_),
       pool_metrics_(registry_, "command"),
-      pool_(std::make_unique<pg::Pool>(pg::PoolOptions{database_url_, pool_size,
-                                                       absl::Seconds(10)},
+      pool_(std::make_unique<pg::Pool>(pg::PoolOptions{database_url_, pool_size, absl::Seconds(10)},
                                        &pool_metrics_)),
       batch_metrics_(registry_),
-      context_{pool_.get(), &clock_, pg::RetryPolicy{}, &config_cache_, &member_cache_} {
+      context_{pool_.get(), clock_, pg::RetryPolicy{}, &config_cache_, &member_cache_} {
   context_.retry.max_attempts = 32;
   member_batcher_ = std::make_unique<store::MemberBatcher>(*pool_, context_.retry, &batch_metrics_);
   context_.member_batcher = member_batcher_.get();

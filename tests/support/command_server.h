@@ -29,16 +29,37 @@ partner::GatewayOptions TestGatewayOptions();
 // loyalty-command's
 // --workers and --max_queued_calls; `security` its mutual TLS and access control (null:
 // --insecure_plaintext). Partners' gateways are called in plaintext (TestGatewayOptions).
+//
+// Several replicas of the command side on one database, as several loyalty-command processes
+// with one --database_url: the first is built as above, the others join it (Join). Each has what
+// main() builds per process: its own pool, ConfigCache, MemberCache, MemberBatcher, metrics
+// registry, partner gateways, services and gRPC server; they share only the database and the
+// time (processes read one wall clock; here every replica reads the first one's ManualClock, so
+// advancing it moves all of them at once).
 class CommandServer final {
  public:
+  // What a replica joins: another CommandServer's database_url() (already migrated: a replica
+  // neither creates nor migrates a database) and clock(), which must outlive the replica (null:
+  // a clock of its own). JoinThis() gives both.
+  struct Join {
+    std::string database_url;
+    ManualClock* clock = nullptr;
+  };
+
   explicit CommandServer(int pool_size = 8, rpc::CallLimits limits = {},
+                         const rpc::ServerSecurity* security = nullptr);
+  // Another replica of the command side whose database and clock `join` names.
+  explicit CommandServer(Join join, int pool_size = 8, rpc::CallLimits limits = {},
                          const rpc::ServerSecurity* security = nullptr);
   ~CommandServer();
 
   std::shared_ptr<grpc::Channel> Channel() const;  // plaintext
   std::shared_ptr<grpc::Channel> Channel(const rpc::ClientTls& tls) const;
   int port() const { return server_.port; }
-  ManualClock& clock() { return clock_; }
+  // This server's clock: its own, or in a replica the one it joined.
+  ManualClock& clock() { return *clock_; }
+  // What another replica of this command side joins.
+  Join JoinThis() { return {database_url_, clock_}; }
   pg::Pool& pool() { return *pool_; }
   const std::string& database_url() const { return database_url_; }
   prometheus::Registry& registry() { return registry_; }
@@ -48,7 +69,8 @@ class CommandServer final {
 
  private:
   std::string database_url_;
-  ManualClock clock_;
+  std::unique_ptr<ManualClock> own_clock_;  // null in a replica
+  ManualClock* clock_;                      // own_clock_, or the clock a replica joined
   prometheus::Registry registry_;
   rpc::RpcMetrics rpc_metrics_;
   rpc::PoolMetrics pool_metrics_;

@@ -103,12 +103,8 @@ PgCluster::PgCluster(Commits commits)
     : server_options_(absl::StrCat(kServerOptions, commits == Commits::kFast
                                                        ? " -c synchronous_commit=off"
                                                        : " -c synchronous_commit=on")) {
-  const std::filesystem::path root = TempRoot();
-  std::string pattern = (root / "loyalty-pg-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) Fail("mkdtemp failed for " + pattern);
-  root_dir_ = pattern;
-  data_dir_ = root_dir_ + "/data";
-  const std::string cluster_template = ClusterTemplate(root);
+  MakeRootDir();
+  const std::string cluster_template = ClusterTemplate(TempRoot());
   if (!cluster_template.empty()) {
     RunShell(absl::StrCat("cp -a ", Quoted(cluster_template), " ", Quoted(data_dir_)));
   }
@@ -129,6 +125,29 @@ PgCluster::PgCluster(Commits commits)
   std::filesystem::remove_all(root_dir_, ignored);
   Fail(absl::StrCat("cannot start PostgreSQL after ", kStartAttempts, " attempts.\n",
                     "--- pg-local.sh output:\n", started.output, "--- server.log:\n", log));
+}
+
+PgCluster::PgCluster(const PgCluster& primary, Standby) : server_options_(primary.server_options_) {
+  MakeRootDir();
+  port_ = FreeLoopbackPort();
+  const ShellResult started =
+      RunShell(absl::StrCat("PG_LOCAL_OPTIONS='", server_options_, "' ", Script(), " standby ",
+                            Quoted(data_dir_), " ", port_, " ", primary.port_));
+  if (started.exit_code != 0) {
+    Fail(absl::StrCat("cannot start a standby of 127.0.0.1:", primary.port_, ": ", started.output,
+                      "--- server.log:\n", ReadFile(data_dir_ + "/server.log")));
+  }
+}
+
+std::unique_ptr<PgCluster> PgCluster::StartStandby() const {
+  return std::unique_ptr<PgCluster>(new PgCluster(*this, Standby{}));
+}
+
+void PgCluster::MakeRootDir() {
+  std::string pattern = (TempRoot() / "loyalty-pg-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) Fail("mkdtemp failed for " + pattern);
+  root_dir_ = pattern;
+  data_dir_ = root_dir_ + "/data";
 }
 
 PgCluster::~PgCluster() {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <memory>
 #include <string>
 
 namespace loyalty::testing {
@@ -37,7 +38,17 @@ class PgCluster final {
   // server log when it cannot.
   void Restart();
 
+  // A hot standby of this cluster, with the same settings, on a free loopback port: a base
+  // backup streaming from it (`scripts/pg-local.sh standby`, pg_basebackup -R). Read-only; it
+  // replays what this cluster commits, all databases included. Aborts when it cannot start.
+  std::unique_ptr<PgCluster> StartStandby() const;
+
  private:
+  struct Standby {};
+  PgCluster(const PgCluster& primary, Standby);
+  // A new temporary directory: root_dir_ and data_dir_ (not created).
+  void MakeRootDir();
+
   std::string root_dir_;  // temporary directory holding data_dir_
   std::string data_dir_;
   std::string server_options_;

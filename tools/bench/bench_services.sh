@@ -16,6 +16,7 @@ cleanup() {
   trap - EXIT INT TERM
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  bash scripts/pg-local.sh stop "$work/standby" >/dev/null 2>&1 || true  # --standby's
   bash scripts/pg-local.sh stop "$work/pgdata" >/dev/null 2>&1 || true
   rm -rf "$work"
 }

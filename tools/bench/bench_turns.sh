@@ -85,7 +85,7 @@ pair_cores() {
 # run_header TITLE: the first lines of a section measured by turns: how, when, where.
 run_header() {
   local note="nothing else ran on the machine"
-  ((tls_only || badges)) || [[ -n $against ]] &&
+  ((tls_only || badges || standby)) || [[ -n $against ]] &&
     note="a shared machine: other work may have run beside it; the turns give any
 such drift to both sides"
   cat <<EOF_HEADER

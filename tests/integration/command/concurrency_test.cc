@@ -1,14 +1,20 @@
-// Many concurrent clients on a few hot members: no lost or duplicated effect, nothing spent twice,
-// and the ledger always adds up.
+// Many concurrent clients on a few hot members, spread over three replicas of the command side
+// on one database (as three loyalty-command processes): no lost or duplicated effect, nothing
+// spent twice, one effect per idempotency key whichever replicas its sends reach, and the ledger
+// always adds up.
 
+#include <array>
 #include <atomic>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "libs/ledger/member.h"
+#include "libs/pg/connection.h"
 #include "tests/integration/command_test_base.h"
 
 namespace loyalty::testing {
@@ -16,6 +22,7 @@ namespace {
 
 constexpr int kClients = 32;
 constexpr int kOperationsPerClient = 25;
+constexpr size_t kReplicas = 3;
 const std::vector<std::string> kMembers = {"alice", "bob", "carol"};
 
 // What the clients saw succeed, per member: the balance it must add up to.
@@ -35,11 +42,173 @@ class Expected {
   std::map<std::string, int64_t> points_;
 };
 
-class ConcurrencyTest : public CommandTest {
+// The command side as kReplicas loyalty-command processes on one database: the fixture's
+// server_ (which created and migrated it, and holds the demo org) and replicas that join it
+// (CommandServer::Join), each with its own pool, caches, member batcher, metrics and gRPC server;
+// they share only the database and server_'s clock. The load's calls pick a replica with On().
+class ReplicatedCommandTest : public CommandTest {
  protected:
-  // One random command; its successful effect is added to `expected` once, even when the
-  // client sends it twice.
-  void RunOne(std::mt19937& random, Expected& expected) {
+  void SetUp() override {
+    CommandTest::SetUp();
+    replicas_.push_back(&server_);
+    while (replicas_.size() < kReplicas) {
+      joined_.push_back(std::make_unique<CommandServer>(server_.JoinThis()));
+      replicas_.push_back(joined_.back().get());
+    }
+    for (CommandServer* replica : replicas_) {
+      stubs_.push_back(v1::CommandService::NewStub(replica->Channel()));
+    }
+  }
+
+  // The stub of replica `replica % kReplicas`, for one call: the call is counted as sent there.
+  v1::CommandService::Stub& On(size_t replica) {
+    sent_[replica % kReplicas].fetch_add(1);
+    return *stubs_[replica % kReplicas];
+  }
+
+  // From here on, the calls sent with On() and those the replicas served are counted.
+  void StartCounting() {
+    for (size_t replica = 0; replica < kReplicas; ++replica) {
+      sent_[replica] = 0;
+      served_before_[replica] = CommandCallsServed(*replicas_[replica]);
+    }
+  }
+
+  // The load was spread: every replica served calls, and exactly those the test sent it (each
+  // server counts a call before its answer leaves, so a client has seen none it did not count).
+  void ExpectEveryReplicaServedItsShare() {
+    for (size_t replica = 0; replica < kReplicas; ++replica) {
+      SCOPED_TRACE(absl::StrCat("replica ", replica));
+      EXPECT_GT(sent_[replica].load(), 0);
+      EXPECT_EQ(CommandCallsServed(*replicas_[replica]) - served_before_[replica],
+                sent_[replica].load());
+    }
+  }
+
+  // The CommandService calls a replica has answered (grpc_server_handled_total, every code).
+  static int64_t CommandCallsServed(CommandServer& replica) {
+    double total = 0;
+    for (const prometheus::MetricFamily& family : replica.registry().Collect()) {
+      if (family.name != "grpc_server_handled_total") continue;
+      for (const prometheus::ClientMetric& metric : family.metric) {
+        for (const prometheus::ClientMetric::Label& label : metric.label) {
+          if (label.name == "grpc_service" && label.value == "loyalty.v1.CommandService") {
+            total += metric.counter.value;
+          }
+        }
+      }
+    }
+    return static_cast<int64_t>(total);
+  }
+
+  // The member's available points by program (zeros left out), as a command answers them.
+  static std::map<std::string, int64_t> AvailableIn(const v1::Balances& balances) {
+    std::map<std::string, int64_t> available;
+    for (const v1::ProgramBalance& program : balances.programs()) {
+      if (program.available() != 0) available[program.program_id()] = program.available();
+    }
+    return available;
+  }
+
+  // The same from the database at the clock's time, as ledger::ComputeBalances counts them:
+  // the free points of the redeemable lots that are available and not expired, minus the debt.
+  std::map<std::string, int64_t> AvailableInDatabase(pg::Connection& connection,
+                                                     const std::string& member) {
+    const std::string now =
+        absl::StrCat("to_timestamp(", absl::ToUnixSeconds(server_.clock().Now()), ")");
+    auto result = connection.ExecuteText(absl::StrCat(
+        "SELECT n.program_id, coalesce((SELECT sum(greatest(l.remaining - l.held, 0)) FROM lots l"
+        "  WHERE l.org_id = n.org_id AND l.member_id = n.member_id AND l.program_id = n.program_id"
+        "  AND l.redeemable AND l.available_at <= ",
+        now, "  AND (l.expires_at IS NULL OR l.expires_at > ", now,
+        ")), 0) - n.debt"
+        " FROM enrolments n WHERE n.org_id = 'acme' AND n.member_id = '",
+        member, "'"));
+    EXPECT_TRUE(result.ok()) << result.status();
+    if (!result.ok()) return {};
+    std::map<std::string, int64_t> available;
+    for (int row = 0; row < result->Rows(); ++row) {
+      if (result->Int64(row, 1) != 0) {
+        available[std::string(result->Text(row, 0))] = result->Int64(row, 1);
+      }
+    }
+    return available;
+  }
+
+  // After the load: each member's commands go round the replicas twice, so each replica's first
+  // call on the member finds the state it cached itself (in the load, or the round before)
+  // outdated by the other replicas' writes since; the second accrual may take the state the
+  // first one just cached, and the redemption reads every lot. Every answer's balances must be
+  // the database's. Afterwards every replica still holds a cached state of each member, and only
+  // the one that wrote last holds its current state version: the others' are stale, and were
+  // not taken. Each call adds 1 point of `point_type` to "shop" or redeems 1 from it.
+  void ExpectEveryReplicaAnswersFromTheCurrentState(const std::string& point_type) {
+    auto database = pg::Connection::Open(server_.database_url());
+    ASSERT_TRUE(database.ok()) << database.status();
+    for (int round = 0; round < 2; ++round) {
+      for (size_t replica = 0; replica < kReplicas; ++replica) {
+        for (const std::string& member : kMembers) {
+          SCOPED_TRACE(absl::StrCat(member, " on replica ", replica, ", round ", round));
+          for (int accrual = 0; accrual < 2; ++accrual) {
+            v1::AccrueRequest accrue;
+            accrue.set_org_id("acme");
+            accrue.set_idempotency_key(NewKey());
+            accrue.set_member_id(member);
+            accrue.set_program_id("shop");
+            accrue.set_point_type(point_type);
+            accrue.mutable_explicit_points()->set_points(1);
+            accrue.mutable_explicit_points()->set_description("check");
+            v1::AccrueResponse accrued;
+            grpc::ClientContext context;
+            const grpc::Status status = On(replica).Accrue(&context, accrue, &accrued);
+            ASSERT_TRUE(status.ok()) << status.error_message();
+            EXPECT_EQ(AvailableIn(accrued.balances()), AvailableInDatabase(**database, member));
+          }
+          v1::RedeemRequest redeem;
+          redeem.set_org_id("acme");
+          redeem.set_idempotency_key(NewKey());
+          redeem.set_member_id(member);
+          redeem.set_program_id("shop");
+          redeem.set_points(1);
+          v1::RedeemResponse redeemed;
+          grpc::ClientContext context;
+          const grpc::Status status = On(replica).Redeem(&context, redeem, &redeemed);
+          ASSERT_TRUE(status.ok()) << status.error_message();
+          EXPECT_EQ(AvailableIn(redeemed.balances()), AvailableInDatabase(**database, member));
+        }
+      }
+    }
+    for (const std::string& member : kMembers) {
+      const int64_t version =
+          QueryInt("SELECT state_version FROM members WHERE org_id = 'acme' AND member_id = '" +
+                   member + "'");
+      for (size_t replica = 0; replica < kReplicas; ++replica) {
+        SCOPED_TRACE(absl::StrCat(member, " cached by replica ", replica));
+        const std::shared_ptr<const ledger::MemberState> cached =
+            replicas_[replica]->member_cache().Get("acme", member);
+        ASSERT_NE(cached, nullptr);
+        if (replica + 1 == kReplicas) {
+          EXPECT_EQ(cached->state_version, version);
+        } else {
+          EXPECT_LT(cached->state_version, version);
+        }
+      }
+    }
+  }
+
+  std::vector<std::unique_ptr<CommandServer>> joined_;            // the replicas besides server_
+  std::vector<CommandServer*> replicas_;                          // server_ first
+  std::vector<std::unique_ptr<v1::CommandService::Stub>> stubs_;  // one per replica
+  std::array<std::atomic<int64_t>, kReplicas> sent_{};
+  std::array<int64_t, kReplicas> served_before_{};
+};
+
+class ConcurrencyTest : public ReplicatedCommandTest {
+ protected:
+  // One random command of client `client`, sent to replica `client` (On); its successful effect
+  // is added to `expected` once, even when the client sends it twice (the second time to the
+  // next replica).
+  void RunOne(std::mt19937& random, size_t client, Expected& expected) {
     const std::string member = kMembers[random() % kMembers.size()];
     const std::string key = NewKey();
     const bool send_twice = random() % 4 == 0;
@@ -56,16 +225,16 @@ class ConcurrencyTest : public CommandTest {
         request.mutable_explicit_points()->set_points(static_cast<int64_t>(10 + random() % 90));
         request.mutable_explicit_points()->set_description("load");
         CallAndCount<v1::AccrueResponse>(
-            send_twice,
-            [&](grpc::ClientContext* c, v1::AccrueResponse* r) {
-              return commands_->Accrue(c, request, r);
+            client, send_twice,
+            [&](v1::CommandService::Stub& stub, grpc::ClientContext* c, v1::AccrueResponse* r) {
+              return stub.Accrue(c, request, r);
             },
             [&](const v1::AccrueResponse& r) { expected.Add(member, r.points()); });
-        if (random() % 8 == 0) {  // same key, different request: refused, no effect
+        if (random() % 8 == 0) {  // same key, different request (on a third replica): refused
           request.mutable_explicit_points()->set_points(request.explicit_points().points() + 1);
           v1::AccrueResponse response;
           grpc::ClientContext context;
-          const grpc::Status status = commands_->Accrue(&context, request, &response);
+          const grpc::Status status = On(client + 2).Accrue(&context, request, &response);
           EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
         }
         break;
@@ -77,9 +246,9 @@ class ConcurrencyTest : public CommandTest {
         request.set_member_id(member);
         request.set_points(static_cast<int64_t>(5 + random() % 60));
         CallAndCount<v1::RedeemResponse>(
-            send_twice,
-            [&](grpc::ClientContext* c, v1::RedeemResponse* r) {
-              return commands_->Redeem(c, request, r);
+            client, send_twice,
+            [&](v1::CommandService::Stub& stub, grpc::ClientContext* c, v1::RedeemResponse* r) {
+              return stub.Redeem(c, request, r);
             },
             [&](const v1::RedeemResponse& r) { expected.Add(member, -r.redemption().points()); });
         break;
@@ -91,9 +260,9 @@ class ConcurrencyTest : public CommandTest {
         request.set_member_id(member);
         request.set_points(static_cast<int64_t>(5 + random() % 80));
         CallAndCount<v1::RedeemResponse>(
-            send_twice,
-            [&](grpc::ClientContext* c, v1::RedeemResponse* r) {
-              return commands_->GroupRedeem(c, request, r);
+            client, send_twice,
+            [&](v1::CommandService::Stub& stub, grpc::ClientContext* c, v1::RedeemResponse* r) {
+              return stub.GroupRedeem(c, request, r);
             },
             [&](const v1::RedeemResponse& r) { expected.Add(member, -r.redemption().points()); });
         break;
@@ -109,9 +278,9 @@ class ConcurrencyTest : public CommandTest {
         request.set_group(random() % 2 == 0);
         request.set_points(static_cast<int64_t>(5 + random() % 50));
         CallAndCount<v1::TransferResponse>(
-            send_twice,
-            [&](grpc::ClientContext* c, v1::TransferResponse* r) {
-              return commands_->Transfer(c, request, r);
+            client, send_twice,
+            [&](v1::CommandService::Stub& stub, grpc::ClientContext* c, v1::TransferResponse* r) {
+              return stub.Transfer(c, request, r);
             },
             [&](const v1::TransferResponse& r) {
               expected.Add(member, -r.points());
@@ -129,14 +298,15 @@ class ConcurrencyTest : public CommandTest {
     return 0;
   }
 
-  // Sends a request (twice when asked, as a client retrying after a lost response) and counts
-  // each effect once. After a success the retry must be a replay of it; after a refusal (which
-  // leaves no trace) the retry is evaluated afresh and may succeed.
+  // Sends a request to replica `client` (twice when asked, as a client retrying after a lost
+  // response: the retry to the next replica, as a load balancer may route it) and counts each
+  // effect once. After a success the retry must be a replay of it, whichever replica answers it;
+  // after a refusal (which leaves no trace) the retry is evaluated afresh and may succeed.
   template <typename Response, typename Call, typename Count>
-  void CallAndCount(bool send_twice, Call call, Count count) {
+  void CallAndCount(size_t client, bool send_twice, Call call, Count count) {
     Response first;
     grpc::ClientContext context;
-    const grpc::Status status = call(&context, &first);
+    const grpc::Status status = call(On(client), &context, &first);
     if (status.ok()) {
       EXPECT_FALSE(first.replayed());
       count(first);
@@ -147,7 +317,7 @@ class ConcurrencyTest : public CommandTest {
     if (!send_twice) return;
     Response second;
     grpc::ClientContext retry_context;
-    const grpc::Status retry = call(&retry_context, &second);
+    const grpc::Status retry = call(On(client + 1), &retry_context, &second);
     if (status.ok()) {
       ASSERT_TRUE(retry.ok()) << retry.error_message();
       EXPECT_TRUE(second.replayed());
@@ -165,14 +335,18 @@ TEST_F(ConcurrencyTest, HotMembersStayExactUnderConcurrentMixedCommands) {
     expected.Add(member, Give(member, 500, "shop", "bonus").points());
     expected.Add(member, Give(member, 500, "travel").points());
   }
+  StartCounting();
   std::vector<std::thread> clients;
   for (int client = 0; client < kClients; ++client) {
     clients.emplace_back([&, client] {
       std::mt19937 random(static_cast<uint32_t>(client + 1));
-      for (int i = 0; i < kOperationsPerClient; ++i) RunOne(random, expected);
+      for (int i = 0; i < kOperationsPerClient; ++i) {
+        RunOne(random, static_cast<size_t>(client), expected);
+      }
     });
   }
   for (std::thread& client : clients) client.join();
+  ExpectEveryReplicaServedItsShare();
 
   for (const std::string& member : kMembers) {
     SCOPED_TRACE(member);
@@ -196,18 +370,23 @@ TEST_F(ConcurrencyTest, HotMembersStayExactUnderConcurrentMixedCommands) {
                      "  r.org_id = d.org_id AND r.member_id = d.member_id AND"
                      "  r.redemption_id = d.redemption_id)"),
             0);
+  ExpectEveryReplicaAnswersFromTheCurrentState("bonus");
+  EXPECT_EQ(MembersBreakingLedgerInvariant(), 0);
 }
 
 // Returns, reservations, cancellations and overdraft racing on gold members (who may overdraw):
-// every member's lots minus debt must equal the sum of the effects the clients saw.
-class RulesConcurrencyTest : public CommandTest {
+// every member's lots minus debt must equal the sum of the effects the clients saw. A client's
+// commands go round the replicas, so the steps of one purchase, redemption or reservation (buy
+// then return, redeem then cancel, reserve then capture or void) run on different replicas.
+class RulesConcurrencyTest : public ReplicatedCommandTest {
  protected:
   void RunOne(std::mt19937& random, int client, int step, Expected& expected) {
     const std::string member = kMembers[random() % kMembers.size()];
     const std::string order = absl::StrCat("order-", client, "-", step);
+    size_t next = static_cast<size_t>(client + step);
     auto call = [&](auto method, const auto& request, auto* response) {
       grpc::ClientContext context;
-      const grpc::Status status = (commands_.get()->*method)(&context, request, response);
+      const grpc::Status status = (On(next++).*method)(&context, request, response);
       if (!status.ok()) {
         EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
             << status.error_message();
@@ -305,6 +484,7 @@ TEST_F(RulesConcurrencyTest, ReturnsReservationsCancellationsAndOverdraftStayExa
     Give(member, 1000, "shop", "status");  // gold: overdraft up to 500
     expected.Add(member, Give(member, 300).points());
   }
+  StartCounting();
   std::vector<std::thread> clients;
   for (int client = 0; client < kClients; ++client) {
     clients.emplace_back([&, client] {
@@ -315,6 +495,7 @@ TEST_F(RulesConcurrencyTest, ReturnsReservationsCancellationsAndOverdraftStayExa
     });
   }
   for (std::thread& client : clients) client.join();
+  ExpectEveryReplicaServedItsShare();
   for (const std::string& member : kMembers) {
     SCOPED_TRACE(member);
     EXPECT_EQ(QueryInt("SELECT (SELECT coalesce(sum(remaining), 0) FROM lots l"
@@ -327,8 +508,16 @@ TEST_F(RulesConcurrencyTest, ReturnsReservationsCancellationsAndOverdraftStayExa
   EXPECT_EQ(QueryInt("SELECT coalesce(sum(held), 0) FROM lots"), 0);
   // Burns never overdraw past the limit; only returns may push debt further.
   EXPECT_EQ(QueryInt("SELECT count(*) FROM redemptions WHERE overdraft_points > 500"), 0);
+  for (const std::string& member : kMembers) {  // repaid, so that the check may redeem
+    Give(member,
+         10 + QueryInt("SELECT debt FROM enrolments WHERE org_id = 'acme' AND member_id = '" +
+                       member + "' AND program_id = 'shop'"));
+  }
+  ExpectEveryReplicaAnswersFromTheCurrentState("");
+  EXPECT_EQ(MembersBreakingLedgerInvariant(), 0);
 }
 
+// The clients send the key to the replicas in turn: idempotency holds across replicas.
 TEST_F(ConcurrencyTest, OneKeySentByManyClientsAtOnceHasOneEffect) {
   v1::AccrueRequest request;
   request.set_org_id("acme");
@@ -338,17 +527,19 @@ TEST_F(ConcurrencyTest, OneKeySentByManyClientsAtOnceHasOneEffect) {
   request.mutable_explicit_points()->set_description("once");
   std::atomic<int> fresh{0};
   std::atomic<int> replays{0};
+  StartCounting();
   std::vector<std::thread> clients;
   for (int i = 0; i < 16; ++i) {
-    clients.emplace_back([&] {
+    clients.emplace_back([&, i] {
       v1::AccrueResponse response;
       grpc::ClientContext context;
-      const grpc::Status status = commands_->Accrue(&context, request, &response);
+      const grpc::Status status = On(static_cast<size_t>(i)).Accrue(&context, request, &response);
       ASSERT_TRUE(status.ok()) << status.error_message();
       (response.replayed() ? replays : fresh).fetch_add(1);
     });
   }
   for (std::thread& client : clients) client.join();
+  ExpectEveryReplicaServedItsShare();
   EXPECT_EQ(fresh.load(), 1);
   EXPECT_EQ(replays.load(), 15);
   EXPECT_EQ(QueryInt("SELECT sum(remaining) FROM lots WHERE member_id = 'alice'"), 77);
