@@ -33,8 +33,9 @@ standby_compare() {
   echo "== standby in $work/standby on 127.0.0.1:$STANDBY_PORT"
   PG_LOCAL_OPTIONS="-c max_connections=200" \
     bash scripts/pg-local.sh standby "$work/standby" "$STANDBY_PORT" "$PG_PORT"
-  standby_lag_bytes=$(standby_sql "SELECT pg_wal_lsn_diff('$(sql "SELECT pg_current_wal_lsn()")',
-    pg_last_wal_replay_lsn())")
+  standby_lag=$(standby_sql "SELECT CASE WHEN d <= 0 THEN 'caught up' ELSE d || ' bytes of WAL'
+    || ' behind' END FROM pg_wal_lsn_diff('$(sql "SELECT pg_current_wal_lsn()")',
+    pg_last_wal_replay_lsn()) AS d")
   standby_query primary "$DATABASE_URL"
   standby_query standby "$STANDBY_URL"
   standby_query standby-uncached "$STANDBY_URL" --balance_cache_mib=0
@@ -94,7 +95,7 @@ $(pair_each balances primary standby), cache off $(pair_each balances primary st
 with accrues: $(pair_each balances-writes primary standby), cache off
 $(pair_each balances-writes primary standby-uncached).
 
-Replication: the standby was $standby_lag_bytes bytes of WAL behind right after the base backup;
+Replication: the standby was $standby_lag right after the base backup;
 after the turns its last replayed transaction was $standby_replay_lag ms old (the load's last
 accrue).
 
