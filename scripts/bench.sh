@@ -22,6 +22,10 @@
 #                              primary, on the standby, and on the standby without its balance
 #                              cache; read-only and with one accrue in ten; writes the section
 #                              "## Query replicas on a standby" of docs/benchmarks.md
+#   scripts/bench.sh --failover  only the write outage of a primary failover under load: the
+#                              failover test (tests/fault/failover_test.cc: Patroni, two nodes,
+#                              synchronous replication, kill -9 of the primary) run 5 times
+#                              (LOYALTY_BENCH_FAILOVER_RUNS); writes the section "## Failover"
 # The modes by turns take LOYALTY_BENCH_TURNS, LOYALTY_BENCH_DURATION_S and
 # LOYALTY_BENCH_WARMUP_S (default 5, 10 and 3) for a shorter try.
 #
@@ -42,21 +46,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 # The functions, by theme (tools/bench/bench_*.sh).
-for part in services figures runs turns conversions badges standby; do
+for part in services figures runs turns conversions badges standby failover; do
   source "tools/bench/bench_$part.sh"
 done
 
 usage() {
-  echo "usage: $0 [--quick | --tls-only | --conversions | --against REV | --badges | --standby]" >&2
+  echo "usage: $0 [--quick | --tls-only | --conversions | --against REV | --badges | --standby |" \
+    "--failover]" >&2
   exit 2
 }
-quick=0 tls_only=0 conversions=0 badges=0 standby=0 against='' knobs=''
+quick=0 tls_only=0 conversions=0 badges=0 standby=0 failover=0 against='' knobs=''
 case ${1:-} in
   --quick) quick=1 ;;
   --tls-only) tls_only=1 ;;
   --conversions) conversions=1 ;;
   --badges) badges=1 ;;
   --standby) standby=1 ;;
+  --failover) failover=1 ;;
   --against) if (($# != 2)) || [[ -z $2 ]]; then usage; fi; against=$2 ;;
   "") ;;
   *) usage ;;
@@ -114,6 +120,7 @@ memory=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
 echo "== build ($BUILD_DIR, $BUILD_TYPE)"
 targets=(loyalty-command loyalty-worker loyalty-bench loyalty-noop-server)
 ((conversions)) && targets=(loyalty-command loyalty-conversion-bench)
+((failover)) && targets=(failover_test)
 [[ -f services/query/main.cc ]] && targets+=(loyalty-query)
 build . "$BUILD_DIR" -- "${targets[@]}"
 bin=$root/$BUILD_DIR
@@ -143,6 +150,14 @@ work=$(mktemp -d /tmp/loyalty-bench.XXXXXX)
 chmod 755 "$work"
 pids=()
 trap cleanup EXIT INT TERM
+
+if ((failover)); then  # the test brings its own cluster and services
+  failover_runs
+  mkdir -p "$(dirname "$OUT")"
+  splice_section "$OUT" "## Failover" failover_section
+  echo "== wrote the failover figures into $OUT"
+  exit 0
+fi
 
 echo "== PostgreSQL in $work/pgdata"
 PG_LOCAL_OPTIONS="-c synchronous_commit=on -c max_connections=200" \

@@ -37,6 +37,7 @@ test_packages=(
   openssl
   prometheus  # promtool: checks and unit-tests the alert rules (tests/monitoring)
   buildah mmdebstrap  # scripts/image.sh: the container image and its test (tests/image)
+  patroni etcd-server python3-etcd  # the failover test's cluster (tests/fault/failover_test.cc)
 )
 
 mode=${1:-all}

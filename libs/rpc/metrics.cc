@@ -95,6 +95,13 @@ void RpcMetrics::Declare(absl::string_view service, absl::string_view method, in
   Create(std::string(service), std::string(method), type);
 }
 
+int64_t RpcMetrics::CallsInFlight() {
+  absl::ReaderMutexLock lock(&mutex_);
+  double calls = 0;
+  for (const auto& [path, series] : series_) calls += series.in_flight->Value();
+  return static_cast<int64_t>(calls);
+}
+
 const RpcMetrics::Series& RpcMetrics::SeriesOf(const char* path, int type) {
   {
     absl::ReaderMutexLock lock(&mutex_);

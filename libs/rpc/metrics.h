@@ -49,6 +49,9 @@ class RpcMetrics final {
   // the unknown method of `type` when `path` was not declared.
   const Series& SeriesOf(const char* path, int type);
 
+  // The calls of every method started and not yet answered (the in-flight gauges' sum).
+  int64_t CallsInFlight();
+
   // The gauges of `service`'s call queue (QueuedCalls): calls waiting for a worker, and its
   // capacity.
   prometheus::Gauge& QueueDepth(absl::string_view service);

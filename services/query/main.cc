@@ -152,8 +152,9 @@ int Serve(const Config& config) {
   const int signal_number = rpc::WaitForShutdownSignal();
   LogInfo(absl::StrCat("signal ", signal_number, ": draining and stopping"));
   (*health)->Drain();
-  rpc::StopServers({server->server.get()}, lifecycle->shutdown_grace,
-                   [&] { pool.CancelRunning(); });
+  rpc::StopServers(
+      {server->server.get()}, lifecycle->shutdown_grace, [&] { pool.CancelRunning(); },
+      &rpc_metrics);
   health->reset();
   for (std::jthread* thread : {&projector_thread, &listener_thread}) {
     if (!thread->joinable()) continue;

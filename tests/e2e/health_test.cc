@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "loyalty/v1/command.grpc.pb.h"
@@ -198,6 +199,21 @@ TEST_F(HealthTest, QueryReadinessFollowsPostgresStoppedAndRestarted) {
   ExpectReadinessFollowsPostgres({health_port_, grpc_port_}, {"", "readiness", kQueryService});
   const int status = query->Stop(absl::Seconds(30));
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << DescribeWaitStatus(status);
+}
+
+// SIGTERM with a client's connection open and no call in flight: the process closes the idle
+// connection itself and exits, instead of waiting for the client to close it, which a client's
+// long-lived channel may not do before the grace (5 minutes here) ends.
+TEST_F(HealthTest, SigtermWithOnlyIdleConnectionsEndsWithoutTheGrace) {
+  command_ = Start(LOYALTY_COMMAND_BINARY, true, {"--shutdown_grace_ms=300000"});
+  channel_ = grpc::CreateChannel(Loopback(grpc_port_), grpc::InsecureChannelCredentials());
+  CreateDemoOrg(*v1::AdminService::NewStub(channel_), "idle-org", {"ann"});
+  ASSERT_EQ(channel_->GetState(false), GRPC_CHANNEL_READY);
+  const int exit_status = command_->Stop(absl::Seconds(60));
+  EXPECT_TRUE(WIFEXITED(exit_status) && WEXITSTATUS(exit_status) == 0)
+      << DescribeWaitStatus(exit_status) << command_->LogTail();
+  EXPECT_THAT(command_->LogTail(), ::testing::HasSubstr("closing the clients' idle connections"));
+  EXPECT_THAT(command_->LogTail(), ::testing::Not(::testing::HasSubstr("grace")));
 }
 
 // SIGTERM while a call waits for a row lock past the shutdown grace: the process exits by itself,

@@ -268,6 +268,7 @@ void FaultLoad::AddAcknowledged(Acknowledged acknowledged, bool replayed) {
   absl::MutexLock lock(&mutex_);
   ++figures_.acknowledged;
   if (replayed) ++figures_.replayed;
+  if (running_ > 0) acknowledged_at_.push_back(absl::Now());
   acknowledged_.push_back(std::move(acknowledged));
 }
 
@@ -299,6 +300,23 @@ std::map<std::string, int64_t> FaultLoad::ExpectedPoints() const {
 std::vector<std::string> FaultLoad::errors() const {
   absl::MutexLock lock(&mutex_);
   return errors_;
+}
+
+absl::Duration FaultLoad::LongestGapAfter(absl::Time since) const {
+  std::vector<absl::Time> times;
+  {
+    absl::MutexLock lock(&mutex_);
+    times = acknowledged_at_;
+  }
+  std::sort(times.begin(), times.end());
+  absl::Time previous = since;
+  absl::Duration longest = absl::ZeroDuration();
+  for (const absl::Time time : times) {
+    if (time <= since) continue;
+    longest = std::max(longest, time - previous);
+    previous = time;
+  }
+  return previous == since ? absl::InfiniteDuration() : longest;
 }
 
 }  // namespace loyalty::testing

@@ -77,6 +77,12 @@ class FaultLoad final {
   std::map<std::string, int64_t> ExpectedPoints() const;
   // Answers that are neither OK, a retryable failure nor a business refusal.
   std::vector<std::string> errors() const;
+  // The longest time after `since` in which no command was acknowledged while the clients ran:
+  // from `since`, or from an acknowledgement, to the next acknowledgement. With a fault injected
+  // at `since` (a primary killed), how long the clients got no write through, as they see it:
+  // their backoff between retries (at most 0.5 s) included, the resend after the load (Finish)
+  // not. InfiniteDuration when no command was acknowledged after `since`.
+  absl::Duration LongestGapAfter(absl::Time since) const;
 
   class Client;
 
@@ -94,6 +100,8 @@ class FaultLoad final {
   int running_ ABSL_GUARDED_BY(mutex_) = 0;
   LoadFigures figures_ ABSL_GUARDED_BY(mutex_);
   std::vector<Acknowledged> acknowledged_ ABSL_GUARDED_BY(mutex_);
+  // When each acknowledgement came, while the clients ran (for LongestGapAfter).
+  std::vector<absl::Time> acknowledged_at_ ABSL_GUARDED_BY(mutex_);
   std::vector<std::string> errors_ ABSL_GUARDED_BY(mutex_);
 };
 

@@ -7,8 +7,6 @@
 // deadlines on every call, bounded waits.
 
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -18,13 +16,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
-#include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "loyalty/v1/admin.grpc.pb.h"
 #include "loyalty/v1/query.grpc.pb.h"
 #include "tests/fault/fault_checks.h"
 #include "tests/fault/fault_load.h"
-#include "tests/support/demo_org.h"
+#include "tests/fault/fault_services.h"
 #include "tests/support/pg_cluster.h"
 #include "tests/support/service_process.h"
 
@@ -33,66 +29,23 @@ namespace {
 
 constexpr char kOrg[] = "faults";
 constexpr int kFaults = 3;
-constexpr absl::Duration kStartTimeout = absl::Seconds(30);
-constexpr absl::Duration kStopTimeout = absl::Seconds(20);
 constexpr absl::Duration kProgressTimeout = absl::Seconds(40);  // load progress between faults
-
-std::string Loopback(int port) { return absl::StrCat("127.0.0.1:", port); }
 
 class FaultTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string logs = (std::filesystem::temp_directory_path() / "loyalty-fault-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(logs.data()), nullptr);
-    log_dir_ = logs;
     url_ = cluster_.CreateDatabase();
-    const int command_port = FreeLoopbackPort();
-    const int query_port = FreeLoopbackPort();
-    command_ = Service(LOYALTY_COMMAND_BINARY, command_port, 8, "loyalty-command");
-    query_ = Service(LOYALTY_QUERY_BINARY, query_port, 4, "loyalty-query");
-    ASSERT_TRUE(command_->Start(kStartTimeout)) << command_->LogTail();
-    ASSERT_TRUE(query_->Start(kStartTimeout)) << query_->LogTail();
-
-    options_.command_target = Loopback(command_port);
-    options_.query_target = Loopback(query_port);
-    options_.org_id = kOrg;
-    for (int i = 0; i < 8; ++i) options_.members.push_back(absl::StrCat("member-", i));
-    auto channel = grpc::CreateChannel(options_.command_target, grpc::InsecureChannelCredentials());
-    CreateDemoOrg(*v1::AdminService::NewStub(channel), kOrg, options_.members);
-    queries_ = v1::QueryService::NewStub(
-        grpc::CreateChannel(options_.query_target, grpc::InsecureChannelCredentials()));
-  }
-
-  // `binary serve` on `port` with `pool_size` connections, without metrics, logging to NAME.log.
-  std::unique_ptr<ServiceProcess> Service(const char* binary, int port, int pool_size,
-                                          const std::string& name) const {
-    return std::make_unique<ServiceProcess>(
-        binary,
-        std::vector<std::string>{"serve", "--database_url=" + url_, "--listen=" + Loopback(port),
-                                 "--metrics_listen=", absl::StrCat("--pool_size=", pool_size),
-                                 "--insecure_plaintext"},
-        port, absl::StrCat(log_dir_, "/", name, ".log"));
-  }
-
-  void TearDown() override {
-    if (HasFailure()) {
-      std::printf("--- loyalty-command log:\n%s\n--- loyalty-query log:\n%s\n",
-                  command_ ? command_->LogTail().c_str() : "",
-                  query_ ? query_->LogTail().c_str() : "");
-    }
-    command_.reset();
-    query_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(log_dir_, ignored);
+    ASSERT_NO_FATAL_FAILURE(services_.Start(url_, kOrg));
   }
 
   // Runs the load and calls `inject` kFaults times, each once the load has made progress since
   // the last (so that every fault hits a running load that recovered from the one before); then
   // checks everything and prints the figures.
   void RunWithFaults(const std::string& name, const std::function<void()>& inject) {
-    FaultLoad load(options_);
+    const LoadOptions& options = services_.options();
+    FaultLoad load(options);
     load.Start();
-    const int64_t commands = int64_t{options_.clients} * options_.commands_per_client;
+    const int64_t commands = int64_t{options.clients} * options.commands_per_client;
     for (int fault = 1; fault <= kFaults; ++fault) {
       ASSERT_TRUE(load.WaitForAcknowledged(commands * fault / (kFaults + 2), kProgressTimeout))
           << "the load made no progress before fault " << fault;
@@ -114,15 +67,10 @@ class FaultTest : public ::testing::Test {
     EXPECT_EQ(ledger.operations, figures.acknowledged);
     EXPECT_THAT(ledger.lost, ::testing::IsEmpty());
     EXPECT_THAT(ledger.duplicated, ::testing::IsEmpty());
-    CheckViews(url_, LOYALTY_QUERY_BINARY, *queries_, kOrg, expected);
+    CheckViews(url_, LOYALTY_QUERY_BINARY, services_.queries(), kOrg, expected);
 
     // No process died but the ones killed: the last incarnations still run and stop cleanly.
-    for (ServiceProcess* process : {command_.get(), query_.get()}) {
-      EXPECT_TRUE(process->Running()) << process->LogTail();
-      EXPECT_THAT(process->unexpected_exits(), ::testing::IsEmpty()) << process->LogTail();
-      const int status = process->Stop(kStopTimeout);
-      EXPECT_EQ(status, 0) << DescribeWaitStatus(status) << "\n" << process->LogTail();
-    }
+    services_.ExpectRunningAndStopCleanly();
 
     std::vector<std::string> codes;
     for (const auto& [code, count] : figures.retry_codes) {
@@ -148,11 +96,7 @@ class FaultTest : public ::testing::Test {
 
   PgCluster cluster_{PgCluster::Commits::kCrashSafe};
   std::string url_;
-  std::string log_dir_;
-  std::unique_ptr<ServiceProcess> command_;
-  std::unique_ptr<ServiceProcess> query_;
-  std::unique_ptr<v1::QueryService::Stub> queries_;
-  LoadOptions options_;
+  FaultServices services_{LOYALTY_COMMAND_BINARY, LOYALTY_QUERY_BINARY};
   LoadFigures figures_;
   int faults_ = 0;
 };
@@ -168,16 +112,18 @@ TEST_F(FaultTest, PostgresCrashedAndRestartedUnderLoad) {
 
 TEST_F(FaultTest, CommandServiceKilledAndRestartedUnderLoad) {
   RunWithFaults("kill -9 loyalty-command", [&] {
-    EXPECT_TRUE(command_->Kill()) << "loyalty-command was not running";
-    ASSERT_TRUE(command_->Start(kStartTimeout)) << command_->LogTail();
+    EXPECT_TRUE(services_.command().Kill()) << "loyalty-command was not running";
+    ASSERT_TRUE(services_.command().Start(FaultServices::kStartTimeout))
+        << services_.command().LogTail();
   });
   EXPECT_GT(figures_.retried, 0);
 }
 
 TEST_F(FaultTest, QueryServiceKilledAndRestartedUnderLoad) {
   RunWithFaults("kill -9 loyalty-query", [&] {
-    EXPECT_TRUE(query_->Kill()) << "loyalty-query was not running";
-    ASSERT_TRUE(query_->Start(kStartTimeout)) << query_->LogTail();
+    EXPECT_TRUE(services_.query().Kill()) << "loyalty-query was not running";
+    ASSERT_TRUE(services_.query().Start(FaultServices::kStartTimeout))
+        << services_.query().LogTail();
   });
 }
 

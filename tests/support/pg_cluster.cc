@@ -49,10 +49,7 @@ int FreeLoopbackPort() {
   return ntohs(address.sin_port);
 }
 
-namespace {
-
-// Memory-backed when possible: initdb and CREATE DATABASE write thousands of small files.
-std::filesystem::path TempRoot() {
+std::filesystem::path TestTempRoot() {
   std::error_code error;
   const std::filesystem::path shm = "/dev/shm";
   if (std::filesystem::is_directory(shm, error) && ::access(shm.c_str(), W_OK | X_OK) == 0) {
@@ -60,6 +57,8 @@ std::filesystem::path TempRoot() {
   }
   return std::filesystem::temp_directory_path();
 }
+
+namespace {
 
 std::string Quoted(const std::string& path) { return absl::StrCat("'", path, "'"); }
 
@@ -104,7 +103,7 @@ PgCluster::PgCluster(Commits commits)
                                                        ? " -c synchronous_commit=off"
                                                        : " -c synchronous_commit=on")) {
   MakeRootDir();
-  const std::string cluster_template = ClusterTemplate(TempRoot());
+  const std::string cluster_template = ClusterTemplate(TestTempRoot());
   if (!cluster_template.empty()) {
     RunShell(absl::StrCat("cp -a ", Quoted(cluster_template), " ", Quoted(data_dir_)));
   }
@@ -144,7 +143,7 @@ std::unique_ptr<PgCluster> PgCluster::StartStandby() const {
 }
 
 void PgCluster::MakeRootDir() {
-  std::string pattern = (TempRoot() / "loyalty-pg-XXXXXX").string();
+  std::string pattern = (TestTempRoot() / "loyalty-pg-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) Fail("mkdtemp failed for " + pattern);
   root_dir_ = pattern;
   data_dir_ = root_dir_ + "/data";

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -61,5 +62,9 @@ PgCluster& SharedPgCluster();
 
 // A loopback TCP port that was free a moment ago; aborts when none can be bound.
 int FreeLoopbackPort();
+
+// Where test clusters live: /dev/shm when writable (initdb, CREATE DATABASE and pg_basebackup
+// write thousands of small files), else the temporary directory.
+std::filesystem::path TestTempRoot();
 
 }  // namespace loyalty::testing

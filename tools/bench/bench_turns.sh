@@ -88,6 +88,7 @@ run_header() {
   ((tls_only || badges || standby)) || [[ -n $against ]] &&
     note="a shared machine: other work may have run beside it; the turns give any
 such drift to both sides"
+  ((failover)) && note="a shared machine: other work may have run beside it"
   cat <<EOF_HEADER
 ## $1
 
