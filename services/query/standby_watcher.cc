@@ -7,12 +7,12 @@
 #include "libs/base/sleep.h"
 #include "libs/base/status_macros.h"
 #include "libs/pg/transaction.h"
+#include "services/query/checkpoint.h"
 #include "services/query/event_apply.h"
 
 namespace loyalty::query {
 namespace {
 
-constexpr pg::Statement kCheckpoint{"standby_checkpoint", "SELECT position FROM view_checkpoint"};
 constexpr pg::Statement kChangeSeqs{
     "standby_change_seqs", "SELECT org_id, view_change_seq FROM orgs WHERE view_change_seq > 0"};
 constexpr pg::Statement kEvents{
@@ -48,22 +48,18 @@ absl::Status StandbyWatcher::WatchOnce(const std::stop_token& stop) {
 
 absl::Status StandbyWatcher::Poll(pg::Connection& connection, bool first) {
   pg::Transaction tx(connection, pg::Isolation::kRepeatableRead);
-  LOYALTY_ASSIGN_OR_RETURN(pg::Result checkpoint, tx.Execute(kCheckpoint));
-  if (checkpoint.Rows() != 1) return absl::InternalError("view_checkpoint must hold one row");
-  const int64_t position = checkpoint.Int64(0, 0);
+  LOYALTY_ASSIGN_OR_RETURN(const int64_t position, ReadCheckpoint(tx));
   LOYALTY_ASSIGN_OR_RETURN(pg::Result seqs, tx.Execute(kChangeSeqs));
-  if (!first) {
-    if (position > position_) LOYALTY_RETURN_IF_ERROR(ReportEvents(tx, position));
-    for (int row = 0; row < seqs.Rows(); ++row) {
-      const std::string org_id(seqs.Text(row, 0));
-      const int64_t seq = seqs.Int64(row, 1);
-      if (seq != seqs_[org_id]) LOYALTY_RETURN_IF_ERROR(ReportChanges(tx, org_id, seq));
-    }
-    cache_->Apply(absl::StrCat("p ", position));  // a position gone back clears everything
+  if (!first && position > position_) LOYALTY_RETURN_IF_ERROR(ReportEvents(tx, position));
+  for (int row = 0; row < seqs.Rows(); ++row) {
+    const std::string org_id(seqs.Text(row, 0));
+    const int64_t seq = seqs.Int64(row, 1);
+    if (!first && seq != seqs_[org_id]) LOYALTY_RETURN_IF_ERROR(ReportChanges(tx, org_id, seq));
+    seqs_[org_id] = seq;
   }
+  // Last, as the primary's 'p' comes after its members': a position gone back clears everything.
+  if (!first) cache_->Apply(absl::StrCat("p ", position));
   position_ = position;
-  for (int row = 0; row < seqs.Rows(); ++row)
-    seqs_[std::string(seqs.Text(row, 0))] = seqs.Int64(row, 1);
   return tx.Commit();
 }
 

@@ -160,5 +160,23 @@ TEST_F(StandbyTest, TheBalanceCacheFollowsTheStandbysReplay) {
   EXPECT_EQ(replica_->balance_cache().members(), 0u);
 }
 
+// More changes of an organisation between two polls than view_changes keeps (1,000): the watcher
+// cannot tell whose, and drops every member of the organisation.
+TEST_F(StandbyTest, ChangesPrunedBeforeTheWatcherSawThemDropTheOrganisation) {
+  GiveProjected("alice", 30);
+  AwaitReplay();
+  ASSERT_EQ(Available(ReadReplica("alice").balances()), 30);
+  ASSERT_EQ(replica_->balance_cache().members(), 1u);
+
+  // 1,001 changes of bob's status in one commit: one poll sees them all, the first pruned.
+  Text(server_.database_url(),
+       "DO $$ BEGIN FOR i IN 1..1001 LOOP UPDATE members SET status = status"
+       " WHERE org_id = 'acme' AND member_id = 'bob'; END LOOP; END $$;"
+       " SELECT count(*) FROM view_changes WHERE org_id = 'acme'");
+  AwaitReplay();
+  EXPECT_EQ(replica_->balance_cache().members(), 0u) << "alice's entry outlived a gap";
+  EXPECT_EQ(Available(ReadReplica("alice").balances()), 30);
+}
+
 }  // namespace
 }  // namespace loyalty::testing
