@@ -53,8 +53,12 @@ class FaultLoad::Client {
         index_(index),
         load_(load),
         random_(options.seed + static_cast<uint32_t>(index)),
-        commands_(v1::CommandService::NewStub(ClientChannel(options.command_target))),
-        queries_(v1::QueryService::NewStub(ClientChannel(options.query_target))) {}
+        queries_(v1::QueryService::NewStub(ClientChannel(options.query_target))) {
+    for (const std::string& target : options.command_targets) {
+      commands_.push_back(v1::CommandService::NewStub(ClientChannel(target)));
+    }
+    replica_ = static_cast<size_t>(index) % commands_.size();
+  }
 
   void Run() {
     for (int n = 0; n < options_.commands_per_client && !load_->stopping_; ++n) {
@@ -136,7 +140,7 @@ class FaultLoad::Client {
     Prepare(context);
     if (const auto* accrue = std::get_if<v1::AccrueRequest>(&request)) {
       v1::AccrueResponse reply;
-      const grpc::Status status = commands_->Accrue(&context, *accrue, &reply);
+      const grpc::Status status = commands_[replica_]->Accrue(&context, *accrue, &reply);
       acknowledged = {accrue->idempotency_key(), "Accrue", reply.accrual_id(),
                       {{accrue->member_id(), reply.points()}}};
       replayed = reply.replayed();
@@ -144,7 +148,7 @@ class FaultLoad::Client {
     }
     if (const auto* redeem = std::get_if<v1::RedeemRequest>(&request)) {
       v1::RedeemResponse reply;
-      const grpc::Status status = commands_->Redeem(&context, *redeem, &reply);
+      const grpc::Status status = commands_[replica_]->Redeem(&context, *redeem, &reply);
       acknowledged = {redeem->idempotency_key(), "Redeem", reply.redemption().redemption_id(),
                       {{redeem->member_id(), -reply.redemption().points()}}};
       replayed = reply.replayed();
@@ -152,7 +156,7 @@ class FaultLoad::Client {
     }
     const auto& transfer = std::get<v1::TransferRequest>(request);
     v1::TransferResponse reply;
-    const grpc::Status status = commands_->Transfer(&context, transfer, &reply);
+    const grpc::Status status = commands_[replica_]->Transfer(&context, transfer, &reply);
     acknowledged = {transfer.idempotency_key(),
                     "Transfer",
                     reply.transfer_id(),
@@ -190,6 +194,7 @@ class FaultLoad::Client {
         return true;
       }
       load_->Count([&](LoadFigures& f) { ++f.retry_codes[CodeName(status.error_code())]; });
+      replica_ = (replica_ + 1) % commands_.size();
       if (absl::Now() + backoff >= give_up || load_->stopping_) return false;
       absl::SleepFor(backoff + absl::Milliseconds(Uniform(0, 20)));
       backoff = std::min(2 * backoff, kMaxBackoff);
@@ -214,7 +219,8 @@ class FaultLoad::Client {
   const int index_;
   FaultLoad* const load_;
   std::mt19937 random_;
-  std::unique_ptr<v1::CommandService::Stub> commands_;
+  std::vector<std::unique_ptr<v1::CommandService::Stub>> commands_;  // one per replica
+  size_t replica_ = 0;  // the one the next call goes to
   std::unique_ptr<v1::QueryService::Stub> queries_;
   std::vector<Request> unresolved_;
 };

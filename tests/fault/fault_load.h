@@ -17,11 +17,15 @@
 namespace loyalty::testing {
 
 // A concurrent load of accruals, redemptions and transfers on the members of one org, sent
-// through the generated C++ stubs with an idempotency key each. A client retries UNAVAILABLE,
+// through the generated C++ stubs with an idempotency key each, spread over the loyalty-command
+// replicas. A client retries UNAVAILABLE,
 // DEADLINE_EXCEEDED, ABORTED and RESOURCE_EXHAUSTED with the same key (docs/errors.md), within a
 // time budget per command; between commands it reads a member's balances from the query service.
 struct LoadOptions {
-  std::string command_target;  // 127.0.0.1:PORT of loyalty-command
+  // 127.0.0.1:PORT of each loyalty-command replica: a client starts on replica (its index % n)
+  // and moves to the next one after each retryable failure, so that a retry, with its key, often
+  // reaches another process than the attempt whose outcome it settles.
+  std::vector<std::string> command_targets;
   std::string query_target;    // 127.0.0.1:PORT of loyalty-query
   std::string org_id;
   std::vector<std::string> members;

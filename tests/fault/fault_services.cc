@@ -31,11 +31,13 @@ FaultServices::FaultServices(std::string command_binary, std::string query_binar
 
 FaultServices::~FaultServices() {
   if (::testing::Test::HasFailure()) {
-    std::printf("--- loyalty-command log:\n%s\n--- loyalty-query log:\n%s\n",
-                command_ ? command_->LogTail().c_str() : "",
-                query_ ? query_->LogTail().c_str() : "");
+    for (size_t replica = 0; replica < commands_.size(); ++replica) {
+      std::printf("--- loyalty-command %zu log:\n%s\n", replica,
+                  commands_[replica]->LogTail().c_str());
+    }
+    std::printf("--- loyalty-query log:\n%s\n", query_ ? query_->LogTail().c_str() : "");
   }
-  command_.reset();
+  commands_.clear();
   query_.reset();
   std::error_code ignored;
   std::filesystem::remove_all(log_dir_, ignored);
@@ -54,25 +56,30 @@ std::unique_ptr<ServiceProcess> FaultServices::Service(const std::string& binary
 }
 
 void FaultServices::Start(const std::string& url, const std::string& org_id) {
-  const int command_port = FreeLoopbackPort();
+  for (int replica = 0; replica < kCommandReplicas; ++replica) {
+    const int port = FreeLoopbackPort();
+    commands_.push_back(
+        Service(command_binary_, url, port, 8, absl::StrCat("loyalty-command-", replica)));
+    ASSERT_TRUE(commands_.back()->Start(kStartTimeout)) << commands_.back()->LogTail();
+    options_.command_targets.push_back(Loopback(port));
+  }
   const int query_port = FreeLoopbackPort();
-  command_ = Service(command_binary_, url, command_port, 8, "loyalty-command");
   query_ = Service(query_binary_, url, query_port, 4, "loyalty-query");
-  ASSERT_TRUE(command_->Start(kStartTimeout)) << command_->LogTail();
   ASSERT_TRUE(query_->Start(kStartTimeout)) << query_->LogTail();
-
-  options_.command_target = Loopback(command_port);
   options_.query_target = Loopback(query_port);
   options_.org_id = org_id;
   for (int i = 0; i < 8; ++i) options_.members.push_back(absl::StrCat("member-", i));
-  auto channel = grpc::CreateChannel(options_.command_target, grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel(options_.command_targets[0], grpc::InsecureChannelCredentials());
   CreateDemoOrg(*v1::AdminService::NewStub(channel), org_id, options_.members);
   queries_ = v1::QueryService::NewStub(
       grpc::CreateChannel(options_.query_target, grpc::InsecureChannelCredentials()));
 }
 
 void FaultServices::ExpectRunningAndStopCleanly() {
-  for (ServiceProcess* process : {command_.get(), query_.get()}) {
+  std::vector<ServiceProcess*> processes = {query_.get()};
+  for (const auto& command : commands_) processes.push_back(command.get());
+  for (ServiceProcess* process : processes) {
     EXPECT_TRUE(process->Running()) << process->LogTail();
     EXPECT_THAT(process->unexpected_exits(), ::testing::IsEmpty()) << process->LogTail();
     const int status = process->Stop(kStopTimeout);

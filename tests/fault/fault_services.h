@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "loyalty/v1/query.grpc.pb.h"
@@ -10,32 +11,34 @@
 
 namespace loyalty::testing {
 
-// What a fault test's load runs against: the real loyalty-command and loyalty-query
-// (LOYALTY_COMMAND_BINARY, LOYALTY_QUERY_BINARY: plaintext, no metrics) serving one database on
-// free loopback ports, logging into a temporary directory, and the demo org of 8 members.
+// What a fault test's load runs against: the real binaries, plaintext and without metrics,
+// serving one database on free loopback ports and logging into a temporary directory: three
+// loyalty-command replicas (each with its own pool, caches and member batcher; the load spreads
+// over them) and one loyalty-query; and the demo org of 8 members.
 class FaultServices final {
  public:
   static constexpr absl::Duration kStartTimeout = absl::Seconds(30);
   static constexpr absl::Duration kStopTimeout = absl::Seconds(20);
+  static constexpr int kCommandReplicas = 3;
 
   FaultServices(std::string command_binary, std::string query_binary);
-  // Prints both logs when the test has failed; stops what still runs; removes the logs.
+  // Prints the logs when the test has failed; stops what still runs; removes the logs.
   ~FaultServices();
   FaultServices(const FaultServices&) = delete;
   FaultServices& operator=(const FaultServices&) = delete;
 
-  // Starts both on `url` (a libpq URL; loyalty-command migrates the database before it
-  // listens) and creates the org `org_id`. Fails the test (fatally) when one cannot start.
+  // Starts them on `url` (a libpq URL; loyalty-command migrates the database before it listens)
+  // and creates the org `org_id`. Fails the test (fatally) when one cannot start.
   void Start(const std::string& url, const std::string& org_id);
 
-  ServiceProcess& command() { return *command_; }
+  ServiceProcess& command(int replica = 0) { return *commands_[static_cast<size_t>(replica)]; }
   ServiceProcess& query() { return *query_; }
   v1::QueryService::Stub& queries() { return *queries_; }
   // The load's targets, org and members (the other options at their defaults).
   const LoadOptions& options() const { return options_; }
 
-  // No process died but the ones a test killed: the last incarnations still run, and stop with
-  // status 0.
+  // No process died but the ones a test killed: the last incarnations of all still run, and
+  // stop with status 0.
   void ExpectRunningAndStopCleanly();
 
  private:
@@ -45,7 +48,7 @@ class FaultServices final {
   const std::string command_binary_;
   const std::string query_binary_;
   std::string log_dir_;
-  std::unique_ptr<ServiceProcess> command_;
+  std::vector<std::unique_ptr<ServiceProcess>> commands_;
   std::unique_ptr<ServiceProcess> query_;
   std::unique_ptr<v1::QueryService::Stub> queries_;
   LoadOptions options_;
