@@ -1,17 +1,10 @@
 #include "tests/support/patroni_cluster.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/time.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -36,7 +29,9 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "libs/pg/connection.h"
+#include "tests/support/child_processes.h"
 #include "tests/support/pg_cluster.h"
+#include "tests/support/service_process.h"
 
 namespace loyalty::testing {
 namespace {
@@ -47,7 +42,6 @@ constexpr char kSetpriv[] = "/usr/bin/setpriv";
 constexpr char kPgBin[] = "/usr/lib/postgresql/15/bin";
 constexpr char kPgUser[] = "postgres";
 constexpr absl::Duration kPollInterval = absl::Milliseconds(50);
-constexpr int kHttpTimeoutMs = 2000;
 
 // A node's patroni.yml: $0 the test's pid, $1 the node's name, $2 its REST API port, $3 etcd's
 // client port, $4 its PostgreSQL port, $5 its data directory, $6 PostgreSQL's binaries, $7 the
@@ -155,134 +149,14 @@ std::string Tail(const std::string& text, size_t bytes) {
   return text.size() <= bytes ? text : "..." + text.substr(text.size() - bytes);
 }
 
-// Spawns argv[0] with `env` in `cwd`, stdin from /dev/null, stdout and stderr appended to `log`,
-// no other descriptor inherited. Its pid, or 0.
-pid_t Spawn(const std::vector<std::string>& args, const std::vector<std::string>& env,
-            const std::string& cwd, const std::string& log) {
-  std::vector<std::string> words = args;
-  std::vector<char*> argv;
-  for (std::string& word : words) argv.push_back(word.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> variables = env;
-  std::vector<char*> envp;
-  for (std::string& variable : variables) envp.push_back(variable.data());
-  envp.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
-  posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
-  pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  return spawned == 0 ? pid : 0;
-}
-
-// True while our child `pid` runs; reaps it once it has ended.
-bool ChildRuns(pid_t pid) {
-  if (pid == 0) return false;
-  int status = 0;
-  return ::waitpid(pid, &status, WNOHANG) == 0;
-}
-
-// Waits, at most `timeout`, for our child `pid` to end (reaped); true when it has.
-bool ReapChild(pid_t pid, absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  for (;;) {
-    int status = 0;
-    const pid_t reaped = ::waitpid(pid, &status, WNOHANG);
-    if (reaped == pid || (reaped < 0 && errno == ECHILD)) return true;
-    if (absl::Now() >= deadline) return false;
-    absl::SleepFor(absl::Milliseconds(10));
-  }
-}
-
-void StopChild(pid_t& pid, int signal_number, absl::Duration grace) {
-  if (pid == 0) return;
-  ::kill(pid, signal_number);
-  if (!ReapChild(pid, grace)) {
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, nullptr, 0);
-  }
-  pid = 0;
-}
-
-// The working directory of process `pid`, "" when unknown (gone, or not ours to read).
-std::string WorkingDirectory(pid_t pid) {
-  std::error_code error;
-  const std::filesystem::path cwd =
-      std::filesystem::read_symlink(absl::StrCat("/proc/", pid, "/cwd"), error);
-  return error ? "" : cwd.string();
-}
-
-bool Within(const std::string& path, const std::string& dir) {
-  return path == dir || absl::StartsWith(path, dir + "/");
-}
-
-// A process that runs (not a zombie) with its working directory within `dir`: PostgreSQL's
-// processes live in their data directory, Patroni's children in the node's directory.
-bool RunsWithin(pid_t pid, const std::string& dir) {
-  if (pid <= 0 || ::kill(pid, 0) != 0) return false;
-  const std::string stat = ReadFile(absl::StrCat("/proc/", pid, "/stat"));
-  const size_t paren = stat.rfind(')');
-  if (paren == std::string::npos || paren + 2 >= stat.size() || stat[paren + 2] == 'Z') {
-    return false;
-  }
-  return Within(WorkingDirectory(pid), dir);
-}
-
-// Every running process whose working directory is within `dir`, but `except`.
-std::vector<pid_t> ProcessesWithin(const std::string& dir, pid_t except) {
-  std::vector<pid_t> found;
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
-    int pid = 0;
-    if (!absl::SimpleAtoi(entry.path().filename().string(), &pid) || pid == except ||
-        pid == ::getpid()) {
-      continue;
-    }
-    if (RunsWithin(pid, dir)) found.push_back(pid);
-  }
-  return found;
-}
-
 struct HttpAnswer {
   int status = 0;
   std::string body;
 };
 
-// GET http://127.0.0.1:port/path (HTTP/1.0: the server closes when done), within 2 s a read.
-// Patroni's REST API and etcd's /health on loopback are all this talks to: a plain socket does,
-// where an HTTP library (none is among the build's dependencies) or a curl process per poll
-// would add a package for one request line.
-absl::StatusOr<HttpAnswer> HttpGet(int port, const std::string& path) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return absl::InternalError("socket() failed");
-  const timeval timeout{kHttpTimeoutMs / 1000, (kHttpTimeoutMs % 1000) * 1000};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    ::close(fd);
-    return absl::UnavailableError(absl::StrCat("nothing answers on 127.0.0.1:", port));
-  }
-  const std::string request =
-      absl::StrCat("GET ", path, " HTTP/1.0\r\nHost: 127.0.0.1:", port, "\r\n\r\n");
-  std::string answer;
-  if (::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
-    char buffer[4096];
-    ssize_t n;
-    while ((n = ::read(fd, buffer, sizeof buffer)) > 0) {
-      answer.append(buffer, static_cast<size_t>(n));
-    }
-  }
-  ::close(fd);
+// GET http://127.0.0.1:port/path of Patroni's REST API or etcd: its status and body.
+absl::StatusOr<HttpAnswer> Get(int port, const std::string& path) {
+  const std::string answer = HttpGet(port, path);
   const size_t space = answer.find(' ');
   const size_t body = answer.find("\r\n\r\n");
   HttpAnswer parsed;
@@ -415,7 +289,7 @@ absl::Status PatroniCluster::StartEtcd() {
       etcd_pid_ = 0;
       return absl::InternalError("etcd exited at start");
     }
-    absl::StatusOr<HttpAnswer> health = HttpGet(etcd_client_port_, "/health");
+    absl::StatusOr<HttpAnswer> health = Get(etcd_client_port_, "/health");
     if (health.ok() && health->status == 200 && absl::StrContains(health->body, "true")) {
       return absl::OkStatus();
     }
@@ -458,7 +332,7 @@ absl::Status PatroniCluster::CheckChildren() const {
 
 absl::StatusOr<std::vector<PatroniMember>> PatroniCluster::MembersFrom(int node) const {
   absl::StatusOr<HttpAnswer> answer =
-      HttpGet(nodes_.at(static_cast<size_t>(node)).rest_port, "/cluster");
+      Get(nodes_.at(static_cast<size_t>(node)).rest_port, "/cluster");
   if (!answer.ok()) return answer.status();
   if (answer->status != 200) {
     return absl::UnavailableError(

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -48,10 +49,13 @@ bool Listening(int port) {
 
 }  // namespace
 
-std::string HttpGetMetrics(int port) {
+std::string HttpGet(int port, const std::string& path) {
   const int fd = ConnectLoopback(port);
   if (fd < 0) return "";
-  const std::string request = "GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n";
+  const timeval timeout{2, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+  const std::string request = absl::StrCat("GET ", path, " HTTP/1.0\r\nHost: localhost\r\n\r\n");
   std::string answer;
   if (::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
     char buffer[4096];
@@ -63,6 +67,8 @@ std::string HttpGetMetrics(int port) {
   ::close(fd);
   return answer;
 }
+
+std::string HttpGetMetrics(int port) { return HttpGet(port, "/metrics"); }
 
 std::string DescribeWaitStatus(int status) {
   if (WIFEXITED(status)) return absl::StrCat("exited with status ", WEXITSTATUS(status));

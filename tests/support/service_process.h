@@ -53,8 +53,11 @@ class ServiceProcess final {
   std::vector<std::string> unexpected_exits_;
 };
 
-// GET http://127.0.0.1:port/metrics (Prometheus' text format): the whole answer, headers
-// included, or "" when nothing answers.
+// GET http://127.0.0.1:port/path over HTTP/1.0 (the server closes when done), each read and
+// write bounded by 2 s: the whole answer, headers included, or "" when nothing answers.
+std::string HttpGet(int port, const std::string& path);
+
+// HttpGet of /metrics (Prometheus' text format).
 std::string HttpGetMetrics(int port);
 
 // "exited with status N" or "killed by signal N".
